@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The pipeline, one target per stage, each depending only on the stages before it:
+//
+//   TraceReaders  →  TraceModel  →  ServiceGraph  →  GraphvizRenderer
+//        (files in)     (spans)      (nodes, edges)     (SVG, DOT, PNG, PDF)
+//
+// `Tracegraph` ties the stages together for programs that import the library;
+// the `tracegraph` executable is a thin command-line layer over it.
+let package = Package(
+    name: "tracegraph",
+    products: [
+        .executable(name: "tracegraph", targets: ["TracegraphCLI"]),
+        .library(name: "Tracegraph", targets: ["Tracegraph"]),
+        .library(name: "TraceModel", targets: ["TraceModel"]),
+        .library(name: "TraceReaders", targets: ["TraceReaders"]),
+        .library(name: "ServiceGraph", targets: ["ServiceGraph"]),
+        .library(name: "GraphvizRenderer", targets: ["GraphvizRenderer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        .target(name: "TraceModel"),
+        .target(name: "TraceReaders", dependencies: ["TraceModel"]),
+        .target(name: "ServiceGraph", dependencies: ["TraceModel"]),
+        .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "CGraphviz"]),
+        .target(
+            name: "Tracegraph",
+            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "GraphvizRenderer"]
+        ),
+        .executableTarget(
+            name: "TracegraphCLI",
+            dependencies: [
+                "Tracegraph",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TraceTestSupport", dependencies: ["TraceModel"], path: "Tests/Support"),
+        .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"]),
+        .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"]),
+        .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer"]),
+        .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

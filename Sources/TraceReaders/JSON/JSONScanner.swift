@@ -1,0 +1,486 @@
+/// A problem the JSON layer found, at a byte offset of its input.
+struct JSONError: Error, Sendable {
+    var offset: Int
+    var problem: TraceReadError.Problem
+}
+
+/// The kinds of JSON value, as seen from their first byte.
+enum JSONValueKind: Sendable, Equatable {
+    case object, array, string, number, bool, null
+
+    var name: String {
+        switch self {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "true or false"
+        case .null: "null"
+        }
+    }
+}
+
+/// A pull parser over bytes in memory: the caller asks for the value it expects
+/// next and gets it without any intermediate tree. Every byte it passes over is
+/// checked against RFC 8259, so a document it reads through is valid JSON.
+///
+/// The bytes must stay alive and unchanged while the scanner is in use.
+struct JSONScanner {
+    /// How deeply arrays and objects may nest before the input is refused.
+    static let maximumDepth = 256
+
+    let bytes: UnsafeRawBufferPointer
+    private(set) var position: Int
+    private var depth = 0
+    /// True right after `{` or `[`: the next member or element takes no comma.
+    private var atContainerStart = false
+
+    init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
+
+    // MARK: Bytes and white space
+
+    private var isAtEnd: Bool { position >= bytes.count }
+
+    /// The byte at the position, or 0 past the end (0 is never valid outside a string).
+    @inline(__always)
+    private func peekByte() -> UInt8 {
+        position < bytes.count ? bytes[position] : 0
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    /// Whether only white space is left.
+    mutating func isAtEndOfInput() -> Bool {
+        skipWhitespace()
+        return isAtEnd
+    }
+
+    func error(_ problem: TraceReadError.Problem, at offset: Int? = nil) -> JSONError {
+        JSONError(offset: offset ?? position, problem: problem)
+    }
+
+    private func unexpected(expecting expected: String) -> JSONError {
+        if isAtEnd { return error(.unexpectedEnd(expected: expected)) }
+        return error(.unexpectedCharacter(found: bytes[position], expected: expected))
+    }
+
+    // MARK: Containers
+
+    /// The kind of the next value, after white space.
+    mutating func peekKind() throws(JSONError) -> JSONValueKind {
+        skipWhitespace()
+        switch peekByte() {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        default: throw unexpected(expecting: "a value")
+        }
+    }
+
+    /// Consumes `null` if it comes next; JSON readers treat a null field as an absent one.
+    mutating func skipNull() throws(JSONError) -> Bool {
+        guard try peekKind() == .null else { return false }
+        try readLiteral("null")
+        return true
+    }
+
+    private mutating func open(_ byte: UInt8, expected: String) throws(JSONError) {
+        skipWhitespace()
+        guard peekByte() == byte else {
+            if isAtEnd { throw unexpected(expecting: expected) }
+            throw error(.wrongType(expected: expected, found: (try? peekKind())?.name ?? "something else"))
+        }
+        depth += 1
+        if depth > Self.maximumDepth { throw error(.nestingTooDeep(limit: Self.maximumDepth)) }
+        position += 1
+        atContainerStart = true
+    }
+
+    /// Consumes `{`.
+    mutating func beginObject() throws(JSONError) {
+        try open(UInt8(ascii: "{"), expected: "an object")
+    }
+
+    /// Consumes `[`.
+    mutating func beginArray() throws(JSONError) {
+        try open(UInt8(ascii: "["), expected: "an array")
+    }
+
+    /// Moves to the next member of the object begun last and returns its key,
+    /// leaving the position at its value; returns nil, past the `}`, when there are no more.
+    mutating func nextKey() throws(JSONError) -> JSONKey? {
+        skipWhitespace()
+        if peekByte() == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            atContainerStart = false
+            return nil
+        }
+        if atContainerStart {
+            atContainerStart = false
+        } else {
+            guard peekByte() == UInt8(ascii: ",") else { throw unexpected(expecting: "',' or '}'") }
+            position += 1
+            skipWhitespace()
+        }
+        guard peekByte() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a member name in double quotes") }
+        let key = try readKey()
+        skipWhitespace()
+        guard peekByte() == UInt8(ascii: ":") else { throw unexpected(expecting: "':'") }
+        position += 1
+        return key
+    }
+
+    /// Moves to the next element of the array begun last; returns false, past the `]`, when there are no more.
+    mutating func nextElement() throws(JSONError) -> Bool {
+        skipWhitespace()
+        if peekByte() == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            atContainerStart = false
+            return false
+        }
+        if atContainerStart {
+            atContainerStart = false
+        } else {
+            guard peekByte() == UInt8(ascii: ",") else { throw unexpected(expecting: "',' or ']'") }
+            position += 1
+            skipWhitespace()
+            if peekByte() == UInt8(ascii: "]") { throw unexpected(expecting: "a value after ','") }
+        }
+        return true
+    }
+
+    // MARK: Scalars
+
+    private mutating func readLiteral(_ literal: StaticString) throws(JSONError) {
+        let start = position
+        let length = literal.utf8CodeUnitCount
+        guard bytes.count - position >= length else { throw error(.invalidLiteral, at: start) }
+        for index in 0..<length where bytes[position + index] != literal.utf8Start[index] {
+            throw error(.invalidLiteral, at: start)
+        }
+        position += length
+    }
+
+    /// Reads `true` or `false`.
+    mutating func readBool() throws(JSONError) -> Bool {
+        switch try peekKind() {
+        case .bool:
+            if peekByte() == UInt8(ascii: "t") { try readLiteral("true"); return true }
+            try readLiteral("false")
+            return false
+        case let kind: throw error(.wrongType(expected: "true or false", found: kind.name))
+        }
+    }
+
+    /// Consumes a number and returns its bytes, checked against JSON's grammar.
+    mutating func readNumberToken() throws(JSONError) -> JSONNumber {
+        let kind = try peekKind()
+        guard kind == .number else { throw error(.wrongType(expected: "a number", found: kind.name)) }
+        let start = position
+        var isInteger = true
+        if peekByte() == UInt8(ascii: "-") { position += 1 }
+        switch peekByte() {
+        case UInt8(ascii: "0"):
+            position += 1
+        case UInt8(ascii: "1")...UInt8(ascii: "9"):
+            while case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() { position += 1 }
+        default:
+            throw error(.invalidNumber, at: start)
+        }
+        if peekByte() == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() else { throw error(.invalidNumber, at: start) }
+            while case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() { position += 1 }
+        }
+        if peekByte() | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            position += 1
+            if peekByte() == UInt8(ascii: "+") || peekByte() == UInt8(ascii: "-") { position += 1 }
+            guard case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() else { throw error(.invalidNumber, at: start) }
+            while case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() { position += 1 }
+        }
+        return JSONNumber(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), isInteger: isInteger, offset: start)
+    }
+
+    /// Reads a string, decoding its escapes. Invalid UTF-8 becomes U+FFFD.
+    mutating func readString() throws(JSONError) -> String {
+        let kind = try peekKind()
+        guard kind == .string else { throw error(.wrongType(expected: "a string", found: kind.name)) }
+        position += 1
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") {
+                var decoded = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+                try decodeEscapedTail(into: &decoded)
+                return String(decoding: decoded, as: UTF8.self)
+            }
+            if byte < 0x20 { throw error(.controlCharacterInString) }
+            position += 1
+        }
+        throw error(.unexpectedEnd(expected: "'\"' to close the string"))
+    }
+
+    /// Reads the key at the position: its raw bytes when it holds no escapes.
+    private mutating func readKey() throws(JSONError) -> JSONKey {
+        position += 1
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+                position += 1
+                return JSONKey(raw: raw)
+            }
+            if byte == UInt8(ascii: "\\") {
+                var decoded = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+                try decodeEscapedTail(into: &decoded)
+                return JSONKey(decoded: decoded)
+            }
+            if byte < 0x20 { throw error(.controlCharacterInString) }
+            position += 1
+        }
+        throw error(.unexpectedEnd(expected: "'\"' to close the string"))
+    }
+
+    /// Decodes the rest of a string from a backslash on, through the closing quote.
+    private mutating func decodeEscapedTail(into output: inout [UInt8]) throws(JSONError) {
+        while position < bytes.count {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                return
+            case UInt8(ascii: "\\"):
+                let escapeStart = position
+                position += 1
+                guard position < bytes.count else { break }
+                let escaped = bytes[position]
+                position += 1
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escaped)
+                case UInt8(ascii: "b"): output.append(0x08)
+                case UInt8(ascii: "f"): output.append(0x0C)
+                case UInt8(ascii: "n"): output.append(0x0A)
+                case UInt8(ascii: "r"): output.append(0x0D)
+                case UInt8(ascii: "t"): output.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try readHex4(escapeStart: escapeStart)
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        // A high surrogate: a low one must follow to make one scalar.
+                        if bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"),
+                           bytes[position + 1] == UInt8(ascii: "u") {
+                            let save = position
+                            position += 2
+                            let low = try readHex4(escapeStart: save)
+                            if (0xDC00..<0xE000).contains(low) {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                position = save
+                                scalar = 0xFFFD
+                            }
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        scalar = 0xFFFD
+                    }
+                    output.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+                default:
+                    throw error(.invalidEscape, at: escapeStart)
+                }
+            default:
+                if byte < 0x20 { throw error(.controlCharacterInString) }
+                output.append(byte)
+                position += 1
+            }
+        }
+        throw error(.unexpectedEnd(expected: "'\"' to close the string"))
+    }
+
+    private mutating func readHex4(escapeStart: Int) throws(JSONError) -> UInt32 {
+        guard bytes.count - position >= 4 else { throw error(.invalidEscape, at: escapeStart) }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = hexValue(bytes[position]) else { throw error(.invalidEscape, at: escapeStart) }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    /// Skips a string without decoding it, still checking its escapes.
+    private mutating func skipString() throws(JSONError) {
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { position += 1; return }
+            if byte == UInt8(ascii: "\\") {
+                var scratch: [UInt8] = []
+                try decodeEscapedTail(into: &scratch)
+                return
+            }
+            if byte < 0x20 { throw error(.controlCharacterInString) }
+            position += 1
+        }
+        throw error(.unexpectedEnd(expected: "'\"' to close the string"))
+    }
+
+    // MARK: Whole values
+
+    /// Skips the next value, whatever it is, checking it as it goes.
+    mutating func skipValue() throws(JSONError) {
+        switch try peekKind() {
+        case .object:
+            try beginObject()
+            while try nextKey() != nil { try skipValue() }
+        case .array:
+            try beginArray()
+            while try nextElement() { try skipValue() }
+        case .string:
+            try skipString()
+        case .number:
+            _ = try readNumberToken()
+        case .bool:
+            _ = try readBool()
+        case .null:
+            try readLiteral("null")
+        }
+    }
+
+    /// Checks that the bytes hold exactly one JSON value, with white space around it.
+    static func validate(_ bytes: UnsafeRawBufferPointer) throws(JSONError) {
+        var scanner = JSONScanner(bytes)
+        try scanner.skipValue()
+        guard scanner.isAtEndOfInput() else { throw scanner.unexpected(expecting: "the end of the document") }
+    }
+}
+
+/// An object member's name.
+struct JSONKey {
+    private let raw: UnsafeRawBufferPointer?
+    private let decoded: [UInt8]
+
+    init(raw: UnsafeRawBufferPointer) {
+        self.raw = raw
+        self.decoded = []
+    }
+
+    init(decoded: [UInt8]) {
+        self.raw = nil
+        self.decoded = decoded
+    }
+
+    /// The name as text.
+    var string: String {
+        if let raw { return String(decoding: raw, as: UTF8.self) }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// Whether the name is `camelCase` or its `snake_case` spelling, as the
+    /// protobuf JSON mapping requires readers to accept both.
+    func matches(_ camelCase: StaticString) -> Bool {
+        if let raw { return Self.matches(raw, camelCase) }
+        return decoded.withUnsafeBytes { Self.matches($0, camelCase) }
+    }
+
+    private static func matches(_ name: UnsafeRawBufferPointer, _ camelCase: StaticString) -> Bool {
+        let expected = UnsafeRawBufferPointer(start: camelCase.utf8Start, count: camelCase.utf8CodeUnitCount)
+        if name.count == expected.count {
+            return name.elementsEqual(expected)
+        }
+        // snake_case: each upper-case letter of the camelCase name is '_' and its lower-case form.
+        var index = 0
+        for byte in expected {
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                guard index + 1 < name.count, name[index] == UInt8(ascii: "_"), name[index + 1] == byte | 0x20 else { return false }
+                index += 2
+            } else {
+                guard index < name.count, name[index] == byte else { return false }
+                index += 1
+            }
+        }
+        return index == name.count
+    }
+}
+
+/// A number's bytes, checked against JSON's grammar but not yet converted,
+/// so that 64-bit integers keep every digit.
+struct JSONNumber {
+    let bytes: UnsafeRawBufferPointer
+    /// No fraction and no exponent.
+    let isInteger: Bool
+    let offset: Int
+
+    /// The value as an unsigned 64-bit integer, when it is one that fits.
+    var uint64: UInt64? {
+        guard isInteger else { return exactIntegerFromDouble.flatMap { $0 >= 0 ? UInt64(exactly: $0) : nil } }
+        return Self.parseDigits(bytes[...])
+    }
+
+    /// The value as a signed 64-bit integer, when it is one that fits.
+    var int64: Int64? {
+        guard isInteger else { return exactIntegerFromDouble.flatMap { Int64(exactly: $0) } }
+        if bytes.first == UInt8(ascii: "-") {
+            guard let magnitude = Self.parseDigits(bytes.dropFirst()), magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+        }
+        return Self.parseDigits(bytes[...]).flatMap { Int64(exactly: $0) }
+    }
+
+    /// The value as a double (the nearest one).
+    var double: Double? {
+        Double(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private var exactIntegerFromDouble: Double? {
+        guard let value = double, value.isFinite, value == value.rounded() else { return nil }
+        return value
+    }
+
+    /// Parses ASCII digits into a UInt64; nil on overflow or a non-digit.
+    static func parseDigits(_ digits: Slice<UnsafeRawBufferPointer>) -> UInt64? {
+        guard !digits.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
+            if overflow1 || overflow2 { return nil }
+            value = sum
+        }
+        return value
+    }
+}

@@ -1,0 +1,110 @@
+/// Why an input could not be read, and where in it.
+public struct TraceReadError: Error, Sendable, Equatable {
+    /// A place in an input.
+    public enum Location: Sendable, Equatable {
+        /// Line and column, both counted from 1; columns count Unicode scalars.
+        case text(line: Int, column: Int)
+        /// A byte offset from the start, for binary inputs.
+        case byteOffset(Int)
+    }
+
+    /// What is wrong.
+    public enum Problem: Sendable, Equatable {
+        case cannotOpen(reason: String)
+        case emptyInput
+        case unexpectedEnd(expected: String)
+        case unexpectedCharacter(found: UInt8, expected: String)
+        case wrongType(expected: String, found: String)
+        case invalidLiteral
+        case invalidNumber
+        case invalidEscape
+        case controlCharacterInString
+        case nestingTooDeep(limit: Int)
+        /// Valid JSON, but not a trace export this reader knows.
+        case unrecognizedDocument(expected: String)
+        /// A required field is absent, e.g. a span without `spanId`.
+        case missingField(name: String, in: String)
+        /// An id that is neither hex nor base64 of the right length.
+        case invalidID(field: String, value: String, byteCount: Int)
+        /// A number that does not fit the field.
+        case numberOutOfRange(field: String)
+        /// A value the field cannot take.
+        case invalidValue(field: String, value: String)
+    }
+
+    /// The input's path, or `-` for standard input, or a name given by the caller.
+    public var source: String
+    public var location: Location?
+    public var problem: Problem
+
+    public init(source: String, location: Location?, problem: Problem) {
+        self.source = source
+        self.location = location
+        self.problem = problem
+    }
+}
+
+extension TraceReadError: CustomStringConvertible {
+    /// `FILE:LINE:COLUMN: error: WHAT`, the form editors and terminals turn into links.
+    public var description: String {
+        var place = source
+        switch location {
+        case .text(let line, let column)?: place += ":\(line):\(column)"
+        case .byteOffset(let offset)?: place += ": at byte \(offset)"
+        case nil: break
+        }
+        return "\(place): \(problem)"
+    }
+}
+
+extension TraceReadError.Problem: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .cannotOpen(let reason): "cannot read the file: \(reason)"
+        case .emptyInput: "the input is empty: expected a trace export"
+        case .unexpectedEnd(let expected): "the input ends too early: expected \(expected) (is the file truncated?)"
+        case .unexpectedCharacter(let found, let expected): "unexpected \(Self.show(found)): expected \(expected)"
+        case .wrongType(let expected, let found): "expected \(expected), found \(found)"
+        case .invalidLiteral: "not valid JSON: expected true, false or null"
+        case .invalidNumber: "not a valid JSON number"
+        case .invalidEscape: "invalid escape sequence in a string"
+        case .controlCharacterInString: "a control character in a string must be escaped"
+        case .nestingTooDeep(let limit): "arrays and objects nest more than \(limit) deep"
+        case .unrecognizedDocument(let expected): "not a trace export this tool reads: expected \(expected)"
+        case .missingField(let name, let container): "\(container) has no \(name)"
+        case .invalidID(let field, let value, let byteCount):
+            "\(field) \(Self.quote(value)) is not an id of \(byteCount) bytes (\(byteCount * 2) hex digits or base64)"
+        case .numberOutOfRange(let field): "\(field) is out of range"
+        case .invalidValue(let field, let value): "\(field) cannot be \(Self.quote(value))"
+        }
+    }
+
+    private static func show(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+
+    private static func quote(_ value: String) -> String {
+        let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
+        return "\"" + shown.unicodeScalars.map { $0.value < 0x20 ? "?" : String($0) }.joined() + "\""
+    }
+}
+
+extension TraceReadError.Location {
+    /// The line and column of a byte offset in text.
+    static func text(of offset: Int, in bytes: UnsafeRawBufferPointer) -> Self {
+        let end = min(offset, bytes.count)
+        var line = 1
+        var lineStart = 0
+        for index in 0..<end where bytes[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        // Columns count scalars: every byte that is not a UTF-8 continuation byte.
+        var column = 1
+        for index in lineStart..<end where bytes[index] & 0xC0 != 0x80 {
+            column += 1
+        }
+        return .text(line: line, column: column)
+    }
+}

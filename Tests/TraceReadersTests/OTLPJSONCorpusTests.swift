@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TraceModel
+import TraceReaders
+import TraceTestSupport
+
+/// Every real OTLP/JSON file of the shared corpus, read and counted against PROVENANCE.md.
+@Suite struct OTLPJSONCorpusTests {
+    static let expected: [Corpus.Counts] =
+        ((try? Corpus.counts(in: "otlp-json")) ?? []) + ((try? Corpus.counts(in: "otlp-jsonl")) ?? [])
+
+    @Test func provenanceListsEveryFileInTheFolders() throws {
+        let files = try ["otlp-json", "otlp-jsonl"].flatMap { folder in
+            try FileManager.default.contentsOfDirectory(atPath: Corpus.folder + "/" + folder).map { folder + "/" + $0 }
+        }
+        #expect(files.count >= 11)
+        #expect(Set(files) == Set(Self.expected.map(\.file)))
+    }
+
+    @Test(arguments: expected)
+    func countsMatchProvenance(expected: Corpus.Counts) throws {
+        let file = try TraceReader.read(contentsOf: Corpus.folder + "/" + expected.file)
+        #expect(file.format == .otlpJSON)
+        #expect(Corpus.Counts(file: expected.file, records: file.spans) == expected)
+    }
+
+    @Test func upperCaseHexIdsAreRead() throws {
+        let file = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-json/otel-proto__trace.json")
+        let span = try #require(file.spans.first)
+        #expect(span.traceID.description == "5b8efff798038103d269b633813fc60c")
+        #expect(span.spanID.description == "eee19b7ec3c1b174")
+        #expect(span.parentSpanID?.description == "eee19b7ec3c1b173")
+        #expect(span.kind == .server)
+        #expect(span.serviceName == "my.service")
+        #expect(span.scope.name == "my.library")
+    }
+
+    @Test func linkAttributesOfEveryValueTypeAreKept() throws {
+        let file = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-json/jaeger__link_attributes_trace.json")
+        let span = try #require(file.spans.first)
+        #expect(span.links.count == 3)
+        let types = Set(span.links.flatMap(\.attributes).map { attribute -> String in
+            switch attribute.value {
+            case .string: "string"
+            case .int: "int"
+            case .bool: "bool"
+            case .double: "double"
+            case .bytes: "bytes"
+            default: "other"
+            }
+        })
+        #expect(types == ["string", "int", "bool", "double", "bytes"])
+    }
+
+    @Test func enumNamesAreReadLikeNumbers() throws {
+        let file = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-json/jaeger-pr9263__sibling_errors.json")
+        #expect(file.spans.filter { $0.kind == .client }.count == 5)
+        #expect(file.spans.filter { $0.kind == .server }.count == 1)
+        #expect(file.spans.filter(\.isError).count == 5)
+    }
+
+    @Test func aResourceWithoutServiceNameIsUnknownService() throws {
+        let file = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-json/jaeger-ui__otlp2jaeger-in-error.json")
+        #expect(file.spans.map(\.serviceName) == ["unknown_service"])
+    }
+
+    @Test func anEmptyParentSpanIdMeansARoot() throws {
+        let file = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-jsonl/jaeger-ui__otlp2jaeger-multi-in.jsonl")
+        #expect(file.spans.count == 4)
+        #expect(file.spans.filter { $0.parentSpanID == nil }.count == 1)
+    }
+
+    @Test func theSameSpanTwiceCountsOnce() throws {
+        let file = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-json/jaeger-ui__otlp2jaeger-in.json")
+        let set = TraceSet(file.spans)
+        #expect(file.spans.count == 2)
+        #expect(set.spans.count == 1)
+        #expect(set.duplicateSpanCount == 1)
+    }
+}
