@@ -1,0 +1,201 @@
+import ServiceGraph
+import Testing
+import TraceModel
+import TraceTestSupport
+
+private func graph(_ spans: [Span], options: ServiceGraph.Options = .init()) -> ServiceGraph {
+    ServiceGraph(traces: TraceSet(spans), options: options)
+}
+
+private func id(_ name: String) -> NodeID { NodeID(name: name) }
+
+/// Each rule that makes or withholds an edge, on hand-made spans.
+@Suite struct EdgeRuleTests {
+    @Test func aChildInAnotherServiceMakesACallEdge() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "frontend"),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "cart", durationNanos: 5_000),
+        ])
+        #expect(result.callEdges == [
+            .init(from: id("frontend"), to: id("cart"), calls: 1, errors: 0,
+                  latency: LatencySummary(p50Nanos: 5_000, p95Nanos: 5_000, p99Nanos: 5_000, maxNanos: 5_000)),
+        ])
+        #expect(result.linkEdges.isEmpty)
+        #expect(result.nodes.map(\.name) == ["cart", "frontend"])
+    }
+
+    @Test func aChildInTheSameServiceMakesNoEdge() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "cart"),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "cart", kind: .internal),
+        ])
+        #expect(result.callEdges.isEmpty)
+        #expect(result.nodes.map(\.spanCount) == [2])
+    }
+
+    @Test func anErrorChildCountsAsAnErroredCall() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout"),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", error: true),
+            Fixture.span(trace: 2, id: 1, service: "checkout"),
+            Fixture.span(trace: 2, id: 2, parent: 1, service: "payment"),
+        ])
+        #expect(result.callEdges.map(\.calls) == [2])
+        #expect(result.callEdges.map(\.errors) == [1])
+        #expect(result.node(id("payment"))?.errorSpanCount == 1)
+    }
+
+    @Test func aParentInAnotherTraceIsNotAParent() {
+        // Parent ids are looked up in the span's own trace only.
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "a"),
+            Fixture.span(trace: 2, id: 2, parent: 1, service: "b"),
+        ])
+        #expect(result.callEdges.isEmpty)
+    }
+
+    @Test func aLinkInsideTheInputRunsFromTheLinkedSpanToTheLinkingOne() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .producer),
+            Fixture.span(trace: 2, id: 7, service: "email", kind: .consumer, durationNanos: 9_000_000,
+                         links: [(trace: 1, span: 1)]),
+        ])
+        #expect(result.linkEdges == [.init(from: id("checkout"), to: id("email"), links: 1)])
+        // No timing flows across a link: it is no call.
+        #expect(result.callEdges.isEmpty)
+    }
+
+    @Test func aLinkToASpanOutsideTheInputComesFromThePlaceholder() {
+        let result = graph([
+            Fixture.span(trace: 2, id: 7, service: "email", links: [(trace: 99, span: 1)]),
+        ])
+        #expect(result.linkEdges == [.init(from: .outsideInput, to: id("email"), links: 1)])
+        #expect(result.node(.outsideInput)?.kind == .outsideInput)
+    }
+
+    @Test func everyLinkOfASpanIsCounted() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .producer),
+            Fixture.span(trace: 2, id: 1, service: "checkout", kind: .producer),
+            Fixture.span(trace: 3, id: 1, service: "orders", kind: .producer),
+            Fixture.span(trace: 4, id: 1, service: "accounting", kind: .consumer,
+                         links: [(1, 1), (2, 1), (3, 1), (5, 5)]),
+        ])
+        #expect(result.linkEdges == [
+            .init(from: id("checkout"), to: id("accounting"), links: 2),
+            .init(from: id("orders"), to: id("accounting"), links: 1),
+            .init(from: .outsideInput, to: id("accounting"), links: 1),
+        ].sorted { ($0.from, $0.to) < ($1.from, $1.to) })
+    }
+
+    @Test func aSpanLinkingIntoItsOwnTraceCounts() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "frontend"),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "worker", links: [(trace: 1, span: 1)]),
+        ])
+        #expect(result.linkEdges == [.init(from: id("frontend"), to: id("worker"), links: 1)])
+        #expect(result.callEdges.map(\.calls) == [1])
+    }
+
+    @Test func aRetryLinkingToItsFailedAttemptInTheSameServiceIsALoop() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "frontend", error: true),
+            Fixture.span(trace: 2, id: 1, service: "frontend", links: [(trace: 1, span: 1)]),
+        ])
+        #expect(result.linkEdges == [.init(from: id("frontend"), to: id("frontend"), links: 1)])
+    }
+
+    @Test func latencyPercentilesUseTheNearestRank() {
+        var spans = [Fixture.span(trace: 1, id: 1000, service: "a")]
+        for index in 1...100 {
+            spans.append(Fixture.span(trace: 1, id: UInt64(index), parent: 1000, service: "b", durationNanos: UInt64(index) * 10))
+        }
+        let latency = graph(spans).callEdges[0].latency
+        #expect(latency == LatencySummary(p50Nanos: 500, p95Nanos: 950, p99Nanos: 990, maxNanos: 1000))
+    }
+
+    @Test func theGraphDoesNotDependOnSpanOrder() {
+        var spans: [Span] = []
+        for trace in 1...20 as ClosedRange<UInt64> {
+            spans.append(Fixture.span(trace: trace, id: 1, service: "frontend", error: trace % 7 == 0))
+            spans.append(Fixture.span(trace: trace, id: 2, parent: 1, service: "cart", durationNanos: trace * 100))
+            spans.append(Fixture.span(trace: trace, id: 3, parent: 2, service: "cart", kind: .client,
+                                      attributes: ["db.system": "redis", "server.address": "redis"]))
+            spans.append(Fixture.span(trace: trace + 100, id: 1, service: "email", links: [(trace, 2), (trace + 500, 1)]))
+        }
+        let expected = graph(spans)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5 {
+            #expect(graph(spans.shuffled(using: &generator)) == expected)
+        }
+    }
+}
+
+/// Databases, queues and other peers that record no spans of their own.
+@Suite struct UninstrumentedPeerTests {
+    @Test func aLeafDatabaseClientSpanCallsADatabaseNode() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "payment"),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .client, error: true,
+                         attributes: ["db.system": "postgresql", "server.address": "orders-db"]),
+        ])
+        #expect(result.node(id("orders-db"))?.kind == .database(system: "postgresql"))
+        #expect(result.callEdges.map { [$0.from, $0.to] } == [[id("payment"), id("orders-db")]])
+        #expect(result.callEdges.map(\.errors) == [1])
+    }
+
+    @Test func aProducerSpanCallsItsTopic() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .producer,
+                         attributes: ["messaging.system": "kafka", "messaging.destination.name": "orders"]),
+        ])
+        #expect(result.node(id("orders"))?.kind == .messaging(system: "kafka"))
+        #expect(result.callEdges.map(\.to) == [id("orders")])
+    }
+
+    @Test func aClientSpanWithAChildServerSpanNamesNoPeer() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "frontend", kind: .client, attributes: ["peer.service": "cart"]),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "cart"),
+        ])
+        #expect(result.callEdges.map { [$0.from, $0.to] } == [[id("frontend"), id("cart")]])
+        #expect(result.callEdges.map(\.calls) == [1])
+    }
+
+    @Test func aPeerThatIsAlsoAServiceIsOneServiceNode() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "frontend", kind: .client, attributes: ["peer.service": "cart"]),
+            Fixture.span(trace: 2, id: 1, service: "cart"),
+        ])
+        #expect(result.nodes.map(\.kind) == [.service, .service])
+        #expect(result.callEdges.map(\.to) == [id("cart")])
+    }
+
+    @Test func inferenceCanBeTurnedOff() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "cart", kind: .client, attributes: ["db.system": "redis"]),
+        ], options: .init(inferUninstrumentedPeers: false))
+        #expect(result.nodes.map(\.name) == ["cart"])
+        #expect(result.callEdges.isEmpty)
+    }
+}
+
+@Suite struct NodeIDTests {
+    @Test(arguments: [
+        ("frontend", "svc_frontend"),
+        ("cart_v2", "svc_cart_v2"),
+    ])
+    func plainNamesKeepTheirLetters(name: String, expected: String) {
+        #expect(NodeID(name: name).rawValue == expected)
+    }
+
+    @Test func otherNamesGetAStableHash() {
+        let id = NodeID(name: "yelp_main/api_proxy")
+        #expect(id.rawValue.hasPrefix("svc_yelp_main_api_proxy_"))
+        #expect(id.rawValue.count == "svc_yelp_main_api_proxy_".count + 8)
+        #expect(NodeID(name: "yelp_main/api_proxy") == id)
+        #expect(NodeID(name: "yelp_main:api_proxy") != id)
+        let hostile = NodeID(name: "</title><script>alert(1)</script> -- \\N")
+        #expect(hostile.rawValue.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+    }
+}
