@@ -8,7 +8,6 @@
 #ifndef TRACEGRAPH_CGRAPHVIZ_SHIM_H
 #define TRACEGRAPH_CGRAPHVIZ_SHIM_H
 
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <graphviz/gvc.h>

@@ -1,0 +1,115 @@
+import CGraphviz
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one Graphviz context of the process, behind the one lock every call into
+/// cgraph and gvc takes.
+///
+/// Graphviz is not thread-safe (concurrent layouts abort in `mincross.c`), and a
+/// second context after `gvFreeContext` hits a use-after-free in the pango
+/// plugin; so the context is made once, on first use, and lives as long as the
+/// process: it is never freed.
+struct GraphvizContext: ~Copyable {
+    private let context: OpaquePointer
+
+    private init() {
+        agseterr(AGWARN)
+        _ = agseterrf(graphvizMessageSink)
+        context = gvContext()
+    }
+
+    /// The context, for use only inside `withLock`.
+    static let shared = Mutex(GraphvizContext())
+
+    /// Lays the graph out and renders it; the layout is freed before returning.
+    func layoutAndRender(_ graph: CGraph, engine: String, format: String) throws(GraphvizError) -> [UInt8] {
+        GraphvizMessages.clear()
+        guard gvLayout(context, graph.pointer, engine) == 0 else {
+            let messages = GraphvizMessages.take()
+            if messages.contains(where: { $0.contains("not recognized") }) {
+                throw GraphvizError(problem: .pluginMissing(kind: "layout", name: engine), messages: messages)
+            }
+            throw GraphvizError(problem: .layoutFailed, messages: messages)
+        }
+        defer { gvFreeLayout(context, graph.pointer) }
+        var data: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        let status = gvRenderData(context, graph.pointer, format, &data, &length)
+        defer { if let data { gvFreeRenderData(data) } }
+        guard status == 0, let data else {
+            let messages = GraphvizMessages.take()
+            if messages.contains(where: { $0.contains("not recognized") }) {
+                throw GraphvizError(problem: .pluginMissing(kind: "output format", name: format), messages: messages)
+            }
+            throw GraphvizError(problem: .renderFailed, messages: messages)
+        }
+        return Array(UnsafeRawBufferPointer(start: data, count: Int(length)))
+    }
+}
+
+/// Graphviz's messages, which `agseterrf` sends here instead of to standard error.
+/// Only touched while the context's lock is held.
+enum GraphvizMessages {
+    nonisolated(unsafe) private static var messages: [String] = []
+
+    static func append(_ message: String) { messages.append(message) }
+
+    static func clear() { messages.removeAll() }
+
+    static func take() -> [String] {
+        defer { messages.removeAll() }
+        return messages
+    }
+}
+
+private func graphvizMessageSink(_ message: UnsafeMutablePointer<CChar>?) -> Int32 {
+    if let message { GraphvizMessages.append(String(cString: message)) }
+    return 0
+}
+
+/// A cgraph graph, owned: closed exactly once, when the value goes away.
+/// Made and used only while the context's lock is held.
+final class CGraph {
+    let pointer: UnsafeMutablePointer<Agraph_t>
+
+    init(_ drawing: GraphvizDrawing) throws(GraphvizError) {
+        guard let pointer = cgraphviz_open("services") else { throw GraphvizError(problem: .outOfMemory) }
+        self.pointer = pointer
+        for (name, value) in drawing.graphAttributes { _ = cgraphviz_declare(pointer, AGRAPH, name, value) }
+        for (name, value) in drawing.nodeDefaults { _ = cgraphviz_declare(pointer, AGNODE, name, value) }
+        for (name, value) in drawing.edgeDefaults { _ = cgraphviz_declare(pointer, AGEDGE, name, value) }
+        try add(nodes: drawing.nodes, edges: drawing.edges, to: pointer)
+        for cluster in drawing.clusters {
+            guard let subgraph = cgraphviz_subgraph(pointer, cluster.name) else { throw GraphvizError(problem: .outOfMemory) }
+            for (name, value) in cluster.attributes { _ = cgraphviz_set(UnsafeMutableRawPointer(subgraph), name, value) }
+            try add(nodes: cluster.nodes, edges: cluster.edges, to: subgraph)
+        }
+    }
+
+    deinit { agclose(pointer) }
+
+    private func add(nodes: [GraphvizDrawing.Node], edges: [GraphvizDrawing.Edge], to graph: UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) {
+        for node in nodes {
+            guard let cNode = cgraphviz_node(graph, node.name) else { throw GraphvizError(problem: .outOfMemory) }
+            for (name, value) in node.attributes { _ = cgraphviz_set(UnsafeMutableRawPointer(cNode), name, value) }
+        }
+        for edge in edges {
+            guard let tail = cgraphviz_node(graph, edge.tail), let head = cgraphviz_node(graph, edge.head),
+                  let cEdge = cgraphviz_edge(graph, tail, head, nil)
+            else { throw GraphvizError(problem: .outOfMemory) }
+            for (name, value) in edge.attributes { _ = cgraphviz_set(UnsafeMutableRawPointer(cEdge), name, value) }
+        }
+    }
+
+    /// The graph as DOT, without layout.
+    func writeDOT() throws(GraphvizError) -> [UInt8] {
+        var buffer: UnsafeMutablePointer<CChar>?
+        var length = 0
+        let status = cgraphviz_write(pointer, &buffer, &length)
+        defer { free(buffer) }
+        guard status == 0, let buffer else { throw GraphvizError(problem: .renderFailed, messages: GraphvizMessages.take()) }
+        return Array(UnsafeRawBufferPointer(start: buffer, count: length))
+    }
+}

@@ -1,0 +1,99 @@
+import ServiceGraph
+
+/// The output formats Graphviz writes for us.
+public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+    case svg, dot, png, pdf
+
+    public var description: String { rawValue }
+
+    /// The usual file name extension.
+    public var fileExtension: String { rawValue }
+}
+
+/// Graphviz's layout engines that suit a service graph.
+public enum LayoutEngine: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Layered, left to right: callers before callees.
+    case dot
+    /// Spring model.
+    case neato
+    /// Force-directed.
+    case fdp
+    /// Force-directed, for large graphs.
+    case sfdp
+    /// Circular.
+    case circo
+
+    public var description: String { rawValue }
+}
+
+/// Draws a service graph through Graphviz's C library, in process.
+///
+/// Calls solid, span links dashed, with labels and a small legend. The same graph
+/// gives byte-identical SVG and DOT; PNG and PDF also depend on fonts, and PDF
+/// embeds a creation date.
+public struct GraphvizRenderer: Sendable {
+    public var engine: LayoutEngine
+
+    public init(engine: LayoutEngine = .dot) {
+        self.engine = engine
+    }
+
+    /// The graph in a format: DOT as built (no layout), the others laid out by `engine`.
+    public func render(_ graph: ServiceGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
+        let drawing = GraphvizDrawing(graph, engine: engine)
+        return try GraphvizContext.shared.withLock { (context: inout GraphvizContext) throws(GraphvizError) in
+            let cGraph = try CGraph(drawing)
+            if format == .dot { return try cGraph.writeDOT() }
+            return try context.layoutAndRender(cGraph, engine: engine.rawValue, format: format.rawValue)
+        }
+    }
+}
+
+/// What went wrong inside Graphviz.
+public struct GraphvizError: Error, Sendable, Equatable {
+    public enum Problem: Sendable, Equatable {
+        /// Graphviz knows no plugin for a layout engine or output format: its plugin
+        /// configuration is missing or the plugin is not installed.
+        case pluginMissing(kind: String, name: String)
+        case layoutFailed
+        case renderFailed
+        case outOfMemory
+    }
+
+    public var problem: Problem
+    /// What Graphviz itself said, if anything.
+    public var messages: [String]
+
+    public init(problem: Problem, messages: [String] = []) {
+        self.problem = problem
+        self.messages = messages
+    }
+}
+
+extension GraphvizError: CustomStringConvertible {
+    public var description: String {
+        var text: String
+        switch problem {
+        case .pluginMissing(let kind, let name):
+            text = "Graphviz has no \(kind) plugin \"\(name)\". Its plugins are missing or not registered: "
+                + "install them (`apt-get install libgraphviz-dev`, which brings libgvc6) and, if that does not help, "
+                + "register them with `dot -c` as root."
+        case .layoutFailed: text = "Graphviz could not lay out the graph"
+        case .renderFailed: text = "Graphviz could not render the graph"
+        case .outOfMemory: text = "Graphviz ran out of memory"
+        }
+        let said = messages.map { $0.trimmingCharacters(in: " \n") }.filter { !$0.isEmpty }
+        if !said.isEmpty { text += " (Graphviz said: " + said.joined(separator: "; ") + ")" }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in characters: String) -> String {
+        let set = Set(characters)
+        var slice = self[...]
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}
