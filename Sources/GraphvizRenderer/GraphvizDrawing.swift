@@ -112,7 +112,8 @@ extension GraphvizDrawing {
                 ("fontcolor", Palette.muted), ("class", "outside-input"),
             ]
         }
-        attributes.append(("tooltip", GraphvizText.escaped(node.name)))
+        // No tooltip carries trace text: Graphviz expands `\N` and friends in tooltips even
+        // after the backslash is escaped, so tooltips hold only numbers and fixed words.
         return Node(name: node.id.rawValue, attributes: attributes)
     }
 

@@ -2,7 +2,7 @@
 /// show exactly that text and nothing else.
 enum GraphvizText {
     /// Graphviz expands `\N`, `\G`, `\L`, `\l`… and `&…;` entities in ordinary labels and
-    /// tooltips, and writes control characters raw into SVG, which is then not XML.
+    /// writes control characters raw into SVG, which is then not XML.
     /// So `\` is doubled, `&` becomes `&amp;`, line breaks and tabs become spaces and
     /// other characters XML cannot hold are dropped.
     static func escaped(_ text: String) -> String {
@@ -19,6 +19,9 @@ enum GraphvizText {
         }
         return result
     }
+
+    // Not for tooltips: Graphviz unescapes them once and then expands `\N` and the like,
+    // so no escaping makes a tooltip show a backslash as written.
 
     /// Escaped text cut to `limit` characters, with an ellipsis when cut.
     static func escaped(_ text: String, limit: Int) -> String {

@@ -1,0 +1,146 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GraphvizRenderer
+import ServiceGraph
+import Testing
+import TraceModel
+import TraceTestSupport
+
+/// The text of every `<text>` element and every `xlink:title` of an SVG document; fails on XML that does not parse.
+private func svgTexts(_ svg: [UInt8]) throws -> (texts: [String], titles: [String], elements: Set<String>) {
+    final class Collector: NSObject, XMLParserDelegate {
+        var texts: [String] = []
+        var titles: [String] = []
+        var elements = Set<String>()
+        var inText = false
+        var current = ""
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            elements.insert(name)
+            if let title = attributes["xlink:title"] { titles.append(title) }
+            if name == "text" { inText = true; current = "" }
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "text" { texts.append(current); inText = false }
+        }
+    }
+    let collector = Collector()
+    let parser = XMLParser(data: Data(svg))
+    parser.delegate = collector
+    guard parser.parse() else { throw parser.parserError ?? CocoaError(.coderReadCorrupt) }
+    return (collector.texts, collector.titles, collector.elements)
+}
+
+private func graph(_ spans: [Span]) -> ServiceGraph { ServiceGraph(traces: TraceSet(spans)) }
+
+/// Services called these, plus a link between them.
+private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
+    graph([
+        Fixture.span(trace: 1, id: 1, service: caller),
+        Fixture.span(trace: 1, id: 2, parent: 1, service: callee, error: true, durationNanos: 3_400_000),
+        Fixture.span(trace: 2, id: 1, service: callee, links: [(trace: 1, span: 1)]),
+    ])
+}
+
+@Suite struct GraphvizRendererTests {
+    static let hostileNames = [
+        "</text><script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        #"back\slash \N \G \L \l \E \T \H"#,
+        "&lt;entity&gt; &amp; &#x41; & bare",
+        "control\u{01}\u{07}chars\u{1B}[31m and\nnewline\ttab",
+        "comment -- breaker -->",
+        "quote \" and ' apostrophe",
+        "javascript:alert(1)",
+    ]
+
+    @Test(arguments: hostileNames)
+    func hostileServiceNamesShowAsTextInWellFormedSVG(name: String) throws {
+        let svg = try GraphvizRenderer().render(twoServices(name, "cart"), format: .svg)
+        let parsed = try svgTexts(svg)
+        #expect(!parsed.elements.contains("script"))
+        #expect(!parsed.elements.contains("img"))
+        // The label shows the name as written, less what XML cannot hold.
+        let shown = name.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }
+            .map { $0 == "\n" || $0 == "\t" ? " " : String($0) }.joined()
+        #expect(parsed.texts.contains(shown), "texts: \(parsed.texts)")
+        // Tooltips never carry trace text (Graphviz expands escapes in them).
+        #expect(parsed.titles.allSatisfy { !$0.contains(shown) })
+        let text = String(decoding: svg, as: UTF8.self)
+        #expect(!text.contains("href"))
+    }
+
+    @Test(arguments: hostileNames)
+    func hostileNamesStayInsideQuotedDOTStrings(name: String) throws {
+        let dot = String(decoding: try GraphvizRenderer().render(twoServices(name, "cart"), format: .dot), as: UTF8.self)
+        // Node names are derived ids; the name only appears inside label and tooltip strings.
+        #expect(dot.contains(NodeID(name: name).rawValue))
+        #expect(dot.hasPrefix("digraph services {"))
+        // Every statement keeps its quotes balanced: nothing from the name escapes its string.
+        for line in dot.split(separator: "\n") {
+            var quotes = 0
+            var escaped = false
+            for character in line {
+                if escaped { escaped = false; continue }
+                if character == "\\" { escaped = true } else if character == "\"" { quotes += 1 }
+            }
+            #expect(quotes % 2 == 0, "\(line)")
+        }
+    }
+
+    @Test func callsAreSolidAndLinksDashed() throws {
+        let svg = String(decoding: try GraphvizRenderer().render(twoServices("frontend", "cart"), format: .svg), as: UTF8.self)
+        let callEdge = try #require(svg.range(of: #"<g id="call_svc_frontend_svc_cart" class="edge call">"#))
+        let linkEdge = try #require(svg.range(of: #"<g id="link_svc_frontend_svc_cart" class="edge link">"#))
+        /// The first `<path>` element after a point: the edge's line.
+        func pathElement(after range: Range<String.Index>) -> Substring {
+            let rest = svg[range.upperBound...]
+            let start = rest.range(of: "<path")!.lowerBound
+            return rest[start...].prefix { $0 != "\n" }
+        }
+        #expect(!pathElement(after: callEdge).contains("stroke-dasharray"))
+        #expect(pathElement(after: linkEdge).contains("stroke-dasharray"))
+        #expect(svg.contains(">1 call · 1 error<"))
+        #expect(svg.contains(">p95 3.4 ms<"))
+        #expect(svg.contains(">1 link<"))
+        #expect(svg.contains(">Legend<"))
+    }
+
+    @Test func theSameGraphRendersToTheSameBytes() throws {
+        let first = try GraphvizRenderer().render(twoServices("frontend", "cart"), format: .svg)
+        let second = try GraphvizRenderer().render(twoServices("frontend", "cart"), format: .svg)
+        #expect(first == second)
+    }
+
+    @Test(arguments: LayoutEngine.allCases)
+    func everyEngineLaysOutTheGraph(engine: LayoutEngine) throws {
+        let svg = try GraphvizRenderer(engine: engine).render(twoServices("frontend", "cart"), format: .svg)
+        #expect(try svgTexts(svg).texts.contains("frontend"))
+    }
+
+    @Test(arguments: [(GraphFormat.png, Array("\u{89}PNG".unicodeScalars.map { UInt8($0.value) })), (.pdf, Array("%PDF".utf8))])
+    func binaryFormatsStartWithTheirSignature(format: GraphFormat, signature: [UInt8]) throws {
+        let bytes = try GraphvizRenderer().render(twoServices("frontend", "cart"), format: format)
+        #expect(Array(bytes.prefix(signature.count)) == signature)
+        #expect(bytes.count > 1_000)
+    }
+
+    @Test func concurrentRendersAreSerialisedSafely() async throws {
+        // Graphviz aborts on concurrent layouts; the renderer must take turns.
+        let graphs = (0..<8).map { twoServices("service-\($0)", "cart") }
+        let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
+            for graph in graphs { group.addTask { try GraphvizRenderer().render(graph, format: .svg).count } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(sizes.count == 8)
+        #expect(sizes.allSatisfy { $0 > 1_000 })
+    }
+
+    @Test func anEmptyGraphStillRenders() throws {
+        let svg = try GraphvizRenderer().render(graph([]), format: .svg)
+        #expect(try svgTexts(svg).texts.isEmpty)
+    }
+}
