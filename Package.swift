@@ -46,8 +46,9 @@ let package = Package(
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"]),
         .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"]),
-        .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer"]),
-        .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"]),
+        .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
+        .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "TracegraphCLITests", dependencies: ["TracegraphCLI", "TraceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

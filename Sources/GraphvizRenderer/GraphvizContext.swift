@@ -58,9 +58,10 @@ enum GraphvizMessages {
 
     static func clear() { messages.removeAll() }
 
+    /// The messages so far, one a line: Graphviz sends a message in several pieces.
     static func take() -> [String] {
         defer { messages.removeAll() }
-        return messages
+        return messages.joined().split(separator: "\n").map(String.init)
     }
 }
 

@@ -77,7 +77,7 @@ extension GraphvizError: CustomStringConvertible {
         case .pluginMissing(let kind, let name):
             text = "Graphviz has no \(kind) plugin \"\(name)\". Its plugins are missing or not registered: "
                 + "install them (`apt-get install libgraphviz-dev`, which brings libgvc6) and, if that does not help, "
-                + "register them with `dot -c` as root."
+                + "register them as root with `libgvc6-config-update -c` (Debian's name for `dot -c`)."
         case .layoutFailed: text = "Graphviz could not lay out the graph"
         case .renderFailed: text = "Graphviz could not render the graph"
         case .outOfMemory: text = "Graphviz ran out of memory"

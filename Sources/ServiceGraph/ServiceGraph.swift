@@ -31,13 +31,13 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: String
 
     /// The id of the service, or peer, with this name: `svc_` and the name's
-    /// letters, digits and underscores, followed by a hash of the whole name
-    /// when anything had to be left out.
+    /// ASCII letters, digits, `_` and `-`, followed by a hash of the whole name
+    /// when anything had to be left out. Safe as an XML or HTML id.
     public init(name: String) {
         var slug = ""
         var isLossy = false
         for scalar in name.unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-" {
                 slug.unicodeScalars.append(scalar)
             } else {
                 slug.append("_")

@@ -184,6 +184,7 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
     @Test(arguments: [
         ("frontend", "svc_frontend"),
         ("cart_v2", "svc_cart_v2"),
+        ("order-api", "svc_order-api"),
     ])
     func plainNamesKeepTheirLetters(name: String, expected: String) {
         #expect(NodeID(name: name).rawValue == expected)
@@ -196,6 +197,6 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
         #expect(NodeID(name: "yelp_main/api_proxy") == id)
         #expect(NodeID(name: "yelp_main:api_proxy") != id)
         let hostile = NodeID(name: "</title><script>alert(1)</script> -- \\N")
-        #expect(hostile.rawValue.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        #expect(hostile.rawValue.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
     }
 }

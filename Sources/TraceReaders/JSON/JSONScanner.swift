@@ -101,8 +101,8 @@ struct JSONScanner {
     private mutating func open(_ byte: UInt8, expected: String) throws(JSONError) {
         skipWhitespace()
         guard peekByte() == byte else {
-            if isAtEnd { throw unexpected(expecting: expected) }
-            throw error(.wrongType(expected: expected, found: (try? peekKind())?.name ?? "something else"))
+            guard let found = try? peekKind() else { throw unexpected(expecting: expected) }
+            throw error(.wrongType(expected: expected, found: found.name))
         }
         depth += 1
         if depth > Self.maximumDepth { throw error(.nestingTooDeep(limit: Self.maximumDepth)) }
