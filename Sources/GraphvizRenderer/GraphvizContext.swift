@@ -37,16 +37,36 @@ struct GraphvizContext: ~Copyable {
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
         let status = gvRenderData(context, graph.pointer, format, &data, &length)
-        defer { if let data { gvFreeRenderData(data) } }
-        guard status == 0, let data else {
+        let rendered = CBuffer(data, count: Int(length), free: gvFreeRenderData)
+        guard status == 0, let bytes = rendered.bytes else {
             let messages = GraphvizMessages.take()
             if messages.contains(where: { $0.contains("not recognized") }) {
                 throw GraphvizError(problem: .pluginMissing(kind: "output format", name: format), messages: messages)
             }
             throw GraphvizError(problem: .renderFailed, messages: messages)
         }
-        return Array(UnsafeRawBufferPointer(start: data, count: Int(length)))
+        return bytes
     }
+}
+
+/// Bytes that a C library allocated, owned: freed exactly once, with the library's own function.
+struct CBuffer: ~Copyable {
+    private let pointer: UnsafeMutablePointer<CChar>?
+    private let count: Int
+    private let release: (UnsafeMutablePointer<CChar>?) -> Void
+
+    init(_ pointer: UnsafeMutablePointer<CChar>?, count: Int, free release: @escaping (UnsafeMutablePointer<CChar>?) -> Void) {
+        self.pointer = pointer
+        self.count = count
+        self.release = release
+    }
+
+    /// A copy of the bytes, or nil when the library returned none.
+    var bytes: [UInt8]? {
+        pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: count)) }
+    }
+
+    deinit { if pointer != nil { release(pointer) } }
 }
 
 /// Graphviz's messages, which `agseterrf` sends here instead of to standard error.
@@ -109,8 +129,10 @@ final class CGraph {
         var buffer: UnsafeMutablePointer<CChar>?
         var length = 0
         let status = cgraphviz_write(pointer, &buffer, &length)
-        defer { free(buffer) }
-        guard status == 0, let buffer else { throw GraphvizError(problem: .renderFailed, messages: GraphvizMessages.take()) }
-        return Array(UnsafeRawBufferPointer(start: buffer, count: length))
+        let written = CBuffer(buffer, count: length, free: { free($0) })
+        guard status == 0, let bytes = written.bytes else {
+            throw GraphvizError(problem: .renderFailed, messages: GraphvizMessages.take())
+        }
+        return bytes
     }
 }
