@@ -34,13 +34,15 @@ public enum TraceReader {
 
     /// Reads an export held in memory; `source` names it in errors.
     public static func read(_ bytes: UnsafeRawBufferPointer, source: String) throws(TraceReadError) -> TraceFile {
-        var reader = OTLPJSONReader(bytes)
+        var reader = OTLPJSONReader(bytes, detail: .full)
+        var spans = SpanList()
+        var skipped: [JSONError] = []
         do {
-            try reader.readAll()
+            try reader.readAll(into: &spans, skipped: &skipped)
         } catch {
             throw TraceReadError(source: source, location: .text(of: error.offset, in: bytes), problem: error.problem)
         }
-        return TraceFile(source: source, format: .otlpJSON, spans: reader.spans)
+        return TraceFile(source: source, format: .otlpJSON, spans: spans.spans)
     }
 
     /// Reads an export held in a string; `source` names it in errors.
@@ -84,4 +86,10 @@ public enum TraceReader {
     private static func cannotOpen(_ path: String) -> TraceReadError {
         TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: String(cString: strerror(errno))))
     }
+}
+
+/// Keeps every span it receives, in order.
+struct SpanList: SpanSink {
+    var spans: [Span] = []
+    mutating func receive(_ span: Span) { spans.append(span) }
 }

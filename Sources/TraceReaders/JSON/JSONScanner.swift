@@ -243,6 +243,21 @@ struct JSONScanner {
         throw error(.unexpectedEnd(expected: "'\"' to close the string"))
     }
 
+    /// Reads a string and returns its raw bytes when it holds no escapes, else its decoded bytes:
+    /// for comparing and parsing without making a `String`.
+    mutating func readRawString() throws(JSONError) -> JSONKey {
+        let kind = try peekKind()
+        guard kind == .string else { throw error(.wrongType(expected: "a string", found: kind.name)) }
+        return try readKey()
+    }
+
+    /// Starts afresh at an offset, outside any container: to go on after a bad line.
+    mutating func restart(at offset: Int) {
+        position = offset
+        depth = 0
+        atContainerStart = false
+    }
+
     /// Reads the key at the position: its raw bytes when it holds no escapes.
     private mutating func readKey() throws(JSONError) -> JSONKey {
         position += 1
@@ -400,6 +415,17 @@ struct JSONKey {
     init(decoded: [UInt8]) {
         self.raw = nil
         self.decoded = decoded
+    }
+
+    /// The bytes, raw or decoded.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let raw { return body(raw) }
+        return decoded.withUnsafeBytes(body)
+    }
+
+    /// Whether the bytes equal these.
+    func equals(_ bytes: [UInt8]) -> Bool {
+        withBytes { $0.elementsEqual(bytes) }
     }
 
     /// The name as text.

@@ -1,0 +1,49 @@
+/// Receives spans as a reader decodes them, one at a time, so that a consumer
+/// can keep only what it needs of each.
+public protocol SpanSink {
+    mutating func receive(_ span: Span)
+}
+
+extension TraceSet: SpanSink {
+    public mutating func receive(_ span: Span) { add(span) }
+}
+
+/// How much of each span a reader decodes. Ids, parent, kind, times, status,
+/// link targets and the service name are always read; the rest can be left out
+/// for speed when the consumer does not need it.
+public struct ReadDetail: Hashable, Sendable {
+    /// Span names, trace states, flags and status messages.
+    public var names: Bool
+    public var events: Bool
+    /// Link attributes and trace states (link targets are always read).
+    public var linkAttributes: Bool
+    public var scopes: Bool
+    /// The span attributes to keep; nil keeps all.
+    public var spanAttributeKeys: [String]?
+    /// The resource attributes to keep besides `service.name`; nil keeps all.
+    public var resourceAttributeKeys: [String]?
+
+    public init(names: Bool, events: Bool, linkAttributes: Bool, scopes: Bool,
+                spanAttributeKeys: [String]?, resourceAttributeKeys: [String]?) {
+        self.names = names
+        self.events = events
+        self.linkAttributes = linkAttributes
+        self.scopes = scopes
+        self.spanAttributeKeys = spanAttributeKeys
+        self.resourceAttributeKeys = resourceAttributeKeys
+    }
+
+    /// Everything.
+    public static let full = ReadDetail(names: true, events: true, linkAttributes: true, scopes: true,
+                                        spanAttributeKeys: nil, resourceAttributeKeys: nil)
+
+    /// Whether a span attribute with this key is kept.
+    public func keepsSpanAttribute(_ key: String) -> Bool {
+        spanAttributeKeys.map { $0.contains(key) } ?? true
+    }
+
+    /// Whether a resource attribute with this key is kept.
+    public func keepsResourceAttribute(_ key: String) -> Bool {
+        key == "service.name" || key == "process.executable.name" || (resourceAttributeKeys.map { $0.contains(key) } ?? true)
+    }
+}

@@ -1,0 +1,181 @@
+import TraceModel
+
+/// Typed fields on top of the scanner, shared by the JSON readers: numbers that
+/// arrive as strings or numbers, ids in hex or base64, enums by number or name.
+/// A null field reads as the field's default.
+extension JSONScanner {
+    mutating func readOptionalString() throws(JSONError) -> String {
+        if try skipNull() { return "" }
+        return try readString()
+    }
+
+    /// A 64-bit unsigned integer, written as a decimal string (OTLP/JSON) or as a JSON number.
+    mutating func readUInt64(field: String) throws(JSONError) -> UInt64 {
+        if try skipNull() { return 0 }
+        let start = position
+        if try peekKind() == .string {
+            let text = try readRawString()
+            guard let value = text.withBytes({ JSONNumber.parseDigits($0[...]) }) else {
+                throw error(.invalidValue(field: field, value: text.string), at: start)
+            }
+            return value
+        }
+        guard let value = try readNumberToken().uint64 else { throw error(.numberOutOfRange(field: field), at: start) }
+        return value
+    }
+
+    mutating func readUInt32(field: String) throws(JSONError) -> UInt32 {
+        let start = position
+        guard let value = UInt32(exactly: try readUInt64(field: field)) else {
+            throw error(.numberOutOfRange(field: field), at: start)
+        }
+        return value
+    }
+
+    mutating func readInt64(field: String) throws(JSONError) -> Int64 {
+        let start = position
+        if try peekKind() == .string {
+            let text = try readString()
+            guard let value = Int64(text) else { throw error(.invalidValue(field: field, value: text), at: start) }
+            return value
+        }
+        guard let value = try readNumberToken().int64 else { throw error(.numberOutOfRange(field: field), at: start) }
+        return value
+    }
+
+    /// A double, written as a JSON number or as a string ("NaN", "Infinity", "-Infinity" or a number).
+    mutating func readDouble(field: String) throws(JSONError) -> Double {
+        let start = position
+        if try peekKind() == .string {
+            let text = try readString()
+            switch text {
+            case "NaN": return .nan
+            case "Infinity": return .infinity
+            case "-Infinity": return -.infinity
+            default:
+                guard let value = Double(text) else { throw error(.invalidValue(field: field, value: text), at: start) }
+                return value
+            }
+        }
+        guard let value = try readNumberToken().double else { throw error(.numberOutOfRange(field: field), at: start) }
+        return value
+    }
+
+    /// An enum as its number or its name, with or without the name's prefix.
+    mutating func readEnum(field: String, prefix: String, names: [String]) throws(JSONError) -> Int64 {
+        let start = position
+        if try skipNull() { return 0 }
+        if try peekKind() == .string {
+            let text = try readString()
+            let bare = text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
+            guard let index = names.firstIndex(of: bare) else { throw error(.invalidValue(field: field, value: text), at: start) }
+            return Int64(index)
+        }
+        guard let number = try readNumberToken().int64 else { throw error(.numberOutOfRange(field: field), at: start) }
+        return number
+    }
+
+    /// A trace id in hex (32 digits) or base64 (16 bytes); nil for an empty string or null.
+    mutating func readTraceID(field: String) throws(JSONError) -> TraceID? {
+        if try skipNull() { return nil }
+        let start = position
+        let text = try readRawString()
+        if text.withBytes({ $0.isEmpty }) { return nil }
+        guard let id = text.withBytes({ IDText.traceID($0) }) else {
+            throw error(.invalidID(field: field, value: text.string, byteCount: 16), at: start)
+        }
+        return id
+    }
+
+    /// A span id in hex (16 digits) or base64 (8 bytes); nil for an empty string, null, or all zeros.
+    mutating func readSpanID(field: String) throws(JSONError) -> SpanID? {
+        if try skipNull() { return nil }
+        let start = position
+        let text = try readRawString()
+        if text.withBytes({ $0.isEmpty }) { return nil }
+        guard let id = text.withBytes({ IDText.spanID($0) }) else {
+            throw error(.invalidID(field: field, value: text.string, byteCount: 8), at: start)
+        }
+        return id
+    }
+}
+
+/// Ids as text: hexadecimal (OTLP/JSON), or base64 (the protobuf JSON mapping, as Tempo writes them).
+enum IDText {
+    static func traceID(_ text: UnsafeRawBufferPointer) -> TraceID? {
+        if text.count == 32 {
+            guard let high = HexDigits.parseUInt64(text[0..<16]), let low = HexDigits.parseUInt64(text[16..<32]) else { return nil }
+            return TraceID(high: high, low: low)
+        }
+        guard let bytes = Base64.decode(text), bytes.count == 16 else { return nil }
+        return TraceID(high: uint64(bytes[0..<8]), low: uint64(bytes[8..<16]))
+    }
+
+    static func spanID(_ text: UnsafeRawBufferPointer) -> SpanID? {
+        if text.count == 16 {
+            return HexDigits.parseUInt64(text[...]).map(SpanID.init)
+        }
+        guard let bytes = Base64.decode(text), bytes.count == 8 else { return nil }
+        return SpanID(uint64(bytes[...]))
+    }
+
+    static func uint64(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+/// Base64, standard or URL-safe alphabet, padded or not.
+enum Base64 {
+    static func decode(_ text: String) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func decode(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var padding = 0
+        for byte in text {
+            let value: UInt32
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a") + 26)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0") + 52)
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
+            case UInt8(ascii: "="):
+                padding += 1
+                continue
+            default: return nil
+            }
+            if padding > 0 { return nil }
+            accumulator = accumulator << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        guard padding <= 2, bits < 6 else { return nil }
+        return output
+    }
+}
+
+/// Which attribute keys a reader keeps, compared on raw bytes so that a dropped
+/// key costs no `String`; a kept key is returned as the one shared `String`.
+struct AttributeKeyFilter {
+    private let keys: [(bytes: [UInt8], string: String)]?
+
+    init(_ keys: [String]?) {
+        self.keys = keys.map { $0.map { (Array($0.utf8), $0) } }
+    }
+
+    /// The key as a `String` when it is kept, else nil.
+    func kept(_ key: JSONKey) -> String? {
+        guard let keys else { return key.string }
+        for candidate in keys where key.equals(candidate.bytes) { return candidate.string }
+        return nil
+    }
+}
