@@ -30,6 +30,8 @@ public struct TraceReadError: Error, Sendable, Equatable {
         case numberOutOfRange(field: String)
         /// A value the field cannot take.
         case invalidValue(field: String, value: String)
+        /// Binary input that is not a well-formed protobuf message: the reason says what is wrong.
+        case malformedProtobuf(reason: String)
     }
 
     /// The input's path, or `-` for standard input, or a name given by the caller.
@@ -76,6 +78,7 @@ extension TraceReadError.Problem: CustomStringConvertible {
             "\(field) \(Self.quote(value)) is not an id of \(byteCount) bytes (\(byteCount * 2) hex digits or base64)"
         case .numberOutOfRange(let field): "\(field) is out of range"
         case .invalidValue(let field, let value): "\(field) cannot be \(Self.quote(value))"
+        case .malformedProtobuf(let reason): "not a well-formed OTLP protobuf message: \(reason)"
         }
     }
 
