@@ -27,8 +27,13 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "TraceModel"),
-        .target(name: "TraceReaders", dependencies: ["TraceModel"]),
+        .target(name: "TraceReaders", dependencies: ["TraceModel", "CZlib"]),
         .target(name: "ServiceGraph", dependencies: ["TraceModel"]),
         .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "CGraphviz"]),
         .target(

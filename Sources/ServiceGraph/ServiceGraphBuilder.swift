@@ -18,44 +18,29 @@ extension ServiceGraph {
     /// - A link edge joins the linked-to span's service to the linking span's service; a link
     ///   whose target no input holds comes from the `outsideInput` node.
     /// - With `inferUninstrumentedPeers`, a client or producer span with no child names its
-    ///   peer through its attributes (`peer.service`, `db.system.name` or `db.system`, `messaging.system`,
-    ///   `server.address`), and a call edge joins its service to that peer.
+    ///   peer through its attributes (`peer.service`, `db.system.name` or `db.system`,
+    ///   `messaging.system`, `server.address`), and a call edge joins its service to that peer.
     public init(traces: TraceSet, options: Options = Options()) {
-        var builder = Builder()
-        let spans = traces.spans
-        var hasChild = Set<SpanKey>()
-        hasChild.reserveCapacity(spans.count)
-        for span in spans {
-            if let parent = span.parentSpanID { hasChild.insert(SpanKey(traceID: span.traceID, spanID: parent)) }
-        }
-        for span in spans {
-            let service = builder.service(span.serviceName, countingSpan: span)
-            if let parentID = span.parentSpanID,
-               let parent = traces[SpanKey(traceID: span.traceID, spanID: parentID)],
-               parent.serviceName != span.serviceName {
-                builder.addCall(from: NodeID(name: parent.serviceName), to: service, span: span)
-            }
-            for link in span.links {
-                let from = traces[link.target].map { NodeID(name: $0.serviceName) } ?? .outsideInput
-                builder.addLink(from: from, to: service)
-            }
-            if options.inferUninstrumentedPeers, span.kind == .client || span.kind == .producer,
-               !hasChild.contains(span.key), let peer = UninstrumentedPeer(span: span) {
-                let peerID = builder.peer(peer)
-                if peerID != service { builder.addCall(from: service, to: peerID, span: span) }
-            }
-        }
-        self = builder.graph()
+        var accumulator = Accumulator(options: options)
+        for span in traces.spans { accumulator.receive(span) }
+        self = accumulator.finish().graph
     }
 }
 
 /// A peer that a client or producer span names in its attributes.
-struct UninstrumentedPeer {
+struct UninstrumentedPeer: Hashable, Sendable {
     var name: String
     var kind: ServiceGraph.Node.Kind
 
+    /// The attributes that name a peer: what a reader must keep for peer inference.
+    static let attributeKeys = [
+        "peer.service", "db.system.name", "db.system", "db.namespace", "db.name", "messaging.system",
+        "messaging.destination.name", "messaging.destination", "server.address", "net.peer.name", "http.host",
+    ]
+
     init?(span: Span) {
         let attributes = span.attributes
+        guard !attributes.isEmpty else { return nil }
         func text(_ key: String) -> String? {
             guard let value = attributes[key]?.stringValue, !value.isEmpty else { return nil }
             return value
@@ -76,63 +61,5 @@ struct UninstrumentedPeer {
         } else {
             return nil
         }
-    }
-}
-
-/// Counts what the graph needs as spans go by, then sorts it all into a graph.
-private struct Builder {
-    var nodes: [NodeID: ServiceGraph.Node] = [:]
-    var calls: [EdgeKey: CallTally] = [:]
-    var links: [EdgeKey: Int] = [:]
-
-    struct EdgeKey: Hashable {
-        var from: NodeID
-        var to: NodeID
-    }
-
-    struct CallTally {
-        var errors = 0
-        var durations: [UInt64] = []
-    }
-
-    mutating func service(_ name: String, countingSpan span: Span) -> NodeID {
-        let id = NodeID(name: name)
-        nodes[id, default: ServiceGraph.Node(id: id, name: name, kind: .service)].spanCount += 1
-        if span.isError { nodes[id]!.errorSpanCount += 1 }
-        // A name first seen as a peer turns out to be a service that recorded spans.
-        nodes[id]!.kind = .service
-        return id
-    }
-
-    mutating func peer(_ peer: UninstrumentedPeer) -> NodeID {
-        let id = NodeID(name: peer.name)
-        if nodes[id] == nil { nodes[id] = ServiceGraph.Node(id: id, name: peer.name, kind: peer.kind) }
-        return id
-    }
-
-    mutating func addCall(from: NodeID, to: NodeID, span: Span) {
-        let key = EdgeKey(from: from, to: to)
-        calls[key, default: CallTally()].durations.append(span.durationNanos)
-        if span.isError { calls[key]!.errors += 1 }
-    }
-
-    mutating func addLink(from: NodeID, to: NodeID) {
-        if from == .outsideInput, nodes[from] == nil {
-            nodes[from] = ServiceGraph.Node(id: from, name: "spans outside the input", kind: .outsideInput)
-        }
-        links[EdgeKey(from: from, to: to), default: 0] += 1
-    }
-
-    func graph() -> ServiceGraph {
-        func byEnds(_ a: EdgeKey, _ b: EdgeKey) -> Bool { (a.from, a.to) < (b.from, b.to) }
-        return ServiceGraph(
-            nodes: nodes.values.sorted { $0.id < $1.id },
-            callEdges: calls.keys.sorted(by: byEnds).map { key in
-                let tally = calls[key]!
-                return ServiceGraph.CallEdge(from: key.from, to: key.to, calls: tally.durations.count,
-                                             errors: tally.errors, latency: LatencySummary(durations: tally.durations))
-            },
-            linkEdges: links.keys.sorted(by: byEnds).map { ServiceGraph.LinkEdge(from: $0.from, to: $0.to, links: links[$0]!) }
-        )
     }
 }

@@ -11,6 +11,17 @@ public struct TraceSetSummary: Hashable, Sendable {
     public var services: [String]
     public var errorSpans: Int
 
+    public init(traces: Int, spans: Int, duplicateSpans: Int, links: Int, unresolvedLinks: Int,
+                services: [String], errorSpans: Int) {
+        self.traces = traces
+        self.spans = spans
+        self.duplicateSpans = duplicateSpans
+        self.links = links
+        self.unresolvedLinks = unresolvedLinks
+        self.services = services
+        self.errorSpans = errorSpans
+    }
+
     public init(_ traces: TraceSet) {
         var traceIDs = Set<TraceID>()
         var services = Set<String>()

@@ -1,0 +1,300 @@
+import TraceModel
+
+extension ServiceGraph {
+    /// Builds a graph from spans as a reader streams them, keeping only a compact
+    /// record of each span (its ids, parent, service, kind, error and duration,
+    /// about 56 bytes) and the targets of its links.
+    ///
+    /// Accumulators filled from different parts of the input, in parallel, are
+    /// merged in input order; a span repeated anywhere is counted once. The graph
+    /// does not depend on the order of the spans.
+    public struct Accumulator: SpanSink, Sendable {
+        public let options: Options
+        private var records: [Record] = []
+        private var links: [LinkRecord] = []
+        private var services: [String] = []
+        private var serviceIndex: [String: UInt32] = [:]
+        private var peers: [UninstrumentedPeer] = []
+        private var peerIndex: [UninstrumentedPeer: UInt32] = [:]
+        /// The last service seen and its index: spans of one resource come together.
+        private var lastService: (name: String, index: UInt32)?
+
+        public init(options: Options = Options()) {
+            self.options = options
+        }
+
+        /// What a reader has to decode for a graph: no names, events, link attributes or
+        /// scopes, and of the span attributes only those that name peers.
+        public static let readDetail = ReadDetail(
+            names: false, events: false, linkAttributes: false, scopes: false,
+            spanAttributeKeys: UninstrumentedPeer.attributeKeys, resourceAttributeKeys: []
+        )
+
+        /// Spans received so far, repeats included.
+        public var spanCount: Int { records.count }
+
+        public mutating func receive(_ span: Span) {
+            let service = intern(service: span.serviceName)
+            var peer = Record.noPeer
+            if options.inferUninstrumentedPeers, span.kind == .client || span.kind == .producer,
+               let named = UninstrumentedPeer(span: span) {
+                peer = intern(peer: named)
+            }
+            let index = UInt32(records.count)
+            records.append(Record(
+                traceID: span.traceID, spanID: span.spanID, parent: span.parentSpanID?.value ?? 0,
+                duration: span.durationNanos, service: service, peer: peer, kind: span.kind, isError: span.isError
+            ))
+            for link in span.links { links.append(LinkRecord(span: index, target: link.target)) }
+        }
+
+        /// Appends what another accumulator received, as if its spans came after these.
+        public mutating func merge(_ other: Accumulator) {
+            let serviceMap = other.services.map { intern(service: $0) }
+            let peerMap = other.peers.map { intern(peer: $0) }
+            let offset = UInt32(records.count)
+            records.reserveCapacity(records.count + other.records.count)
+            for var record in other.records {
+                record.service = serviceMap[Int(record.service)]
+                if record.peer != Record.noPeer { record.peer = peerMap[Int(record.peer)] }
+                records.append(record)
+            }
+            links.reserveCapacity(links.count + other.links.count)
+            for var link in other.links {
+                link.span += offset
+                links.append(link)
+            }
+        }
+
+        private mutating func intern(service name: String) -> UInt32 {
+            if let last = lastService, last.name == name { return last.index }
+            let index: UInt32
+            if let known = serviceIndex[name] {
+                index = known
+            } else {
+                index = UInt32(services.count)
+                services.append(name)
+                serviceIndex[name] = index
+            }
+            lastService = (name, index)
+            return index
+        }
+
+        private mutating func intern(peer: UninstrumentedPeer) -> UInt32 {
+            if let known = peerIndex[peer] { return known }
+            let index = UInt32(peers.count)
+            peers.append(peer)
+            peerIndex[peer] = index
+            return index
+        }
+
+        /// The graph, and the numbers of what was read.
+        public func finish() -> (graph: ServiceGraph, summary: TraceSetSummary) {
+            let table = SpanKeyTable(records)
+            var nodes = NodeTable(services: services, peers: peers)
+            var calls: [EdgeKey: CallTally] = [:]
+            var linkCounts: [EdgeKey: Int] = [:]
+            var hasChild = [Bool](repeating: false, count: records.count)
+            var errorSpans = 0
+            for index in records.indices where !table.isDuplicate(index) {
+                let record = records[index]
+                nodes.countSpan(service: record.service, isError: record.isError)
+                if record.isError { errorSpans += 1 }
+                guard record.parent != 0,
+                      let parentIndex = table.index(of: record.traceID, SpanID(record.parent)) else { continue }
+                hasChild[parentIndex] = true
+                let parent = records[parentIndex]
+                if parent.service != record.service {
+                    let key = EdgeKey(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service))
+                    calls[key, default: CallTally()].add(record)
+                }
+            }
+            if options.inferUninstrumentedPeers {
+                for index in records.indices where !table.isDuplicate(index) && !hasChild[index] {
+                    let record = records[index]
+                    guard record.peer != Record.noPeer else { continue }
+                    let from = nodes.serviceNode(record.service)
+                    let to = nodes.peerNode(record.peer)
+                    if from != to { calls[EdgeKey(from: from, to: to), default: CallTally()].add(record) }
+                }
+            }
+            var unresolved = 0
+            for link in links where !table.isDuplicate(Int(link.span)) {
+                let to = nodes.serviceNode(records[Int(link.span)].service)
+                let from: Int
+                if let target = table.index(of: link.target.traceID, link.target.spanID) {
+                    from = nodes.serviceNode(records[target].service)
+                } else {
+                    from = nodes.outsideInputNode()
+                    unresolved += 1
+                }
+                linkCounts[EdgeKey(from: from, to: to), default: 0] += 1
+            }
+            let summary = TraceSetSummary(
+                traces: Set(records.lazy.map(\.traceID)).count,
+                spans: records.count - table.duplicateCount,
+                duplicateSpans: table.duplicateCount,
+                links: links.lazy.filter { !table.isDuplicate(Int($0.span)) }.count,
+                unresolvedLinks: unresolved,
+                services: nodes.serviceNamesWithSpans(),
+                errorSpans: errorSpans
+            )
+            return (nodes.graph(calls: calls, links: linkCounts), summary)
+        }
+    }
+}
+
+/// One span, as much of it as the graph needs.
+private struct Record: Sendable {
+    static let noPeer = UInt32.max
+
+    var traceID: TraceID
+    var spanID: SpanID
+    /// The parent's span id; 0 for none.
+    var parent: UInt64
+    var duration: UInt64
+    var service: UInt32
+    var peer: UInt32
+    var kind: SpanKind
+    var isError: Bool
+}
+
+private struct LinkRecord: Sendable {
+    /// The index of the linking span's record.
+    var span: UInt32
+    var target: SpanKey
+}
+
+private struct EdgeKey: Hashable {
+    var from: Int
+    var to: Int
+}
+
+private struct CallTally {
+    var errors = 0
+    var durations: [UInt64] = []
+
+    mutating func add(_ record: Record) {
+        durations.append(record.duration)
+        if record.isError { errors += 1 }
+    }
+}
+
+/// An open-addressing hash table from (trace id, span id) to the index of the first
+/// record with those ids: 4 bytes a slot, the keys themselves stay in the records.
+private struct SpanKeyTable {
+    private var slots: [UInt32]
+    private let mask: Int
+    private let records: [Record]
+    /// Records that repeat an earlier record's ids.
+    private var duplicates: [Bool]
+    private(set) var duplicateCount = 0
+
+    init(_ records: [Record]) {
+        var capacity = 16
+        while capacity < records.count * 2 { capacity *= 2 }
+        slots = [UInt32](repeating: 0, count: capacity)
+        mask = capacity - 1
+        self.records = records
+        duplicates = [Bool](repeating: false, count: records.count)
+        for index in records.indices {
+            let record = records[index]
+            var slot = Self.hash(record.traceID, record.spanID) & mask
+            while true {
+                let stored = slots[slot]
+                if stored == 0 {
+                    slots[slot] = UInt32(index + 1)
+                    break
+                }
+                let other = records[Int(stored - 1)]
+                if other.spanID == record.spanID && other.traceID == record.traceID {
+                    duplicates[index] = true
+                    duplicateCount += 1
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    func isDuplicate(_ index: Int) -> Bool { duplicates[index] }
+
+    func index(of traceID: TraceID, _ spanID: SpanID) -> Int? {
+        var slot = Self.hash(traceID, spanID) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == 0 { return nil }
+            let record = records[Int(stored - 1)]
+            if record.spanID == spanID && record.traceID == traceID { return Int(stored - 1) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func hash(_ traceID: TraceID, _ spanID: SpanID) -> Int {
+        var value = spanID.value ^ traceID.low &* 0x9E37_79B9_7F4A_7C15 ^ traceID.high
+        value ^= value >> 29
+        value = value &* 0xBF58_476D_1CE4_E5B9
+        value ^= value >> 32
+        return Int(truncatingIfNeeded: value)
+    }
+}
+
+/// The graph's nodes: services and peers by name (a peer that is also a service is that
+/// service), and the stand-in for spans outside the input.
+private struct NodeTable {
+    private var nodes: [ServiceGraph.Node] = []
+    private var byID: [NodeID: Int] = [:]
+    private var serviceNodes: [Int]
+    private var peerNodes: [Int] = []
+
+    init(services: [String], peers: [UninstrumentedPeer]) {
+        serviceNodes = []
+        for name in services {
+            serviceNodes.append(node(NodeID(name: name), name: name, kind: .service))
+        }
+        for peer in peers {
+            peerNodes.append(node(NodeID(name: peer.name), name: peer.name, kind: peer.kind))
+        }
+    }
+
+    private mutating func node(_ id: NodeID, name: String, kind: ServiceGraph.Node.Kind) -> Int {
+        if let index = byID[id] { return index }
+        nodes.append(ServiceGraph.Node(id: id, name: name, kind: kind))
+        byID[id] = nodes.count - 1
+        return nodes.count - 1
+    }
+
+    func serviceNode(_ service: UInt32) -> Int { serviceNodes[Int(service)] }
+    func peerNode(_ peer: UInt32) -> Int { peerNodes[Int(peer)] }
+
+    mutating func outsideInputNode() -> Int {
+        node(.outsideInput, name: "spans outside the input", kind: .outsideInput)
+    }
+
+    mutating func countSpan(service: UInt32, isError: Bool) {
+        let index = serviceNodes[Int(service)]
+        nodes[index].spanCount += 1
+        if isError { nodes[index].errorSpanCount += 1 }
+    }
+
+    func serviceNamesWithSpans() -> [String] {
+        nodes.filter { $0.kind == .service && $0.spanCount > 0 }.map(\.name).sorted()
+    }
+
+    /// The graph: nodes that recorded spans or take part in an edge, everything sorted.
+    func graph(calls: [EdgeKey: CallTally], links: [EdgeKey: Int]) -> ServiceGraph {
+        var used = Set(calls.keys.flatMap { [$0.from, $0.to] } + links.keys.flatMap { [$0.from, $0.to] })
+        for (index, node) in nodes.enumerated() where node.spanCount > 0 { used.insert(index) }
+        func byEnds(_ a: (ServiceGraph.CallEdge), _ b: ServiceGraph.CallEdge) -> Bool { (a.from, a.to) < (b.from, b.to) }
+        return ServiceGraph(
+            nodes: used.map { nodes[$0] }.sorted { $0.id < $1.id },
+            callEdges: calls.map { key, tally in
+                ServiceGraph.CallEdge(from: nodes[key.from].id, to: nodes[key.to].id, calls: tally.durations.count,
+                                      errors: tally.errors, latency: LatencySummary(durations: tally.durations))
+            }.sorted(by: byEnds),
+            linkEdges: links.map { key, count in
+                ServiceGraph.LinkEdge(from: nodes[key.from].id, to: nodes[key.to].id, links: count)
+            }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+        )
+    }
+}
