@@ -32,6 +32,8 @@ public struct TraceReadError: Error, Sendable, Equatable {
         case invalidValue(field: String, value: String)
         /// Binary input that is not a well-formed protobuf message: the reason says what is wrong.
         case malformedProtobuf(reason: String)
+        /// Compressed input that does not inflate.
+        case malformedCompression(reason: String)
     }
 
     /// The input's path, or `-` for standard input, or a name given by the caller.
@@ -79,6 +81,7 @@ extension TraceReadError.Problem: CustomStringConvertible {
         case .numberOutOfRange(let field): "\(field) is out of range"
         case .invalidValue(let field, let value): "\(field) cannot be \(Self.quote(value))"
         case .malformedProtobuf(let reason): "not a well-formed OTLP protobuf message: \(reason)"
+        case .malformedCompression(let reason): "cannot decompress: \(reason)"
         }
     }
 

@@ -1,95 +1,332 @@
+import Dispatch
+import Synchronization
+import TraceModel
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
-import TraceModel
 
 /// The export formats this library reads.
 public enum TraceInputFormat: String, Sendable, CaseIterable, CustomStringConvertible {
-    /// OTLP/JSON: one `ExportTraceServiceRequest`, or JSON lines of them.
+    /// OTLP/JSON: one `ExportTraceServiceRequest`, JSON lines of them, or one wrapped by a query API.
     case otlpJSON = "otlp-json"
+    /// OTLP/protobuf: one binary `ExportTraceServiceRequest` or `TracesData`, or a stream of them
+    /// each preceded by its length (the Collector file exporter's `format: proto`).
+    case otlpProtobuf = "otlp-proto"
+    /// Jaeger's JSON: the UI's download and the query API's answers.
+    case jaegerJSON = "jaeger"
+    /// Zipkin's v2 JSON: an array of spans.
+    case zipkinJSON = "zipkin"
 
     public var description: String { rawValue }
 }
 
-/// The spans read from one input.
-public struct TraceFile: Sendable {
+/// How to read inputs.
+public struct ReadOptions: Sendable {
+    /// What to decode of each span.
+    public var detail: ReadDetail
+    /// Skip a JSON line or protobuf message that does not read, and say so, instead of stopping.
+    public var keepGoing: Bool
+    /// The format to read; nil tells it from the content.
+    public var format: TraceInputFormat?
+
+    public init(detail: ReadDetail = .full, keepGoing: Bool = false, format: TraceInputFormat? = nil) {
+        self.detail = detail
+        self.keepGoing = keepGoing
+        self.format = format
+    }
+}
+
+/// What was read from one input.
+public struct InputReport: Sendable, Equatable {
+    /// How an input holds its messages.
+    public enum Layout: String, Sendable, Hashable {
+        case document = "one document"
+        case jsonLines = "JSON lines"
+        case lengthPrefixed = "length-prefixed messages"
+    }
+
     /// The input's path, `-` for standard input, or the name the caller gave.
     public var source: String
     public var format: TraceInputFormat
-    /// The spans in input order, repeats included: `TraceSet` counts those.
-    public var spans: [Span]
+    public var layout: Layout
+    public var isCompressed: Bool
+    /// Span records read, repeats included.
+    public var spans: Int
+    /// Lines or messages left out under `keepGoing`, with why.
+    public var skipped: [TraceReadError]
+
+    /// For example `otlp-json (JSON lines, gzip)`.
+    public var formatDescription: String {
+        var details: [String] = []
+        if layout != .document { details.append(layout.rawValue) }
+        if isCompressed { details.append("gzip") }
+        return details.isEmpty ? format.rawValue : "\(format.rawValue) (\(details.joined(separator: ", ")))"
+    }
 }
 
-/// Reads trace exports from files or bytes.
+/// The spans read from one input, whole.
+public struct TraceFile: Sendable {
+    public var report: InputReport
+    /// The spans in input order, repeats included: `TraceSet` counts those.
+    public var spans: [Span]
+
+    public var source: String { report.source }
+    public var format: TraceInputFormat { report.format }
+}
+
+/// Reads trace exports from files, folders, standard input or memory.
 public enum TraceReader {
-    /// Reads the file at `path`; `-` reads standard input.
-    public static func read(contentsOf path: String) throws(TraceReadError) -> TraceFile {
-        let bytes = try readBytes(path)
-        return try bytes.withUnsafeBytes { buffer in Result { () throws(TraceReadError) in try read(buffer, source: path) } }.get()
+    /// How much of a JSON-lines input is read and parsed at a time, per core.
+    static let chunkSize = 8 << 20
+
+    /// Reads one file (`-`: standard input) into sinks that `makeSink` makes: one sink for a
+    /// document, one per chunk for JSON lines, which are parsed on both cores. Merge the
+    /// sinks in the order returned to keep the input's order.
+    public static func read<Sink: SpanSink & Sendable>(
+        path: String, options: ReadOptions = ReadOptions(), makeSink: @Sendable () -> Sink
+    ) throws(TraceReadError) -> (sinks: [Sink], report: InputReport) {
+        var source: ByteSource = try FileSource(path: path)
+        var bytes: [UInt8] = []
+        var isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
+        var isCompressed = false
+        if bytes.withUnsafeBytes(FormatSniffer.isGzip) {
+            isCompressed = true
+            source = try GzipSource(upstream: source, prefix: bytes, path: path)
+            bytes = []
+            isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
+        }
+        var format = options.format
+        while format == nil {
+            switch bytes.withUnsafeBytes({ FormatSniffer.detect($0, isComplete: isComplete) }) {
+            case .format(let detected): format = detected
+            case .needMoreBytes: isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
+            }
+        }
+        let context = ReadContext(source: path, format: format!, isCompressed: isCompressed, options: options)
+        if context.format == .otlpJSON, !isComplete, bytes.withUnsafeBytes(FormatSniffer.lastLineBoundary) != nil {
+            return try readJSONLines(first: bytes, rest: source, context: context, makeSink: makeSink)
+        }
+        while !isComplete {
+            isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
+        }
+        var sink = makeSink()
+        let report = try bytes.withUnsafeBytes { buffer in
+            Result { () throws(TraceReadError) in try context.readDocument(buffer, into: &sink) }
+        }.get()
+        return ([sink], report)
+    }
+
+    /// Reads one file whole (`-`: standard input).
+    public static func read(contentsOf path: String, options: ReadOptions = ReadOptions()) throws(TraceReadError) -> TraceFile {
+        let (lists, report) = try read(path: path, options: options) { SpanList() }
+        return TraceFile(report: report, spans: lists.flatMap(\.spans))
     }
 
     /// Reads an export held in memory; `source` names it in errors.
-    public static func read(_ bytes: UnsafeRawBufferPointer, source: String) throws(TraceReadError) -> TraceFile {
-        var reader = OTLPJSONReader(bytes, detail: .full)
-        var spans = SpanList()
-        var skipped: [JSONError] = []
-        do {
-            try reader.readAll(into: &spans, skipped: &skipped)
-        } catch {
-            throw TraceReadError(source: source, location: .text(of: error.offset, in: bytes), problem: error.problem)
-        }
-        return TraceFile(source: source, format: .otlpJSON, spans: spans.spans)
+    public static func read(_ bytes: UnsafeRawBufferPointer, source: String, options: ReadOptions = ReadOptions()) throws(TraceReadError) -> TraceFile {
+        var format = options.format
+        if format == nil, case .format(let detected) = FormatSniffer.detect(bytes, isComplete: true) { format = detected }
+        let context = ReadContext(source: source, format: format ?? .otlpJSON, isCompressed: false, options: options)
+        var list = SpanList()
+        let report = try context.readDocument(bytes, into: &list)
+        return TraceFile(report: report, spans: list.spans)
     }
 
     /// Reads an export held in a string; `source` names it in errors.
-    public static func read(_ text: String, source: String) throws(TraceReadError) -> TraceFile {
+    public static func read(_ text: String, source: String, options: ReadOptions = ReadOptions()) throws(TraceReadError) -> TraceFile {
         var text = text
         return try text.withUTF8 { buffer in
-            Result { () throws(TraceReadError) in try read(UnsafeRawBufferPointer(buffer), source: source) }
+            Result { () throws(TraceReadError) in try read(UnsafeRawBufferPointer(buffer), source: source, options: options) }
         }.get()
     }
 
-    private static func readBytes(_ path: String) throws(TraceReadError) -> [UInt8] {
-        let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw cannotOpen(path) }
-        defer { if path != "-" { close(descriptor) } }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw cannotOpen(path) }
-        if status.st_mode & S_IFMT == S_IFDIR {
-            throw TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: "it is a folder, not a file"))
+    /// The files that paths name: a folder stands for the files in it and its subfolders
+    /// (hidden ones left out), in path order.
+    public static func expand(_ paths: [String]) throws(TraceReadError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var status = stat()
+            if path != "-", stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+                files += try filesInFolder(path)
+            } else {
+                files.append(path)
+            }
         }
-        var bytes: [UInt8] = []
-        var capacity = max(Int(status.st_size) + 1, 1 << 16)
-        while true {
-            bytes.reserveCapacity(capacity)
-            let count = bytes.count
-            let spare = capacity - count
-            var readCount = 0
-            bytes.append(contentsOf: repeatElement(0, count: spare))
-            readCount = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress! + count, spare)
+        return files
+    }
+
+    private static func filesInFolder(_ folder: String) throws(TraceReadError) -> [String] {
+        guard let directory = opendir(folder) else { throw FileSource.failure(folder) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        var files: [String] = []
+        for name in names.sorted() {
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            var status = stat()
+            guard stat(path, &status) == 0 else { continue }
+            if status.st_mode & S_IFMT == S_IFDIR {
+                files += try filesInFolder(path)
+            } else if status.st_mode & S_IFMT == S_IFREG {
+                files.append(path)
             }
-            if readCount < 0 {
-                if errno == EINTR { bytes.removeLast(spare); continue }
-                throw cannotOpen(path)
+        }
+        return files
+    }
+
+    /// JSON lines, a chunk of whole lines at a time, two chunks at once on two cores.
+    private static func readJSONLines<Sink: SpanSink & Sendable>(
+        first: [UInt8], rest source: ByteSource, context: ReadContext, makeSink: @Sendable () -> Sink
+    ) throws(TraceReadError) -> (sinks: [Sink], report: InputReport) {
+        var sinks: [Sink] = []
+        var report = context.report(layout: .jsonLines)
+        var pending = first
+        var isAtEnd = false
+        var nextLine = 1
+        var nextOffset = 0
+        let cores = max(1, min(2, System.activeProcessorCount))
+        while !(isAtEnd && pending.isEmpty) {
+            // Cut up to one chunk per core, each ending at a line boundary.
+            var chunks: [Chunk] = []
+            while chunks.count < cores && !(isAtEnd && pending.isEmpty) {
+                if !isAtEnd && pending.count < chunkSize {
+                    isAtEnd = try source.append(upTo: chunkSize, to: &pending) == 0
+                }
+                let end = isAtEnd ? pending.count : pending.withUnsafeBytes(FormatSniffer.lastLineBoundary) ?? 0
+                if end == 0 {
+                    // A line longer than a chunk: read on until it ends.
+                    isAtEnd = try source.append(upTo: pending.count, to: &pending) == 0
+                    continue
+                }
+                let chunk = Chunk(bytes: Array(pending[..<end]), firstLine: nextLine, offset: nextOffset)
+                pending.removeFirst(end)
+                nextLine += chunk.lineCount
+                nextOffset += end
+                chunks.append(chunk)
             }
-            bytes.removeLast(spare - readCount)
-            if readCount == 0 { return bytes }
-            if bytes.count == capacity { capacity *= 2 }
+            let results = Mutex([Int: Result<(Sink, Int, [TraceReadError]), TraceReadError>]())
+            let batch = chunks
+            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+                var sink = makeSink()
+                let result = Result { () throws(TraceReadError) -> (Sink, Int, [TraceReadError]) in
+                    let (count, skipped) = try batch[index].read(context, into: &sink)
+                    return (sink, count, skipped)
+                }
+                results.withLock { $0[index] = result }
+            }
+            let finished = results.withLock { $0 }
+            for index in chunks.indices {
+                let (sink, count, skipped) = try finished[index]!.get()
+                sinks.append(sink)
+                report.spans += count
+                report.skipped += skipped
+            }
+        }
+        return (sinks, report)
+    }
+}
+
+/// Whole lines of a JSON-lines input, and where they start in it.
+private struct Chunk: Sendable {
+    var bytes: [UInt8]
+    var firstLine: Int
+    var offset: Int
+
+    var lineCount: Int {
+        bytes.withUnsafeBytes { buffer in
+            var count = 0
+            var position = buffer.baseAddress!
+            var remaining = buffer.count
+            while remaining > 0, let found = memchr(position, 0x0A, remaining) {
+                count += 1
+                let next = UnsafeRawPointer(found) + 1
+                remaining -= next - position
+                position = next
+            }
+            return count
         }
     }
 
-    private static func cannotOpen(_ path: String) -> TraceReadError {
-        TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: String(cString: strerror(errno))))
+    func read<Sink: SpanSink>(_ context: ReadContext, into sink: inout Sink) throws(TraceReadError) -> (Int, [TraceReadError]) {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(TraceReadError) in
+                try context.readOTLPJSON(buffer, into: &sink, firstLine: firstLine)
+            }
+        }.get()
+    }
+}
+
+/// One input being read: its name, format and options, and the errors in its terms.
+struct ReadContext: Sendable {
+    var source: String
+    var format: TraceInputFormat
+    var isCompressed: Bool
+    var options: ReadOptions
+
+    func report(layout: InputReport.Layout) -> InputReport {
+        InputReport(source: source, format: format, layout: layout, isCompressed: isCompressed, spans: 0, skipped: [])
+    }
+
+    /// Reads a whole input held in memory.
+    func readDocument<Sink: SpanSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink) throws(TraceReadError) -> InputReport {
+        var counted = CountingSink(base: sink)
+        defer { sink = counted.base }
+        var report = report(layout: .document)
+        switch format {
+        case .otlpJSON:
+            let (_, skipped) = try readOTLPJSON(bytes, into: &counted, firstLine: 1)
+            report.skipped = skipped
+            if FormatSniffer.lastLineBoundary(in: bytes) != nil { report.layout = .jsonLines }
+        case .otlpProtobuf, .jaegerJSON, .zipkinJSON:
+            throw TraceReadError(source: source, location: nil,
+                                 problem: .unrecognizedDocument(expected: "OTLP JSON (\(format) is not read yet)"))
+        }
+        report.spans = counted.count
+        return report
+    }
+
+    /// Reads OTLP/JSON whose first line is line `firstLine` of the input.
+    func readOTLPJSON<Sink: SpanSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink, firstLine: Int) throws(TraceReadError) -> (Int, [TraceReadError]) {
+        var counted = CountingSink(base: sink)
+        defer { sink = counted.base }
+        var reader = OTLPJSONReader(bytes, detail: options.detail)
+        var skipped: [JSONError] = []
+        do {
+            try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
+        } catch {
+            throw textError(error, in: bytes, firstLine: firstLine)
+        }
+        return (counted.count, skipped.map { textError($0, in: bytes, firstLine: firstLine) })
+    }
+
+    func textError(_ error: JSONError, in bytes: UnsafeRawBufferPointer, firstLine: Int) -> TraceReadError {
+        var location = TraceReadError.Location.text(of: error.offset, in: bytes)
+        if case .text(let line, let column) = location { location = .text(line: line + firstLine - 1, column: column) }
+        return TraceReadError(source: source, location: location, problem: error.problem)
+    }
+}
+
+/// Passes spans on and counts them.
+struct CountingSink<Base: SpanSink>: SpanSink {
+    var base: Base
+    var count = 0
+
+    mutating func receive(_ span: Span) {
+        count += 1
+        base.receive(span)
     }
 }
 
 /// Keeps every span it receives, in order.
-struct SpanList: SpanSink {
+struct SpanList: SpanSink, Sendable {
     var spans: [Span] = []
     mutating func receive(_ span: Span) { spans.append(span) }
+}
+
+/// The machine, as far as reading needs to know it.
+enum System {
+    static var activeProcessorCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 }

@@ -2,55 +2,104 @@
 @_exported import ServiceGraph
 @_exported import TraceModel
 @_exported import TraceReaders
+import Dispatch
+import Synchronization
 
-/// Traces read from one or more inputs and merged into one set.
+/// Traces read whole from one or more inputs and merged into one set.
 public struct LoadedTraces: Sendable {
-    /// One input and what was read from it.
-    public struct Input: Sendable, Hashable {
-        public var source: String
-        public var format: TraceInputFormat
-        /// Span records read, repeats included.
-        public var spanCount: Int
-    }
-
-    public var inputs: [Input]
+    public var inputs: [InputReport]
     /// Every span once: a span that several inputs (or one input twice) hold is counted once.
     public var traces: TraceSet
 
-    /// Reads every input, in order, and merges them: the spans of a trace spread over files are joined.
-    /// `-` reads standard input.
-    public init(paths: [String]) throws(TraceReadError) {
-        inputs = []
+    /// Reads every input (files, folders of files, `-` for standard input) and merges them:
+    /// the spans of a trace spread over files are joined.
+    public init(paths: [String], options: ReadOptions = ReadOptions()) throws(TraceReadError) {
+        let read = try readInputs(paths, options: options) { SpanCollector() }
+        inputs = read.map(\.report)
         traces = TraceSet()
-        for path in paths {
-            let file = try TraceReader.read(contentsOf: path)
-            add(file)
+        for (sinks, _) in read {
+            for sink in sinks { traces.add(contentsOf: sink.spans) }
         }
     }
 
     /// The built-in example export.
     public static func builtInExample() -> LoadedTraces {
         do {
-            var loaded = LoadedTraces()
-            loaded.add(try TraceReader.read(BuiltInExample.otlpJSON, source: BuiltInExample.sourceName))
-            return loaded
+            let file = try TraceReader.read(BuiltInExample.otlpJSON, source: BuiltInExample.sourceName)
+            return LoadedTraces(inputs: [file.report], traces: TraceSet(file.spans))
         } catch {
             preconditionFailure("the built-in example does not read: \(error)")
         }
     }
 
-    private init() {
-        inputs = []
-        traces = TraceSet()
-    }
-
-    private mutating func add(_ file: TraceFile) {
-        inputs.append(Input(source: file.source, format: file.format, spanCount: file.spans.count))
-        traces.add(contentsOf: file.spans)
+    private init(inputs: [InputReport], traces: TraceSet) {
+        self.inputs = inputs
+        self.traces = traces
     }
 
     /// Counts of what was read.
     public var summary: TraceSetSummary { TraceSetSummary(traces) }
+}
+
+/// Inputs read straight into a service graph, keeping of each span only what the graph
+/// needs: the fast way from large exports to a graph.
+public struct GraphReading: Sendable {
+    public var inputs: [InputReport]
+    public var graph: ServiceGraph
+    public var summary: TraceSetSummary
+
+    /// Reads every input (files, folders of files, `-` for standard input), on both cores
+    /// where the input allows, and builds the graph of all of them together.
+    public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init()) throws(TraceReadError) {
+        var readOptions = options
+        readOptions.detail = ServiceGraph.Accumulator.readDetail
+        let read = try readInputs(paths, options: readOptions) { ServiceGraph.Accumulator(options: graphOptions) }
+        var accumulator = ServiceGraph.Accumulator(options: graphOptions)
+        for (sinks, _) in read {
+            for sink in sinks { accumulator.merge(sink) }
+        }
+        inputs = read.map(\.report)
+        (graph, summary) = accumulator.finish()
+    }
+
+    /// The built-in example.
+    public init(builtInExampleWith graphOptions: ServiceGraph.Options = .init()) {
+        let loaded = LoadedTraces.builtInExample()
+        var accumulator = ServiceGraph.Accumulator(options: graphOptions)
+        for span in loaded.traces.spans { accumulator.receive(span) }
+        inputs = loaded.inputs
+        (graph, summary) = accumulator.finish()
+    }
+}
+
+/// Reads every file the paths name, several at once, and returns each one's sinks in path order.
+private func readInputs<Sink: SpanSink & Sendable>(
+    _ paths: [String], options: ReadOptions, makeSink: @escaping @Sendable () -> Sink
+) throws(TraceReadError) -> [(sinks: [Sink], report: InputReport)] {
+    let files = try TraceReader.expand(paths)
+    if files.count == 1 {
+        return [try TraceReader.read(path: files[0], options: options, makeSink: makeSink)]
+    }
+    let results = Mutex([Int: Result<(sinks: [Sink], report: InputReport), TraceReadError>]())
+    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        let result = Result { () throws(TraceReadError) in
+            try TraceReader.read(path: files[index], options: options, makeSink: makeSink)
+        }
+        results.withLock { $0[index] = result }
+    }
+    let finished = results.withLock { $0 }
+    var read: [(sinks: [Sink], report: InputReport)] = []
+    for index in files.indices {
+        let (sinks, report) = try finished[index]!.get()
+        read.append((sinks, report))
+    }
+    return read
+}
+
+/// Keeps the spans of one part of an input.
+private struct SpanCollector: SpanSink, Sendable {
+    var spans: [Span] = []
+    mutating func receive(_ span: Span) { spans.append(span) }
 }
 
 extension TraceSetSummary {

@@ -7,34 +7,58 @@ struct TracegraphCommand: ParsableCommand {
         commandName: "tracegraph",
         abstract: "Turn distributed-tracing exports into pictures: a service graph with span links.",
         discussion: """
-            Reads OpenTelemetry OTLP/JSON exports (one ExportTraceServiceRequest, or the \
-            Collector file exporter's JSON lines) without any tracing backend.
+            Reads OpenTelemetry OTLP/JSON and OTLP/protobuf exports (single requests, the \
+            Collector file exporter's JSON lines and length-prefixed messages, Tempo and Jaeger \
+            query answers), Jaeger JSON and Zipkin v2 JSON, gzip-compressed or not, without any \
+            tracing backend. The format is told from the content.
 
             Exit codes: 0 success, 64 wrong usage, 65 malformed input, 66 an input cannot be read, \
             70 Graphviz failed, 73 an output cannot be written.
             """,
-        subcommands: [GraphCommand.self, ExampleCommand.self]
+        subcommands: [GraphCommand.self, InspectCommand.self, ExampleCommand.self]
     )
 }
 
 /// Options every command that reads traces shares.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Trace exports to read, merged into one set. '-' reads standard input. None: the built-in example.",
+        "Trace exports to read, merged into one set: files, folders of files, '-' for standard input. None: the built-in example.",
         valueName: "input"))
     var inputs: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Read every input as this format instead of telling it from the content: \(TraceInputFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "format"))
+    var inputFormat: TraceInputFormat?
+
+    @Flag(help: "Skip a JSON line or protobuf message that does not read, count it and say so at the end, instead of stopping.")
+    var keepGoing = false
 
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
 
-    /// Reads the inputs, or the built-in example when there are none, and says what was read.
-    func load() throws -> LoadedTraces {
-        let loaded = try inputs.isEmpty ? LoadedTraces.builtInExample() : LoadedTraces(paths: inputs)
-        if !quiet {
-            let sources = loaded.inputs.count == 1 ? loaded.inputs[0].source : "\(loaded.inputs.count) inputs"
-            printError("tracegraph: read \(sources): \(loaded.summary.shortDescription)")
+    var readOptions: ReadOptions { ReadOptions(keepGoing: keepGoing, format: inputFormat) }
+
+    /// Reads the inputs, or the built-in example when there are none, straight into a graph.
+    func readGraph(_ options: ServiceGraph.Options) throws -> GraphReading {
+        let reading = try inputs.isEmpty
+            ? GraphReading(builtInExampleWith: options)
+            : GraphReading(paths: inputs, options: readOptions, graphOptions: options)
+        report(reading.inputs, reading.summary)
+        return reading
+    }
+
+    /// Says on standard error what was read, unless quiet.
+    func report(_ inputs: [InputReport], _ summary: TraceSetSummary) {
+        guard !quiet else { return }
+        let sources = inputs.count == 1 ? "\(inputs[0].source) (\(inputs[0].formatDescription))" : "\(inputs.count) inputs"
+        printError("tracegraph: read \(sources): \(summary.shortDescription)")
+        let skipped = inputs.flatMap(\.skipped)
+        if !skipped.isEmpty {
+            printError("tracegraph: skipped \(skipped.count) part\(skipped.count == 1 ? "" : "s") that did not read:")
+            for error in skipped.prefix(10) { printError("  \(error)") }
+            if skipped.count > 10 { printError("  … and \(skipped.count - 10) more") }
         }
-        return loaded
     }
 }
 
@@ -71,14 +95,35 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try input.load()
-            let graph = ServiceGraph(traces: loaded.traces, options: .init(inferUninstrumentedPeers: !noPeers))
+            let graph = try input.readGraph(.init(inferUninstrumentedPeers: !noPeers)).graph
             let bytes = try GraphvizRenderer(engine: engine).render(graph, format: format)
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             try OutputFile.write(bytes, to: path)
             if !input.quiet, path != "-" {
                 printError("tracegraph: wrote \(path): \(graph.nodes.count) nodes, \(graph.callEdges.count) call edges, \(graph.linkEdges.count) link edges")
             }
+        }
+    }
+}
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Say what the inputs hold: formats, traces, spans, repeats, links, services, errors, skipped parts."
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, links, unresolvedLinks, services, errorSpans, skipped).")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            var quietInput = input
+            quietInput.quiet = true
+            let reading = try quietInput.readGraph(.init())
+            let report = InspectReport(inputs: reading.inputs, summary: reading.summary)
+            try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
         }
     }
 }
@@ -100,4 +145,5 @@ struct ExampleCommand: ParsableCommand {
 }
 
 extension GraphFormat: ExpressibleByArgument {}
+extension TraceInputFormat: ExpressibleByArgument {}
 extension LayoutEngine: ExpressibleByArgument {}

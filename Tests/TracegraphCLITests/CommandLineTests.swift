@@ -55,7 +55,7 @@ func temporaryFolder() throws -> String {
         let folder = try temporaryFolder()
         let result = try Tool.run(["graph"], in: folder)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("read built-in example: 217 spans in 30 traces"))
+        #expect(result.standardError.contains("read built-in example (otlp-json): 217 spans in 30 traces"))
         let svg = try String(contentsOfFile: folder + "/Output/service-graph.svg", encoding: .utf8)
         #expect(svg.contains(#"class="edge call""#))
         #expect(svg.contains(#"class="edge link""#))

@@ -1,0 +1,152 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where an input's bytes come from: a file, standard input, or gzip data inflated on the fly.
+protocol ByteSource: AnyObject {
+    /// Reads up to `buffer.count` bytes; 0 at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TraceReadError) -> Int
+}
+
+extension ByteSource {
+    /// Appends up to `count` bytes to `bytes`; returns how many came (fewer only at the end).
+    func append(upTo count: Int, to bytes: inout [UInt8]) throws(TraceReadError) -> Int {
+        let start = bytes.count
+        bytes.reserveCapacity(start + count)
+        var filled = 0
+        var failure: TraceReadError?
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBytes { buffer in
+            while filled < count {
+                let target = UnsafeMutableRawBufferPointer(rebasing: buffer[(start + filled)..<(start + count)])
+                do throws(TraceReadError) {
+                    let got = try read(into: target)
+                    if got == 0 { break }
+                    filled += got
+                } catch {
+                    failure = error
+                    break
+                }
+            }
+        }
+        bytes.removeLast(count - filled)
+        if let failure { throw failure }
+        return filled
+    }
+}
+
+/// A file or standard input, read with `read(2)`; the descriptor is closed once, when the source goes away.
+final class FileSource: ByteSource {
+    let path: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+
+    /// Opens `path`; `-` is standard input.
+    init(path: String) throws(TraceReadError) {
+        self.path = path
+        if path == "-" {
+            descriptor = STDIN_FILENO
+            ownsDescriptor = false
+            return
+        }
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Self.failure(path) }
+        ownsDescriptor = true
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            close(descriptor)
+            throw TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: "it is a folder, not a file"))
+        }
+    }
+
+    deinit { if ownsDescriptor { close(descriptor) } }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TraceReadError) -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw Self.failure(path) }
+        }
+    }
+
+    static func failure(_ path: String) -> TraceReadError {
+        TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: String(cString: strerror(errno))))
+    }
+}
+
+/// Gzip (or zlib) data inflated as it is read; several gzip members one after the other
+/// (as `cat a.gz b.gz` makes) read as one stream. The inflater is released once, at the end.
+final class GzipSource: ByteSource {
+    private let upstream: ByteSource
+    private let path: String
+    private var stream = z_stream()
+    private var input: [UInt8]
+    private var inputOffset = 0
+    private var upstreamEnded = false
+    private var finished = false
+    /// Compressed bytes consumed so far: where an error is.
+    private var consumed = 0
+
+    /// `prefix` holds bytes already taken from `upstream`, to be inflated first.
+    init(upstream: ByteSource, prefix: [UInt8], path: String) throws(TraceReadError) {
+        self.upstream = upstream
+        self.path = path
+        input = prefix
+        guard czlib_inflate_init_auto(&stream) == Z_OK else {
+            throw TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: "cannot start gzip decompression"))
+        }
+    }
+
+    deinit { inflateEnd(&stream) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TraceReadError) -> Int {
+        guard !finished, buffer.count > 0 else { return 0 }
+        while true {
+            if inputOffset == input.count && !upstreamEnded {
+                input.removeAll(keepingCapacity: true)
+                inputOffset = 0
+                if try upstream.append(upTo: 1 << 16, to: &input) == 0 { upstreamEnded = true }
+            }
+            let available = input.count - inputOffset
+            if available == 0 && upstreamEnded {
+                // The input ended: fine between members, truncated inside one.
+                guard atMemberBoundary else { throw error("the gzip data ends too early (is the file truncated?)") }
+                finished = true
+                return 0
+            }
+            var produced = 0
+            let status: Int32 = input.withUnsafeMutableBytes { inputBytes in
+                stream.next_in = inputBytes.baseAddress!.assumingMemoryBound(to: Bytef.self) + inputOffset
+                stream.avail_in = uInt(available)
+                stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(buffer.count)
+                let status = inflate(&stream, Z_NO_FLUSH)
+                let used = available - Int(stream.avail_in)
+                inputOffset += used
+                consumed += used
+                produced = buffer.count - Int(stream.avail_out)
+                return status
+            }
+            switch status {
+            case Z_STREAM_END:
+                // Another member may follow.
+                inflateReset(&stream)
+                atMemberBoundary = true
+            case Z_OK:
+                atMemberBoundary = false
+            case Z_BUF_ERROR where available == 0:
+                break
+            default:
+                throw error(stream.msg.map { String(cString: $0) } ?? "corrupt gzip data")
+            }
+            if produced > 0 { return produced }
+        }
+    }
+
+    private var atMemberBoundary = false
+
+    private func error(_ reason: String) -> TraceReadError {
+        TraceReadError(source: path, location: .byteOffset(consumed), problem: .malformedCompression(reason: reason))
+    }
+}

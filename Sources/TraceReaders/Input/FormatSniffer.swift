@@ -1,0 +1,100 @@
+import TraceModel
+
+/// Tells an export's format from its first bytes.
+enum FormatSniffer {
+    enum Verdict: Equatable {
+        case format(TraceInputFormat)
+        /// The bytes end before the format shows: look at more of them.
+        case needMoreBytes
+    }
+
+    static func isGzip(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// Text (JSON, or something that is not an export at all) or binary protobuf: a protobuf
+    /// message holds ids and lengths as raw bytes, which text never does.
+    static func isText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes.prefix(64) where byte < 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 {
+            return false
+        }
+        return true
+    }
+
+    static func detect(_ bytes: UnsafeRawBufferPointer, isComplete: Bool) -> Verdict {
+        guard isText(bytes) else { return .format(.otlpProtobuf) }
+        var scanner = JSONScanner(bytes)
+        do {
+            return .format(try detect(&scanner, depth: 0) ?? .otlpJSON)
+        } catch {
+            // Bad JSON is reported by the OTLP/JSON reader, with its position.
+            if case .unexpectedEnd = error.problem, !isComplete { return .needMoreBytes }
+            return .format(.otlpJSON)
+        }
+    }
+
+    /// The format of the value at the scanner, from the names of its members.
+    private static func detect(_ scanner: inout JSONScanner, depth: Int) throws(JSONError) -> TraceInputFormat? {
+        guard depth < 4 else { return nil }
+        switch try scanner.peekKind() {
+        case .object:
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                if key.matches("resourceSpans") || key.matches("batches") || key.matches("scopeSpans") {
+                    return .otlpJSON
+                }
+                if key.equals(Array("traceID".utf8)) || key.equals(Array("processes".utf8))
+                    || key.equals(Array("spanID".utf8)) || key.equals(Array("operationName".utf8)) {
+                    return .jaegerJSON
+                }
+                if key.equals(Array("localEndpoint".utf8)) || key.equals(Array("remoteEndpoint".utf8))
+                    || key.equals(Array("id".utf8)) || key.equals(Array("traceId".utf8)) && depth > 0 {
+                    return .zipkinJSON
+                }
+                if key.matches("spans") {
+                    // Jaeger's trace object has spans; so does an OTLP scope, handled above.
+                    return .jaegerJSON
+                }
+                if key.matches("data") || key.matches("result") || key.matches("trace") {
+                    let kind = try scanner.peekKind()
+                    if kind == .object || kind == .array, let format = try detect(&scanner, depth: depth + 1) { return format }
+                    continue
+                }
+                try scanner.skipValue()
+            }
+            return nil
+        case .array:
+            try scanner.beginArray()
+            // An empty array is an empty Zipkin export; otherwise the first element tells.
+            guard try scanner.nextElement() else { return depth == 0 ? .zipkinJSON : nil }
+            return try detect(&scanner, depth: depth + 1)
+        default:
+            return nil
+        }
+    }
+
+    /// The end of the last complete line of a JSON-lines chunk: the index just past a newline
+    /// that has `}` before it and `{` after it (white space aside). Such a newline can only
+    /// stand between two top-level values: JSON strings hold no raw newlines, and inside a
+    /// value a comma would stand between `}` and `{`.
+    static func lastLineBoundary(in bytes: UnsafeRawBufferPointer) -> Int? {
+        var index = bytes.count - 1
+        while index > 0 {
+            if bytes[index] == UInt8(ascii: "\n") {
+                var after = index + 1
+                while after < bytes.count, isWhitespace(bytes[after]) { after += 1 }
+                var before = index - 1
+                while before > 0, isWhitespace(bytes[before]) { before -= 1 }
+                if after < bytes.count, bytes[after] == UInt8(ascii: "{"), bytes[before] == UInt8(ascii: "}") {
+                    return index + 1
+                }
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}

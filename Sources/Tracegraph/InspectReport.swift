@@ -1,0 +1,108 @@
+/// What `tracegraph inspect` prints: the inputs, their formats, and counts of what they hold.
+public struct InspectReport: Sendable {
+    public var inputs: [InputReport]
+    public var summary: TraceSetSummary
+
+    public init(inputs: [InputReport], summary: TraceSetSummary) {
+        self.inputs = inputs
+        self.summary = summary
+    }
+
+    private var skipped: [TraceReadError] { inputs.flatMap(\.skipped) }
+
+    /// For people: one line a fact.
+    public var text: String {
+        var lines = ["inputs:"]
+        for input in inputs {
+            lines.append("  \(input.source): \(input.formatDescription), \(input.spans) span\(input.spans == 1 ? "" : "s")")
+        }
+        lines += [
+            "traces: \(summary.traces)",
+            "spans: \(summary.spans)",
+            "duplicate spans: \(summary.duplicateSpans) (each counted once)",
+            "links: \(summary.links)",
+            "links to spans outside the input: \(summary.unresolvedLinks)",
+            "services: \(summary.services.count)" + (summary.services.isEmpty ? "" : " (" + summary.services.joined(separator: ", ") + ")"),
+            "error spans: \(summary.errorSpans)",
+            "skipped: \(skipped.count)",
+        ]
+        lines += skipped.map { "  \($0)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// For scripts: one JSON object, keys in a fixed order.
+    public var json: String {
+        var object = JSONWriter.Object()
+        object.append("files", JSONWriter.array(inputs.map { input in
+            var file = JSONWriter.Object()
+            file.append("path", JSONWriter.string(input.source))
+            file.append("format", JSONWriter.string(input.format.rawValue))
+            file.append("layout", JSONWriter.string(input.layout.rawValue))
+            file.append("compressed", input.isCompressed ? "true" : "false")
+            file.append("spans", String(input.spans))
+            return file.text
+        }))
+        object.append("traces", String(summary.traces))
+        object.append("spans", String(summary.spans))
+        object.append("duplicateSpans", String(summary.duplicateSpans))
+        object.append("links", String(summary.links))
+        object.append("unresolvedLinks", String(summary.unresolvedLinks))
+        object.append("services", JSONWriter.array(summary.services.map(JSONWriter.string)))
+        object.append("errorSpans", String(summary.errorSpans))
+        object.append("skipped", JSONWriter.array(skipped.map { error in
+            var entry = JSONWriter.Object()
+            entry.append("file", JSONWriter.string(error.source))
+            switch error.location {
+            case .text(let line, let column)?:
+                entry.append("line", String(line))
+                entry.append("column", String(column))
+            case .byteOffset(let offset)?:
+                entry.append("byteOffset", String(offset))
+            case nil: break
+            }
+            entry.append("reason", JSONWriter.string(error.problem.description))
+            return entry.text
+        }))
+        return object.text + "\n"
+    }
+}
+
+/// Writes JSON text: strings escaped so that any text, from any trace, stays a string.
+public enum JSONWriter {
+    /// A JSON string literal. Besides what JSON requires, `<`, `>`, `&` and the line
+    /// separators U+2028/U+2029 are escaped, so the text is also safe inside HTML.
+    public static func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "<", ">", "&", "\u{2028}", "\u{2029}", "\u{0}"..."\u{1F}", "\u{7F}":
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    public static func array(_ elements: [String]) -> String {
+        "[" + elements.joined(separator: ",") + "]"
+    }
+
+    /// An object whose members keep the order they were appended in.
+    public struct Object {
+        private var members: [String] = []
+
+        public init() {}
+
+        public mutating func append(_ key: String, _ jsonValue: String) {
+            members.append(JSONWriter.string(key) + ":" + jsonValue)
+        }
+
+        public var text: String { "{" + members.joined(separator: ",") + "}" }
+    }
+}
