@@ -10,6 +10,10 @@ extension ServiceGraph {
     /// does not depend on the order of the spans.
     public struct Accumulator: SpanSink, Sendable {
         public let options: Options
+        /// The records of merged accumulators, moved in whole, then those received here.
+        private var segments: [[Record]] = []
+        private var segmentLinks: [[LinkRecord]] = []
+        private var segmentsCount = 0
         private var records: [Record] = []
         private var links: [LinkRecord] = []
         private var services: [String] = []
@@ -31,7 +35,7 @@ extension ServiceGraph {
         )
 
         /// Spans received so far, repeats included.
-        public var spanCount: Int { records.count }
+        public var spanCount: Int { segmentsCount + records.count }
 
         public mutating func receive(_ span: Span) {
             let service = intern(service: span.serviceName)
@@ -40,7 +44,7 @@ extension ServiceGraph {
                let named = UninstrumentedPeer(span: span) {
                 peer = intern(peer: named)
             }
-            let index = UInt32(records.count)
+            let index = UInt32(segmentsCount + records.count)
             records.append(Record(
                 traceID: span.traceID, spanID: span.spanID, parent: span.parentSpanID?.value ?? 0,
                 duration: span.durationNanos, service: service, peer: peer, kind: span.kind, isError: span.isError
@@ -48,22 +52,38 @@ extension ServiceGraph {
             for link in span.links { links.append(LinkRecord(span: index, target: link.target)) }
         }
 
-        /// Appends what another accumulator received, as if its spans came after these.
-        public mutating func merge(_ other: Accumulator) {
+        /// Appends what another accumulator received, as if its spans came after these. Its
+        /// records are moved, not copied.
+        public mutating func merge(_ other: consuming Accumulator) {
+            closeSegment()
             let serviceMap = other.services.map { intern(service: $0) }
             let peerMap = other.peers.map { intern(peer: $0) }
-            let offset = UInt32(records.count)
-            records.reserveCapacity(records.count + other.records.count)
-            for var record in other.records {
-                record.service = serviceMap[Int(record.service)]
-                if record.peer != Record.noPeer { record.peer = peerMap[Int(record.peer)] }
-                records.append(record)
+            other.closeSegment()
+            let isIdentity = serviceMap.elementsEqual(0..<UInt32(serviceMap.count)) && peerMap.elementsEqual(0..<UInt32(peerMap.count))
+            for (var segment, segmentLinkRecords) in zip(other.segments, other.segmentLinks) {
+                if !isIdentity {
+                    for index in segment.indices {
+                        segment[index].service = serviceMap[Int(segment[index].service)]
+                        if segment[index].peer != Record.noPeer { segment[index].peer = peerMap[Int(segment[index].peer)] }
+                    }
+                }
+                segmentsCount += segment.count
+                segments.append(segment)
+                segmentLinks.append(segmentLinkRecords)
             }
-            links.reserveCapacity(links.count + other.links.count)
-            for var link in other.links {
-                link.span += offset
-                links.append(link)
-            }
+        }
+
+        /// Moves the records received here into a segment of their own; its links then count
+        /// spans from the segment's start.
+        private mutating func closeSegment() {
+            guard !records.isEmpty || !links.isEmpty else { return }
+            let base = UInt32(segmentsCount)
+            for index in links.indices { links[index].span -= base }
+            segments.append(records)
+            segmentLinks.append(links)
+            segmentsCount += records.count
+            records = []
+            links = []
         }
 
         private mutating func intern(service name: String) -> UInt32 {
@@ -89,57 +109,108 @@ extension ServiceGraph {
         }
 
         /// The graph, and the numbers of what was read.
-        public func finish() -> (graph: ServiceGraph, summary: TraceSetSummary) {
-            let table = SpanKeyTable(records)
+        public consuming func finish() -> (graph: ServiceGraph, summary: TraceSetSummary) {
+            closeSegment()
+            let store = RecordStore(segments: segments)
+            let table = SpanKeyTable(store)
             var nodes = NodeTable(services: services, peers: peers)
             var calls: [EdgeKey: CallTally] = [:]
             var linkCounts: [EdgeKey: Int] = [:]
-            var hasChild = [Bool](repeating: false, count: records.count)
+            var hasChild = [Bool](repeating: false, count: store.count)
             var errorSpans = 0
-            for index in records.indices where !table.isDuplicate(index) {
-                let record = records[index]
+            // Inserted one by one: a Set made from the records would reserve room for all of them.
+            var traceIDs = Set<TraceID>()
+            store.forEach { index, record in
+                guard !table.isDuplicate(index) else { return }
+                traceIDs.insert(record.traceID)
                 nodes.countSpan(service: record.service, isError: record.isError)
                 if record.isError { errorSpans += 1 }
                 guard record.parent != 0,
-                      let parentIndex = table.index(of: record.traceID, SpanID(record.parent)) else { continue }
+                      let parentIndex = table.index(of: record.traceID, SpanID(record.parent)) else { return }
                 hasChild[parentIndex] = true
-                let parent = records[parentIndex]
+                let parent = store[parentIndex]
                 if parent.service != record.service {
                     let key = EdgeKey(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service))
                     calls[key, default: CallTally()].add(record)
                 }
             }
             if options.inferUninstrumentedPeers {
-                for index in records.indices where !table.isDuplicate(index) && !hasChild[index] {
-                    let record = records[index]
-                    guard record.peer != Record.noPeer else { continue }
+                store.forEach { index, record in
+                    guard record.peer != Record.noPeer, !table.isDuplicate(index), !hasChild[index] else { return }
                     let from = nodes.serviceNode(record.service)
                     let to = nodes.peerNode(record.peer)
                     if from != to { calls[EdgeKey(from: from, to: to), default: CallTally()].add(record) }
                 }
             }
             var unresolved = 0
-            for link in links where !table.isDuplicate(Int(link.span)) {
-                let to = nodes.serviceNode(records[Int(link.span)].service)
-                let from: Int
-                if let target = table.index(of: link.target.traceID, link.target.spanID) {
-                    from = nodes.serviceNode(records[target].service)
-                } else {
-                    from = nodes.outsideInputNode()
-                    unresolved += 1
+            var linkCount = 0
+            var start = 0
+            for (segment, segmentLinkRecords) in zip(segments, segmentLinks) {
+                for link in segmentLinkRecords where !table.isDuplicate(start + Int(link.span)) {
+                    linkCount += 1
+                    let to = nodes.serviceNode(segment[Int(link.span)].service)
+                    let from: Int
+                    if let target = table.index(of: link.target.traceID, link.target.spanID) {
+                        from = nodes.serviceNode(store[target].service)
+                    } else {
+                        from = nodes.outsideInputNode()
+                        unresolved += 1
+                    }
+                    linkCounts[EdgeKey(from: from, to: to), default: 0] += 1
                 }
-                linkCounts[EdgeKey(from: from, to: to), default: 0] += 1
+                start += segment.count
             }
             let summary = TraceSetSummary(
-                traces: Set(records.lazy.map(\.traceID)).count,
-                spans: records.count - table.duplicateCount,
+                traces: traceIDs.count,
+                spans: store.count - table.duplicateCount,
                 duplicateSpans: table.duplicateCount,
-                links: links.lazy.filter { !table.isDuplicate(Int($0.span)) }.count,
+                links: linkCount,
                 unresolvedLinks: unresolved,
                 services: nodes.serviceNamesWithSpans(),
                 errorSpans: errorSpans
             )
             return (nodes.graph(calls: calls, links: linkCounts), summary)
+        }
+    }
+}
+
+/// The records of all segments, addressed by one index counted across them, without copying them together.
+private struct RecordStore {
+    let segments: [[Record]]
+    /// The index of each segment's first record.
+    private let starts: [Int]
+    let count: Int
+
+    init(segments: [[Record]]) {
+        self.segments = segments
+        var starts: [Int] = []
+        var count = 0
+        for segment in segments {
+            starts.append(count)
+            count += segment.count
+        }
+        self.starts = starts
+        self.count = count
+    }
+
+    subscript(index: Int) -> Record {
+        // The last segment starting at or before the index.
+        var low = 0
+        var high = starts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if starts[middle] <= index { low = middle } else { high = middle - 1 }
+        }
+        return segments[low][index - starts[low]]
+    }
+
+    func forEach(_ body: (Int, Record) -> Void) {
+        var index = 0
+        for segment in segments {
+            for record in segment {
+                body(index, record)
+                index += 1
+            }
         }
     }
 }
@@ -185,36 +256,42 @@ private struct CallTally {
 private struct SpanKeyTable {
     private var slots: [UInt32]
     private let mask: Int
-    private let records: [Record]
+    private let store: RecordStore
     /// Records that repeat an earlier record's ids.
     private var duplicates: [Bool]
     private(set) var duplicateCount = 0
 
-    init(_ records: [Record]) {
+    init(_ store: RecordStore) {
+        // At most two thirds full, so that probes stay short.
         var capacity = 16
-        while capacity < records.count * 2 { capacity *= 2 }
+        while capacity * 2 < store.count * 3 { capacity *= 2 }
         slots = [UInt32](repeating: 0, count: capacity)
         mask = capacity - 1
-        self.records = records
-        duplicates = [Bool](repeating: false, count: records.count)
-        for index in records.indices {
-            let record = records[index]
+        self.store = store
+        duplicates = [Bool](repeating: false, count: store.count)
+        var slots = self.slots
+        var duplicates = self.duplicates
+        var duplicateCount = 0
+        store.forEach { index, record in
             var slot = Self.hash(record.traceID, record.spanID) & mask
             while true {
                 let stored = slots[slot]
                 if stored == 0 {
                     slots[slot] = UInt32(index + 1)
-                    break
+                    return
                 }
-                let other = records[Int(stored - 1)]
+                let other = store[Int(stored - 1)]
                 if other.spanID == record.spanID && other.traceID == record.traceID {
                     duplicates[index] = true
                     duplicateCount += 1
-                    break
+                    return
                 }
                 slot = (slot + 1) & mask
             }
         }
+        self.slots = slots
+        self.duplicates = duplicates
+        self.duplicateCount = duplicateCount
     }
 
     func isDuplicate(_ index: Int) -> Bool { duplicates[index] }
@@ -224,7 +301,7 @@ private struct SpanKeyTable {
         while true {
             let stored = slots[slot]
             if stored == 0 { return nil }
-            let record = records[Int(stored - 1)]
+            let record = store[Int(stored - 1)]
             if record.spanID == spanID && record.traceID == traceID { return Int(stored - 1) }
             slot = (slot + 1) & mask
         }

@@ -77,14 +77,16 @@ public struct TraceFile: Sendable {
 /// Reads trace exports from files, folders, standard input or memory.
 public enum TraceReader {
     /// How much of a JSON-lines input is read and parsed at a time, per core.
-    static let chunkSize = 8 << 20
+    static let chunkSize = 2 << 20
 
     /// Reads one file (`-`: standard input) into sinks that `makeSink` makes: one sink for a
-    /// document, one per chunk for JSON lines, which are parsed on both cores. Merge the
-    /// sinks in the order returned to keep the input's order.
+    /// document, one per chunk for JSON lines, which are parsed on both cores. Each filled
+    /// sink is handed to `take` as soon as it and those before it are done, in input order,
+    /// on the calling thread: merge it there, and the chunks' sinks need not all stay in memory.
     public static func read<Sink: SpanSink & Sendable>(
-        path: String, options: ReadOptions = ReadOptions(), makeSink: @Sendable () -> Sink
-    ) throws(TraceReadError) -> (sinks: [Sink], report: InputReport) {
+        path: String, options: ReadOptions = ReadOptions(), makeSink: @Sendable () -> Sink,
+        take: (consuming Sink) -> Void
+    ) throws(TraceReadError) -> InputReport {
         var source: ByteSource = try FileSource(path: path)
         var bytes: [UInt8] = []
         var isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
@@ -104,7 +106,7 @@ public enum TraceReader {
         }
         let context = ReadContext(source: path, format: format!, isCompressed: isCompressed, options: options)
         if context.format == .otlpJSON, !isComplete, bytes.withUnsafeBytes(FormatSniffer.lastLineBoundary) != nil {
-            return try readJSONLines(first: bytes, rest: source, context: context, makeSink: makeSink)
+            return try readJSONLines(first: bytes, rest: source, context: context, makeSink: makeSink, take: take)
         }
         while !isComplete {
             isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
@@ -113,13 +115,15 @@ public enum TraceReader {
         let report = try bytes.withUnsafeBytes { buffer in
             Result { () throws(TraceReadError) in try context.readDocument(buffer, into: &sink) }
         }.get()
-        return ([sink], report)
+        take(sink)
+        return report
     }
 
     /// Reads one file whole (`-`: standard input).
     public static func read(contentsOf path: String, options: ReadOptions = ReadOptions()) throws(TraceReadError) -> TraceFile {
-        let (lists, report) = try read(path: path, options: options) { SpanList() }
-        return TraceFile(report: report, spans: lists.flatMap(\.spans))
+        var spans: [Span] = []
+        let report = try read(path: path, options: options, makeSink: { SpanList() }, take: { spans += $0.spans })
+        return TraceFile(report: report, spans: spans)
     }
 
     /// Reads an export held in memory; `source` names it in errors.
@@ -179,9 +183,9 @@ public enum TraceReader {
 
     /// JSON lines, a chunk of whole lines at a time, two chunks at once on two cores.
     private static func readJSONLines<Sink: SpanSink & Sendable>(
-        first: [UInt8], rest source: ByteSource, context: ReadContext, makeSink: @Sendable () -> Sink
-    ) throws(TraceReadError) -> (sinks: [Sink], report: InputReport) {
-        var sinks: [Sink] = []
+        first: [UInt8], rest source: ByteSource, context: ReadContext, makeSink: @Sendable () -> Sink,
+        take: (consuming Sink) -> Void
+    ) throws(TraceReadError) -> InputReport {
         var report = context.report(layout: .jsonLines)
         var pending = first
         var isAtEnd = false
@@ -220,12 +224,12 @@ public enum TraceReader {
             let finished = results.withLock { $0 }
             for index in chunks.indices {
                 let (sink, count, skipped) = try finished[index]!.get()
-                sinks.append(sink)
+                take(sink)
                 report.spans += count
                 report.skipped += skipped
             }
         }
-        return (sinks, report)
+        return report
     }
 }
 

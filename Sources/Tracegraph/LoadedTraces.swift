@@ -14,12 +14,12 @@ public struct LoadedTraces: Sendable {
     /// Reads every input (files, folders of files, `-` for standard input) and merges them:
     /// the spans of a trace spread over files are joined.
     public init(paths: [String], options: ReadOptions = ReadOptions()) throws(TraceReadError) {
-        let read = try readInputs(paths, options: options) { SpanCollector() }
+        let read = try readInputs(paths, options: options, makeSink: { SpanCollector() }) { (set: inout SpanCollector, part: SpanCollector) in
+            set.spans += part.spans
+        }
         inputs = read.map(\.report)
         traces = TraceSet()
-        for (sinks, _) in read {
-            for sink in sinks { traces.add(contentsOf: sink.spans) }
-        }
+        for (collected, _) in read { traces.add(contentsOf: collected.spans) }
     }
 
     /// The built-in example export.
@@ -53,11 +53,11 @@ public struct GraphReading: Sendable {
     public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init()) throws(TraceReadError) {
         var readOptions = options
         readOptions.detail = ServiceGraph.Accumulator.readDetail
-        let read = try readInputs(paths, options: readOptions) { ServiceGraph.Accumulator(options: graphOptions) }
-        var accumulator = ServiceGraph.Accumulator(options: graphOptions)
-        for (sinks, _) in read {
-            for sink in sinks { accumulator.merge(sink) }
+        let read = try readInputs(paths, options: readOptions, makeSink: { ServiceGraph.Accumulator(options: graphOptions) }) {
+            (whole: inout ServiceGraph.Accumulator, part: ServiceGraph.Accumulator) in whole.merge(part)
         }
+        var accumulator = ServiceGraph.Accumulator(options: graphOptions)
+        for (fileAccumulator, _) in read { accumulator.merge(fileAccumulator) }
         inputs = read.map(\.report)
         (graph, summary) = accumulator.finish()
     }
@@ -72,27 +72,27 @@ public struct GraphReading: Sendable {
     }
 }
 
-/// Reads every file the paths name, several at once, and returns each one's sinks in path order.
+/// Reads every file the paths name, several at once; the sinks of each file's parts are merged
+/// into one per file as they are done, and the files' come back in path order.
 private func readInputs<Sink: SpanSink & Sendable>(
-    _ paths: [String], options: ReadOptions, makeSink: @escaping @Sendable () -> Sink
-) throws(TraceReadError) -> [(sinks: [Sink], report: InputReport)] {
+    _ paths: [String], options: ReadOptions, makeSink: @escaping @Sendable () -> Sink,
+    merge: @escaping @Sendable (inout Sink, Sink) -> Void
+) throws(TraceReadError) -> [(sink: Sink, report: InputReport)] {
     let files = try TraceReader.expand(paths)
-    if files.count == 1 {
-        return [try TraceReader.read(path: files[0], options: options, makeSink: makeSink)]
+    @Sendable func readFile(_ path: String) throws(TraceReadError) -> (sink: Sink, report: InputReport) {
+        var whole = makeSink()
+        let report = try TraceReader.read(path: path, options: options, makeSink: makeSink, take: { merge(&whole, $0) })
+        return (whole, report)
     }
-    let results = Mutex([Int: Result<(sinks: [Sink], report: InputReport), TraceReadError>]())
+    if files.count == 1 { return [try readFile(files[0])] }
+    let results = Mutex([Int: Result<(sink: Sink, report: InputReport), TraceReadError>]())
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
-        let result = Result { () throws(TraceReadError) in
-            try TraceReader.read(path: files[index], options: options, makeSink: makeSink)
-        }
+        let result = Result { () throws(TraceReadError) in try readFile(files[index]) }
         results.withLock { $0[index] = result }
     }
     let finished = results.withLock { $0 }
-    var read: [(sinks: [Sink], report: InputReport)] = []
-    for index in files.indices {
-        let (sinks, report) = try finished[index]!.get()
-        read.append((sinks, report))
-    }
+    var read: [(sink: Sink, report: InputReport)] = []
+    for index in files.indices { read.append(try finished[index]!.get()) }
     return read
 }
 
