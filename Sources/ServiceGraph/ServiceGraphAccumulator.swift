@@ -120,22 +120,22 @@ extension ServiceGraph {
             var errorSpans = 0
             // Inserted one by one: a Set made from the records would reserve room for all of them.
             var traceIDs = Set<TraceID>()
-            store.forEach { index, record in
+            store.forEach { index, _, record in
                 guard !table.isDuplicate(index) else { return }
                 traceIDs.insert(record.traceID)
                 nodes.countSpan(service: record.service, isError: record.isError)
                 if record.isError { errorSpans += 1 }
                 guard record.parent != 0,
-                      let parentIndex = table.index(of: record.traceID, SpanID(record.parent)) else { return }
-                hasChild[parentIndex] = true
-                let parent = store[parentIndex]
+                      let parentReference = table.reference(of: record.traceID, SpanID(record.parent)) else { return }
+                hasChild[store.index(of: parentReference)] = true
+                let parent = store[parentReference]
                 if parent.service != record.service {
                     let key = EdgeKey(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service))
                     calls[key, default: CallTally()].add(record)
                 }
             }
             if options.inferUninstrumentedPeers {
-                store.forEach { index, record in
+                store.forEach { index, _, record in
                     guard record.peer != Record.noPeer, !table.isDuplicate(index), !hasChild[index] else { return }
                     let from = nodes.serviceNode(record.service)
                     let to = nodes.peerNode(record.peer)
@@ -150,7 +150,7 @@ extension ServiceGraph {
                     linkCount += 1
                     let to = nodes.serviceNode(segment[Int(link.span)].service)
                     let from: Int
-                    if let target = table.index(of: link.target.traceID, link.target.spanID) {
+                    if let target = table.reference(of: link.target.traceID, link.target.spanID) {
                         from = nodes.serviceNode(store[target].service)
                     } else {
                         from = nodes.outsideInputNode()
@@ -178,37 +178,45 @@ extension ServiceGraph {
 private struct RecordStore {
     let segments: [[Record]]
     /// The index of each segment's first record.
-    private let starts: [Int]
+    let starts: [Int]
     let count: Int
+    /// How many low bits of a packed reference hold the position in a segment.
+    let offsetBits: Int
 
     init(segments: [[Record]]) {
         self.segments = segments
         var starts: [Int] = []
         var count = 0
+        var longest = 0
         for segment in segments {
             starts.append(count)
             count += segment.count
+            longest = max(longest, segment.count)
         }
         self.starts = starts
         self.count = count
+        offsetBits = Swift.max(1, Int.bitWidth - longest.leadingZeroBitCount)
     }
 
-    subscript(index: Int) -> Record {
-        // The last segment starting at or before the index.
-        var low = 0
-        var high = starts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if starts[middle] <= index { low = middle } else { high = middle - 1 }
-        }
-        return segments[low][index - starts[low]]
+    /// A record's (segment, position) in one integer.
+    typealias Reference = Int
+
+    func reference(segment: Int, offset: Int) -> Reference { segment << offsetBits | offset }
+
+    subscript(reference: Reference) -> Record {
+        segments[reference >> offsetBits][reference & (1 << offsetBits - 1)]
     }
 
-    func forEach(_ body: (Int, Record) -> Void) {
+    /// The index counted across segments.
+    func index(of reference: Reference) -> Int {
+        starts[reference >> offsetBits] + reference & (1 << offsetBits - 1)
+    }
+
+    func forEach(_ body: (Int, Reference, Record) -> Void) {
         var index = 0
-        for segment in segments {
-            for record in segment {
-                body(index, record)
+        for (segmentIndex, segment) in segments.enumerated() {
+            for offset in segment.indices {
+                body(index, reference(segment: segmentIndex, offset: offset), segment[offset])
                 index += 1
             }
         }
@@ -251,13 +259,14 @@ private struct CallTally {
     }
 }
 
-/// An open-addressing hash table from (trace id, span id) to the index of the first
-/// record with those ids: 4 bytes a slot, the keys themselves stay in the records.
+/// An open-addressing hash table from (trace id, span id) to the first record with those ids.
+/// A slot holds a packed reference to the record (one more, so that 0 is empty): 8 bytes,
+/// the keys themselves stay in the records.
 private struct SpanKeyTable {
-    private var slots: [UInt32]
+    private var slots: [Int]
     private let mask: Int
     private let store: RecordStore
-    /// Records that repeat an earlier record's ids.
+    /// Records that repeat an earlier record's ids, by index across segments.
     private var duplicates: [Bool]
     private(set) var duplicateCount = 0
 
@@ -265,22 +274,21 @@ private struct SpanKeyTable {
         // At most two thirds full, so that probes stay short.
         var capacity = 16
         while capacity * 2 < store.count * 3 { capacity *= 2 }
-        slots = [UInt32](repeating: 0, count: capacity)
         mask = capacity - 1
         self.store = store
-        duplicates = [Bool](repeating: false, count: store.count)
-        var slots = self.slots
-        var duplicates = self.duplicates
+        var slots = [Int](repeating: 0, count: capacity)
+        var duplicates = [Bool](repeating: false, count: store.count)
         var duplicateCount = 0
-        store.forEach { index, record in
+        let mask = self.mask
+        store.forEach { index, reference, record in
             var slot = Self.hash(record.traceID, record.spanID) & mask
             while true {
                 let stored = slots[slot]
                 if stored == 0 {
-                    slots[slot] = UInt32(index + 1)
+                    slots[slot] = reference + 1
                     return
                 }
-                let other = store[Int(stored - 1)]
+                let other = store[stored - 1]
                 if other.spanID == record.spanID && other.traceID == record.traceID {
                     duplicates[index] = true
                     duplicateCount += 1
@@ -296,13 +304,14 @@ private struct SpanKeyTable {
 
     func isDuplicate(_ index: Int) -> Bool { duplicates[index] }
 
-    func index(of traceID: TraceID, _ spanID: SpanID) -> Int? {
+    /// The reference of the record with these ids.
+    func reference(of traceID: TraceID, _ spanID: SpanID) -> RecordStore.Reference? {
         var slot = Self.hash(traceID, spanID) & mask
         while true {
             let stored = slots[slot]
             if stored == 0 { return nil }
-            let record = store[Int(stored - 1)]
-            if record.spanID == spanID && record.traceID == traceID { return Int(stored - 1) }
+            let record = store[stored - 1]
+            if record.spanID == spanID && record.traceID == traceID { return stored - 1 }
             slot = (slot + 1) & mask
         }
     }

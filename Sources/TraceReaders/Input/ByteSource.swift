@@ -12,27 +12,23 @@ protocol ByteSource: AnyObject {
 extension ByteSource {
     /// Appends up to `count` bytes to `bytes`; returns how many came (fewer only at the end).
     func append(upTo count: Int, to bytes: inout [UInt8]) throws(TraceReadError) -> Int {
-        let start = bytes.count
-        bytes.reserveCapacity(start + count)
-        var filled = 0
         var failure: TraceReadError?
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        bytes.withUnsafeMutableBytes { buffer in
-            while filled < count {
-                let target = UnsafeMutableRawBufferPointer(rebasing: buffer[(start + filled)..<(start + count)])
+        let block = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            while initialized < count {
+                let target = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized...])
                 do throws(TraceReadError) {
                     let got = try read(into: target)
                     if got == 0 { break }
-                    filled += got
+                    initialized += got
                 } catch {
                     failure = error
                     break
                 }
             }
         }
-        bytes.removeLast(count - filled)
         if let failure { throw failure }
-        return filled
+        if bytes.isEmpty { bytes = block } else { bytes += block }
+        return block.count
     }
 }
 

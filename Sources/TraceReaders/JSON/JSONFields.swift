@@ -104,7 +104,7 @@ extension JSONScanner {
 enum IDText {
     static func traceID(_ text: UnsafeRawBufferPointer) -> TraceID? {
         if text.count == 32 {
-            guard let high = HexDigits.parseUInt64(text[0..<16]), let low = HexDigits.parseUInt64(text[16..<32]) else { return nil }
+            guard let high = hex16(text, at: 0), let low = hex16(text, at: 16) else { return nil }
             return TraceID(high: high, low: low)
         }
         guard let bytes = Base64.decode(text), bytes.count == 16 else { return nil }
@@ -113,10 +113,30 @@ enum IDText {
 
     static func spanID(_ text: UnsafeRawBufferPointer) -> SpanID? {
         if text.count == 16 {
-            return HexDigits.parseUInt64(text[...]).map(SpanID.init)
+            return hex16(text, at: 0).map(SpanID.init)
         }
         guard let bytes = Base64.decode(text), bytes.count == 8 else { return nil }
         return SpanID(uint64(bytes[...]))
+    }
+
+    /// The values of ASCII hex digits, 0xFF for other bytes.
+    private static let hexValues: [UInt8] = (0..<256).map { byte in
+        HexDigits.value(of: UInt8(byte)).map(UInt8.init) ?? 0xFF
+    }
+
+    /// 16 hex digits from `offset` on, as an integer; nil if any is not a digit.
+    @inline(__always)
+    static func hex16(_ text: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
+        hexValues.withUnsafeBufferPointer { table in
+            var result: UInt64 = 0
+            var invalid: UInt8 = 0
+            for index in offset..<(offset + 16) {
+                let value = table[Int(text[index])]
+                invalid |= value
+                result = result << 4 | UInt64(value & 0x0F)
+            }
+            return invalid & 0xF0 == 0 ? result : nil
+        }
     }
 
     static func uint64(_ bytes: ArraySlice<UInt8>) -> UInt64 {

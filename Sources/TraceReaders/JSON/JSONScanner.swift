@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A problem the JSON layer found, at a byte offset of its input.
 struct JSONError: Error, Sendable {
     var offset: Int
@@ -52,12 +56,17 @@ struct JSONScanner {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
+        var index = position
+        let count = bytes.count
+        while index < count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default:
+                position = index
+                return
             }
         }
+        position = index
     }
 
     /// Whether only white space is left.
@@ -193,29 +202,34 @@ struct JSONScanner {
         let kind = try peekKind()
         guard kind == .number else { throw error(.wrongType(expected: "a number", found: kind.name)) }
         let start = position
+        var index = position
+        let count = bytes.count
+        @inline(__always) func at(_ index: Int) -> UInt8 { index < count ? bytes[index] : 0 }
+        @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
         var isInteger = true
-        if peekByte() == UInt8(ascii: "-") { position += 1 }
-        switch peekByte() {
+        if at(index) == UInt8(ascii: "-") { index += 1 }
+        switch at(index) {
         case UInt8(ascii: "0"):
-            position += 1
+            index += 1
         case UInt8(ascii: "1")...UInt8(ascii: "9"):
-            while case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() { position += 1 }
+            while isDigit(at(index)) { index += 1 }
         default:
             throw error(.invalidNumber, at: start)
         }
-        if peekByte() == UInt8(ascii: ".") {
+        if at(index) == UInt8(ascii: ".") {
             isInteger = false
-            position += 1
-            guard case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() else { throw error(.invalidNumber, at: start) }
-            while case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() { position += 1 }
+            index += 1
+            guard isDigit(at(index)) else { throw error(.invalidNumber, at: start) }
+            while isDigit(at(index)) { index += 1 }
         }
-        if peekByte() | 0x20 == UInt8(ascii: "e") {
+        if at(index) | 0x20 == UInt8(ascii: "e") {
             isInteger = false
-            position += 1
-            if peekByte() == UInt8(ascii: "+") || peekByte() == UInt8(ascii: "-") { position += 1 }
-            guard case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() else { throw error(.invalidNumber, at: start) }
-            while case UInt8(ascii: "0")...UInt8(ascii: "9") = peekByte() { position += 1 }
+            index += 1
+            if at(index) == UInt8(ascii: "+") || at(index) == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(at(index)) else { throw error(.invalidNumber, at: start) }
+            while isDigit(at(index)) { index += 1 }
         }
+        position = index
         return JSONNumber(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), isInteger: isInteger, offset: start)
     }
 
@@ -223,24 +237,52 @@ struct JSONScanner {
     mutating func readString() throws(JSONError) -> String {
         let kind = try peekKind()
         guard kind == .string else { throw error(.wrongType(expected: "a string", found: kind.name)) }
-        position += 1
-        let start = position
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-                position += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") {
-                var decoded = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
-                try decodeEscapedTail(into: &decoded)
-                return String(decoding: decoded, as: UTF8.self)
-            }
-            if byte < 0x20 { throw error(.controlCharacterInString) }
-            position += 1
+        let (start, end) = scanPlainString()
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            position = end + 1
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        throw error(.unexpectedEnd(expected: "'\"' to close the string"))
+        return String(decoding: try finishString(from: start, at: end), as: UTF8.self)
+    }
+
+    /// From an opening quote at the position, runs past the bytes that need no care; returns
+    /// where the string's content starts and the index of the first quote, backslash,
+    /// control character or the end.
+    @inline(__always)
+    private func scanPlainString() -> (start: Int, end: Int) {
+        let start = position + 1
+        var index = start
+        let count = bytes.count
+        // Eight bytes at a time: stop at the word holding a quote, a backslash or a control character.
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let special = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word) & highs
+            if special != 0 {
+                index += special.trailingZeroBitCount / 8
+                return (start, index)
+            }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        return (start, index)
+    }
+
+    /// The slow path of a string: escapes to decode, or an error to report.
+    private mutating func finishString(from start: Int, at end: Int) throws(JSONError) -> [UInt8] {
+        position = end
+        guard end < bytes.count else { throw error(.unexpectedEnd(expected: "'\"' to close the string")) }
+        if bytes[end] < 0x20 { throw error(.controlCharacterInString) }
+        var decoded = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        try decodeEscapedTail(into: &decoded)
+        return decoded
     }
 
     /// Reads a string and returns its raw bytes when it holds no escapes, else its decoded bytes:
@@ -260,24 +302,12 @@ struct JSONScanner {
 
     /// Reads the key at the position: its raw bytes when it holds no escapes.
     private mutating func readKey() throws(JSONError) -> JSONKey {
-        position += 1
-        let start = position
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                return JSONKey(raw: raw)
-            }
-            if byte == UInt8(ascii: "\\") {
-                var decoded = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
-                try decodeEscapedTail(into: &decoded)
-                return JSONKey(decoded: decoded)
-            }
-            if byte < 0x20 { throw error(.controlCharacterInString) }
-            position += 1
+        let (start, end) = scanPlainString()
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            position = end + 1
+            return JSONKey(raw: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
         }
-        throw error(.unexpectedEnd(expected: "'\"' to close the string"))
+        return JSONKey(decoded: try finishString(from: start, at: end))
     }
 
     /// Decodes the rest of a string from a backslash on, through the closing quote.
@@ -357,19 +387,12 @@ struct JSONScanner {
 
     /// Skips a string without decoding it, still checking its escapes.
     private mutating func skipString() throws(JSONError) {
-        position += 1
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") { position += 1; return }
-            if byte == UInt8(ascii: "\\") {
-                var scratch: [UInt8] = []
-                try decodeEscapedTail(into: &scratch)
-                return
-            }
-            if byte < 0x20 { throw error(.controlCharacterInString) }
-            position += 1
+        let (start, end) = scanPlainString()
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            position = end + 1
+            return
         }
-        throw error(.unexpectedEnd(expected: "'\"' to close the string"))
+        _ = try finishString(from: start, at: end)
     }
 
     // MARK: Whole values
@@ -402,14 +425,14 @@ struct JSONScanner {
     }
 }
 
-/// An object member's name.
+/// An object member's name, or a string read raw.
 struct JSONKey {
     private let raw: UnsafeRawBufferPointer?
-    private let decoded: [UInt8]
+    private let decoded: [UInt8]?
 
     init(raw: UnsafeRawBufferPointer) {
         self.raw = raw
-        self.decoded = []
+        self.decoded = nil
     }
 
     init(decoded: [UInt8]) {
@@ -418,35 +441,42 @@ struct JSONKey {
     }
 
     /// The bytes, raw or decoded.
+    @inline(__always)
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         if let raw { return body(raw) }
-        return decoded.withUnsafeBytes(body)
+        return decoded!.withUnsafeBytes(body)
     }
 
     /// Whether the bytes equal these.
     func equals(_ bytes: [UInt8]) -> Bool {
-        withBytes { $0.elementsEqual(bytes) }
+        withBytes { name in
+            bytes.withUnsafeBytes { Self.same(name, $0) }
+        }
     }
 
     /// The name as text.
     var string: String {
-        if let raw { return String(decoding: raw, as: UTF8.self) }
-        return String(decoding: decoded, as: UTF8.self)
+        withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether the name is `camelCase` or its `snake_case` spelling, as the
     /// protobuf JSON mapping requires readers to accept both.
+    @inline(__always)
     func matches(_ camelCase: StaticString) -> Bool {
-        if let raw { return Self.matches(raw, camelCase) }
-        return decoded.withUnsafeBytes { Self.matches($0, camelCase) }
+        let expected = UnsafeRawBufferPointer(start: camelCase.utf8Start, count: camelCase.utf8CodeUnitCount)
+        return withBytes { name in
+            if name.count == expected.count { return Self.same(name, expected) }
+            return name.count > expected.count && Self.matchesSnakeCase(name, expected)
+        }
     }
 
-    private static func matches(_ name: UnsafeRawBufferPointer, _ camelCase: StaticString) -> Bool {
-        let expected = UnsafeRawBufferPointer(start: camelCase.utf8Start, count: camelCase.utf8CodeUnitCount)
-        if name.count == expected.count {
-            return name.elementsEqual(expected)
-        }
-        // snake_case: each upper-case letter of the camelCase name is '_' and its lower-case form.
+    @inline(__always)
+    private static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    /// snake_case: each upper-case letter of the camelCase name is '_' and its lower-case form.
+    private static func matchesSnakeCase(_ name: UnsafeRawBufferPointer, _ expected: UnsafeRawBufferPointer) -> Bool {
         var index = 0
         for byte in expected {
             if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
@@ -499,7 +529,9 @@ struct JSONNumber {
     static func parseDigits(_ digits: Slice<UnsafeRawBufferPointer>) -> UInt64? {
         guard !digits.isEmpty else { return nil }
         var value: UInt64 = 0
-        for byte in digits {
+        let buffer = UnsafeRawBufferPointer(rebasing: digits)
+        for index in 0..<buffer.count {
+            let byte = buffer[index]
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
