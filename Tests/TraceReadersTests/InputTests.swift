@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@testable import TraceReaders
+import TraceModel
+import TraceTestSupport
+
+private func temporaryFile(_ name: String, _ data: Data) throws -> String {
+    let folder = NSTemporaryDirectory() + "tracegraph-input-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/" + name
+    try data.write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+private func gzip(_ path: String) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = ["-c", path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return data
+}
+
+private let sdkLinks = Corpus.folder + "/otlp-jsonl/python-sdk-links.jsonl"
+
+/// A JSON-lines export larger than a chunk, with a bad line where asked: the SDK file's lines
+/// repeated, each copy with its own trace ids so that no span repeats.
+private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: String, spansPerLine: [Int]) {
+    let source = try String(contentsOfFile: sdkLinks, encoding: .utf8).split(separator: "\n").map(String.init)
+    var text = ""
+    var spansPerLine: [Int] = []
+    for index in 0..<lines {
+        if index + 1 == badLine {
+            text += "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"xyz\"}]}]}]}\n"
+            spansPerLine.append(0)
+            continue
+        }
+        let line = source[index % source.count]
+        let prefix = String(format: "%08x", index)
+        // Every trace id in the line gets the copy's number as its first 8 hex digits.
+        text += line.replacingOccurrences(of: "\"traceId\":\"", with: "\"traceId\":\"" + prefix)
+            .replacingOccurrences(of: #"("traceId":"[0-9a-f]{8})[0-9a-f]{8}"#, with: "$1", options: .regularExpression) + "\n"
+        spansPerLine.append(try TraceReader.read(line, source: "line").spans.count)
+    }
+    return (try temporaryFile("big.jsonl", Data(text.utf8)), spansPerLine)
+}
+
+@Suite struct InputTests {
+    @Test func gzipFilesReadLikeTheOriginal() throws {
+        let original = try TraceReader.read(contentsOf: sdkLinks)
+        let path = try temporaryFile("links.jsonl.gz", try gzip(sdkLinks))
+        let compressed = try TraceReader.read(contentsOf: path)
+        #expect(compressed.spans == original.spans)
+        #expect(compressed.report.isCompressed)
+        #expect(compressed.report.formatDescription == "otlp-json (JSON lines, gzip)")
+    }
+
+    @Test func concatenatedGzipMembersReadAsOneStream() throws {
+        let member = try gzip(Corpus.folder + "/otlp-json/otel-proto__trace.json")
+        let path = try temporaryFile("two.json.gz", member + member)
+        let file = try TraceReader.read(contentsOf: path)
+        #expect(file.spans.count == 2)
+        #expect(TraceSet(file.spans).duplicateSpanCount == 1)
+    }
+
+    @Test func truncatedGzipIsAnError() throws {
+        let data = try gzip(sdkLinks)
+        let path = try temporaryFile("cut.jsonl.gz", data.prefix(data.count / 2))
+        #expect(throws: TraceReadError.self) { try TraceReader.read(contentsOf: path) }
+    }
+
+    @Test func aFolderStandsForItsFilesInPathOrder() throws {
+        let files = try TraceReader.expand([Corpus.folder + "/otlp-json"])
+        #expect(files.count == 9)
+        #expect(files == files.sorted())
+        #expect(files.allSatisfy { $0.hasSuffix(".json") })
+    }
+
+    @Test func jsonLinesLargerThanAChunkReadInChunksWithEverySpan() throws {
+        let (path, spansPerLine) = try bigJSONLines(lines: 3_000)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int > 2 * TraceReader.chunkSize)
+        var chunks = 0
+        var spans = 0
+        let report = try TraceReader.read(path: path, makeSink: { SpanList() }, take: { list in
+            chunks += 1
+            spans += list.spans.count
+        })
+        #expect(chunks > 2)
+        #expect(report.layout == .jsonLines)
+        #expect(spans == spansPerLine.reduce(0, +))
+        #expect(report.spans == spans)
+    }
+
+    @Test func anErrorInALaterChunkNamesItsLineInTheWholeFile() throws {
+        let (path, _) = try bigJSONLines(lines: 3_000, badLine: 2_321)
+        let error = try #require(throws: TraceReadError.self) { try TraceReader.read(contentsOf: path) }
+        #expect(error.location == .text(line: 2_321, column: 55))
+        if case .invalidID = error.problem {} else { Issue.record("unexpected problem \(error.problem)") }
+    }
+
+    @Test func keepGoingSkipsTheBadLineAndSaysSo() throws {
+        let (path, spansPerLine) = try bigJSONLines(lines: 3_000, badLine: 2_321)
+        let file = try TraceReader.read(contentsOf: path, options: ReadOptions(keepGoing: true))
+        #expect(file.spans.count == spansPerLine.reduce(0, +))
+        #expect(file.report.skipped.map(\.location) == [.text(line: 2_321, column: 55)])
+    }
+
+    @Test func everyTruncationOfAFileIsReadOrRefusedNeverACrash() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: sdkLinks))
+        var refused = 0
+        for length in stride(from: 0, to: data.count, by: 7) {
+            let prefix = data.prefix(length)
+            let result = prefix.withUnsafeBytes { bytes in
+                Result { () throws(TraceReadError) in try TraceReader.read(bytes, source: "cut") }
+            }
+            if case .failure = result { refused += 1 }
+        }
+        // Cut anywhere but between lines, the file does not read.
+        #expect(refused > data.count / 7 - 5)
+    }
+
+    @Test(arguments: [
+        (#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102","spanId":"0102030405060708"}]}]}]}"#, "traceId"),
+        (#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"01"}]}]}]}"#, "spanId"),
+        (#"{"resourceSpans":5}"#, "array"),
+        (#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","startTimeUnixNano":"-5"}]}]}]}"#, "startTimeUnixNano"),
+        (#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","kind":"SPAN_KIND_BOGUS"}]}]}]}"#, "kind"),
+    ])
+    func wrongValuesAreErrorsThatSayWhich(json: String, mention: String) throws {
+        let error = try #require(throws: TraceReadError.self) { try TraceReader.read(json, source: "bad.json") }
+        #expect(error.description.contains(mention), "\(error)")
+        #expect(error.location != nil)
+    }
+
+    @Test func invalidUTF8InNamesBecomesReplacementCharacters() throws {
+        var data = Data(#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"caf"#.utf8)
+        data.append(0xE9)
+        data.append(contentsOf: Array(#""}}]},"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708"}]}]}]}"#.utf8))
+        let file = try data.withUnsafeBytes { bytes in
+            try Result { () throws(TraceReadError) in try TraceReader.read(bytes, source: "latin1.json") }.get()
+        }
+        #expect(file.spans.map(\.serviceName) == ["caf\u{FFFD}"])
+    }
+
+    @Test func emptyArraysAndNullsReadAsNothing() throws {
+        let file = try TraceReader.read(#"{"resourceSpans":[{"resource":null,"scopeSpans":[{"spans":[]}, {"spans":null}]}, {"scopeSpans":[]}]}"#, source: "empty.json")
+        #expect(file.spans.isEmpty)
+    }
+}
