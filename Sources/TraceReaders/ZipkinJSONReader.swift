@@ -7,7 +7,7 @@ import TraceModel
 /// What it makes of each span:
 /// - `traceId` (16 or 32 hex digits; shorter ones are left-padded to 32), `id`, `parentId`
 ///   (an absent, empty or all-zero one makes a root), `name`, `kind` (`CLIENT`, `SERVER`,
-///   `PRODUCER`, `CONSUMER`; anything else, or none, is unspecified).
+///   `PRODUCER`, `CONSUMER`, in either case; anything else, or none, is unspecified).
 /// - `timestamp` and `duration` are microseconds; without a timestamp the span starts at 0,
 ///   without a duration it ends when it starts.
 /// - `localEndpoint.serviceName` is the resource's `service.name`; without one the
@@ -177,7 +177,7 @@ struct ZipkinJSONReader {
                 span.parentSpanID = try readID(field: "parentId", byteCount: 8) { PaddedHexID.spanID($0) }
                     .flatMap { $0.value == 0 ? nil : $0 }
             } else if key.matches("kind") {
-                span.kind = switch try scanner.readOptionalString() {
+                span.kind = switch try scanner.readOptionalString().uppercased() {
                 case "CLIENT": .client
                 case "SERVER": .server
                 case "PRODUCER": .producer

@@ -265,7 +265,8 @@ import TraceTestSupport
           "remoteEndpoint": {"serviceName": "db", "ipv4": "10.0.0.1", "port": 5432}},
          {"traceId": "1", "id": "2", "kind": "CLIENT", "remoteEndpoint": {"ipv6": "::2", "port": 80}},
          {"traceId": "1", "id": "3", "kind": "CLIENT", "remoteEndpoint": {"serviceName": "db"}, "tags": {"peer.service": "tagged"}},
-         {"traceId": "1", "id": "4", "kind": "SERVER", "remoteEndpoint": {"serviceName": "caller"}}]
+         {"traceId": "1", "id": "4", "kind": "SERVER", "remoteEndpoint": {"serviceName": "caller"}},
+         {"traceId": "1", "id": "5", "kind": "producer", "remoteEndpoint": {"serviceName": "queue"}}]
         """)
         #expect(spans[0].attributes["peer.service"] == .string("db"))
         #expect(spans[0].attributes["network.peer.address"] == .string("10.0.0.1"))
@@ -274,6 +275,8 @@ import TraceTestSupport
         #expect(spans[1].attributes["server.port"] == .int(80))
         #expect(spans[2].attributes.filter { $0.key == "peer.service" } == [Attribute(key: "peer.service", value: .string("tagged"))])
         #expect(spans[3].attributes["peer.service"] == nil)
+        #expect(spans[4].kind == .producer)
+        #expect(spans[4].attributes["peer.service"] == .string("queue"))
     }
 
     @Test func idsAreLeftPaddedAndEitherCase() throws {
