@@ -1,0 +1,483 @@
+import TraceModel
+
+/// Reads Zipkin v2 JSON: an array of span objects, as `POST /api/v2/spans` takes and
+/// `GET /api/v2/trace/{id}` answers, or an array of such arrays, as `GET /api/v2/traces`
+/// answers (a list of traces). Several such documents may follow one another (JSON lines).
+///
+/// What it makes of each span:
+/// - `traceId` (16 or 32 hex digits; shorter ones are left-padded to 32), `id`, `parentId`
+///   (an absent, empty or all-zero one makes a root), `name`, `kind` (`CLIENT`, `SERVER`,
+///   `PRODUCER`, `CONSUMER`, in either case; anything else, or none, is unspecified).
+/// - `timestamp` and `duration` are microseconds; without a timestamp the span starts at 0,
+///   without a duration it ends when it starts.
+/// - `localEndpoint.serviceName` is the resource's `service.name`; without one the
+///   resource has no `service.name` (and reads as `unknown_service`). The local address
+///   and port are the attributes `network.local.address` / `network.local.port`.
+/// - `remoteEndpoint`: on a `CLIENT` or `PRODUCER` span, its `serviceName` is the attribute
+///   `peer.service`, or without one its address and port are `server.address` /
+///   `server.port` (the callee the graph draws); otherwise its address and port are
+///   `network.peer.address` / `network.peer.port`. A tag of the same key wins.
+/// - `tags` become attributes; `annotations` become events named by their `value`.
+/// - Status: `otel.status_code` = `ERROR` is an error (the message is the `error` tag, else
+///   `otel.status_description`) and `OK` is OK; without that tag, any `error` tag, even an
+///   empty one, is an error whose message is the tag's value.
+/// - `shared` marks the server half of an RPC; `debug` is not kept.
+///
+/// **Shared spans.** In Zipkin's RPC model the client and the server record one call
+/// under the same span id: the client half in the caller's process, the server half
+/// (`shared: true`) in the callee's. Left alone, the two records are one (trace id, span
+/// id) twice, and one would be dropped as a repeat. So, within a document, the records
+/// that share a (trace id, span id) are sorted into halves: a record is on the callee
+/// side when it is `shared`, `SERVER` or `CONSUMER` (Zipkin marks the consumer half of a
+/// message that shares its producer's id `shared` too), on the caller side otherwise, and
+/// a half is the records of one side and one `localEndpoint.serviceName`. Then:
+/// 1. A group of one half is left as it is: its records are true repeats (same id, same
+///    side, same service), which `TraceSet` counts once.
+/// 2. Otherwise the first callee half (or, with none, the first half) keeps the original
+///    id, because the spans the server's process creates under the call name it as their
+///    parent. The first caller half gets a derived id, the FNV-1a 64 hash of the trace id,
+///    the span id and the word `client`; any further half gets the hash of the trace id,
+///    the span id and `client:` or `server:` followed by its service name. A derived id
+///    that would equal an id already in the trace is hashed again with a counter. A record
+///    whose id changed keeps the original id in the attribute `tracegraph.original_span_id`.
+/// 3. The callee halves' parent becomes the first caller half (the callee was called by
+///    it); the caller halves keep their own `parentId`.
+/// 4. Any other record whose `parentId` names such a group is given the half of its own
+///    service, a callee half first (a local child of the client half, in the client's
+///    process, stays under the client half, as Zipkin's own tree builder does), else the
+///    half that kept the original id. A record of a group naming its own id as parent
+///    becomes a root rather than a cycle.
+///
+/// Then the graph reads caller → callee: the parent's service → the client half (the same
+/// service) → the server half (across services).
+///
+/// The spans of a document reach the sink once the whole document is read.
+struct ZipkinJSONReader {
+    private var scanner: JSONScanner
+    private let detail: ReadDetail
+    private let spanKeys: AttributeKeyFilter
+    /// The spans of the document being read, with what the shared-span rule needs.
+    private var records: [Record] = []
+    /// One resource per service name, shared by its spans.
+    private var resources: [String: Resource] = [:]
+
+    static let originalSpanIDKey = "tracegraph.original_span_id"
+
+    private static let expectedDocument = "a Zipkin v2 JSON array of spans"
+    private static let emptyResource = Resource(attributes: [])
+
+    init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
+        scanner = JSONScanner(bytes)
+        self.detail = detail
+        spanKeys = AttributeKeyFilter(detail.spanAttributeKeys)
+    }
+
+    /// Reads every document in the input, one after the other. With `keepGoing`, a document that
+    /// does not read is left out, with the rest of its line, and noted in `skipped`.
+    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
+                                          skipped: inout [JSONError]) throws(JSONError) {
+        if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
+        repeat {
+            do {
+                try readDocument()
+                separateSharedSpans()
+                for record in records { sink.receive(record.span) }
+                records.removeAll(keepingCapacity: true)
+            } catch {
+                guard keepGoing else { throw error }
+                skipped.append(error)
+                records.removeAll(keepingCapacity: true)
+                scanner.restart(at: nextLineStart(after: error.offset))
+            }
+        } while !scanner.isAtEndOfInput()
+    }
+
+    /// Every span of a Zipkin v2 JSON input, repeats included: for tests and small inputs.
+    static func spans(in bytes: UnsafeRawBufferPointer, detail: ReadDetail = .full) throws(JSONError) -> [Span] {
+        var reader = ZipkinJSONReader(bytes, detail: detail)
+        var collected = CollectedZipkinSpans()
+        var skipped: [JSONError] = []
+        try reader.readAll(into: &collected, skipped: &skipped)
+        return collected.spans
+    }
+
+    private func nextLineStart(after offset: Int) -> Int {
+        var index = min(offset, scanner.bytes.count)
+        while index < scanner.bytes.count, scanner.bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        return min(index + 1, scanner.bytes.count)
+    }
+
+    // MARK: Documents
+
+    private mutating func readDocument() throws(JSONError) {
+        guard try scanner.peekKind() == .array else {
+            throw scanner.error(.unrecognizedDocument(expected: Self.expectedDocument))
+        }
+        try scanner.beginArray()
+        while try scanner.nextElement() {
+            switch try scanner.peekKind() {
+            case .object:
+                try readSpan()
+            case .array:
+                try scanner.beginArray()
+                while try scanner.nextElement() { try readSpan() }
+            case let kind:
+                throw scanner.error(.wrongType(expected: "a span object or an array of spans", found: kind.name))
+            }
+        }
+    }
+
+    // MARK: Spans
+
+    private struct Record {
+        var span: Span
+        var isShared: Bool
+        /// `localEndpoint.serviceName`; nil when absent or empty.
+        var serviceName: String?
+
+        var isCallee: Bool { isShared || span.kind == .server || span.kind == .consumer }
+    }
+
+    private struct Endpoint {
+        var serviceName = ""
+        var ipv4 = ""
+        var ipv6 = ""
+        var port: Int64?
+
+        var address: String? { !ipv4.isEmpty ? ipv4 : !ipv6.isEmpty ? ipv6 : nil }
+    }
+
+    /// What the tags of a span say about its status, whether or not the filter keeps them.
+    private struct StatusTags {
+        var error: String?
+        var statusCode: String?
+        var statusDescription: String?
+    }
+
+    private mutating func readSpan() throws(JSONError) {
+        scanner.skipWhitespace()
+        let start = scanner.position
+        var traceID: TraceID?
+        var spanID: SpanID?
+        var timestamp: UInt64 = 0
+        var duration: UInt64 = 0
+        var isShared = false
+        var local = Endpoint()
+        var remote: Endpoint?
+        var statusTags = StatusTags()
+        var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
+                        resource: Self.emptyResource)
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            if key.matches("traceId") {
+                traceID = try readID(field: "traceId", byteCount: 16) { PaddedHexID.traceID($0) }
+            } else if key.matches("id") {
+                spanID = try readID(field: "id", byteCount: 8) { PaddedHexID.spanID($0) }
+            } else if key.matches("parentId") {
+                span.parentSpanID = try readID(field: "parentId", byteCount: 8) { PaddedHexID.spanID($0) }
+                    .flatMap { $0.value == 0 ? nil : $0 }
+            } else if key.matches("kind") {
+                span.kind = switch try scanner.readOptionalString().uppercased() {
+                case "CLIENT": .client
+                case "SERVER": .server
+                case "PRODUCER": .producer
+                case "CONSUMER": .consumer
+                default: .unspecified
+                }
+            } else if key.matches("timestamp") {
+                timestamp = try readMicroseconds(field: "timestamp")
+            } else if key.matches("duration") {
+                duration = try readMicroseconds(field: "duration")
+            } else if key.matches("localEndpoint") {
+                local = try readEndpoint() ?? Endpoint()
+            } else if key.matches("remoteEndpoint") {
+                remote = try readEndpoint()
+            } else if key.matches("tags") {
+                span.attributes = try readTags(&statusTags)
+            } else if key.matches("shared") {
+                isShared = try scanner.skipNull() ? false : try scanner.readBool()
+            } else if key.matches("annotations"), detail.events {
+                span.events = try readAnnotations()
+            } else if key.matches("name"), detail.names {
+                span.name = try scanner.readOptionalString()
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        guard let traceID else { throw scanner.error(.missingField(name: "traceId", in: "span"), at: start) }
+        guard let spanID else { throw scanner.error(.missingField(name: "id", in: "span"), at: start) }
+        let (end, overflow) = timestamp.addingReportingOverflow(duration)
+        if overflow { throw scanner.error(.numberOutOfRange(field: "duration"), at: start) }
+        span.traceID = traceID
+        span.spanID = spanID
+        span.startTimeUnixNano = timestamp
+        span.endTimeUnixNano = end
+        span.status = status(from: statusTags)
+        addEndpointAttributes(local: local, remote: remote, to: &span)
+        let serviceName = local.serviceName.isEmpty ? nil : local.serviceName
+        span.resource = resource(serviceName)
+        records.append(Record(span: span, isShared: isShared, serviceName: serviceName))
+    }
+
+    private func status(from tags: StatusTags) -> SpanStatus {
+        if let code = tags.statusCode {
+            switch code.uppercased() {
+            case "ERROR": return SpanStatus(code: .error, message: detail.names ? tags.error ?? tags.statusDescription ?? "" : "")
+            case "OK": return SpanStatus(code: .ok)
+            default: return .unset
+            }
+        }
+        if let message = tags.error { return SpanStatus(code: .error, message: detail.names ? message : "") }
+        return .unset
+    }
+
+    private func addEndpointAttributes(local: Endpoint, remote: Endpoint?, to span: inout Span) {
+        func add(_ key: String, _ value: AttributeValue) {
+            guard detail.keepsSpanAttribute(key), span.attributes[key] == nil else { return }
+            span.attributes.append(Attribute(key: key, value: value))
+        }
+        if let address = local.address { add("network.local.address", .string(address)) }
+        if let port = local.port { add("network.local.port", .int(port)) }
+        guard let remote else { return }
+        if span.kind == .client || span.kind == .producer {
+            if !remote.serviceName.isEmpty {
+                add("peer.service", .string(remote.serviceName))
+                if let address = remote.address { add("network.peer.address", .string(address)) }
+                if let port = remote.port { add("network.peer.port", .int(port)) }
+            } else {
+                if let address = remote.address { add("server.address", .string(address)) }
+                if let port = remote.port { add("server.port", .int(port)) }
+            }
+        } else {
+            if let address = remote.address { add("network.peer.address", .string(address)) }
+            if let port = remote.port { add("network.peer.port", .int(port)) }
+        }
+    }
+
+    private mutating func resource(_ serviceName: String?) -> Resource {
+        guard let serviceName else { return Self.emptyResource }
+        if let resource = resources[serviceName] { return resource }
+        let resource = Resource(attributes: [Attribute(key: "service.name", value: .string(serviceName))])
+        resources[serviceName] = resource
+        return resource
+    }
+
+    /// A hexadecimal id; nil for null or an empty string.
+    private mutating func readID<ID>(field: String, byteCount: Int,
+                                     _ parse: (UnsafeRawBufferPointer) -> ID?) throws(JSONError) -> ID? {
+        if try scanner.skipNull() { return nil }
+        scanner.skipWhitespace()
+        let start = scanner.position
+        let text = try scanner.readRawString()
+        if text.withBytes({ $0.isEmpty }) { return nil }
+        guard let id = text.withBytes(parse) else {
+            throw scanner.error(.invalidID(field: field, value: text.string, byteCount: byteCount), at: start)
+        }
+        return id
+    }
+
+    /// Microseconds, as Zipkin writes times, in nanoseconds.
+    private mutating func readMicroseconds(field: String) throws(JSONError) -> UInt64 {
+        scanner.skipWhitespace()
+        let start = scanner.position
+        let (nanos, overflow) = try scanner.readUInt64(field: field).multipliedReportingOverflow(by: 1000)
+        if overflow { throw scanner.error(.numberOutOfRange(field: field), at: start) }
+        return nanos
+    }
+
+    private mutating func readEndpoint() throws(JSONError) -> Endpoint? {
+        if try scanner.skipNull() { return nil }
+        var endpoint = Endpoint()
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            if key.matches("serviceName") {
+                endpoint.serviceName = try scanner.readOptionalString()
+            } else if key.matches("ipv4") {
+                endpoint.ipv4 = try scanner.readOptionalString()
+            } else if key.matches("ipv6") {
+                endpoint.ipv6 = try scanner.readOptionalString()
+            } else if key.matches("port") {
+                endpoint.port = try scanner.skipNull() ? nil : try scanner.readInt64(field: "port")
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        return endpoint
+    }
+
+    private mutating func readAnnotations() throws(JSONError) -> [SpanEvent] {
+        var events: [SpanEvent] = []
+        if try scanner.skipNull() { return events }
+        try scanner.beginArray()
+        while try scanner.nextElement() {
+            var event = SpanEvent(timeUnixNano: 0, name: "")
+            try scanner.beginObject()
+            while let key = try scanner.nextKey() {
+                if key.matches("timestamp") {
+                    event.timeUnixNano = try readMicroseconds(field: "annotation timestamp")
+                } else if key.matches("value") {
+                    event.name = try scanner.readOptionalString()
+                } else {
+                    try scanner.skipValue()
+                }
+            }
+            events.append(event)
+        }
+        return events
+    }
+
+    /// `{"key": "value", ...}`. Zipkin's values are strings; numbers and booleans are kept as such.
+    private mutating func readTags(_ statusTags: inout StatusTags) throws(JSONError) -> [Attribute] {
+        var attributes: [Attribute] = []
+        if try scanner.skipNull() { return attributes }
+        try scanner.beginObject()
+        while let key = try scanner.nextKey() {
+            let special = key.withBytes { bytes -> UInt8 in
+                if bytes.elementsEqual("error".utf8) { return 1 }
+                if bytes.elementsEqual("otel.status_code".utf8) { return 2 }
+                if bytes.elementsEqual("otel.status_description".utf8) { return 3 }
+                return 0
+            }
+            let kept = spanKeys.kept(key)
+            if special == 0 && kept == nil {
+                try scanner.skipValue()
+                continue
+            }
+            let value: AttributeValue
+            switch try scanner.peekKind() {
+            case .string: value = .string(try scanner.readString())
+            case .bool: value = .bool(try scanner.readBool())
+            case .number:
+                let number = try scanner.readNumberToken()
+                if number.isInteger, let integer = number.int64 { value = .int(integer) } else { value = .double(number.double ?? .nan) }
+            case .null:
+                try scanner.skipValue()
+                continue
+            case let kind:
+                throw scanner.error(.wrongType(expected: "a string tag value", found: kind.name))
+            }
+            switch special {
+            case 1: statusTags.error = value.description
+            case 2: statusTags.statusCode = value.description
+            case 3: statusTags.statusDescription = value.description
+            default: break
+            }
+            if let kept { attributes.append(Attribute(key: kept, value: value)) }
+        }
+        return attributes
+    }
+
+    // MARK: Shared spans
+
+    /// The records of one side and one service within a group sharing a span id.
+    private struct Half {
+        var isCallee: Bool
+        var serviceName: String?
+        var members: [Int]
+        var id: SpanID
+    }
+
+    /// A group of records sharing a span id, split into halves with distinct ids.
+    private struct Split {
+        var halves: [Half]
+        /// The half that kept the original id.
+        var primary: Int
+
+        /// The half a record of this service, whose `parentId` names the group, hangs under.
+        func parent(forService serviceName: String?) -> SpanID {
+            let half = halves.first { $0.isCallee && $0.serviceName == serviceName }
+                ?? halves.first { $0.serviceName == serviceName }
+                ?? halves[primary]
+            return half.id
+        }
+    }
+
+    /// Gives the halves of shared spans distinct ids and links them parent to child, as the
+    /// type's documentation says.
+    private mutating func separateSharedSpans() {
+        var groups: [SpanKey: [Int]] = [:]
+        for (index, record) in records.enumerated() { groups[record.span.key, default: []].append(index) }
+        guard groups.count < records.count else { return }  // No id occurs twice.
+
+        var taken = Set(groups.keys)
+        var splits: [SpanKey: Split] = [:]
+        /// The records whose parent is settled by the shared-span rule, not by their `parentId`.
+        var reparented = Set<Int>()
+        // Walk the groups in document order, so that derived ids do not depend on hashing order.
+        for (index, record) in records.enumerated() {
+            let key = record.span.key
+            guard let members = groups[key], members.count > 1, members[0] == index else { continue }
+            var halves: [Half] = []
+            for member in members {
+                let isCallee = records[member].isCallee
+                let serviceName = records[member].serviceName
+                if let half = halves.firstIndex(where: { $0.isCallee == isCallee && $0.serviceName == serviceName }) {
+                    halves[half].members.append(member)
+                } else {
+                    halves.append(Half(isCallee: isCallee, serviceName: serviceName, members: [member], id: key.spanID))
+                }
+            }
+            guard halves.count > 1 else { continue }
+            let primary = halves.firstIndex(where: \.isCallee) ?? 0
+            let firstCaller = halves.firstIndex { !$0.isCallee }
+            for half in halves.indices where half != primary {
+                let word = half == firstCaller
+                    ? "client"
+                    : (halves[half].isCallee ? "server:" : "client:") + (halves[half].serviceName ?? "")
+                let id = Self.derivedID(for: key, word: word, avoiding: taken)
+                taken.insert(SpanKey(traceID: key.traceID, spanID: id))
+                halves[half].id = id
+                for member in halves[half].members {
+                    records[member].span.spanID = id
+                    if detail.keepsSpanAttribute(Self.originalSpanIDKey) {
+                        records[member].span.attributes.append(
+                            Attribute(key: Self.originalSpanIDKey, value: .string(key.spanID.description)))
+                    }
+                }
+            }
+            for half in halves {
+                for member in half.members {
+                    if half.isCallee, let firstCaller {
+                        records[member].span.parentSpanID = halves[firstCaller].id
+                        reparented.insert(member)
+                    } else if records[member].span.parentSpanID == key.spanID {
+                        records[member].span.parentSpanID = nil
+                        reparented.insert(member)
+                    }
+                }
+            }
+            splits[key] = Split(halves: halves, primary: primary)
+        }
+        guard !splits.isEmpty else { return }
+        for index in records.indices where !reparented.contains(index) {
+            guard let parent = records[index].span.parentSpanID,
+                  let split = splits[SpanKey(traceID: records[index].span.traceID, spanID: parent)]
+            else { continue }
+            records[index].span.parentSpanID = split.parent(forService: records[index].serviceName)
+        }
+    }
+
+    /// The id of a half that gives up the shared one: a hash of the trace id, the span id and
+    /// a word, hashed again with a counter while it names a span already in the trace.
+    private static func derivedID(for key: SpanKey, word: String, avoiding taken: Set<SpanKey>) -> SpanID {
+        var hash = StableIDHash()
+        hash.add(key.traceID.high)
+        hash.add(key.traceID.low)
+        hash.add(key.spanID.value)
+        hash.add(word.utf8)
+        var attempt: UInt64 = 0
+        while true {
+            var candidate = hash
+            if attempt > 0 { candidate.add(attempt) }
+            let id = SpanID(candidate.value == 0 ? 1 : candidate.value)
+            if !taken.contains(SpanKey(traceID: key.traceID, spanID: id)) { return id }
+            attempt += 1
+        }
+    }
+}
+
+/// Keeps every span it receives, in order: the sink of `ZipkinJSONReader.spans(in:)`.
+private struct CollectedZipkinSpans: SpanSink {
+    var spans: [Span] = []
+    mutating func receive(_ span: Span) { spans.append(span) }
+}
