@@ -284,12 +284,33 @@ struct ReadContext: Sendable {
             let (_, skipped) = try readOTLPJSON(bytes, into: &counted, firstLine: 1)
             report.skipped = skipped
             if FormatSniffer.lastLineBoundary(in: bytes) != nil { report.layout = .jsonLines }
-        case .otlpProtobuf, .jaegerJSON, .zipkinJSON:
+        case .jaegerJSON:
+            var reader = JaegerJSONReader(bytes, detail: options.detail)
+            report.skipped = try readJSON(bytes) { (skipped: inout [JSONError]) throws(JSONError) in
+                try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
+            }
+        case .zipkinJSON:
+            var reader = ZipkinJSONReader(bytes, detail: options.detail)
+            report.skipped = try readJSON(bytes) { (skipped: inout [JSONError]) throws(JSONError) in
+                try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
+            }
+        case .otlpProtobuf:
             throw TraceReadError(source: source, location: nil,
                                  problem: .unrecognizedDocument(expected: "OTLP JSON (\(format) is not read yet)"))
         }
         report.spans = counted.count
         return report
+    }
+
+    /// Runs a JSON reader over a whole document, its errors turned into the input's terms.
+    private func readJSON(_ bytes: UnsafeRawBufferPointer, _ read: (inout [JSONError]) throws(JSONError) -> Void) throws(TraceReadError) -> [TraceReadError] {
+        var skipped: [JSONError] = []
+        do {
+            try read(&skipped)
+        } catch {
+            throw textError(error, in: bytes, firstLine: 1)
+        }
+        return skipped.map { textError($0, in: bytes, firstLine: 1) }
     }
 
     /// Reads OTLP/JSON whose first line is line `firstLine` of the input.
