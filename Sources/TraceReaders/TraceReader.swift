@@ -84,7 +84,7 @@ public enum TraceReader {
     /// sink is handed to `take` as soon as it and those before it are done, in input order,
     /// on the calling thread: merge it there, and the chunks' sinks need not all stay in memory.
     public static func read<Sink: SpanSink & Sendable>(
-        path: String, options: ReadOptions = ReadOptions(), makeSink: @Sendable () -> Sink,
+        path: String, options: ReadOptions = ReadOptions(), makeSink: @escaping @Sendable () -> Sink,
         take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
         var source: ByteSource = try FileSource(path: path)
@@ -181,54 +181,71 @@ public enum TraceReader {
         return files
     }
 
-    /// JSON lines, a chunk of whole lines at a time, two chunks at once on two cores.
+    /// JSON lines, a chunk of whole lines at a time: this thread cuts chunks and hands them to
+    /// workers on the other cores, a few at a time, and takes their sinks back in input order.
     private static func readJSONLines<Sink: SpanSink & Sendable>(
-        first: [UInt8], rest source: ByteSource, context: ReadContext, makeSink: @Sendable () -> Sink,
+        first: [UInt8], rest source: ByteSource, context: ReadContext, makeSink: @escaping @Sendable () -> Sink,
         take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
+        typealias Outcome = Result<(Sink, Int, [TraceReadError]), TraceReadError>
         var report = context.report(layout: .jsonLines)
         var pending = first
         var isAtEnd = false
         var nextLine = 1
         var nextOffset = 0
-        let cores = max(1, min(2, System.activeProcessorCount))
-        while !(isAtEnd && pending.isEmpty) {
-            // Cut up to one chunk per core, each ending at a line boundary.
-            var chunks: [Chunk] = []
-            while chunks.count < cores && !(isAtEnd && pending.isEmpty) {
-                if !isAtEnd && pending.count < chunkSize {
-                    isAtEnd = try source.append(upTo: chunkSize, to: &pending) == 0
+        var dispatched = 0
+        var taken = 0
+        let finished = Mutex([Int: Outcome]())
+        let slots = DispatchSemaphore(value: max(2, System.activeProcessorCount + 1))
+        let group = DispatchGroup()
+        var failure: TraceReadError?
+
+        /// Takes the sinks that are done, in order; with `wait`, waits for all.
+        func takeFinished(wait: Bool) {
+            if wait { group.wait() }
+            while taken < dispatched, let outcome = finished.withLock({ $0.removeValue(forKey: taken) }) {
+                taken += 1
+                switch outcome {
+                case .success(let (sink, count, skipped)):
+                    take(sink)
+                    report.spans += count
+                    report.skipped += skipped
+                case .failure(let error):
+                    if failure == nil { failure = error }
                 }
-                let end = isAtEnd ? pending.count : pending.withUnsafeBytes(FormatSniffer.lastLineBoundary) ?? 0
-                if end == 0 {
-                    // A line longer than a chunk: read on until it ends.
-                    isAtEnd = try source.append(upTo: pending.count, to: &pending) == 0
-                    continue
-                }
-                let chunk = Chunk(bytes: Array(pending[..<end]), firstLine: nextLine, offset: nextOffset)
-                pending.removeFirst(end)
-                nextLine += chunk.lineCount
-                nextOffset += end
-                chunks.append(chunk)
-            }
-            let results = Mutex([Int: Result<(Sink, Int, [TraceReadError]), TraceReadError>]())
-            let batch = chunks
-            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
-                var sink = makeSink()
-                let result = Result { () throws(TraceReadError) -> (Sink, Int, [TraceReadError]) in
-                    let (count, skipped) = try batch[index].read(context, into: &sink)
-                    return (sink, count, skipped)
-                }
-                results.withLock { $0[index] = result }
-            }
-            let finished = results.withLock { $0 }
-            for index in chunks.indices {
-                let (sink, count, skipped) = try finished[index]!.get()
-                take(sink)
-                report.spans += count
-                report.skipped += skipped
             }
         }
+
+        while failure == nil && !(isAtEnd && pending.isEmpty) {
+            if !isAtEnd && pending.count < chunkSize {
+                isAtEnd = try source.append(upTo: chunkSize, to: &pending) == 0
+            }
+            let end = isAtEnd ? pending.count : pending.withUnsafeBytes(FormatSniffer.lastLineBoundary) ?? 0
+            if end == 0 {
+                // A line longer than a chunk: read on until it ends.
+                isAtEnd = try source.append(upTo: pending.count, to: &pending) == 0
+                continue
+            }
+            let chunk = Chunk(bytes: Array(pending[..<end]), firstLine: nextLine, offset: nextOffset)
+            pending.removeFirst(end)
+            nextLine += chunk.lineCount
+            nextOffset += end
+            let index = dispatched
+            dispatched += 1
+            slots.wait()
+            DispatchQueue.global().async(group: group) {
+                var sink = makeSink()
+                let outcome = Outcome { () throws(TraceReadError) -> (Sink, Int, [TraceReadError]) in
+                    let (count, skipped) = try chunk.read(context, into: &sink)
+                    return (sink, count, skipped)
+                }
+                finished.withLock { $0[index] = outcome }
+                slots.signal()
+            }
+            takeFinished(wait: false)
+        }
+        takeFinished(wait: true)
+        if let failure { throw failure }
         return report
     }
 }
