@@ -20,6 +20,8 @@ struct OTLPJSONReader {
     private var pending: [Span] = []
     /// The last service name read, shared by the spans of a resource and the next ones that repeat it.
     private var lastServiceName = ""
+    /// The resource of the `ResourceSpans` being read, once read: spans read after it take it at once.
+    private var currentResource: Resource?
 
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
         scanner = JSONScanner(bytes)
@@ -36,7 +38,7 @@ struct OTLPJSONReader {
         repeat {
             do {
                 try readDocument()
-                for span in pending { sink.receive(span) }
+                for index in pending.indices { sink.receive(pending[index]) }
                 pending.removeAll(keepingCapacity: true)
             } catch {
                 guard keepGoing else { throw error }
@@ -78,20 +80,20 @@ struct OTLPJSONReader {
 
     private mutating func readResourceSpans() throws(JSONError) {
         let firstSpan = pending.count
-        var resource: Resource?
+        currentResource = nil
+        defer { currentResource = nil }
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("resource") {
-                resource = try readResource()
+                currentResource = try readResource()
+                // Spans read before the resource take it now.
+                for index in firstSpan..<pending.count { pending[index].resource = currentResource! }
             } else if key.matches("scopeSpans") || key.matches("instrumentationLibrarySpans") {
                 try readArray { (reader: inout Self) throws(JSONError) in try reader.readScopeSpans() }
             } else {
                 try scanner.skipValue()
             }
         }
-        // The resource may come after the spans in the object: set it once the object is read.
-        let finalResource = resource ?? Resource(attributes: [])
-        for index in firstSpan..<pending.count { pending[index].resource = finalResource }
     }
 
     private mutating func readResource() throws(JSONError) -> Resource {
@@ -158,7 +160,7 @@ struct OTLPJSONReader {
         var traceID: TraceID?
         var spanID: SpanID?
         var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
-                        resource: Self.emptyResource)
+                        resource: currentResource ?? Self.emptyResource)
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("traceId") {

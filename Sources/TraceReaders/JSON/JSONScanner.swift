@@ -466,7 +466,7 @@ struct JSONKey {
         let expected = UnsafeRawBufferPointer(start: camelCase.utf8Start, count: camelCase.utf8CodeUnitCount)
         return withBytes { name in
             if name.count == expected.count { return Self.same(name, expected) }
-            return name.count > expected.count && Self.matchesSnakeCase(name, expected)
+            return name.count > expected.count && name[0] == expected[0] && Self.matchesSnakeCase(name, expected)
         }
     }
 
