@@ -219,6 +219,12 @@ import TraceTestSupport
         let error = try #require(decode([0x0A, 0x03, 0x12, 0x64, 0x00]).failure)
         #expect(error.offset == 3)
         #expect(error.reason.contains("100"))
+        // A length of 2 GB, and the largest a varint holds, inside a message.
+        for length: UInt64 in [1 << 31, .max] {
+            let huge = try #require(decode([0x0A] + PB.varint(length) + [0x12, 0x00]).failure)
+            #expect(huge.offset == 1)
+            #expect(huge.reason.contains("\(length)"))
+        }
     }
 
     @Test func deepAttributeValuesAreRefused() throws {
