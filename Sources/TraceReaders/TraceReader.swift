@@ -111,6 +111,9 @@ public enum TraceReader {
         while !isComplete {
             isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
         }
+        if context.format == .otlpProtobuf, bytes.withUnsafeBytes(OTLPProtobufReader.isLengthPrefixedStream) {
+            return try readFramedProtobuf(bytes, context: context, makeSink: makeSink, take: take)
+        }
         var sink = makeSink()
         let report = try bytes.withUnsafeBytes { buffer in
             Result { () throws(TraceReadError) in try context.readDocument(buffer, into: &sink) }
@@ -250,6 +253,54 @@ public enum TraceReader {
     }
 }
 
+extension TraceReader {
+    /// Length-prefixed protobuf messages, in groups of whole messages decoded on all cores.
+    private static func readFramedProtobuf<Sink: SpanSink & Sendable>(
+        _ bytes: [UInt8], context: ReadContext, makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void
+    ) throws(TraceReadError) -> InputReport {
+        // Where each message starts, by its length prefix.
+        var starts: [Int] = []
+        var offset = 0
+        while offset + 4 <= bytes.count {
+            starts.append(offset)
+            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            offset += 4 + length
+        }
+        let groupCount = min(starts.count, 4 * System.activeProcessorCount)
+        let target = (bytes.count + groupCount - 1) / max(groupCount, 1)
+        var groups: [Range<Int>] = []
+        var groupStart = 0
+        for start in starts.dropFirst() where start - groupStart >= target {
+            groups.append(groupStart..<start)
+            groupStart = start
+        }
+        groups.append(groupStart..<bytes.count)
+        typealias Outcome = Result<(Sink, InputReport), TraceReadError>
+        let outcomes = Mutex([Int: Outcome]())
+        let groupList = groups
+        DispatchQueue.concurrentPerform(iterations: groupList.count) { index in
+            var sink = makeSink()
+            let outcome = bytes.withUnsafeBytes { buffer in
+                Outcome { () throws(TraceReadError) -> (Sink, InputReport) in
+                    let group = groupList[index]
+                    let report = try context.readProtobuf(UnsafeRawBufferPointer(rebasing: buffer[group]), offset: group.lowerBound, into: &sink)
+                    return (sink, report)
+                }
+            }
+            outcomes.withLock { $0[index] = outcome }
+        }
+        let finished = outcomes.withLock { $0 }
+        var report = context.report(layout: .lengthPrefixed)
+        for index in groupList.indices {
+            let (sink, part) = try finished[index]!.get()
+            take(sink)
+            report.spans += part.spans
+            report.skipped += part.skipped
+        }
+        return report
+    }
+}
+
 /// Whole lines of a JSON-lines input, and where they start in it.
 private struct Chunk: Sendable {
     var bytes: [UInt8]
@@ -312,9 +363,29 @@ struct ReadContext: Sendable {
                 try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
             }
         case .otlpProtobuf:
-            throw TraceReadError(source: source, location: nil,
-                                 problem: .unrecognizedDocument(expected: "OTLP JSON (\(format) is not read yet)"))
+            return try readProtobuf(bytes, offset: 0, into: &counted)
         }
+        report.spans = counted.count
+        return report
+    }
+
+    /// Reads OTLP/protobuf: one message, or messages each preceded by its length. `offset` says
+    /// where the bytes start in the input, for the positions of errors.
+    func readProtobuf<Sink: SpanSink>(_ bytes: UnsafeRawBufferPointer, offset: Int, into sink: inout Sink) throws(TraceReadError) -> InputReport {
+        var counted = CountingSink(base: sink)
+        defer { sink = counted.base }
+        var report = report(layout: OTLPProtobufReader.layout(of: bytes) == .lengthPrefixedStream ? .lengthPrefixed : .document)
+        var reader = OTLPProtobufReader(bytes, detail: options.detail)
+        var skipped: [ProtobufError] = []
+        func readError(_ error: ProtobufError) -> TraceReadError {
+            TraceReadError(source: source, location: .byteOffset(offset + error.offset), problem: .malformedProtobuf(reason: error.reason))
+        }
+        do {
+            try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
+        } catch {
+            throw readError(error)
+        }
+        report.skipped = skipped.map(readError)
         report.spans = counted.count
         return report
     }

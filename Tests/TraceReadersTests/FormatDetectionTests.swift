@@ -8,7 +8,7 @@ import TraceTestSupport
 @Suite struct FormatDetectionTests {
     static let folders: [(folder: String, format: TraceInputFormat)] = [
         ("otlp-json", .otlpJSON), ("otlp-jsonl", .otlpJSON), ("tempo", .otlpJSON),
-        ("jaeger", .jaegerJSON), ("zipkin", .zipkinJSON),
+        ("jaeger", .jaegerJSON), ("zipkin", .zipkinJSON), ("otlp-proto", .otlpProtobuf),
     ]
 
     @Test(arguments: folders.map(\.folder))

@@ -108,6 +108,42 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(file.report.skipped.map(\.location) == [.text(line: 2_321, column: 55)])
     }
 
+    @Test func manyLengthPrefixedMessagesAreDecodedInGroupsInOrder() throws {
+        let frames = try Data(contentsOf: URL(fileURLWithPath: Corpus.folder + "/otlp-proto/python-sdk-links.fileexporter-proto.bin"))
+        let path = try temporaryFile("many.bin", Data(repeatElement(frames, count: 200).joined()))
+        var parts = 0
+        var spans: [Span] = []
+        let report = try TraceReader.read(path: path, makeSink: { SpanList() }, take: { list in
+            parts += 1
+            spans += list.spans
+        })
+        #expect(parts > 1)
+        #expect(report.layout == .lengthPrefixed)
+        #expect(spans.count == 2_000)
+        let once = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-proto/python-sdk-links.fileexporter-proto.bin").spans
+        #expect(Array(spans.prefix(10)) == once)
+        #expect(Array(spans.suffix(10)) == once)
+    }
+
+    @Test func aBrokenMessageDeepInAStreamIsFoundAtItsByteOffset() throws {
+        let frames = try Data(contentsOf: URL(fileURLWithPath: Corpus.folder + "/otlp-proto/python-sdk-links.fileexporter-proto.bin"))
+        var data = Data(repeatElement(frames, count: 200).joined())
+        // The first message of copy 150 says its trace id field is 200 bytes long, past its end.
+        let broken = 150 * frames.count
+        let firstLength = frames.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+        #expect(firstLength > 100)
+        data[broken + 4] = 0x0A
+        data[broken + 5] = 0x7F
+        data[broken + 6] = 0x0A
+        let path = try temporaryFile("broken.bin", data)
+        let error = try #require(throws: TraceReadError.self) { try TraceReader.read(contentsOf: path) }
+        guard case .byteOffset(let offset)? = error.location else { Issue.record("no byte offset: \(error)"); return }
+        #expect(offset >= broken && offset < broken + frames.count / 3, "\(error)")
+        let kept = try TraceReader.read(contentsOf: path, options: ReadOptions(keepGoing: true))
+        #expect(kept.report.skipped.count == 1)
+        #expect(kept.spans.count > 1_900)
+    }
+
     @Test func everyTruncationOfAFileIsReadOrRefusedNeverACrash() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: sdkLinks))
         var refused = 0
