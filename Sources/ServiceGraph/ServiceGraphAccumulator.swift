@@ -114,12 +114,12 @@ extension ServiceGraph {
             let store = RecordStore(segments: segments)
             let table = SpanKeyTable(store)
             var nodes = NodeTable(services: services, peers: peers)
-            var calls: [EdgeKey: CallTally] = [:]
+            var calls = CallTallies(nodeCount: nodes.count)
             var linkCounts: [EdgeKey: Int] = [:]
             var hasChild = [Bool](repeating: false, count: store.count)
             var errorSpans = 0
             // Inserted one by one: a Set made from the records would reserve room for all of them.
-            var traceIDs = Set<TraceID>()
+            var traceIDs = TraceIDCounter()
             store.forEach { index, _, record in
                 guard !table.isDuplicate(index) else { return }
                 traceIDs.insert(record.traceID)
@@ -130,8 +130,7 @@ extension ServiceGraph {
                 hasChild[store.index(of: parentReference)] = true
                 let parent = store[parentReference]
                 if parent.service != record.service {
-                    let key = EdgeKey(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service))
-                    calls[key, default: CallTally()].add(record)
+                    calls.add(record, from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service))
                 }
             }
             if options.inferUninstrumentedPeers {
@@ -139,7 +138,7 @@ extension ServiceGraph {
                     guard record.peer != Record.noPeer, !table.isDuplicate(index), !hasChild[index] else { return }
                     let from = nodes.serviceNode(record.service)
                     let to = nodes.peerNode(record.peer)
-                    if from != to { calls[EdgeKey(from: from, to: to), default: CallTally()].add(record) }
+                    if from != to { calls.add(record, from: from, to: to) }
                 }
             }
             var unresolved = 0
@@ -169,7 +168,7 @@ extension ServiceGraph {
                 services: nodes.serviceNamesWithSpans(),
                 errorSpans: errorSpans
             )
-            return (nodes.graph(calls: calls, links: linkCounts), summary)
+            return (nodes.graph(calls: calls.byEdge, links: linkCounts), summary)
         }
     }
 }
@@ -256,6 +255,96 @@ private struct CallTally {
     mutating func add(_ record: Record) {
         durations.append(record.duration)
         if record.isError { errors += 1 }
+    }
+}
+
+/// Calls by edge: a dense matrix of tally numbers when there are few nodes (the usual case),
+/// so that the hot loop hashes nothing; a dictionary otherwise.
+private struct CallTallies {
+    private let nodeCount: Int
+    private var matrix: [Int32]
+    private var sparse: [EdgeKey: Int] = [:]
+    private var keys: [EdgeKey] = []
+    private var tallies: [CallTally] = []
+
+    init(nodeCount: Int) {
+        self.nodeCount = nodeCount
+        matrix = nodeCount <= 1024 ? [Int32](repeating: -1, count: nodeCount * nodeCount) : []
+    }
+
+    mutating func add(_ record: Record, from: Int, to: Int) {
+        let index: Int
+        if !matrix.isEmpty {
+            let cell = from * nodeCount + to
+            if matrix[cell] < 0 {
+                matrix[cell] = Int32(tallies.count)
+                appendTally(EdgeKey(from: from, to: to))
+            }
+            index = Int(matrix[cell])
+        } else if let known = sparse[EdgeKey(from: from, to: to)] {
+            index = known
+        } else {
+            index = tallies.count
+            sparse[EdgeKey(from: from, to: to)] = index
+            appendTally(EdgeKey(from: from, to: to))
+        }
+        tallies[index].add(record)
+    }
+
+    private mutating func appendTally(_ key: EdgeKey) {
+        keys.append(key)
+        tallies.append(CallTally())
+    }
+
+    var byEdge: [EdgeKey: CallTally] {
+        Dictionary(uniqueKeysWithValues: zip(keys, tallies))
+    }
+}
+
+/// Counts distinct trace ids with an open-addressing set: no per-insert hashing of the
+/// standard library's kind, which the hot loop cannot afford.
+private struct TraceIDCounter {
+    private var slots = [TraceID](repeating: .zero, count: 1024)
+    private var hasZero = false
+    private(set) var count = 0
+
+    mutating func insert(_ id: TraceID) {
+        if id == .zero {
+            if !hasZero { hasZero = true; count += 1 }
+            return
+        }
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var slot = Self.hash(id) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == id { return }
+            if stored == .zero {
+                slots[slot] = id
+                count += 1
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [TraceID](repeating: .zero, count: old.count * 2)
+        let mask = slots.count - 1
+        for id in old where id != .zero {
+            var slot = Self.hash(id) & mask
+            while slots[slot] != .zero { slot = (slot + 1) & mask }
+            slots[slot] = id
+        }
+    }
+
+    private static func hash(_ id: TraceID) -> Int {
+        var value = id.low ^ id.high &* 0x9E37_79B9_7F4A_7C15
+        value ^= value >> 31
+        value = value &* 0xBF58_476D_1CE4_E5B9
+        value ^= value >> 29
+        return Int(truncatingIfNeeded: value)
     }
 }
 
@@ -351,6 +440,7 @@ private struct NodeTable {
     }
 
     func serviceNode(_ service: UInt32) -> Int { serviceNodes[Int(service)] }
+    var count: Int { nodes.count }
     func peerNode(_ peer: UInt32) -> Int { peerNodes[Int(peer)] }
 
     mutating func outsideInputNode() -> Int {
