@@ -220,17 +220,19 @@ public enum TraceReader {
         }
 
         while failure == nil && !(isAtEnd && pending.isEmpty) {
-            if !isAtEnd && pending.count < chunkSize {
-                isAtEnd = try source.append(upTo: chunkSize, to: &pending) == 0
+            // The carried-over start of a line, then a chunk's worth read straight behind it.
+            var block = pending
+            if !isAtEnd {
+                block = try source.read(chunkSize, after: pending)
+                isAtEnd = block.count < pending.count + chunkSize
             }
-            let end = isAtEnd ? pending.count : pending.withUnsafeBytes(FormatSniffer.lastLineBoundary) ?? 0
-            if end == 0 {
+            guard let end = isAtEnd ? block.count : block.withUnsafeBytes(FormatSniffer.lastLineBoundary) else {
                 // A line longer than a chunk: read on until it ends.
-                isAtEnd = try source.append(upTo: pending.count, to: &pending) == 0
+                pending = block
                 continue
             }
-            let chunk = Chunk(bytes: Array(pending[..<end]), firstLine: nextLine, offset: nextOffset)
-            pending.removeFirst(end)
+            let chunk = Chunk(bytes: block, length: end, firstLine: nextLine, offset: nextOffset)
+            pending = Array(block[end...])
             nextLine += chunk.lineCount
             nextOffset += end
             let index = dispatched
@@ -303,7 +305,9 @@ extension TraceReader {
 
 /// Whole lines of a JSON-lines input, and where they start in it.
 private struct Chunk: Sendable {
+    /// The chunk is `bytes[..<length]`; what follows belongs to the next chunk.
     var bytes: [UInt8]
+    var length: Int
     var firstLine: Int
     var offset: Int
 
@@ -311,7 +315,7 @@ private struct Chunk: Sendable {
         bytes.withUnsafeBytes { buffer in
             var count = 0
             var position = buffer.baseAddress!
-            var remaining = buffer.count
+            var remaining = length
             while remaining > 0, let found = memchr(position, 0x0A, remaining) {
                 count += 1
                 let next = UnsafeRawPointer(found) + 1
@@ -325,7 +329,7 @@ private struct Chunk: Sendable {
     func read<Sink: SpanSink>(_ context: ReadContext, into sink: inout Sink) throws(TraceReadError) -> (Int, [TraceReadError]) {
         try bytes.withUnsafeBytes { buffer in
             Result { () throws(TraceReadError) in
-                try context.readOTLPJSON(buffer, into: &sink, firstLine: firstLine)
+                try context.readOTLPJSON(UnsafeRawBufferPointer(rebasing: buffer[..<length]), into: &sink, firstLine: firstLine)
             }
         }.get()
     }

@@ -10,6 +10,29 @@ protocol ByteSource: AnyObject {
 }
 
 extension ByteSource {
+    /// `prefix` followed by up to `count` bytes read, in one new array: fewer only at the end.
+    func read(_ count: Int, after prefix: [UInt8]) throws(TraceReadError) -> [UInt8] {
+        var failure: TraceReadError?
+        let block = [UInt8](unsafeUninitializedCapacity: prefix.count + count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            prefix.withUnsafeBytes { raw.copyMemory(from: $0) }
+            initialized = prefix.count
+            let total = prefix.count + count
+            while initialized < total {
+                do throws(TraceReadError) {
+                    let got = try read(into: UnsafeMutableRawBufferPointer(rebasing: raw[initialized..<total]))
+                    if got == 0 { break }
+                    initialized += got
+                } catch {
+                    failure = error
+                    break
+                }
+            }
+        }
+        if let failure { throw failure }
+        return block
+    }
+
     /// Appends up to `count` bytes to `bytes`; returns how many came (fewer only at the end).
     func append(upTo count: Int, to bytes: inout [UInt8]) throws(TraceReadError) -> Int {
         var failure: TraceReadError?

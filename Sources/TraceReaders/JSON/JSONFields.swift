@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TraceModel
 
 /// Typed fields on top of the scanner, shared by the JSON readers: numbers that
@@ -195,7 +198,12 @@ struct AttributeKeyFilter {
     /// The key as a `String` when it is kept, else nil.
     func kept(_ key: JSONKey) -> String? {
         guard let keys else { return key.string }
-        for candidate in keys where key.equals(candidate.bytes) { return candidate.string }
-        return nil
+        return key.withBytes { name in
+            for candidate in keys where candidate.bytes.count == name.count {
+                let same = candidate.bytes.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }
+                if same { return candidate.string }
+            }
+            return nil
+        }
     }
 }
