@@ -73,17 +73,55 @@ extension ServiceGraph {
             }
         }
 
-        /// Moves the records received here into a segment of their own; its links then count
-        /// spans from the segment's start.
+        /// Closes the part received here, on the reader's thread: parents within it are found
+        /// now, in parallel with other parts, so that `finish()` looks up only the rest.
+        public mutating func finishPart() {
+            closeSegment()
+        }
+
+        /// Moves the records received here into a segment of their own, with the parents found
+        /// among them; its links then count spans from the segment's start.
         private mutating func closeSegment() {
             guard !records.isEmpty || !links.isEmpty else { return }
             let base = UInt32(segmentsCount)
             for index in links.indices { links[index].span -= base }
+            Self.findLocalParents(&records)
             segments.append(records)
             segmentLinks.append(links)
             segmentsCount += records.count
             records = []
             links = []
+        }
+
+        /// Points each record whose parent is in the same segment at it.
+        private static func findLocalParents(_ records: inout [Record]) {
+            guard records.count > 1 else { return }
+            var capacity = 16
+            while capacity < records.count * 2 { capacity *= 2 }
+            let mask = capacity - 1
+            var slots = [Int32](repeating: -1, count: capacity)
+            for index in records.indices {
+                var slot = keyHash(records[index].traceID, records[index].spanID) & mask
+                while slots[slot] >= 0 {
+                    let other = records[Int(slots[slot])]
+                    if other.spanID == records[index].spanID && other.traceID == records[index].traceID { break }
+                    slot = (slot + 1) & mask
+                }
+                if slots[slot] < 0 { slots[slot] = Int32(index) }
+            }
+            for index in records.indices where records[index].parent != 0 {
+                let traceID = records[index].traceID
+                let parent = SpanID(records[index].parent)
+                var slot = keyHash(traceID, parent) & mask
+                while slots[slot] >= 0 {
+                    let candidate = Int(slots[slot])
+                    if records[candidate].spanID == parent && records[candidate].traceID == traceID {
+                        records[index].localParent = Int32(candidate)
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
         }
 
         private mutating func intern(service name: String) -> UInt32 {
@@ -120,13 +158,22 @@ extension ServiceGraph {
             var errorSpans = 0
             // Inserted one by one: a Set made from the records would reserve room for all of them.
             var traceIDs = TraceIDCounter()
-            store.forEach { index, _, record in
+            store.forEach { index, reference, record in
                 guard !table.isDuplicate(index) else { return }
                 traceIDs.insert(record.traceID)
                 nodes.countSpan(service: record.service, isError: record.isError)
                 if record.isError { errorSpans += 1 }
-                guard record.parent != 0,
-                      let parentReference = table.reference(of: record.traceID, SpanID(record.parent)) else { return }
+                guard record.parent != 0 else { return }
+                // The parent found in the same segment, unless it repeats an earlier span: then the first one counts.
+                var parentReference: RecordStore.Reference?
+                if record.localParent >= 0 {
+                    let local = store.reference(sameSegmentAs: reference, offset: Int(record.localParent))
+                    if !table.isDuplicate(store.index(of: local)) { parentReference = local }
+                }
+                if parentReference == nil {
+                    parentReference = table.reference(of: record.traceID, SpanID(record.parent))
+                }
+                guard let parentReference else { return }
                 hasChild[store.index(of: parentReference)] = true
                 let parent = store[parentReference]
                 if parent.service != record.service {
@@ -202,6 +249,11 @@ private struct RecordStore {
 
     func reference(segment: Int, offset: Int) -> Reference { segment << offsetBits | offset }
 
+    /// Another record of the segment that `reference` is in.
+    func reference(sameSegmentAs reference: Reference, offset: Int) -> Reference {
+        reference & ~(1 << offsetBits - 1) | offset
+    }
+
     subscript(reference: Reference) -> Record {
         segments[reference >> offsetBits][reference & (1 << offsetBits - 1)]
     }
@@ -233,6 +285,8 @@ private struct Record: Sendable {
     var duration: UInt64
     var service: UInt32
     var peer: UInt32
+    /// The parent's position in the same segment, once found there; -1 otherwise.
+    var localParent: Int32 = -1
     var kind: SpanKind
     var isError: Bool
 }
@@ -405,13 +459,16 @@ private struct SpanKeyTable {
         }
     }
 
-    private static func hash(_ traceID: TraceID, _ spanID: SpanID) -> Int {
-        var value = spanID.value ^ traceID.low &* 0x9E37_79B9_7F4A_7C15 ^ traceID.high
-        value ^= value >> 29
-        value = value &* 0xBF58_476D_1CE4_E5B9
-        value ^= value >> 32
-        return Int(truncatingIfNeeded: value)
-    }
+    private static func hash(_ traceID: TraceID, _ spanID: SpanID) -> Int { keyHash(traceID, spanID) }
+}
+
+/// A hash of a span's ids for the open-addressing tables here.
+private func keyHash(_ traceID: TraceID, _ spanID: SpanID) -> Int {
+    var value = spanID.value ^ traceID.low &* 0x9E37_79B9_7F4A_7C15 ^ traceID.high
+    value ^= value >> 29
+    value = value &* 0xBF58_476D_1CE4_E5B9
+    value ^= value >> 32
+    return Int(truncatingIfNeeded: value)
 }
 
 /// The graph's nodes: services and peers by name (a peer that is also a service is that

@@ -2,6 +2,14 @@
 /// can keep only what it needs of each.
 public protocol SpanSink {
     mutating func receive(_ span: Span)
+
+    /// Says that the reader has passed on everything for this sink. It is called on the thread
+    /// that filled the sink, so that tidying up can run in parallel with other parts.
+    mutating func finishPart()
+}
+
+extension SpanSink {
+    public mutating func finishPart() {}
 }
 
 extension TraceSet: SpanSink {

@@ -118,6 +118,7 @@ public enum TraceReader {
         let report = try bytes.withUnsafeBytes { buffer in
             Result { () throws(TraceReadError) in try context.readDocument(buffer, into: &sink) }
         }.get()
+        sink.finishPart()
         take(sink)
         return report
     }
@@ -242,6 +243,7 @@ public enum TraceReader {
                 var sink = makeSink()
                 let outcome = Outcome { () throws(TraceReadError) -> (Sink, Int, [TraceReadError]) in
                     let (count, skipped) = try chunk.read(context, into: &sink)
+                    sink.finishPart()
                     return (sink, count, skipped)
                 }
                 finished.withLock { $0[index] = outcome }
@@ -286,6 +288,7 @@ extension TraceReader {
                 Outcome { () throws(TraceReadError) -> (Sink, InputReport) in
                     let group = groupList[index]
                     let report = try context.readProtobuf(UnsafeRawBufferPointer(rebasing: buffer[group]), offset: group.lowerBound, into: &sink)
+                    sink.finishPart()
                     return (sink, report)
                 }
             }

@@ -1,0 +1,53 @@
+import ServiceGraph
+import Testing
+import TraceModel
+import TraceReaders
+import TraceTestSupport
+
+/// Accumulators filled in parts (as the readers fill them, one per chunk) and merged.
+@Suite struct AccumulatorTests {
+    private func merged(_ parts: [[Span]]) -> (graph: ServiceGraph, summary: TraceSetSummary) {
+        var whole = ServiceGraph.Accumulator()
+        for part in parts {
+            var accumulator = ServiceGraph.Accumulator()
+            for span in part { accumulator.receive(span) }
+            accumulator.finishPart()
+            whole.merge(accumulator)
+        }
+        return whole.finish()
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 50])
+    func anySplitGivesTheGraphOfTheWhole(parts: Int) throws {
+        let spans = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-json/jaeger-pr9263__hotrod_n_plus_one_full_concurrent.json").spans
+            + TraceReader.read(contentsOf: Corpus.folder + "/otlp-jsonl/python-sdk-links.jsonl").spans
+        let size = (spans.count + parts - 1) / parts
+        let split = stride(from: 0, to: spans.count, by: size).map { Array(spans[$0..<min($0 + size, spans.count)]) }
+        let result = merged(split)
+        let set = TraceSet(spans)
+        #expect(result.graph == ServiceGraph(traces: set))
+        #expect(result.summary == TraceSetSummary(set))
+    }
+
+    @Test func aRepeatedParentInALaterPartIsNotTheParent() {
+        // The first span with given ids counts; a later one with the same ids, in another
+        // service, is a repeat, even in the part where the child found it first.
+        let result = merged([
+            [Fixture.span(trace: 1, id: 1, service: "checkout")],
+            [Fixture.span(trace: 1, id: 1, service: "impostor"), Fixture.span(trace: 1, id: 2, parent: 1, service: "payment")],
+        ])
+        #expect(result.graph.callEdges.map { [$0.from, $0.to] } == [[NodeID(name: "checkout"), NodeID(name: "payment")]])
+        #expect(result.summary.duplicateSpans == 1)
+        #expect(result.summary.services == ["checkout", "payment"])
+    }
+
+    @Test func parentsAfterTheirChildrenAreFound() {
+        // SDKs export spans as they end: children first.
+        let result = merged([[
+            Fixture.span(trace: 1, id: 3, parent: 2, service: "db-client", kind: .client, attributes: ["db.system": "postgresql"]),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "orders"),
+            Fixture.span(trace: 1, id: 1, service: "frontend"),
+        ]])
+        #expect(result.graph.callEdges.map(\.calls) == [1, 1, 1])
+    }
+}
