@@ -11,13 +11,18 @@ import TraceModel
 /// enum names such as `SPAN_KIND_SERVER`, `"parentSpanId": ""` for a root,
 /// snake_case names and the older `instrumentationLibrarySpans`. Unknown fields
 /// are skipped. The spans of a request reach the sink once the whole request is read.
-struct OTLPJSONReader {
+struct OTLPJSONReader<Sink: SpanSink> {
     private var scanner: JSONScanner
     private let detail: ReadDetail
     private let spanKeys: AttributeKeyFilter
     private let resourceKeys: AttributeKeyFilter
-    /// The spans of the request being read.
+    /// The spans of the request being read, while they cannot go to the sink yet.
     private var pending: [Span] = []
+    /// The sink, while `readAll` runs.
+    private var sink: UnsafeMutablePointer<Sink>?
+    private var keepGoing = false
+    /// The scope of the `ScopeSpans` being read, once read (when scopes are read at all).
+    private var currentScope: InstrumentationScope?
     /// The last service name read, shared by the spans of a resource and the next ones that repeat it.
     private var lastServiceName = ""
     /// The resource of the `ResourceSpans` being read, once read: spans read after it take it at once.
@@ -32,13 +37,29 @@ struct OTLPJSONReader {
 
     /// Reads every request in the input, one after the other. With `keepGoing`, a request that
     /// does not read is left out, with the rest of its line, and noted in `skipped`.
-    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
-                                          skipped: inout [JSONError]) throws(JSONError) {
+    mutating func readAll(into sink: inout Sink, keepGoing: Bool = false, skipped: inout [JSONError]) throws(JSONError) {
+        try withUnsafeMutablePointer(to: &sink) { pointer in
+            Result { () throws(JSONError) in
+                self.sink = pointer
+                self.keepGoing = keepGoing
+                defer { self.sink = nil }
+                try readAll(skipped: &skipped)
+            }
+        }.get()
+    }
+
+    /// Whether a span just read can go to the sink at once: it has its resource (and scope),
+    /// nothing read before it waits, and no request has to be dropped whole on an error.
+    private var canPassOn: Bool {
+        !keepGoing && pending.isEmpty && currentResource != nil && (currentScope != nil || !detail.scopes)
+    }
+
+    private mutating func readAll(skipped: inout [JSONError]) throws(JSONError) {
         if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
         repeat {
             do {
                 try readDocument()
-                for index in pending.indices { sink.receive(pending[index]) }
+                for index in pending.indices { sink!.pointee.receive(pending[index]) }
                 pending.removeAll(keepingCapacity: true)
             } catch {
                 guard keepGoing else { throw error }
@@ -119,10 +140,17 @@ struct OTLPJSONReader {
     private mutating func readScopeSpans() throws(JSONError) {
         let firstSpan = pending.count
         var scope = InstrumentationScope()
+        currentScope = nil
+        defer { currentScope = nil }
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("scope") || key.matches("instrumentationLibrary") {
-                if detail.scopes { scope = try readScope() } else { try scanner.skipValue() }
+                if detail.scopes {
+                    scope = try readScope()
+                    currentScope = scope
+                } else {
+                    try scanner.skipValue()
+                }
             } else if key.matches("spans") {
                 try readArray { (reader: inout Self) throws(JSONError) in try reader.readSpan() }
             } else {
@@ -152,7 +180,7 @@ struct OTLPJSONReader {
         return scope
     }
 
-    private static let emptyResource = Resource(attributes: [])
+    private static var emptyResource: Resource { Resource(attributes: []) }
 
     private mutating func readSpan() throws(JSONError) {
         scanner.skipWhitespace()
@@ -160,7 +188,7 @@ struct OTLPJSONReader {
         var traceID: TraceID?
         var spanID: SpanID?
         var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
-                        resource: currentResource ?? Self.emptyResource)
+                        resource: currentResource ?? Self.emptyResource, scope: currentScope ?? InstrumentationScope())
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("traceId") {
@@ -210,7 +238,7 @@ struct OTLPJSONReader {
         guard let spanID else { throw scanner.error(.missingField(name: "spanId", in: "span"), at: start) }
         span.traceID = traceID
         span.spanID = spanID
-        pending.append(span)
+        if canPassOn { sink!.pointee.receive(span) } else { pending.append(span) }
     }
 
     private mutating func readEvent() throws(JSONError) -> SpanEvent {

@@ -412,7 +412,7 @@ struct ReadContext: Sendable {
     func readOTLPJSON<Sink: SpanSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink, firstLine: Int) throws(TraceReadError) -> (Int, [TraceReadError]) {
         var counted = CountingSink(base: sink)
         defer { sink = counted.base }
-        var reader = OTLPJSONReader(bytes, detail: options.detail)
+        var reader = OTLPJSONReader<CountingSink<Sink>>(bytes, detail: options.detail)
         var skipped: [JSONError] = []
         do {
             try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)

@@ -52,7 +52,7 @@ import TraceTestSupport
         let jsonBytes = try Self.bytes(of: Self.jsonLinesFile)
         let json = try jsonBytes.withUnsafeBytes { buffer in
             Result { () throws(JSONError) in
-                var reader = OTLPJSONReader(buffer, detail: detail)
+                var reader = OTLPJSONReader<SpanList>(buffer, detail: detail)
                 var list = SpanList()
                 var skipped: [JSONError] = []
                 try reader.readAll(into: &list, skipped: &skipped)
