@@ -39,21 +39,36 @@ struct UninstrumentedPeer: Hashable, Sendable {
     ]
 
     init?(span: Span) {
-        let attributes = span.attributes
-        guard !attributes.isEmpty else { return nil }
-        func text(_ key: String) -> String? {
-            guard let value = attributes[key]?.stringValue, !value.isEmpty else { return nil }
-            return value
+        guard !span.attributes.isEmpty else { return nil }
+        // One pass over the attributes picks out the ones that name a peer (the first of each key).
+        var peerService, dbSystemName, dbSystem, dbNamespace, dbName, messagingSystem: String?
+        var destinationName, destination, serverAddress, netPeerName, httpHost: String?
+        for attribute in span.attributes {
+            guard case .string(let value) = attribute.value, !value.isEmpty else { continue }
+            switch attribute.key {
+            case "peer.service": peerService = peerService ?? value
+            case "db.system.name": dbSystemName = dbSystemName ?? value
+            case "db.system": dbSystem = dbSystem ?? value
+            case "db.namespace": dbNamespace = dbNamespace ?? value
+            case "db.name": dbName = dbName ?? value
+            case "messaging.system": messagingSystem = messagingSystem ?? value
+            case "messaging.destination.name": destinationName = destinationName ?? value
+            case "messaging.destination": destination = destination ?? value
+            case "server.address": serverAddress = serverAddress ?? value
+            case "net.peer.name": netPeerName = netPeerName ?? value
+            case "http.host": httpHost = httpHost ?? value
+            default: continue
+            }
         }
-        let address = text("server.address") ?? text("net.peer.name") ?? text("http.host")
-        if let peerService = text("peer.service") {
+        let address = serverAddress ?? netPeerName ?? httpHost
+        if let peerService {
             name = peerService
-            kind = (text("db.system.name") ?? text("db.system")).map { .database(system: $0) } ?? .remote
-        } else if let system = text("db.system.name") ?? text("db.system") {
-            name = address ?? text("db.namespace") ?? text("db.name") ?? system
+            kind = (dbSystemName ?? dbSystem).map { .database(system: $0) } ?? .remote
+        } else if let system = dbSystemName ?? dbSystem {
+            name = address ?? dbNamespace ?? dbName ?? system
             kind = .database(system: system)
-        } else if let system = text("messaging.system") {
-            name = text("messaging.destination.name") ?? text("messaging.destination") ?? system
+        } else if let system = messagingSystem {
+            name = destinationName ?? destination ?? system
             kind = .messaging(system: system)
         } else if let address {
             name = address

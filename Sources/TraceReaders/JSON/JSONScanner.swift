@@ -528,11 +528,21 @@ struct JSONNumber {
     /// Parses ASCII digits into a UInt64; nil on overflow or a non-digit.
     static func parseDigits(_ digits: Slice<UnsafeRawBufferPointer>) -> UInt64? {
         guard !digits.isEmpty else { return nil }
-        var value: UInt64 = 0
         let buffer = UnsafeRawBufferPointer(rebasing: digits)
+        if buffer.count <= 19 {
+            // Nineteen digits cannot overflow 64 bits: no checks but one for non-digits.
+            var value: UInt64 = 0
+            var invalid: UInt8 = 0
+            for index in 0..<buffer.count {
+                let digit = buffer[index] &- UInt8(ascii: "0")
+                invalid |= digit > 9 ? 1 : 0
+                value = value &* 10 &+ UInt64(digit)
+            }
+            return invalid == 0 ? value : nil
+        }
+        var value: UInt64 = 0
         for index in 0..<buffer.count {
-            let byte = buffer[index]
-            let digit = byte &- UInt8(ascii: "0")
+            let digit = buffer[index] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
