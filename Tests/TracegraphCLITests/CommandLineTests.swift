@@ -17,7 +17,8 @@ struct Tool {
     }
 
     /// Runs the tool in `folder` with `arguments`.
-    static func run(_ arguments: [String], in folder: String, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in folder: String, environment: [String: String] = [:],
+                    standardInput: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -33,7 +34,7 @@ struct Tool {
         }
         process.standardOutput = FileHandle(forWritingAtPath: capture + ".out")
         process.standardError = FileHandle(forWritingAtPath: capture + ".err")
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = standardInput.flatMap { FileHandle(forReadingAtPath: $0) } ?? FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         let outputData = FileManager.default.contents(atPath: capture + ".out") ?? Data()
