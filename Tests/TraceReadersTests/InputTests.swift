@@ -186,3 +186,40 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(file.spans.isEmpty)
     }
 }
+
+/// Real files of every format with random bytes changed, read through detection and every reader:
+/// each is read or refused with an error, never a crash or a hang.
+@Suite struct MutatedInputTests {
+    static let files = ["otlp-json/jaeger-pr9263__sibling_errors.json", "otlp-jsonl/python-sdk-links.jsonl",
+                        "otlp-proto/python-sdk-links.binpb", "otlp-proto/python-sdk-links.fileexporter-proto.bin",
+                        "jaeger/jaeger__ui_01.json", "zipkin/zipkin-lens__skew.json", "tempo/tempo__tempopb_trace.json"]
+
+    @Test(arguments: files)
+    func mutatedFilesReadOrFailCleanly(file: String) throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: Corpus.folder + "/" + file))
+        var generator = SplitMix64(seed: UInt64(file.utf8.count))
+        let interesting: [UInt8] = Array("{}[]\",:0-9eE.\\u\0".utf8) + [0x00, 0xFF, 0x0A, 0x80]
+        var outcomes = (read: 0, refused: 0)
+        for _ in 0..<300 {
+            var data = original
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let index = Int.random(in: 0..<data.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: data[index] = interesting.randomElement(using: &generator)!
+                case 1: data.remove(at: index)
+                default: data.insert(UInt8.random(in: 0...255, using: &generator), at: index)
+                }
+            }
+            let result = data.withUnsafeBytes { bytes in
+                Result { () throws(TraceReadError) in try TraceReader.read(bytes, source: "mutated") }
+            }
+            switch result {
+            case .success: outcomes.read += 1
+            case .failure(let error):
+                outcomes.refused += 1
+                #expect(!error.description.isEmpty)
+            }
+        }
+        #expect(outcomes.read + outcomes.refused == 300)
+    }
+}
