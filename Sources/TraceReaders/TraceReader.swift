@@ -87,7 +87,11 @@ public enum TraceReader {
         path: String, options: ReadOptions = ReadOptions(), makeSink: @escaping @Sendable () -> Sink,
         take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
-        var source: ByteSource = try FileSource(path: path)
+        let file = try FileSource(path: path)
+        if let mapped = file.mapped(), !FormatSniffer.isGzip(mapped.buffer) {
+            return try readMapped(mapped, path: path, options: options, makeSink: makeSink, take: take)
+        }
+        var source: ByteSource = file
         var bytes: [UInt8] = []
         var isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
         var isCompressed = false
@@ -106,18 +110,70 @@ public enum TraceReader {
         }
         let context = ReadContext(source: path, format: format!, isCompressed: isCompressed, options: options)
         if context.format == .otlpJSON, !isComplete, bytes.withUnsafeBytes(FormatSniffer.lastLineBoundary) != nil {
-            return try readJSONLines(first: bytes, rest: source, context: context, makeSink: makeSink, take: take)
+            var pending = bytes
+            var isAtEnd = false
+            // The carried-over start of a line, then a chunk's worth read straight behind it.
+            return try readJSONLines(context: context, makeSink: makeSink, take: take) { () throws(TraceReadError) -> Chunk? in
+                while !(isAtEnd && pending.isEmpty) {
+                    var block = pending
+                    if !isAtEnd {
+                        block = try source.read(chunkSize, after: pending)
+                        isAtEnd = block.count < pending.count + chunkSize
+                    }
+                    guard let end = isAtEnd ? block.count : block.withUnsafeBytes(FormatSniffer.lastLineBoundary) else {
+                        pending = block // A line longer than a chunk: read on until it ends.
+                        continue
+                    }
+                    pending = Array(block[end...])
+                    return Chunk(input: InputBytes(block), range: 0..<end)
+                }
+                return nil
+            }
         }
         while !isComplete {
             isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
         }
-        if context.format == .otlpProtobuf, bytes.withUnsafeBytes(OTLPProtobufReader.isLengthPrefixedStream) {
-            return try readFramedProtobuf(bytes, context: context, makeSink: makeSink, take: take)
+        return try readWhole(InputBytes(bytes), context: context, makeSink: makeSink, take: take)
+    }
+
+    /// A file mapped into memory: JSON lines in chunks of it, anything else whole, parsed in place.
+    private static func readMapped<Sink: SpanSink & Sendable>(
+        _ input: InputBytes, path: String, options: ReadOptions, makeSink: @escaping @Sendable () -> Sink,
+        take: (consuming Sink) -> Void
+    ) throws(TraceReadError) -> InputReport {
+        let buffer = input.buffer
+        var format = options.format
+        if format == nil, case .format(let detected) = FormatSniffer.detect(buffer, isComplete: true) { format = detected }
+        let context = ReadContext(source: path, format: format ?? .otlpJSON, isCompressed: false, options: options)
+        let firstWindow = UnsafeRawBufferPointer(rebasing: buffer[..<min(buffer.count, chunkSize)])
+        guard context.format == .otlpJSON, buffer.count > chunkSize, FormatSniffer.lastLineBoundary(in: firstWindow) != nil else {
+            return try readWhole(input, context: context, makeSink: makeSink, take: take)
+        }
+        var start = 0
+        return try readJSONLines(context: context, makeSink: makeSink, take: take) { () throws(TraceReadError) -> Chunk? in
+            guard start < buffer.count else { return nil }
+            var end = min(start + chunkSize, buffer.count)
+            while end < buffer.count {
+                if let boundary = FormatSniffer.lastLineBoundary(in: UnsafeRawBufferPointer(rebasing: buffer[start..<end])) {
+                    end = start + boundary
+                    break
+                }
+                end = min(end + chunkSize, buffer.count) // A line longer than a chunk.
+            }
+            defer { start = end }
+            return Chunk(input: input, range: start..<end)
+        }
+    }
+
+    /// A whole input in memory: a length-prefixed protobuf stream in groups on all cores, anything else at once.
+    private static func readWhole<Sink: SpanSink & Sendable>(
+        _ input: InputBytes, context: ReadContext, makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void
+    ) throws(TraceReadError) -> InputReport {
+        if context.format == .otlpProtobuf, OTLPProtobufReader.isLengthPrefixedStream(input.buffer) {
+            return try readFramedProtobuf(input, context: context, makeSink: makeSink, take: take)
         }
         var sink = makeSink()
-        let report = try bytes.withUnsafeBytes { buffer in
-            Result { () throws(TraceReadError) in try context.readDocument(buffer, into: &sink) }
-        }.get()
+        let report = try context.readDocument(input.buffer, into: &sink)
         sink.finishPart()
         take(sink)
         return report
@@ -185,20 +241,19 @@ public enum TraceReader {
         return files
     }
 
-    /// JSON lines, a chunk of whole lines at a time: this thread cuts chunks and hands them to
-    /// workers on the other cores, a few at a time, and takes their sinks back in input order.
+    /// JSON lines, a chunk of whole lines at a time: this thread cuts chunks (`nextChunk`) and
+    /// hands them to workers on the other cores, a few at a time, and takes their sinks back in
+    /// input order, letting go of each chunk's bytes once it is done.
     private static func readJSONLines<Sink: SpanSink & Sendable>(
-        first: [UInt8], rest source: ByteSource, context: ReadContext, makeSink: @escaping @Sendable () -> Sink,
-        take: (consuming Sink) -> Void
+        context: ReadContext, makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void,
+        nextChunk: () throws(TraceReadError) -> Chunk?
     ) throws(TraceReadError) -> InputReport {
         typealias Outcome = Result<(Sink, Int, [TraceReadError]), TraceReadError>
         var report = context.report(layout: .jsonLines)
-        var pending = first
-        var isAtEnd = false
         var nextLine = 1
-        var nextOffset = 0
         var dispatched = 0
         var taken = 0
+        var chunkEnds: [Int: (InputBytes, Int)] = [:]
         let finished = Mutex([Int: Outcome]())
         let slots = DispatchSemaphore(value: max(2, System.activeProcessorCount + 1))
         let group = DispatchGroup()
@@ -208,6 +263,7 @@ public enum TraceReader {
         func takeFinished(wait: Bool) {
             if wait { group.wait() }
             while taken < dispatched, let outcome = finished.withLock({ $0.removeValue(forKey: taken) }) {
+                if let (input, end) = chunkEnds.removeValue(forKey: taken) { input.release(before: end) }
                 taken += 1
                 switch outcome {
                 case .success(let (sink, count, skipped)):
@@ -220,29 +276,18 @@ public enum TraceReader {
             }
         }
 
-        while failure == nil && !(isAtEnd && pending.isEmpty) {
-            // The carried-over start of a line, then a chunk's worth read straight behind it.
-            var block = pending
-            if !isAtEnd {
-                block = try source.read(chunkSize, after: pending)
-                isAtEnd = block.count < pending.count + chunkSize
-            }
-            guard let end = isAtEnd ? block.count : block.withUnsafeBytes(FormatSniffer.lastLineBoundary) else {
-                // A line longer than a chunk: read on until it ends.
-                pending = block
-                continue
-            }
-            let chunk = Chunk(bytes: block, length: end, firstLine: nextLine, offset: nextOffset)
-            pending = Array(block[end...])
+        while failure == nil, var chunk = try nextChunk() {
+            chunk.firstLine = nextLine
             nextLine += chunk.lineCount
-            nextOffset += end
             let index = dispatched
+            chunkEnds[index] = (chunk.input, chunk.range.upperBound)
             dispatched += 1
             slots.wait()
+            let work = chunk
             DispatchQueue.global().async(group: group) {
                 var sink = makeSink()
                 let outcome = Outcome { () throws(TraceReadError) -> (Sink, Int, [TraceReadError]) in
-                    let (count, skipped) = try chunk.read(context, into: &sink)
+                    let (count, skipped) = try work.read(context, into: &sink)
                     sink.finishPart()
                     return (sink, count, skipped)
                 }
@@ -260,8 +305,9 @@ public enum TraceReader {
 extension TraceReader {
     /// Length-prefixed protobuf messages, in groups of whole messages decoded on all cores.
     private static func readFramedProtobuf<Sink: SpanSink & Sendable>(
-        _ bytes: [UInt8], context: ReadContext, makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void
+        _ input: InputBytes, context: ReadContext, makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
+        let bytes = input.buffer
         // Where each message starts, by its length prefix.
         var starts: [Int] = []
         var offset = 0
@@ -284,13 +330,11 @@ extension TraceReader {
         let groupList = groups
         DispatchQueue.concurrentPerform(iterations: groupList.count) { index in
             var sink = makeSink()
-            let outcome = bytes.withUnsafeBytes { buffer in
-                Outcome { () throws(TraceReadError) -> (Sink, InputReport) in
-                    let group = groupList[index]
-                    let report = try context.readProtobuf(UnsafeRawBufferPointer(rebasing: buffer[group]), offset: group.lowerBound, into: &sink)
-                    sink.finishPart()
-                    return (sink, report)
-                }
+            let outcome = Outcome { () throws(TraceReadError) -> (Sink, InputReport) in
+                let group = groupList[index]
+                let report = try context.readProtobuf(UnsafeRawBufferPointer(rebasing: input.buffer[group]), offset: group.lowerBound, into: &sink)
+                sink.finishPart()
+                return (sink, report)
             }
             outcomes.withLock { $0[index] = outcome }
         }
@@ -306,35 +350,34 @@ extension TraceReader {
     }
 }
 
-/// Whole lines of a JSON-lines input, and where they start in it.
+/// Whole lines of a JSON-lines input, and the line they start at.
 private struct Chunk: Sendable {
-    /// The chunk is `bytes[..<length]`; what follows belongs to the next chunk.
-    var bytes: [UInt8]
-    var length: Int
-    var firstLine: Int
-    var offset: Int
+    let input: InputBytes
+    let range: Range<Int>
+    var firstLine = 1
+
+    init(input: InputBytes, range: Range<Int>) {
+        self.input = input
+        self.range = range
+    }
+
+    private var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: input.buffer[range]) }
 
     var lineCount: Int {
-        bytes.withUnsafeBytes { buffer in
-            var count = 0
-            var position = buffer.baseAddress!
-            var remaining = length
-            while remaining > 0, let found = memchr(position, 0x0A, remaining) {
-                count += 1
-                let next = UnsafeRawPointer(found) + 1
-                remaining -= next - position
-                position = next
-            }
-            return count
+        var count = 0
+        guard var position = bytes.baseAddress else { return 0 }
+        var remaining = bytes.count
+        while remaining > 0, let found = memchr(position, 0x0A, remaining) {
+            count += 1
+            let next = UnsafeRawPointer(found) + 1
+            remaining -= next - position
+            position = next
         }
+        return count
     }
 
     func read<Sink: SpanSink>(_ context: ReadContext, into sink: inout Sink) throws(TraceReadError) -> (Int, [TraceReadError]) {
-        try bytes.withUnsafeBytes { buffer in
-            Result { () throws(TraceReadError) in
-                try context.readOTLPJSON(UnsafeRawBufferPointer(rebasing: buffer[..<length]), into: &sink, firstLine: firstLine)
-            }
-        }.get()
+        try context.readOTLPJSON(bytes, into: &sink, firstLine: firstLine)
     }
 }
 

@@ -94,6 +94,20 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(report.spans == spans)
     }
 
+    @Test func compressedJSONLinesAreAlsoReadInChunks() throws {
+        let (path, spansPerLine) = try bigJSONLines(lines: 3_000)
+        let compressed = try temporaryFile("big.jsonl.gz", try gzip(path))
+        var chunks = 0
+        var spans = 0
+        let report = try TraceReader.read(path: compressed, makeSink: { SpanList() }, take: { list in
+            chunks += 1
+            spans += list.spans.count
+        })
+        #expect(chunks > 2)
+        #expect(report.isCompressed && report.layout == .jsonLines)
+        #expect(spans == spansPerLine.reduce(0, +))
+    }
+
     @Test func anErrorInALaterChunkNamesItsLineInTheWholeFile() throws {
         let (path, _) = try bigJSONLines(lines: 3_000, badLine: 2_321)
         let error = try #require(throws: TraceReadError.self) { try TraceReader.read(contentsOf: path) }

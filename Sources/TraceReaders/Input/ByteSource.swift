@@ -81,6 +81,11 @@ final class FileSource: ByteSource {
 
     deinit { if ownsDescriptor { close(descriptor) } }
 
+    /// The whole file mapped into memory, when it is a regular file.
+    func mapped() -> InputBytes? {
+        path == "-" ? nil : InputBytes(mapping: descriptor)
+    }
+
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(TraceReadError) -> Int {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
