@@ -237,3 +237,28 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(outcomes.read + outcomes.refused == 300)
     }
 }
+
+@Suite struct LineBoundaryTests {
+    /// The boundary the definition gives, found the slow way.
+    private func naive(_ bytes: [UInt8]) -> Int? {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        for index in stride(from: bytes.count - 1, to: 0, by: -1) where bytes[index] == 0x0A {
+            var after = index + 1
+            while after < bytes.count, isSpace(bytes[after]) { after += 1 }
+            var before = index - 1
+            while before > 0, isSpace(bytes[before]) { before -= 1 }
+            if after < bytes.count, bytes[after] == UInt8(ascii: "{"), bytes[before] == UInt8(ascii: "}") { return index + 1 }
+        }
+        return nil
+    }
+
+    @Test func agreesWithTheDefinitionOnRandomText() {
+        var generator = SplitMix64(seed: 42)
+        let alphabet = Array("{}\n \t,\"a1".utf8)
+        for _ in 0..<2_000 {
+            let bytes = (0..<Int.random(in: 0..<80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let found = bytes.withUnsafeBytes(FormatSniffer.lastLineBoundary)
+            #expect(found == naive(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+}

@@ -78,18 +78,41 @@ enum FormatSniffer {
     /// stand between two top-level values: JSON strings hold no raw newlines, and inside a
     /// value a comma would stand between `}` and `{`.
     static func lastLineBoundary(in bytes: UnsafeRawBufferPointer) -> Int? {
-        var index = bytes.count - 1
-        while index > 0 {
-            if bytes[index] == UInt8(ascii: "\n") {
-                var after = index + 1
-                while after < bytes.count, isWhitespace(bytes[after]) { after += 1 }
-                var before = index - 1
-                while before > 0, isWhitespace(bytes[before]) { before -= 1 }
-                if after < bytes.count, bytes[after] == UInt8(ascii: "{"), bytes[before] == UInt8(ascii: "}") {
-                    return index + 1
+        var searchEnd = bytes.count
+        while searchEnd > 1, let index = lastNewline(in: bytes, before: searchEnd) {
+            var after = index + 1
+            while after < bytes.count, isWhitespace(bytes[after]) { after += 1 }
+            var before = index - 1
+            while before > 0, isWhitespace(bytes[before]) { before -= 1 }
+            if after < bytes.count, before >= 0, bytes[after] == UInt8(ascii: "{"), bytes[before] == UInt8(ascii: "}") {
+                return index + 1
+            }
+            searchEnd = index
+        }
+        return nil
+    }
+
+    /// The index of the last newline before `end`, eight bytes at a time.
+    private static func lastNewline(in bytes: UnsafeRawBufferPointer, before end: Int) -> Int? {
+        var index = end
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index >= 8 {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index - 8, as: UInt64.self)) ^ (ones &* 0x0A)
+            let found = (word &- ones) & ~word & highs
+            if found != 0 {
+                // The highest marked byte is the last newline; marks below a true one may be false.
+                let byte = 7 - found.leadingZeroBitCount / 8
+                if bytes[index - 8 + byte] == 0x0A { return index - 8 + byte }
+                for candidate in stride(from: index - 1, through: index - 8, by: -1) where bytes[candidate] == 0x0A {
+                    return candidate
                 }
             }
+            index -= 8
+        }
+        while index > 0 {
             index -= 1
+            if bytes[index] == 0x0A { return index }
         }
         return nil
     }
