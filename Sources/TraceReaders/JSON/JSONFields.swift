@@ -14,15 +14,16 @@ extension JSONScanner {
 
     /// A 64-bit unsigned integer, written as a decimal string (OTLP/JSON) or as a JSON number.
     mutating func readUInt64(field: String) throws(JSONError) -> UInt64 {
-        if try skipNull() { return 0 }
+        skipWhitespace()
         let start = position
-        if try peekKind() == .string {
+        if start < bytes.count, bytes[start] == UInt8(ascii: "\"") {
             let text = try readRawString()
             guard let value = text.withBytes({ JSONNumber.parseDigits($0[...]) }) else {
                 throw error(.invalidValue(field: field, value: text.string), at: start)
             }
             return value
         }
+        if try skipNull() { return 0 }
         guard let value = try readNumberToken().uint64 else { throw error(.numberOutOfRange(field: field), at: start) }
         return value
     }
@@ -80,9 +81,9 @@ extension JSONScanner {
 
     /// A trace id in hex (32 digits) or base64 (16 bytes); nil for an empty string or null.
     mutating func readTraceID(field: String) throws(JSONError) -> TraceID? {
-        if try skipNull() { return nil }
+        skipWhitespace()
         let start = position
-        let text = try readRawString()
+        guard let text = try readRawStringOrNull() else { return nil }
         if text.withBytes({ $0.isEmpty }) { return nil }
         guard let id = text.withBytes({ IDText.traceID($0) }) else {
             throw error(.invalidID(field: field, value: text.string, byteCount: 16), at: start)
@@ -90,11 +91,11 @@ extension JSONScanner {
         return id
     }
 
-    /// A span id in hex (16 digits) or base64 (8 bytes); nil for an empty string, null, or all zeros.
+    /// A span id in hex (16 digits) or base64 (8 bytes); nil for an empty string or null.
     mutating func readSpanID(field: String) throws(JSONError) -> SpanID? {
-        if try skipNull() { return nil }
+        skipWhitespace()
         let start = position
-        let text = try readRawString()
+        guard let text = try readRawStringOrNull() else { return nil }
         if text.withBytes({ $0.isEmpty }) { return nil }
         guard let id = text.withBytes({ IDText.spanID($0) }) else {
             throw error(.invalidID(field: field, value: text.string, byteCount: 8), at: start)

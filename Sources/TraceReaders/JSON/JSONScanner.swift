@@ -293,6 +293,20 @@ struct JSONScanner {
         return try readKey()
     }
 
+    /// A string's bytes (as `readRawString`), or nil for null: one look at the next byte.
+    mutating func readRawStringOrNull() throws(JSONError) -> JSONKey? {
+        skipWhitespace()
+        switch peekByte() {
+        case UInt8(ascii: "\""): return try readKey()
+        case UInt8(ascii: "n"):
+            try readLiteral("null")
+            return nil
+        default:
+            let kind = try peekKind()
+            throw error(.wrongType(expected: "a string", found: kind.name))
+        }
+    }
+
     /// Starts afresh at an offset, outside any container: to go on after a bad line.
     mutating func restart(at offset: Int) {
         position = offset
