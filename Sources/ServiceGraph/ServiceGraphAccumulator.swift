@@ -139,7 +139,12 @@ extension ServiceGraph {
         }
 
         private mutating func intern(peer: UninstrumentedPeer) -> UInt32 {
-            if let known = peerIndex[peer] { return known }
+            // Few peers, as usual: a look along the list costs less than hashing.
+            if peers.count <= 16 {
+                if let index = peers.firstIndex(of: peer) { return UInt32(index) }
+            } else if let known = peerIndex[peer] {
+                return known
+            }
             let index = UInt32(peers.count)
             peers.append(peer)
             peerIndex[peer] = index

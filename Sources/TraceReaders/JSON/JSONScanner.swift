@@ -107,9 +107,10 @@ struct JSONScanner {
         return true
     }
 
+    @inline(__always)
     private mutating func open(_ byte: UInt8, expected: String) throws(JSONError) {
         skipWhitespace()
-        guard peekByte() == byte else {
+        guard position < bytes.count, bytes[position] == byte else {
             guard let found = try? peekKind() else { throw unexpected(expecting: expected) }
             throw error(.wrongType(expected: expected, found: found.name))
         }
@@ -132,9 +133,15 @@ struct JSONScanner {
     /// Moves to the next member of the object begun last and returns its key,
     /// leaving the position at its value; returns nil, past the `}`, when there are no more.
     mutating func nextKey() throws(JSONError) -> JSONKey? {
-        skipWhitespace()
-        if peekByte() == UInt8(ascii: "}") {
-            position += 1
+        let count = bytes.count
+        @inline(__always) func isWhitespace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+        }
+        var index = position
+        while index < count, isWhitespace(bytes[index]) { index += 1 }
+        var byte: UInt8 = index < count ? bytes[index] : 0
+        if byte == UInt8(ascii: "}") {
+            position = index + 1
             depth -= 1
             atContainerStart = false
             return nil
@@ -142,22 +149,30 @@ struct JSONScanner {
         if atContainerStart {
             atContainerStart = false
         } else {
-            guard peekByte() == UInt8(ascii: ",") else { throw unexpected(expecting: "',' or '}'") }
-            position += 1
-            skipWhitespace()
+            guard byte == UInt8(ascii: ",") else {
+                position = index
+                throw unexpected(expecting: "',' or '}'")
+            }
+            index += 1
+            while index < count, isWhitespace(bytes[index]) { index += 1 }
+            byte = index < count ? bytes[index] : 0
         }
-        guard peekByte() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a member name in double quotes") }
+        position = index
+        guard byte == UInt8(ascii: "\"") else { throw unexpected(expecting: "a member name in double quotes") }
         let key = try readKey()
-        skipWhitespace()
-        guard peekByte() == UInt8(ascii: ":") else { throw unexpected(expecting: "':'") }
-        position += 1
+        index = position
+        while index < count, isWhitespace(bytes[index]) { index += 1 }
+        position = index
+        guard index < count, bytes[index] == UInt8(ascii: ":") else { throw unexpected(expecting: "':'") }
+        position = index + 1
         return key
     }
 
     /// Moves to the next element of the array begun last; returns false, past the `]`, when there are no more.
     mutating func nextElement() throws(JSONError) -> Bool {
         skipWhitespace()
-        if peekByte() == UInt8(ascii: "]") {
+        let byte: UInt8 = position < bytes.count ? bytes[position] : 0
+        if byte == UInt8(ascii: "]") {
             position += 1
             depth -= 1
             atContainerStart = false
@@ -166,10 +181,10 @@ struct JSONScanner {
         if atContainerStart {
             atContainerStart = false
         } else {
-            guard peekByte() == UInt8(ascii: ",") else { throw unexpected(expecting: "',' or ']'") }
+            guard byte == UInt8(ascii: ",") else { throw unexpected(expecting: "',' or ']'") }
             position += 1
             skipWhitespace()
-            if peekByte() == UInt8(ascii: "]") { throw unexpected(expecting: "a value after ','") }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { throw unexpected(expecting: "a value after ','") }
         }
         return true
     }
