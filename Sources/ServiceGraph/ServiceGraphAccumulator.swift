@@ -10,10 +10,12 @@ extension ServiceGraph {
     /// does not depend on the order of the spans.
     public struct Accumulator: SpanSink, Sendable {
         public let options: Options
-        /// The records of merged accumulators, moved in whole, then those received here.
-        private var segments: [[Record]] = []
+        /// The records of merged accumulators and of closed parts, moved in whole, not copied.
+        private var store = RecordStore()
         private var segmentLinks: [[LinkRecord]] = []
-        private var segmentsCount = 0
+        /// The ids of the records in `store`, filled as parts are merged (on the merging thread,
+        /// while readers parse the next parts), so that `finish()` has little left to do.
+        private var table = SpanKeyTable()
         private var records: [Record] = []
         private var links: [LinkRecord] = []
         private var services: [String] = []
@@ -35,7 +37,7 @@ extension ServiceGraph {
         )
 
         /// Spans received so far, repeats included.
-        public var spanCount: Int { segmentsCount + records.count }
+        public var spanCount: Int { store.count + records.count }
 
         public mutating func receive(_ span: Span) {
             let service = intern(service: span.serviceName)
@@ -44,7 +46,7 @@ extension ServiceGraph {
                let named = UninstrumentedPeer(span: span) {
                 peer = intern(peer: named)
             }
-            let index = UInt32(segmentsCount + records.count)
+            let index = UInt32(store.count + records.count)
             records.append(Record(
                 traceID: span.traceID, spanID: span.spanID, parent: span.parentSpanID?.value ?? 0,
                 duration: span.durationNanos, service: service, peer: peer, kind: span.kind, isError: span.isError
@@ -60,17 +62,17 @@ extension ServiceGraph {
             let peerMap = other.peers.map { intern(peer: $0) }
             other.closeSegment()
             let isIdentity = serviceMap.elementsEqual(0..<UInt32(serviceMap.count)) && peerMap.elementsEqual(0..<UInt32(peerMap.count))
-            for (var segment, segmentLinkRecords) in zip(other.segments, other.segmentLinks) {
+            for (var segment, segmentLinkRecords) in zip(other.store.segments, other.segmentLinks) {
                 if !isIdentity {
                     for index in segment.indices {
                         segment[index].service = serviceMap[Int(segment[index].service)]
                         if segment[index].peer != Record.noPeer { segment[index].peer = peerMap[Int(segment[index].peer)] }
                     }
                 }
-                segmentsCount += segment.count
-                segments.append(segment)
+                store.append(segment)
                 segmentLinks.append(segmentLinkRecords)
             }
+            table.catchUp(with: store)
         }
 
         /// Closes the part received here, on the reader's thread: parents within it are found
@@ -83,12 +85,11 @@ extension ServiceGraph {
         /// among them; its links then count spans from the segment's start.
         private mutating func closeSegment() {
             guard !records.isEmpty || !links.isEmpty else { return }
-            let base = UInt32(segmentsCount)
+            let base = UInt32(store.count)
             for index in links.indices { links[index].span -= base }
             Self.findLocalParents(&records)
-            segments.append(records)
+            store.append(records)
             segmentLinks.append(links)
-            segmentsCount += records.count
             records = []
             links = []
         }
@@ -154,8 +155,7 @@ extension ServiceGraph {
         /// The graph, and the numbers of what was read.
         public consuming func finish() -> (graph: ServiceGraph, summary: TraceSetSummary) {
             closeSegment()
-            let store = RecordStore(segments: segments)
-            let table = SpanKeyTable(store)
+            table.catchUp(with: store)
             var nodes = NodeTable(services: services, peers: peers)
             var calls = CallTallies(nodeCount: nodes.count)
             var linkCounts: [EdgeKey: Int] = [:]
@@ -172,11 +172,11 @@ extension ServiceGraph {
                 // The parent found in the same segment, unless it repeats an earlier span: then the first one counts.
                 var parentReference: RecordStore.Reference?
                 if record.localParent >= 0 {
-                    let local = store.reference(sameSegmentAs: reference, offset: Int(record.localParent))
+                    let local = RecordStore.reference(sameSegmentAs: reference, offset: Int(record.localParent))
                     if !table.isDuplicate(store.index(of: local)) { parentReference = local }
                 }
                 if parentReference == nil {
-                    parentReference = table.reference(of: record.traceID, SpanID(record.parent))
+                    parentReference = table.reference(of: record.traceID, SpanID(record.parent), in: store)
                 }
                 guard let parentReference else { return }
                 hasChild[store.index(of: parentReference)] = true
@@ -196,12 +196,12 @@ extension ServiceGraph {
             var unresolved = 0
             var linkCount = 0
             var start = 0
-            for (segment, segmentLinkRecords) in zip(segments, segmentLinks) {
+            for (segment, segmentLinkRecords) in zip(store.segments, segmentLinks) {
                 for link in segmentLinkRecords where !table.isDuplicate(start + Int(link.span)) {
                     linkCount += 1
                     let to = nodes.serviceNode(segment[Int(link.span)].service)
                     let from: Int
-                    if let target = table.reference(of: link.target.traceID, link.target.spanID) {
+                    if let target = table.reference(of: link.target.traceID, link.target.spanID, in: store) {
                         from = nodes.serviceNode(store[target].service)
                     } else {
                         from = nodes.outsideInputNode()
@@ -225,54 +225,45 @@ extension ServiceGraph {
     }
 }
 
-/// The records of all segments, addressed by one index counted across them, without copying them together.
-private struct RecordStore {
-    let segments: [[Record]]
+/// The records of all segments, addressed by one index counted across them, without copying
+/// them together; a packed reference holds a record's segment and its offset in it.
+private struct RecordStore: Sendable {
+    private(set) var segments: [[Record]] = []
     /// The index of each segment's first record.
-    let starts: [Int]
-    let count: Int
-    /// How many low bits of a packed reference hold the position in a segment.
-    let offsetBits: Int
+    private var starts: [Int] = []
+    private(set) var count = 0
 
-    init(segments: [[Record]]) {
-        self.segments = segments
-        var starts: [Int] = []
-        var count = 0
-        var longest = 0
-        for segment in segments {
-            starts.append(count)
-            count += segment.count
-            longest = max(longest, segment.count)
-        }
-        self.starts = starts
-        self.count = count
-        offsetBits = Swift.max(1, Int.bitWidth - longest.leadingZeroBitCount)
+    /// A record's (segment, offset) in one integer: the offset in the low 32 bits.
+    typealias Reference = Int
+    private static let offsetBits = 32
+
+    mutating func append(_ segment: [Record]) {
+        starts.append(count)
+        count += segment.count
+        segments.append(segment)
     }
 
-    /// A record's (segment, position) in one integer.
-    typealias Reference = Int
-
-    func reference(segment: Int, offset: Int) -> Reference { segment << offsetBits | offset }
+    static func reference(segment: Int, offset: Int) -> Reference { segment << offsetBits | offset }
 
     /// Another record of the segment that `reference` is in.
-    func reference(sameSegmentAs reference: Reference, offset: Int) -> Reference {
+    static func reference(sameSegmentAs reference: Reference, offset: Int) -> Reference {
         reference & ~(1 << offsetBits - 1) | offset
     }
 
     subscript(reference: Reference) -> Record {
-        segments[reference >> offsetBits][reference & (1 << offsetBits - 1)]
+        segments[reference >> Self.offsetBits][reference & (1 << Self.offsetBits - 1)]
     }
 
     /// The index counted across segments.
     func index(of reference: Reference) -> Int {
-        starts[reference >> offsetBits] + reference & (1 << offsetBits - 1)
+        starts[reference >> Self.offsetBits] + reference & (1 << Self.offsetBits - 1)
     }
 
     func forEach(_ body: (Int, Reference, Record) -> Void) {
         var index = 0
         for (segmentIndex, segment) in segments.enumerated() {
             for offset in segment.indices {
-                body(index, reference(segment: segmentIndex, offset: offset), segment[offset])
+                body(index, Self.reference(segment: segmentIndex, offset: offset), segment[offset])
                 index += 1
             }
         }
@@ -407,54 +398,72 @@ private struct TraceIDCounter {
     }
 }
 
-/// An open-addressing hash table from (trace id, span id) to the first record with those ids.
-/// A slot holds a packed reference to the record (one more, so that 0 is empty): 8 bytes,
-/// the keys themselves stay in the records.
-private struct SpanKeyTable {
-    private var slots: [Int]
-    private let mask: Int
-    private let store: RecordStore
+/// An open-addressing hash table from (trace id, span id) to the first record with those ids,
+/// filled a segment at a time. A slot holds a packed reference to the record (one more, so
+/// that 0 is empty): 8 bytes, the keys themselves stay in the records.
+private struct SpanKeyTable: Sendable {
+    private var slots = [Int](repeating: 0, count: 16)
+    private var used = 0
+    /// Segments of the store already in the table.
+    private var segmentsDone = 0
     /// Records that repeat an earlier record's ids, by index across segments.
-    private var duplicates: [Bool]
+    private var duplicates: [Bool] = []
     private(set) var duplicateCount = 0
-
-    init(_ store: RecordStore) {
-        // At most two thirds full, so that probes stay short.
-        var capacity = 16
-        while capacity * 2 < store.count * 3 { capacity *= 2 }
-        mask = capacity - 1
-        self.store = store
-        var slots = [Int](repeating: 0, count: capacity)
-        var duplicates = [Bool](repeating: false, count: store.count)
-        var duplicateCount = 0
-        let mask = self.mask
-        store.forEach { index, reference, record in
-            var slot = Self.hash(record.traceID, record.spanID) & mask
-            while true {
-                let stored = slots[slot]
-                if stored == 0 {
-                    slots[slot] = reference + 1
-                    return
-                }
-                let other = store[stored - 1]
-                if other.spanID == record.spanID && other.traceID == record.traceID {
-                    duplicates[index] = true
-                    duplicateCount += 1
-                    return
-                }
-                slot = (slot + 1) & mask
-            }
-        }
-        self.slots = slots
-        self.duplicates = duplicates
-        self.duplicateCount = duplicateCount
-    }
 
     func isDuplicate(_ index: Int) -> Bool { duplicates[index] }
 
-    /// The reference of the record with these ids.
-    func reference(of traceID: TraceID, _ spanID: SpanID) -> RecordStore.Reference? {
-        var slot = Self.hash(traceID, spanID) & mask
+    /// Adds the records of the segments added to the store since the last call.
+    mutating func catchUp(with store: RecordStore) {
+        while segmentsDone < store.segments.count {
+            let segment = store.segments[segmentsDone]
+            // At most two thirds full, so that probes stay short.
+            while (used + segment.count) * 3 > slots.count * 2 { grow(store) }
+            var slots = self.slots
+            self.slots = []
+            let mask = slots.count - 1
+            for offset in segment.indices {
+                let record = segment[offset]
+                let reference = RecordStore.reference(segment: segmentsDone, offset: offset)
+                var slot = keyHash(record.traceID, record.spanID) & mask
+                var isDuplicate = false
+                while true {
+                    let stored = slots[slot]
+                    if stored == 0 {
+                        slots[slot] = reference + 1
+                        used += 1
+                        break
+                    }
+                    let other = store[stored - 1]
+                    if other.spanID == record.spanID && other.traceID == record.traceID {
+                        isDuplicate = true
+                        duplicateCount += 1
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
+                duplicates.append(isDuplicate)
+            }
+            self.slots = slots
+            segmentsDone += 1
+        }
+    }
+
+    private mutating func grow(_ store: RecordStore) {
+        let old = slots
+        slots = [Int](repeating: 0, count: old.count * 2)
+        let mask = slots.count - 1
+        for stored in old where stored != 0 {
+            let record = store[stored - 1]
+            var slot = keyHash(record.traceID, record.spanID) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = stored
+        }
+    }
+
+    /// The reference of the first record with these ids.
+    func reference(of traceID: TraceID, _ spanID: SpanID, in store: RecordStore) -> RecordStore.Reference? {
+        let mask = slots.count - 1
+        var slot = keyHash(traceID, spanID) & mask
         while true {
             let stored = slots[slot]
             if stored == 0 { return nil }
@@ -463,8 +472,6 @@ private struct SpanKeyTable {
             slot = (slot + 1) & mask
         }
     }
-
-    private static func hash(_ traceID: TraceID, _ spanID: SpanID) -> Int { keyHash(traceID, spanID) }
 }
 
 /// A hash of a span's ids for the open-addressing tables here.
