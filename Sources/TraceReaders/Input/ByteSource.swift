@@ -35,23 +35,9 @@ extension ByteSource {
 
     /// Appends up to `count` bytes to `bytes`; returns how many came (fewer only at the end).
     func append(upTo count: Int, to bytes: inout [UInt8]) throws(TraceReadError) -> Int {
-        var failure: TraceReadError?
-        let block = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            while initialized < count {
-                let target = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized...])
-                do throws(TraceReadError) {
-                    let got = try read(into: target)
-                    if got == 0 { break }
-                    initialized += got
-                } catch {
-                    failure = error
-                    break
-                }
-            }
-        }
-        if let failure { throw failure }
-        if bytes.isEmpty { bytes = block } else { bytes += block }
-        return block.count
+        let before = bytes.count
+        bytes = try read(count, after: bytes)
+        return bytes.count - before
     }
 }
 
