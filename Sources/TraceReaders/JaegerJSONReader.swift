@@ -369,11 +369,11 @@ struct JaegerJSONReader {
     }
 
     /// Microseconds, as Jaeger writes times, in nanoseconds.
-    private mutating func readMicroseconds(field: String) throws(JSONError) -> UInt64 {
+    private mutating func readMicroseconds(field: StaticString) throws(JSONError) -> UInt64 {
         scanner.skipWhitespace()
         let start = scanner.position
         let (nanos, overflow) = try scanner.readUInt64(field: field).multipliedReportingOverflow(by: 1000)
-        if overflow { throw scanner.error(.numberOutOfRange(field: field), at: start) }
+        if overflow { throw scanner.error(.numberOutOfRange(field: field.description), at: start) }
         return nanos
     }
 

@@ -13,42 +13,42 @@ extension JSONScanner {
     }
 
     /// A 64-bit unsigned integer, written as a decimal string (OTLP/JSON) or as a JSON number.
-    mutating func readUInt64(field: String) throws(JSONError) -> UInt64 {
+    mutating func readUInt64(field: StaticString) throws(JSONError) -> UInt64 {
         skipWhitespace()
         let start = position
         if start < bytes.count, bytes[start] == UInt8(ascii: "\"") {
             let text = try readRawString()
             guard let value = text.withBytes({ JSONNumber.parseDigits($0[...]) }) else {
-                throw error(.invalidValue(field: field, value: text.string), at: start)
+                throw error(.invalidValue(field: field.description, value: text.string), at: start)
             }
             return value
         }
         if try skipNull() { return 0 }
-        guard let value = try readNumberToken().uint64 else { throw error(.numberOutOfRange(field: field), at: start) }
+        guard let value = try readNumberToken().uint64 else { throw error(.numberOutOfRange(field: field.description), at: start) }
         return value
     }
 
-    mutating func readUInt32(field: String) throws(JSONError) -> UInt32 {
+    mutating func readUInt32(field: StaticString) throws(JSONError) -> UInt32 {
         let start = position
         guard let value = UInt32(exactly: try readUInt64(field: field)) else {
-            throw error(.numberOutOfRange(field: field), at: start)
+            throw error(.numberOutOfRange(field: field.description), at: start)
         }
         return value
     }
 
-    mutating func readInt64(field: String) throws(JSONError) -> Int64 {
+    mutating func readInt64(field: StaticString) throws(JSONError) -> Int64 {
         let start = position
         if try peekKind() == .string {
             let text = try readString()
-            guard let value = Int64(text) else { throw error(.invalidValue(field: field, value: text), at: start) }
+            guard let value = Int64(text) else { throw error(.invalidValue(field: field.description, value: text), at: start) }
             return value
         }
-        guard let value = try readNumberToken().int64 else { throw error(.numberOutOfRange(field: field), at: start) }
+        guard let value = try readNumberToken().int64 else { throw error(.numberOutOfRange(field: field.description), at: start) }
         return value
     }
 
     /// A double, written as a JSON number or as a string ("NaN", "Infinity", "-Infinity" or a number).
-    mutating func readDouble(field: String) throws(JSONError) -> Double {
+    mutating func readDouble(field: StaticString) throws(JSONError) -> Double {
         let start = position
         if try peekKind() == .string {
             let text = try readString()
@@ -57,48 +57,58 @@ extension JSONScanner {
             case "Infinity": return .infinity
             case "-Infinity": return -.infinity
             default:
-                guard let value = Double(text) else { throw error(.invalidValue(field: field, value: text), at: start) }
+                guard let value = Double(text) else { throw error(.invalidValue(field: field.description, value: text), at: start) }
                 return value
             }
         }
-        guard let value = try readNumberToken().double else { throw error(.numberOutOfRange(field: field), at: start) }
+        guard let value = try readNumberToken().double else { throw error(.numberOutOfRange(field: field.description), at: start) }
         return value
     }
 
     /// An enum as its number or its name, with or without the name's prefix.
-    mutating func readEnum(field: String, prefix: String, names: [String]) throws(JSONError) -> Int64 {
+    mutating func readEnum(field: StaticString, prefix: String, names: [String]) throws(JSONError) -> Int64 {
+        skipWhitespace()
         let start = position
+        // The usual case, a one-digit number, without the general number path.
+        if start + 1 < bytes.count, case UInt8(ascii: "0")...UInt8(ascii: "9") = bytes[start] {
+            switch bytes[start + 1] {
+            case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09:
+                skipDigit()
+                return Int64(bytes[start] - UInt8(ascii: "0"))
+            default: break
+            }
+        }
         if try skipNull() { return 0 }
         if try peekKind() == .string {
             let text = try readString()
             let bare = text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
-            guard let index = names.firstIndex(of: bare) else { throw error(.invalidValue(field: field, value: text), at: start) }
+            guard let index = names.firstIndex(of: bare) else { throw error(.invalidValue(field: field.description, value: text), at: start) }
             return Int64(index)
         }
-        guard let number = try readNumberToken().int64 else { throw error(.numberOutOfRange(field: field), at: start) }
+        guard let number = try readNumberToken().int64 else { throw error(.numberOutOfRange(field: field.description), at: start) }
         return number
     }
 
     /// A trace id in hex (32 digits) or base64 (16 bytes); nil for an empty string or null.
-    mutating func readTraceID(field: String) throws(JSONError) -> TraceID? {
+    mutating func readTraceID(field: StaticString) throws(JSONError) -> TraceID? {
         skipWhitespace()
         let start = position
         guard let text = try readRawStringOrNull() else { return nil }
         if text.withBytes({ $0.isEmpty }) { return nil }
         guard let id = text.withBytes({ IDText.traceID($0) }) else {
-            throw error(.invalidID(field: field, value: text.string, byteCount: 16), at: start)
+            throw error(.invalidID(field: field.description, value: text.string, byteCount: 16), at: start)
         }
         return id
     }
 
     /// A span id in hex (16 digits) or base64 (8 bytes); nil for an empty string or null.
-    mutating func readSpanID(field: String) throws(JSONError) -> SpanID? {
+    mutating func readSpanID(field: StaticString) throws(JSONError) -> SpanID? {
         skipWhitespace()
         let start = position
         guard let text = try readRawStringOrNull() else { return nil }
         if text.withBytes({ $0.isEmpty }) { return nil }
         guard let id = text.withBytes({ IDText.spanID($0) }) else {
-            throw error(.invalidID(field: field, value: text.string, byteCount: 8), at: start)
+            throw error(.invalidID(field: field.description, value: text.string, byteCount: 8), at: start)
         }
         return id
     }

@@ -322,6 +322,11 @@ struct JSONScanner {
         }
     }
 
+    /// Steps over one byte already checked to be a digit that ends a number.
+    mutating func skipDigit() {
+        position += 1
+    }
+
     /// Starts afresh at an offset, outside any container: to go on after a bad line.
     mutating func restart(at offset: Int) {
         position = offset
