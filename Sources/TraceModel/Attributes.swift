@@ -1,5 +1,5 @@
 /// The value of an attribute, as OTLP's `AnyValue` defines it.
-public indirect enum AttributeValue: Hashable, Sendable {
+public enum AttributeValue: Hashable, Sendable {
     case string(String)
     case bool(Bool)
     case int(Int64)
