@@ -65,15 +65,9 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 guard keepGoing else { throw error }
                 skipped.append(error)
                 pending.removeAll(keepingCapacity: true)
-                scanner.restart(at: nextLineStart(after: error.offset))
+                scanner.restart(atLineAfter: error.offset)
             }
         } while !scanner.isAtEndOfInput()
-    }
-
-    private func nextLineStart(after offset: Int) -> Int {
-        var index = min(offset, scanner.bytes.count)
-        while index < scanner.bytes.count, scanner.bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        return min(index + 1, scanner.bytes.count)
     }
 
     /// A request, or an envelope around one.

@@ -87,7 +87,7 @@ struct ZipkinJSONReader {
                 guard keepGoing else { throw error }
                 skipped.append(error)
                 records.removeAll(keepingCapacity: true)
-                scanner.restart(at: nextLineStart(after: error.offset))
+                scanner.restart(atLineAfter: error.offset)
             }
         } while !scanner.isAtEndOfInput()
     }
@@ -99,12 +99,6 @@ struct ZipkinJSONReader {
         var skipped: [JSONError] = []
         try reader.readAll(into: &collected, skipped: &skipped)
         return collected.spans
-    }
-
-    private func nextLineStart(after offset: Int) -> Int {
-        var index = min(offset, scanner.bytes.count)
-        while index < scanner.bytes.count, scanner.bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        return min(index + 1, scanner.bytes.count)
     }
 
     // MARK: Documents

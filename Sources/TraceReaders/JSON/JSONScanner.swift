@@ -327,9 +327,12 @@ struct JSONScanner {
         position += 1
     }
 
-    /// Starts afresh at an offset, outside any container: to go on after a bad line.
-    mutating func restart(at offset: Int) {
-        position = offset
+    /// Starts afresh at the start of the line after `offset`, outside any container: to go on
+    /// after a bad line of JSON lines.
+    mutating func restart(atLineAfter offset: Int) {
+        var index = min(offset, bytes.count)
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        position = min(index + 1, bytes.count)
         depth = 0
         atContainerStart = false
     }
