@@ -30,10 +30,12 @@ extension ServiceGraph {
         }
 
         /// What a reader has to decode for a graph: no names, events, link attributes or
-        /// scopes, and of the span attributes only those that name peers.
+        /// scopes, and of the span attributes only those that name peers, on the client and
+        /// producer spans that can name one.
         public static let readDetail = ReadDetail(
             names: false, events: false, linkAttributes: false, scopes: false,
-            spanAttributeKeys: UninstrumentedPeer.attributeKeys, resourceAttributeKeys: []
+            spanAttributeKeys: UninstrumentedPeer.attributeKeys, resourceAttributeKeys: [],
+            spanAttributeKinds: [.client, .producer]
         )
 
         /// Spans received so far, repeats included.

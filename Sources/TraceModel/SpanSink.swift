@@ -30,15 +30,19 @@ public struct ReadDetail: Hashable, Sendable {
     public var spanAttributeKeys: [String]?
     /// The resource attributes to keep besides `service.name`; nil keeps all.
     public var resourceAttributeKeys: [String]?
+    /// The kinds of span whose attributes are kept; nil keeps those of all kinds. A reader
+    /// may still keep attributes of other kinds when it reads them before the span's kind.
+    public var spanAttributeKinds: Set<SpanKind>?
 
     public init(names: Bool, events: Bool, linkAttributes: Bool, scopes: Bool,
-                spanAttributeKeys: [String]?, resourceAttributeKeys: [String]?) {
+                spanAttributeKeys: [String]?, resourceAttributeKeys: [String]?, spanAttributeKinds: Set<SpanKind>? = nil) {
         self.names = names
         self.events = events
         self.linkAttributes = linkAttributes
         self.scopes = scopes
         self.spanAttributeKeys = spanAttributeKeys
         self.resourceAttributeKeys = resourceAttributeKeys
+        self.spanAttributeKinds = spanAttributeKinds
     }
 
     /// Everything.

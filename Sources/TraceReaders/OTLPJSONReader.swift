@@ -181,6 +181,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         let start = scanner.position
         var traceID: TraceID?
         var spanID: SpanID?
+        var isKindKnown = false
         var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                         resource: currentResource ?? Self.emptyResource, scope: currentScope ?? InstrumentationScope())
         try scanner.beginObject()
@@ -194,12 +195,17 @@ struct OTLPJSONReader<Sink: SpanSink> {
             } else if key.matches("kind") {
                 let kind = try scanner.readEnum(field: "kind", prefix: "SPAN_KIND_", names: SpanKind.otlpNames)
                 span.kind = SpanKind(rawValue: UInt8(clamping: kind)) ?? .unspecified
+                isKindKnown = true
             } else if key.matches("startTimeUnixNano") {
                 span.startTimeUnixNano = try scanner.readUInt64(field: "startTimeUnixNano")
             } else if key.matches("endTimeUnixNano") {
                 span.endTimeUnixNano = try scanner.readUInt64(field: "endTimeUnixNano")
             } else if key.matches("attributes") {
-                span.attributes = try readAttributes(spanKeys)
+                if isKindKnown, let kinds = detail.spanAttributeKinds, !kinds.contains(span.kind) {
+                    try scanner.skipValue()
+                } else {
+                    span.attributes = try readAttributes(spanKeys)
+                }
             } else if key.matches("links") {
                 if try !scanner.skipNull() {
                     try scanner.beginArray()

@@ -195,6 +195,18 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(file.spans.map(\.serviceName) == ["caf\u{FFFD}"])
     }
 
+    @Test func attributesAreKeptOnlyForTheKindsAsked() throws {
+        let detail = ReadDetail(names: false, events: false, linkAttributes: false, scopes: false,
+                                spanAttributeKeys: ["peer.service"], resourceAttributeKeys: [], spanAttributeKinds: [.client])
+        let attributes = #""attributes":[{"key":"peer.service","value":{"stringValue":"cart"}}]"#
+        let json = #"{"resourceSpans":[{"scopeSpans":[{"spans":["#
+            + #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000001","kind":3,\#(attributes)},"#
+            + #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000002","kind":2,\#(attributes)}"#
+            + "]}]}]}"
+        let spans = try TraceReader.read(json, source: "kinds.json", options: ReadOptions(detail: detail)).spans
+        #expect(spans.map(\.attributes.count) == [1, 0])
+    }
+
     @Test func emptyArraysAndNullsReadAsNothing() throws {
         let file = try TraceReader.read(#"{"resourceSpans":[{"resource":null,"scopeSpans":[{"spans":[]}, {"spans":null}]}, {"scopeSpans":[]}]}"#, source: "empty.json")
         #expect(file.spans.isEmpty)
