@@ -82,7 +82,7 @@ struct JaegerJSONReader {
     /// Every span of a Jaeger JSON input, repeats included: for tests and small inputs.
     static func spans(in bytes: UnsafeRawBufferPointer, detail: ReadDetail = .full) throws(JSONError) -> [Span] {
         var reader = JaegerJSONReader(bytes, detail: detail)
-        var collected = CollectedSpans()
+        var collected = SpanList()
         var skipped: [JSONError] = []
         try reader.readAll(into: &collected, skipped: &skipped)
         return collected.spans
@@ -551,12 +551,6 @@ struct JaegerJSONReader {
             return .string(String(decoding: number.bytes, as: UTF8.self))
         }
     }
-}
-
-/// Keeps every span it receives, in order: the sink of the readers' `spans(in:)` helpers.
-private struct CollectedSpans: SpanSink {
-    var spans: [Span] = []
-    mutating func receive(_ span: Span) { spans.append(span) }
 }
 
 /// Hexadecimal ids of up to their full length, left-padded with zeros: 64-bit trace ids

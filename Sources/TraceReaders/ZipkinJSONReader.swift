@@ -95,7 +95,7 @@ struct ZipkinJSONReader {
     /// Every span of a Zipkin v2 JSON input, repeats included: for tests and small inputs.
     static func spans(in bytes: UnsafeRawBufferPointer, detail: ReadDetail = .full) throws(JSONError) -> [Span] {
         var reader = ZipkinJSONReader(bytes, detail: detail)
-        var collected = CollectedZipkinSpans()
+        var collected = SpanList()
         var skipped: [JSONError] = []
         try reader.readAll(into: &collected, skipped: &skipped)
         return collected.spans
@@ -468,10 +468,4 @@ struct ZipkinJSONReader {
             attempt += 1
         }
     }
-}
-
-/// Keeps every span it receives, in order: the sink of `ZipkinJSONReader.spans(in:)`.
-private struct CollectedZipkinSpans: SpanSink {
-    var spans: [Span] = []
-    mutating func receive(_ span: Span) { spans.append(span) }
 }
