@@ -322,6 +322,15 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     /// One `KeyValue`; nil when the filter drops its key.
     private mutating func readKeyValue(_ filter: AttributeKeyFilter) throws(JSONError) -> Attribute? {
+        // The shape nearly every producer writes, byte for byte: read without the general machinery.
+        // Anything else (white space, escapes, other value types) goes the general way from the start.
+        let start = scanner.position
+        if scanner.consume(#"{"key":"#), let name = scanner.readPlainString(),
+           scanner.consume(#","value":{"stringValue":"#), let text = scanner.readPlainString(), scanner.consume("}}") {
+            guard let key = filter.kept(JSONKey(raw: name)) else { return nil }
+            return Attribute(key: key, value: .string(String(decoding: text, as: UTF8.self)))
+        }
+        scanner.rewind(to: start)
         var key: String?
         var isDropped = false
         var value = AttributeValue.empty

@@ -195,6 +195,30 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(file.spans.map(\.serviceName) == ["caf\u{FFFD}"])
     }
 
+    @Test(arguments: ["otlp-jsonl/python-sdk-links.jsonl", "otlp-json/jaeger__link_attributes_trace.json",
+                      "otlp-json/jaeger-pr9263__hotrod_n_plus_one_full_concurrent.json"])
+    func compactAndPrettyPrintedDocumentsGiveTheSameSpans(file: String) throws {
+        // Compact attributes take a fast path, pretty-printed ones the general one: both must agree.
+        let text = try String(contentsOfFile: Corpus.folder + "/" + file, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        let documents = file.hasSuffix(".jsonl") ? lines : [text]
+        func read(_ data: Data) throws -> [Span] {
+            try data.withUnsafeBytes { bytes in try Result { () throws(TraceReadError) in try TraceReader.read(bytes, source: "doc") }.get() }.spans
+        }
+        var compact: [Span] = []
+        var pretty: [Span] = []
+        for document in documents {
+            let object = try JSONSerialization.jsonObject(with: Data(document.utf8))
+            let small = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            #expect(String(decoding: small, as: UTF8.self).contains(#"{"key":""#))
+            compact += try read(small)
+            pretty += try read(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]))
+        }
+        #expect(!compact.isEmpty)
+        #expect(compact == pretty)
+        #expect(compact == (try TraceReader.read(contentsOf: Corpus.folder + "/" + file).spans))
+    }
+
     @Test func attributesAreKeptOnlyForTheKindsAsked() throws {
         let detail = ReadDetail(names: false, events: false, linkAttributes: false, scopes: false,
                                 spanAttributeKeys: ["peer.service"], resourceAttributeKeys: [], spanAttributeKinds: [.client])

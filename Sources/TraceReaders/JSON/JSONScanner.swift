@@ -322,6 +322,32 @@ struct JSONScanner {
         }
     }
 
+    /// Consumes `literal` when the bytes at the position are exactly it, white space included.
+    @inline(__always)
+    mutating func consume(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - position >= count,
+              memcmp(bytes.baseAddress! + position, literal.utf8Start, count) == 0 else { return false }
+        position += count
+        return true
+    }
+
+    /// A string with nothing to decode, from its opening quote at the position through its
+    /// closing quote; nil, and nothing consumed, for any other string or value.
+    @inline(__always)
+    mutating func readPlainString() -> UnsafeRawBufferPointer? {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+        let (start, end) = scanPlainString()
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        position = end + 1
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Goes back to an offset within the value being read, after a fast path gave up.
+    mutating func rewind(to offset: Int) {
+        position = offset
+    }
+
     /// Steps over one byte already checked to be a digit that ends a number.
     mutating func skipDigit() {
         position += 1
