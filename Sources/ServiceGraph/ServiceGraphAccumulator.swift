@@ -45,7 +45,7 @@ extension ServiceGraph {
             let service = intern(service: span.serviceName)
             var peer = Record.noPeer
             if options.inferUninstrumentedPeers, span.kind == .client || span.kind == .producer,
-               let named = UninstrumentedPeer(span: span) {
+               let named = UninstrumentedPeer(attributes: span.attributes) {
                 peer = intern(peer: named)
             }
             let index = UInt32(store.count + records.count)

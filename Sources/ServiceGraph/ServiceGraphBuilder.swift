@@ -38,12 +38,13 @@ struct UninstrumentedPeer: Hashable, Sendable {
         "messaging.destination.name", "messaging.destination", "server.address", "net.peer.name", "http.host",
     ]
 
-    init?(span: Span) {
-        guard !span.attributes.isEmpty else { return nil }
+    /// The peer a span's attributes name, if they name one.
+    init?(attributes: [Attribute]) {
+        guard !attributes.isEmpty else { return nil }
         // One pass over the attributes picks out the ones that name a peer (the first of each key).
         var peerService, dbSystemName, dbSystem, dbNamespace, dbName, messagingSystem: String?
         var destinationName, destination, serverAddress, netPeerName, httpHost: String?
-        for attribute in span.attributes {
+        for attribute in attributes {
             guard case .string(let value) = attribute.value, !value.isEmpty else { continue }
             switch attribute.key {
             case "peer.service": peerService = peerService ?? value

@@ -16,6 +16,22 @@ extension JSONScanner {
     mutating func readUInt64(field: StaticString) throws(JSONError) -> UInt64 {
         skipWhitespace()
         let start = position
+        // The usual case: up to 19 digits in quotes, which cannot overflow, read directly.
+        if start < bytes.count, bytes[start] == UInt8(ascii: "\"") {
+            var index = start + 1
+            var value: UInt64 = 0
+            let limit = min(bytes.count, index + 19)
+            while index < limit {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                value = value &* 10 &+ UInt64(digit)
+                index += 1
+            }
+            if index > start + 1, index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                skip(to: index + 1)
+                return value
+            }
+        }
         if start < bytes.count, bytes[start] == UInt8(ascii: "\"") {
             let text = try readRawString()
             guard let value = text.withBytes({ JSONNumber.parseDigits($0[...]) }) else {
@@ -93,6 +109,12 @@ extension JSONScanner {
     mutating func readTraceID(field: StaticString) throws(JSONError) -> TraceID? {
         skipWhitespace()
         let start = position
+        // The usual case: 32 hex digits in quotes.
+        if bytes.count - start >= 34, bytes[start] == UInt8(ascii: "\""), bytes[start + 33] == UInt8(ascii: "\""),
+           let high = IDText.hex16(bytes, at: start + 1), let low = IDText.hex16(bytes, at: start + 17) {
+            skip(to: start + 34)
+            return TraceID(high: high, low: low)
+        }
         guard let text = try readRawStringOrNull() else { return nil }
         if text.withBytes({ $0.isEmpty }) { return nil }
         guard let id = text.withBytes({ IDText.traceID($0) }) else {
@@ -105,6 +127,12 @@ extension JSONScanner {
     mutating func readSpanID(field: StaticString) throws(JSONError) -> SpanID? {
         skipWhitespace()
         let start = position
+        // The usual case: 16 hex digits in quotes.
+        if bytes.count - start >= 18, bytes[start] == UInt8(ascii: "\""), bytes[start + 17] == UInt8(ascii: "\""),
+           let value = IDText.hex16(bytes, at: start + 1) {
+            skip(to: start + 18)
+            return SpanID(value)
+        }
         guard let text = try readRawStringOrNull() else { return nil }
         if text.withBytes({ $0.isEmpty }) { return nil }
         guard let id = text.withBytes({ IDText.spanID($0) }) else {

@@ -343,6 +343,12 @@ struct JSONScanner {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
+    /// Moves past bytes a fast path has checked itself.
+    @inline(__always)
+    mutating func skip(to offset: Int) {
+        position = offset
+    }
+
     /// Goes back to an offset within the value being read, after a fast path gave up.
     mutating func rewind(to offset: Int) {
         position = offset
