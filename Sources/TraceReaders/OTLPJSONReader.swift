@@ -21,6 +21,8 @@ struct OTLPJSONReader<Sink: SpanSink> {
     /// The sink, while `readAll` runs.
     private var sink: UnsafeMutablePointer<Sink>?
     private var keepGoing = false
+    /// The members of the last span, in its order: a prediction of the next span's.
+    private var spanFieldOrder: [SpanField] = []
     /// The scope of the `ScopeSpans` being read, once read (when scopes are read at all).
     private var currentScope: InstrumentationScope?
     /// The last service name read, shared by the spans of a resource and the next ones that repeat it.
@@ -185,55 +187,76 @@ struct OTLPJSONReader<Sink: SpanSink> {
         var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                         resource: currentResource ?? Self.emptyResource, scope: currentScope ?? InstrumentationScope())
         try scanner.beginObject()
-        while let key = try scanner.nextKey() {
-            if key.matches("traceId") {
+        // Producers write a span's members in the same order every time: the order of the last
+        // span predicts this one's, checked byte for byte; on a miss the general path takes over.
+        var predicted = 0
+        /// The order of this span's members, kept from the first miss on.
+        var order: [SpanField]?
+        while true {
+            let field: SpanField?
+            if order == nil, predicted < spanFieldOrder.count, scanner.consumeMember(spanFieldOrder[predicted].token) {
+                field = spanFieldOrder[predicted]
+                predicted += 1
+            } else {
+                guard let key = try scanner.nextKey() else {
+                    // The span ended: a shorter span than predicted is a miss too.
+                    if order == nil, predicted < spanFieldOrder.count { order = Array(spanFieldOrder[..<predicted]) }
+                    break
+                }
+                if order == nil { order = Array(spanFieldOrder[..<predicted]) }
+                field = SpanField(key)
+                if let field { order!.append(field) }
+            }
+            switch field {
+            case .traceId?:
                 traceID = try scanner.readTraceID(field: "traceId")
-            } else if key.matches("spanId") {
+            case .spanId?:
                 spanID = try scanner.readSpanID(field: "spanId")
-            } else if key.matches("parentSpanId") {
+            case .parentSpanId?:
                 span.parentSpanID = try scanner.readSpanID(field: "parentSpanId").flatMap { $0.value == 0 ? nil : $0 }
-            } else if key.matches("kind") {
+            case .kind?:
                 let kind = try scanner.readEnum(field: "kind", prefix: "SPAN_KIND_", names: SpanKind.otlpNames)
                 span.kind = SpanKind(rawValue: UInt8(clamping: kind)) ?? .unspecified
                 isKindKnown = true
-            } else if key.matches("startTimeUnixNano") {
+            case .startTimeUnixNano?:
                 span.startTimeUnixNano = try scanner.readUInt64(field: "startTimeUnixNano")
-            } else if key.matches("endTimeUnixNano") {
+            case .endTimeUnixNano?:
                 span.endTimeUnixNano = try scanner.readUInt64(field: "endTimeUnixNano")
-            } else if key.matches("attributes") {
+            case .attributes?:
                 if isKindKnown, let kinds = detail.spanAttributeKinds, !kinds.contains(span.kind) {
                     try scanner.skipValue()
                 } else {
                     span.attributes = try readAttributes(spanKeys)
                 }
-            } else if key.matches("links") {
+            case .links?:
                 if try !scanner.skipNull() {
                     try scanner.beginArray()
                     while try scanner.nextElement() { span.links.append(try readLink()) }
                 }
-            } else if key.matches("status") {
+            case .status?:
                 span.status = try readStatus()
-            } else if key.matches("name"), detail.names {
+            case .name? where detail.names:
                 span.name = try scanner.readOptionalString()
-            } else if key.matches("events"), detail.events {
+            case .events? where detail.events:
                 if try !scanner.skipNull() {
                     try scanner.beginArray()
                     while try scanner.nextElement() { span.events.append(try readEvent()) }
                 }
-            } else if key.matches("traceState"), detail.names {
+            case .traceState? where detail.names:
                 span.traceState = try scanner.readOptionalString()
-            } else if key.matches("flags"), detail.names {
+            case .flags? where detail.names:
                 span.flags = try scanner.readUInt32(field: "flags")
-            } else if key.matches("droppedAttributesCount"), detail.names {
+            case .droppedAttributesCount? where detail.names:
                 span.droppedAttributesCount = try scanner.readUInt32(field: "droppedAttributesCount")
-            } else if key.matches("droppedEventsCount"), detail.names {
+            case .droppedEventsCount? where detail.names:
                 span.droppedEventsCount = try scanner.readUInt32(field: "droppedEventsCount")
-            } else if key.matches("droppedLinksCount"), detail.names {
+            case .droppedLinksCount? where detail.names:
                 span.droppedLinksCount = try scanner.readUInt32(field: "droppedLinksCount")
-            } else {
+            default:
                 try scanner.skipValue()
             }
         }
+        if let order { spanFieldOrder = order }
         guard let traceID else { throw scanner.error(.missingField(name: "traceId", in: "span"), at: start) }
         guard let spanID else { throw scanner.error(.missingField(name: "spanId", in: "span"), at: start) }
         span.traceID = traceID
@@ -407,6 +430,62 @@ struct OTLPJSONReader<Sink: SpanSink> {
             }
         }
         return attributes
+    }
+}
+
+/// The members of an OTLP span.
+enum SpanField: CaseIterable, Sendable {
+    case traceId, spanId, parentSpanId, kind, startTimeUnixNano, endTimeUnixNano, attributes, links, status,
+         name, events, traceState, flags, droppedAttributesCount, droppedEventsCount, droppedLinksCount
+
+    /// The member a key names, in camelCase or snake_case.
+    init?(_ key: JSONKey) {
+        guard let field = Self.allCases.first(where: { key.matches($0.name) }) else { return nil }
+        self = field
+    }
+
+    /// The camelCase name.
+    var name: StaticString {
+        switch self {
+        case .traceId: "traceId"
+        case .spanId: "spanId"
+        case .parentSpanId: "parentSpanId"
+        case .kind: "kind"
+        case .startTimeUnixNano: "startTimeUnixNano"
+        case .endTimeUnixNano: "endTimeUnixNano"
+        case .attributes: "attributes"
+        case .links: "links"
+        case .status: "status"
+        case .name: "name"
+        case .events: "events"
+        case .traceState: "traceState"
+        case .flags: "flags"
+        case .droppedAttributesCount: "droppedAttributesCount"
+        case .droppedEventsCount: "droppedEventsCount"
+        case .droppedLinksCount: "droppedLinksCount"
+        }
+    }
+
+    /// The name in quotes with its colon, as compact JSON writes it.
+    var token: StaticString {
+        switch self {
+        case .traceId: #""traceId":"#
+        case .spanId: #""spanId":"#
+        case .parentSpanId: #""parentSpanId":"#
+        case .kind: #""kind":"#
+        case .startTimeUnixNano: #""startTimeUnixNano":"#
+        case .endTimeUnixNano: #""endTimeUnixNano":"#
+        case .attributes: #""attributes":"#
+        case .links: #""links":"#
+        case .status: #""status":"#
+        case .name: #""name":"#
+        case .events: #""events":"#
+        case .traceState: #""traceState":"#
+        case .flags: #""flags":"#
+        case .droppedAttributesCount: #""droppedAttributesCount":"#
+        case .droppedEventsCount: #""droppedEventsCount":"#
+        case .droppedLinksCount: #""droppedLinksCount":"#
+        }
     }
 }
 

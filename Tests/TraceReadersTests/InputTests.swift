@@ -219,6 +219,26 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(compact == (try TraceReader.read(contentsOf: Corpus.folder + "/" + file).spans))
     }
 
+    @Test func spansWhoseMembersComeInDifferentOrdersReadAlike() throws {
+        // The reader predicts each span's member order from the last span's; misses must not matter.
+        let spans = [
+            #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000001","name":"a","kind":2,"startTimeUnixNano":"5","endTimeUnixNano":"9"}"#,
+            #"{"spanId":"0000000000000002","traceId":"0102030405060708090a0b0c0d0e0f10","kind":3,"name":"b","parentSpanId":"0000000000000001"}"#,
+            #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000003","extra":{"x":[1,2]},"name":"c","kind":"SPAN_KIND_CLIENT"}"#,
+            #"{"trace_id":"0102030405060708090a0b0c0d0e0f10","span_id":"0000000000000004","name":"d","start_time_unix_nano":7}"#,
+            #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000005","name":"e","kind":2,"startTimeUnixNano":"5","endTimeUnixNano":"9","status":{"code":2}}"#,
+            #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000006","name":"f"}"#,
+        ]
+        func document(_ spans: [String]) -> String { #"{"resourceSpans":[{"scopeSpans":[{"spans":["# + spans.joined(separator: ",") + "]}]}]}" }
+        let together = try TraceReader.read(document(spans), source: "together").spans
+        let alone = try spans.flatMap { try TraceReader.read(document([$0]), source: "alone").spans }
+        #expect(together == alone)
+        #expect(together.map(\.name) == ["a", "b", "c", "d", "e", "f"])
+        #expect(together.map(\.kind) == [.server, .client, .client, .unspecified, .server, .unspecified])
+        #expect(together[3].startTimeUnixNano == 7)
+        #expect(together[4].isError)
+    }
+
     @Test func attributesAreKeptOnlyForTheKindsAsked() throws {
         let detail = ReadDetail(names: false, events: false, linkAttributes: false, scopes: false,
                                 spanAttributeKeys: ["peer.service"], resourceAttributeKeys: [], spanAttributeKinds: [.client])

@@ -343,6 +343,22 @@ struct JSONScanner {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
+    /// Consumes the next member's name and colon when they are exactly `token` (`"name":`),
+    /// with the comma before it unless it is the object's first member: no white space, no escapes.
+    @inline(__always)
+    mutating func consumeMember(_ token: StaticString) -> Bool {
+        let count = token.utf8CodeUnitCount
+        var start = position
+        if !atContainerStart {
+            guard start < bytes.count, bytes[start] == UInt8(ascii: ",") else { return false }
+            start += 1
+        }
+        guard bytes.count - start >= count, memcmp(bytes.baseAddress! + start, token.utf8Start, count) == 0 else { return false }
+        position = start + count
+        atContainerStart = false
+        return true
+    }
+
     /// Moves past bytes a fast path has checked itself.
     @inline(__always)
     mutating func skip(to offset: Int) {
