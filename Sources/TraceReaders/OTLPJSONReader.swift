@@ -224,7 +224,8 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 span.endTimeUnixNano = try scanner.readUInt64(field: "endTimeUnixNano")
             case .attributes?:
                 if isKindKnown, let kinds = detail.spanAttributeKinds, !kinds.contains(span.kind) {
-                    try scanner.skipValue()
+                    // Read past them the fast way, keeping none.
+                    _ = try readAttributes(keepNoAttributes)
                 } else {
                     span.attributes = try readAttributes(spanKeys)
                 }
@@ -432,6 +433,9 @@ struct OTLPJSONReader<Sink: SpanSink> {
         return attributes
     }
 }
+
+/// A filter that keeps no attribute.
+private let keepNoAttributes = AttributeKeyFilter([])
 
 /// The members of an OTLP span.
 enum SpanField: CaseIterable, Sendable {
