@@ -317,6 +317,8 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     private mutating func readStatus() throws(JSONError) -> SpanStatus {
         var status = SpanStatus()
+        // Unset status, as SDKs write it: an empty object.
+        if scanner.consume("{}") { return status }
         if try scanner.skipNull() { return status }
         try scanner.beginObject()
         while let key = try scanner.nextKey() {

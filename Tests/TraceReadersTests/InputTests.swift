@@ -239,6 +239,26 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(together[4].isError)
     }
 
+    @Test(arguments: ["0", "7", "1234567", "12345678", "123456789", "1234567890123456", "12345678901234567",
+                      "1700000000022732048", "9999999999999999999", "18446744073709551615", "00000000000000000042"])
+    func timestampsOfEveryLengthReadExactly(digits: String) throws {
+        // Unquoted, leading zeros are not JSON: only the quoted form of those.
+        for quoted in digits.hasPrefix("0") && digits.count > 1 ? [true] : [true, false] {
+            let value = quoted ? "\"\(digits)\"" : digits
+            let json = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000001","startTimeUnixNano":"#
+                + value + "}]}]}]}"
+            let span = try #require(try TraceReader.read(json, source: "time.json").spans.first)
+            #expect(span.startTimeUnixNano == UInt64(digits)!, "\(value)")
+        }
+    }
+
+    @Test func aTimestampThatDoesNotFitIsAnError() throws {
+        let json = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000001","startTimeUnixNano":"18446744073709551616"}]}]}]}"#
+        #expect(throws: TraceReadError.self) { try TraceReader.read(json, source: "big.json") }
+        let notDigits = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000001","startTimeUnixNano":"12345678x"}]}]}]}"#
+        #expect(throws: TraceReadError.self) { try TraceReader.read(notDigits, source: "x.json") }
+    }
+
     @Test func attributesAreKeptOnlyForTheKindsAsked() throws {
         let detail = ReadDetail(names: false, events: false, linkAttributes: false, scopes: false,
                                 spanAttributeKeys: ["peer.service"], resourceAttributeKeys: [], spanAttributeKinds: [.client])

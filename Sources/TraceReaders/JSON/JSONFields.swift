@@ -16,11 +16,16 @@ extension JSONScanner {
     mutating func readUInt64(field: StaticString) throws(JSONError) -> UInt64 {
         skipWhitespace()
         let start = position
-        // The usual case: up to 19 digits in quotes, which cannot overflow, read directly.
+        // The usual case: up to 19 digits in quotes, which cannot overflow, read directly,
+        // eight at a time while eight digits follow.
         if start < bytes.count, bytes[start] == UInt8(ascii: "\"") {
             var index = start + 1
             var value: UInt64 = 0
             let limit = min(bytes.count, index + 19)
+            while index + 8 <= limit, let eight = Self.eightDigits(bytes, at: index) {
+                value = value &* 100_000_000 &+ eight
+                index += 8
+            }
             while index < limit {
                 let digit = bytes[index] &- UInt8(ascii: "0")
                 guard digit < 10 else { break }
@@ -31,8 +36,7 @@ extension JSONScanner {
                 skip(to: index + 1)
                 return value
             }
-        }
-        if start < bytes.count, bytes[start] == UInt8(ascii: "\"") {
+            // Anything else in quotes: the general way, with its errors.
             let text = try readRawString()
             guard let value = text.withBytes({ JSONNumber.parseDigits($0[...]) }) else {
                 throw error(.invalidValue(field: field.description, value: text.string), at: start)
@@ -41,6 +45,21 @@ extension JSONScanner {
         }
         if try skipNull() { return 0 }
         guard let value = try readNumberToken().uint64 else { throw error(.numberOutOfRange(field: field.description), at: start) }
+        return value
+    }
+
+    /// The value of the eight ASCII digits at `offset`, or nil when any byte is not a digit.
+    @inline(__always)
+    private static func eightDigits(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
+        let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        // Digits are 0x30...0x39: high nibble 3, and adding 6 must not carry into it.
+        guard word & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030,
+              (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030 else { return nil }
+        // Pairs, then fours, then all eight; the first digit is the lowest byte.
+        var value = word & 0x0F0F_0F0F_0F0F_0F0F
+        value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF_00FF_00FF
+        value = (value &* 100 &+ (value >> 16)) & 0x0000_FFFF_0000_FFFF
+        value = (value &* 10_000 &+ (value >> 32)) & 0x0000_0000_FFFF_FFFF
         return value
     }
 
