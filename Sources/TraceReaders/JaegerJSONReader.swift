@@ -38,8 +38,8 @@ import TraceModel
 /// in principle collide with a real id of the file; with 64 bits that is left to chance.
 ///
 /// The spans of a document reach the sink once the whole document is read.
-struct JaegerJSONReader {
-    private var scanner: JSONScanner
+struct JaegerJSONReader: JSONDocumentReader {
+    var scanner: JSONScanner
     private let detail: ReadDetail
     private let spanKeys: AttributeKeyFilter
     private let resourceKeys: AttributeKeyFilter
@@ -60,37 +60,18 @@ struct JaegerJSONReader {
         resourceKeys = AttributeKeyFilter(detail.resourceAttributeKeys.map { $0 + ["service.name", "process.executable.name"] })
     }
 
-    /// Reads every document in the input, one after the other. With `keepGoing`, a document that
-    /// does not read is left out, with the rest of its line, and noted in `skipped`.
-    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
-                                          skipped: inout [JSONError]) throws(JSONError) {
-        if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
-        repeat {
-            do {
-                try readDocument()
-                for span in pending { sink.receive(span) }
-                pending.removeAll(keepingCapacity: true)
-            } catch {
-                guard keepGoing else { throw error }
-                skipped.append(error)
-                pending.removeAll(keepingCapacity: true)
-                scanner.restart(atLineAfter: error.offset)
-            }
-        } while !scanner.isAtEndOfInput()
+    mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink) {
+        for span in pending { sink.receive(span) }
+        pending.removeAll(keepingCapacity: true)
     }
 
-    /// Every span of a Jaeger JSON input, repeats included: for tests and small inputs.
-    static func spans(in bytes: UnsafeRawBufferPointer, detail: ReadDetail = .full) throws(JSONError) -> [Span] {
-        var reader = JaegerJSONReader(bytes, detail: detail)
-        var collected = SpanList()
-        var skipped: [JSONError] = []
-        try reader.readAll(into: &collected, skipped: &skipped)
-        return collected.spans
+    mutating func dropDocument() {
+        pending.removeAll(keepingCapacity: true)
     }
 
     // MARK: Documents and traces
 
-    private mutating func readDocument() throws(JSONError) {
+    mutating func readDocument() throws(JSONError) {
         switch try scanner.peekKind() {
         case .object:
             try readTrace(topLevel: true)

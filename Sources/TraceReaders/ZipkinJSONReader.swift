@@ -52,8 +52,8 @@ import TraceModel
 /// service) → the server half (across services).
 ///
 /// The spans of a document reach the sink once the whole document is read.
-struct ZipkinJSONReader {
-    private var scanner: JSONScanner
+struct ZipkinJSONReader: JSONDocumentReader {
+    var scanner: JSONScanner
     private let detail: ReadDetail
     private let spanKeys: AttributeKeyFilter
     /// The spans of the document being read, with what the shared-span rule needs.
@@ -72,38 +72,19 @@ struct ZipkinJSONReader {
         spanKeys = AttributeKeyFilter(detail.spanAttributeKeys)
     }
 
-    /// Reads every document in the input, one after the other. With `keepGoing`, a document that
-    /// does not read is left out, with the rest of its line, and noted in `skipped`.
-    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
-                                          skipped: inout [JSONError]) throws(JSONError) {
-        if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
-        repeat {
-            do {
-                try readDocument()
-                separateSharedSpans()
-                for record in records { sink.receive(record.span) }
-                records.removeAll(keepingCapacity: true)
-            } catch {
-                guard keepGoing else { throw error }
-                skipped.append(error)
-                records.removeAll(keepingCapacity: true)
-                scanner.restart(atLineAfter: error.offset)
-            }
-        } while !scanner.isAtEndOfInput()
+    mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink) {
+        separateSharedSpans()
+        for record in records { sink.receive(record.span) }
+        records.removeAll(keepingCapacity: true)
     }
 
-    /// Every span of a Zipkin v2 JSON input, repeats included: for tests and small inputs.
-    static func spans(in bytes: UnsafeRawBufferPointer, detail: ReadDetail = .full) throws(JSONError) -> [Span] {
-        var reader = ZipkinJSONReader(bytes, detail: detail)
-        var collected = SpanList()
-        var skipped: [JSONError] = []
-        try reader.readAll(into: &collected, skipped: &skipped)
-        return collected.spans
+    mutating func dropDocument() {
+        records.removeAll(keepingCapacity: true)
     }
 
     // MARK: Documents
 
-    private mutating func readDocument() throws(JSONError) {
+    mutating func readDocument() throws(JSONError) {
         guard try scanner.peekKind() == .array else {
             throw scanner.error(.unrecognizedDocument(expected: Self.expectedDocument))
         }
