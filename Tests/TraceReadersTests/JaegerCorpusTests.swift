@@ -337,7 +337,7 @@ import TraceTestSupport
         let good = JaegerTesting.trace(spans: [JaegerTesting.span("1")]).replacingOccurrences(of: "\n", with: " ")
         let text = good + "\n" + #"{"spans": [{"traceID": "1"}]}"# + "\n" + good.replacingOccurrences(of: #""1""#, with: #""2""#) + "\n"
         var skipped: [JSONError] = []
-        var collected = JaegerTesting.Collected()
+        var collected = SpanList()
         var bytes = Array(text.utf8)
         try bytes.withUnsafeMutableBytes { buffer in
             var reader = JaegerJSONReader(UnsafeRawBufferPointer(buffer), detail: .full)
@@ -349,43 +349,9 @@ import TraceTestSupport
 }
 
 /// Helpers to read Jaeger JSON in tests.
-enum JaegerTesting {
-    struct Collected: SpanSink {
-        var spans: [Span] = []
-        mutating func receive(_ span: Span) { spans.append(span) }
-    }
+typealias JaegerTesting = JSONReaderTesting<JaegerJSONReader>
 
-    static func spans(inFile file: String, detail: ReadDetail = .full) throws -> [Span] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Corpus.folder + "/" + file))
-        return try data.withUnsafeBytes { buffer in try JaegerJSONReader.spans(in: buffer, detail: detail) }
-    }
-
-    static func spans(in text: String) throws -> [Span] {
-        let bytes = Array(text.utf8)
-        return try bytes.withUnsafeBytes { buffer in try JaegerJSONReader.spans(in: buffer) }
-    }
-
-    /// The error reading the text gives, or nil when it reads.
-    static func error(in text: String) -> JSONError? {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { buffer -> JSONError? in
-            do throws(JSONError) {
-                _ = try JaegerJSONReader.spans(in: buffer)
-                return nil
-            } catch {
-                return error
-            }
-        }
-    }
-
-    /// The byte offset of the first occurrence of `needle`.
-    static func offset(of needle: String, in text: String) -> Int? {
-        let haystack = Array(text.utf8)
-        let pattern = Array(needle.utf8)
-        guard pattern.count <= haystack.count else { return nil }
-        return (0...(haystack.count - pattern.count)).first { haystack[$0..<($0 + pattern.count)].elementsEqual(pattern) }
-    }
-
+extension JSONReaderTesting where Reader == JaegerJSONReader {
     /// A bare trace object of one process, `p1` of service `svc`.
     static func trace(spans: [String]) -> String {
         #"{"traceID": "1", "spans": [\#(spans.joined(separator: ",\n"))], "processes": {"p1": {"serviceName": "svc", "tags": []}}}"#

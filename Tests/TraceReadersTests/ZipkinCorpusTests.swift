@@ -355,34 +355,9 @@ import TraceTestSupport
 }
 
 /// Helpers to read Zipkin v2 JSON in tests.
-enum ZipkinTesting {
-    static func spans(inFile file: String, detail: ReadDetail = .full) throws -> [Span] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Corpus.folder + "/" + file))
-        return try data.withUnsafeBytes { buffer in try ZipkinJSONReader.spans(in: buffer, detail: detail) }
-    }
+typealias ZipkinTesting = JSONReaderTesting<ZipkinJSONReader>
 
-    static func spans(in text: String) throws -> [Span] {
-        let bytes = Array(text.utf8)
-        return try bytes.withUnsafeBytes { buffer in try ZipkinJSONReader.spans(in: buffer) }
-    }
-
-    /// The error reading the text gives, or nil when it reads.
-    static func error(in text: String) -> JSONError? {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { buffer -> JSONError? in
-            do throws(JSONError) {
-                _ = try ZipkinJSONReader.spans(in: buffer)
-                return nil
-            } catch {
-                return error
-            }
-        }
-    }
-
-    static func offset(of needle: String, in text: String) -> Int? {
-        JaegerTesting.offset(of: needle, in: text)
-    }
-
+extension JSONReaderTesting where Reader == ZipkinJSONReader {
     static func span(_ id: String, trace: String = "1", parent: String? = nil, service: String? = nil,
                      kind: String? = nil, shared: Bool = false, tags: String = "{}") -> String {
         var members = [#""traceId": "\#(trace)""#, #""id": "\#(id)""#, #""name": "op \#(id)""#,
