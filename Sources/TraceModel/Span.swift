@@ -75,6 +75,9 @@ public struct Resource: Hashable, Sendable {
     /// The name OpenTelemetry SDKs give a service that does not name itself.
     public static let unknownServiceName = "unknown_service"
 
+    /// The attributes the service name comes from.
+    public static let serviceNameKeys = ["service.name", "process.executable.name"]
+
     /// `service.name`, or what OpenTelemetry SDKs write in its absence:
     /// `unknown_service`, followed by `:` and `process.executable.name` when that is known.
     public var serviceName: String

@@ -54,8 +54,9 @@ public struct ReadDetail: Hashable, Sendable {
         spanAttributeKeys.map { $0.contains(key) } ?? true
     }
 
-    /// Whether a resource attribute with this key is kept.
-    public func keepsResourceAttribute(_ key: String) -> Bool {
-        key == "service.name" || key == "process.executable.name" || (resourceAttributeKeys.map { $0.contains(key) } ?? true)
+    /// The resource attributes a reader has to read: those asked for and those that name the
+    /// service (`Resource.serviceNameKeys`); nil for all.
+    public var resourceAttributeKeysToRead: [String]? {
+        resourceAttributeKeys.map { $0 + Resource.serviceNameKeys }
     }
 }

@@ -46,8 +46,6 @@ struct JaegerJSONReader: JSONDocumentReader {
     /// The spans of the document being read, their processes resolved.
     private var pending: [Span] = []
 
-    static let originalTraceIDKey = "tracegraph.original_trace_id"
-    static let originalSpanIDKey = "tracegraph.original_span_id"
     static let refTypeKey = "opentracing.ref_type"
 
     private static let expectedDocument = "a Jaeger JSON trace with \"spans\", or {\"data\": [traces]}"
@@ -57,7 +55,7 @@ struct JaegerJSONReader: JSONDocumentReader {
         scanner = JSONScanner(bytes)
         self.detail = detail
         spanKeys = AttributeKeyFilter(detail.spanAttributeKeys)
-        resourceKeys = AttributeKeyFilter(detail.resourceAttributeKeys.map { $0 + ["service.name", "process.executable.name"] })
+        resourceKeys = AttributeKeyFilter(detail.resourceAttributeKeysToRead)
     }
 
     mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink) {
@@ -254,11 +252,11 @@ struct JaegerJSONReader: JSONDocumentReader {
         span.endTimeUnixNano = end
         span.kind = marks.kind
         span.status = status(from: marks)
-        if let original = traceID.original, detail.keepsSpanAttribute(Self.originalTraceIDKey) {
-            span.attributes.append(Attribute(key: Self.originalTraceIDKey, value: .string(original)))
+        if let original = traceID.original, detail.keepsSpanAttribute(IDText.originalTraceIDKey) {
+            span.attributes.append(Attribute(key: IDText.originalTraceIDKey, value: .string(original)))
         }
-        if let original = spanID.original, detail.keepsSpanAttribute(Self.originalSpanIDKey) {
-            span.attributes.append(Attribute(key: Self.originalSpanIDKey, value: .string(original)))
+        if let original = spanID.original, detail.keepsSpanAttribute(IDText.originalSpanIDKey) {
+            span.attributes.append(Attribute(key: IDText.originalSpanIDKey, value: .string(original)))
         }
 
         // The parent: the earliest CHILD_OF in the span's own trace, else the earliest FOLLOWS_FROM in it.
@@ -288,10 +286,10 @@ struct JaegerJSONReader: JSONDocumentReader {
         guard detail.linkAttributes else { return link }
         link.attributes.append(Attribute(key: Self.refTypeKey, value: .string(reference.type.attributeValue)))
         if let original = reference.traceID?.original {
-            link.attributes.append(Attribute(key: Self.originalTraceIDKey, value: .string(original)))
+            link.attributes.append(Attribute(key: IDText.originalTraceIDKey, value: .string(original)))
         }
         if let original = reference.spanID.original {
-            link.attributes.append(Attribute(key: Self.originalSpanIDKey, value: .string(original)))
+            link.attributes.append(Attribute(key: IDText.originalSpanIDKey, value: .string(original)))
         }
         return link
     }

@@ -34,7 +34,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         scanner = JSONScanner(bytes)
         self.detail = detail
         spanKeys = AttributeKeyFilter(detail.spanAttributeKeys)
-        resourceKeys = AttributeKeyFilter(detail.resourceAttributeKeys.map { $0 + ["service.name", "process.executable.name"] })
+        resourceKeys = AttributeKeyFilter(detail.resourceAttributeKeysToRead)
     }
 
     /// Reads every request in the input, one after the other. With `keepGoing`, a request that

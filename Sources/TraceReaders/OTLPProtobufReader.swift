@@ -55,7 +55,7 @@ struct OTLPProtobufReader {
         self.bytes = bytes
         self.detail = detail
         spanKeys = ProtobufKeyFilter(detail.spanAttributeKeys)
-        resourceKeys = ProtobufKeyFilter(detail.resourceAttributeKeys.map { $0 + ["service.name", "process.executable.name"] })
+        resourceKeys = ProtobufKeyFilter(detail.resourceAttributeKeysToRead)
     }
 
     // MARK: Layout

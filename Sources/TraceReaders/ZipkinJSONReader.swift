@@ -61,7 +61,6 @@ struct ZipkinJSONReader: JSONDocumentReader {
     /// One resource per service name, shared by its spans.
     private var resources: [String: Resource] = [:]
 
-    static let originalSpanIDKey = "tracegraph.original_span_id"
 
     private static let expectedDocument = "a Zipkin v2 JSON array of spans"
     private static let emptyResource = Resource(attributes: [])
@@ -404,9 +403,9 @@ struct ZipkinJSONReader: JSONDocumentReader {
                 halves[half].id = id
                 for member in halves[half].members {
                     records[member].span.spanID = id
-                    if detail.keepsSpanAttribute(Self.originalSpanIDKey) {
+                    if detail.keepsSpanAttribute(IDText.originalSpanIDKey) {
                         records[member].span.attributes.append(
-                            Attribute(key: Self.originalSpanIDKey, value: .string(key.spanID.description)))
+                            Attribute(key: IDText.originalSpanIDKey, value: .string(key.spanID.description)))
                     }
                 }
             }

@@ -163,6 +163,10 @@ extension JSONScanner {
 
 /// Ids as text: hexadecimal (OTLP/JSON), or base64 (the protobuf JSON mapping, as Tempo writes them).
 enum IDText {
+    /// Attributes that keep an id as the input wrote it, where a reader had to change it.
+    static let originalTraceIDKey = "tracegraph.original_trace_id"
+    static let originalSpanIDKey = "tracegraph.original_span_id"
+
     static func traceID(_ text: UnsafeRawBufferPointer) -> TraceID? {
         if text.count == 32 {
             guard let high = hex16(text, at: 0), let low = hex16(text, at: 16) else { return nil }
