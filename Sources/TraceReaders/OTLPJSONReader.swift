@@ -21,6 +21,8 @@ struct OTLPJSONReader<Sink: SpanSink> {
     /// The sink, while `readAll` runs.
     private var sink: UnsafeMutablePointer<Sink>?
     private var keepGoing = false
+    /// Documents (requests) begun so far: more than one makes the input JSON lines.
+    private(set) var documentCount = 0
     /// The members of the last span, in its order: a prediction of the next span's.
     private var spanFieldOrder: [SpanField] = []
     /// The scope of the `ScopeSpans` being read, once read (when scopes are read at all).
@@ -59,6 +61,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
     private mutating func readAll(skipped: inout [JSONError]) throws(JSONError) {
         if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
         repeat {
+            documentCount += 1
             do {
                 try readDocument()
                 for index in pending.indices { sink!.pointee.receive(pending[index]) }

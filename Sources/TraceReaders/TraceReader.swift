@@ -377,7 +377,8 @@ private struct Chunk: Sendable {
     }
 
     func read<Sink: SpanSink>(_ context: ReadContext, into sink: inout Sink) throws(TraceReadError) -> (Int, [TraceReadError]) {
-        try context.readOTLPJSON(bytes, into: &sink, firstLine: firstLine)
+        let read = try context.readOTLPJSON(bytes, into: &sink, firstLine: firstLine)
+        return (read.spans, read.skipped)
     }
 }
 
@@ -399,9 +400,9 @@ struct ReadContext: Sendable {
         var report = report(layout: .document)
         switch format {
         case .otlpJSON:
-            let (_, skipped) = try readOTLPJSON(bytes, into: &counted, firstLine: 1)
-            report.skipped = skipped
-            if FormatSniffer.lastLineBoundary(in: bytes) != nil { report.layout = .jsonLines }
+            let read = try readOTLPJSON(bytes, into: &counted, firstLine: 1)
+            report.skipped = read.skipped
+            if read.documents > 1 { report.layout = .jsonLines }
         case .jaegerJSON:
             var reader = JaegerJSONReader(bytes, detail: options.detail)
             report.skipped = try readJSON(bytes) { (skipped: inout [JSONError]) throws(JSONError) in
@@ -452,7 +453,9 @@ struct ReadContext: Sendable {
     }
 
     /// Reads OTLP/JSON whose first line is line `firstLine` of the input.
-    func readOTLPJSON<Sink: SpanSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink, firstLine: Int) throws(TraceReadError) -> (Int, [TraceReadError]) {
+    func readOTLPJSON<Sink: SpanSink>(
+        _ bytes: UnsafeRawBufferPointer, into sink: inout Sink, firstLine: Int
+    ) throws(TraceReadError) -> (spans: Int, documents: Int, skipped: [TraceReadError]) {
         var counted = CountingSink(base: sink)
         defer { sink = counted.base }
         var reader = OTLPJSONReader<CountingSink<Sink>>(bytes, detail: options.detail)
@@ -462,7 +465,7 @@ struct ReadContext: Sendable {
         } catch {
             throw textError(error, in: bytes, firstLine: firstLine)
         }
-        return (counted.count, skipped.map { textError($0, in: bytes, firstLine: firstLine) })
+        return (counted.count, reader.documentCount, skipped.map { textError($0, in: bytes, firstLine: firstLine) })
     }
 
     func textError(_ error: JSONError, in bytes: UnsafeRawBufferPointer, firstLine: Int) -> TraceReadError {
