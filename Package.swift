@@ -5,6 +5,11 @@ import PackageDescription
 //
 //   TraceReaders  →  TraceModel  →  ServiceGraph  →  GraphvizRenderer
 //        (files in)     (spans)      (nodes, edges)     (SVG, DOT, PNG, PDF)
+//                                          ↘
+//                                            HTMLReport  (one offline page: graph, traces, flame graphs)
+//
+// The report's HTML, CSS and JavaScript are real files in Templates/; the EmbedTemplates
+// build plugin writes them into HTMLReport as string literals, so the tool carries them.
 //
 // `Tracegraph` ties the stages together for programs that import the library;
 // the `tracegraph` executable is a thin command-line layer over it.
@@ -17,9 +22,11 @@ let package = Package(
         .library(name: "TraceReaders", targets: ["TraceReaders"]),
         .library(name: "ServiceGraph", targets: ["ServiceGraph"]),
         .library(name: "GraphvizRenderer", targets: ["GraphvizRenderer"]),
+        .library(name: "HTMLReport", targets: ["HTMLReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,8 +44,15 @@ let package = Package(
         .target(name: "ServiceGraph", dependencies: ["TraceModel"]),
         .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "CGraphviz"]),
         .target(
+            name: "HTMLReport",
+            dependencies: ["TraceModel", "ServiceGraph", .product(name: "Mustache", package: "swift-mustache")],
+            plugins: ["EmbedTemplates"]
+        ),
+        .executableTarget(name: "TemplateEmbedder"),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["TemplateEmbedder"]),
+        .target(
             name: "Tracegraph",
-            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "GraphvizRenderer"]
+            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "GraphvizRenderer", "HTMLReport"]
         ),
         .executableTarget(
             name: "TracegraphCLI",
@@ -52,6 +66,7 @@ let package = Package(
         .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"]),
         .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"]),
         .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
+        .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "TraceReaders", "TraceTestSupport"], exclude: ["Browser"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TracegraphCLITests", dependencies: ["TracegraphCLI", "TraceTestSupport"]),
     ],

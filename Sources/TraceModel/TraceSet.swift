@@ -37,6 +37,9 @@ public struct TraceSet: Sendable {
         indexByKey[key].map { spans[$0] }
     }
 
+    /// The position in ``spans`` of the span with these ids, if the set has it.
+    public func index(of key: SpanKey) -> Int? { indexByKey[key] }
+
     /// Whether the set holds a span with these ids.
     public func contains(_ key: SpanKey) -> Bool { indexByKey[key] != nil }
 

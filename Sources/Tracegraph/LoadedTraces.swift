@@ -1,4 +1,5 @@
 @_exported import GraphvizRenderer
+@_exported import HTMLReport
 @_exported import ServiceGraph
 @_exported import TraceModel
 @_exported import TraceReaders
@@ -65,10 +66,8 @@ public struct GraphReading: Sendable {
     /// The built-in example.
     public init(builtInExampleWith graphOptions: ServiceGraph.Options = .init()) {
         let loaded = LoadedTraces.builtInExample()
-        var accumulator = ServiceGraph.Accumulator(options: graphOptions)
-        for span in loaded.traces.spans { accumulator.receive(span) }
         inputs = loaded.inputs
-        (graph, summary) = accumulator.finish()
+        (graph, summary) = loaded.serviceGraph(graphOptions)
     }
 }
 

@@ -22,6 +22,10 @@ func reportingErrors(_ work: () throws -> Void) throws {
     } catch let error as GraphvizError {
         printError("tracegraph: error: \(error)")
         throw ExitCode(70)
+    } catch let error as ReportError {
+        printError("tracegraph: error: \(error)")
+        if case .templateUnreadable = error { throw ExitCode(66) }
+        throw ExitCode(65)
     } catch let error as OutputError {
         printError("tracegraph: error: \(error)")
         throw ExitCode(73)

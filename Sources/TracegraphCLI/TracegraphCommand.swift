@@ -15,7 +15,7 @@ struct TracegraphCommand: ParsableCommand {
             Exit codes: 0 success, 64 wrong usage, 65 malformed input, 66 an input cannot be read, \
             70 Graphviz failed, 73 an output cannot be written.
             """,
-        subcommands: [GraphCommand.self, InspectCommand.self, ExampleCommand.self]
+        subcommands: [GraphCommand.self, ReportCommand.self, InspectCommand.self, ExampleCommand.self]
     )
 }
 
@@ -46,6 +46,13 @@ struct InputOptions: ParsableArguments {
             : GraphReading(paths: inputs, options: readOptions, graphOptions: options)
         report(reading.inputs, reading.summary)
         return reading
+    }
+
+    /// Reads the inputs whole, or the built-in example when there are none.
+    func readTraces() throws -> LoadedTraces {
+        let loaded = try inputs.isEmpty ? LoadedTraces.builtInExample() : LoadedTraces(paths: inputs, options: readOptions)
+        report(loaded.inputs, loaded.summary)
+        return loaded
     }
 
     /// Says on standard error what was read, unless quiet.
@@ -101,6 +108,63 @@ struct GraphCommand: ParsableCommand {
             try OutputFile.write(bytes, to: path)
             if !input.quiet, path != "-" {
                 printError("tracegraph: wrote \(path): \(graph.nodes.count) nodes, \(graph.callEdges.count) call edges, \(graph.linkEdges.count) link edges")
+            }
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one offline HTML page: the service graph, the trace list, a flame graph for every trace, links followed both ways.",
+        discussion: """
+            The page needs no network and no server: open it in any browser, or publish it as a \
+            CI artifact. Its state is in the address's fragment (#trace=…&span=…), so a link to \
+            the page can point at a span.
+
+            Above --max-traces, the page keeps the traces with errors, then the slowest, each \
+            with the traces linked to it, and says what it left out.
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the page; '-' writes to standard output.", valueName: "file"))
+    var output = "Output/report.html"
+
+    @Option(help: ArgumentHelp("Show at most this many traces.", valueName: "n"))
+    var maxTraces = 50_000
+
+    @Option(help: ArgumentHelp(
+        "Use the templates in this folder (report.html, report.css, report.js: a customised copy of Templates/) instead of the built-in ones.",
+        valueName: "folder"))
+    var templates: String?
+
+    @Option(help: "The page's title.")
+    var title = "Trace report"
+
+    @Option(help: "Graphviz layout engine for the service graph: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var engine: LayoutEngine = .dot
+
+    @Flag(help: "Leave out the databases, queues and other peers inferred from client and producer spans.")
+    var noPeers = false
+
+    func validate() throws {
+        guard maxTraces > 0 else { throw ValidationError("--max-traces must be at least 1.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
+            let loaded = try input.readTraces()
+            let report = try loaded.htmlReport(
+                graphOptions: .init(inferUninstrumentedPeers: !noPeers), engine: engine,
+                options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates))
+            try OutputFile.write(Array(report.html.utf8), to: output)
+            if !input.quiet, output != "-" {
+                let omitted = report.totalTraces - report.shownTraces
+                printError("tracegraph: wrote \(output): \(report.shownTraces) traces"
+                    + (omitted > 0 ? " (\(omitted) left out by --max-traces \(maxTraces))" : ""))
             }
         }
     }

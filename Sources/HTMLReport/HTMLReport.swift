@@ -1,0 +1,157 @@
+import Mustache
+import TraceModel
+
+/// The HTML report: one offline file with the service graph, the trace list, a flame graph
+/// for every trace and the links between traces, followed both ways.
+///
+/// The page is `report.html` filled by Mustache with these values: `csp`, `title`,
+/// `generatedBy`, `style`, `script`, `data` (the traces as JSON, escaped for a script
+/// element), `graphSVG`, the list `inputs` (`path`, `format`, `spans`), `timeRangeStart`,
+/// `timeRangeEnd`, `traces`, `spans`, `services`, `errorSpans`, `links`, `unresolvedLinks`,
+/// `duplicateSpans`, and, when traces were left out, the section `omission` (`shownTraces`,
+/// `totalTraces`, `omittedTraces`, `omittedSpans`, `maxTraces`).
+public struct HTMLReport: Sendable {
+    /// One input file, as the header lists it.
+    public struct Input: Sendable {
+        public var path: String
+        public var format: String
+        public var spans: Int
+
+        public init(path: String, format: String, spans: Int) {
+            self.path = path
+            self.format = format
+            self.spans = spans
+        }
+    }
+
+    /// Choices for a report.
+    public struct Options: Sendable {
+        /// The page's title.
+        public var title: String
+        /// Show at most this many traces: those with errors, then the slowest, each with the
+        /// traces linked to it. `nil` shows every trace.
+        public var maxTraces: Int?
+        public var templates: ReportTemplates
+        /// Named in the page's footer, for example `tracegraph 0.1`.
+        public var generatedBy: String
+
+        public init(title: String = "Trace report", maxTraces: Int? = nil, templates: ReportTemplates = .builtIn,
+                    generatedBy: String = "tracegraph") {
+            self.title = title
+            self.maxTraces = maxTraces
+            self.templates = templates
+            self.generatedBy = generatedBy
+        }
+    }
+
+    /// The page's HTML.
+    public let html: String
+    /// How many traces the page shows, and how many the input had.
+    public let shownTraces: Int, totalTraces: Int
+
+    /// Makes the page for a set of traces.
+    /// - Parameters:
+    ///   - graphSVG: the service graph of all the traces, as SVG; an XML prolog is left out.
+    ///   - summary: what was read, for the header.
+    public init(traces: TraceSet, summary: TraceSetSummary, inputs: [Input], graphSVG: String,
+                options: Options = Options()) throws(ReportError) {
+        let template: MustacheTemplate
+        do {
+            template = try MustacheTemplate(string: options.templates.page)
+        } catch let error as MustacheTemplate.ParserError {
+            throw .templateInvalid(name: "\(ReportTemplates.fileNames.page):\(error.context.lineNumber):\(error.context.columnNumber)",
+                                   reason: "\(error.error)")
+        } catch {
+            throw .templateInvalid(name: ReportTemplates.fileNames.page, reason: "\(error)")
+        }
+
+        let catalog = TraceCatalog(traces)
+        let kept = catalog.kept(atMost: options.maxTraces)
+        let data = ReportData(set: traces, catalog: catalog, kept: kept)
+        shownTraces = kept.lazy.filter { $0 }.count
+        totalTraces = catalog.traces.count
+
+        var values: [String: Any] = [
+            "csp": Self.contentSecurityPolicy(style: options.templates.style, script: options.templates.script),
+            "title": options.title,
+            "generatedBy": options.generatedBy,
+            "style": options.templates.style,
+            "script": options.templates.script,
+            "data": String(decoding: data.json, as: UTF8.self),
+            "graphSVG": Self.inlineSVG(graphSVG),
+            "inputs": inputs.map { ["path": $0.path, "format": $0.format, "spans": Self.grouped($0.spans)] as [String: Any] },
+            "timeRangeStart": catalog.traces.map(\.start).min().map(Timestamp.iso8601) ?? "",
+            "timeRangeEnd": catalog.traces.map(\.end).max().map(Timestamp.iso8601) ?? "",
+            "traces": Self.grouped(summary.traces),
+            "spans": Self.grouped(summary.spans),
+            "services": Self.grouped(summary.services.count),
+            "errorSpans": Self.grouped(summary.errorSpans),
+            "links": Self.grouped(summary.links),
+            "unresolvedLinks": Self.grouped(summary.unresolvedLinks),
+            "duplicateSpans": Self.grouped(summary.duplicateSpans),
+        ]
+        if shownTraces < totalTraces {
+            values["omission"] = [
+                "shownTraces": Self.grouped(shownTraces),
+                "totalTraces": Self.grouped(totalTraces),
+                "omittedTraces": Self.grouped(totalTraces - shownTraces),
+                "omittedSpans": Self.grouped(traces.spans.count - data.shownSpans),
+                "maxTraces": String(options.maxTraces ?? 0),
+            ] as [String: Any]
+        }
+        html = template.render(values)
+    }
+
+    /// Allows the page's own style and script, by their hashes, and nothing else: no network,
+    /// no other script, no inline event handlers.
+    static func contentSecurityPolicy(style: String, script: String) -> String {
+        func hash(_ text: String) -> String { "'sha256-" + Base64.encode(SHA256.digest(Array(text.utf8))) + "'" }
+        return "default-src 'none'; script-src \(hash(script)); style-src \(hash(style)); img-src data:; "
+            + "base-uri 'none'; form-action 'none'"
+    }
+
+    /// The `<svg>` element alone, without the XML declaration and DOCTYPE before it.
+    static func inlineSVG(_ svg: String) -> String {
+        guard let start = svg.firstRange(of: "<svg") else { return "" }
+        return String(svg[start.lowerBound...])
+    }
+
+    /// `525916` as `525,916`.
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return number < 0 ? "-" + result : result
+    }
+}
+
+/// Nanoseconds since the Unix epoch as ISO-8601 text in UTC.
+enum Timestamp {
+    static func iso8601(_ nanoseconds: UInt64) -> String {
+        let seconds = Int64(nanoseconds / 1_000_000_000)
+        let milliseconds = Int(nanoseconds / 1_000_000 % 1000)
+        let (year, month, day) = civilDate(daysSinceEpoch: seconds / 86_400)
+        let secondOfDay = Int(seconds % 86_400)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millisText = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)).\(millisText)Z"
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01, by the usual era arithmetic
+    /// (an era is 400 years, 146,097 days; years counted from March so that leap days come last).
+    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+}

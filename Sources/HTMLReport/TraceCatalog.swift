@@ -1,0 +1,85 @@
+import TraceModel
+
+/// The traces of a set, each with its spans in start order and the facts the report lists
+/// and chooses by.
+struct TraceCatalog {
+    struct Trace {
+        var id: TraceID
+        /// Positions in the set's `spans`, sorted by start time, then span id.
+        var spans: [Int]
+        var start: UInt64
+        var end: UInt64
+        var errorSpans: Int
+        /// The other traces its spans link to, or that link to its spans.
+        var linkedTraces: Set<Int> = []
+
+        var duration: UInt64 { end &- start }
+    }
+
+    /// In start order, then by trace id.
+    private(set) var traces: [Trace]
+    /// The trace each span of the set belongs to, by the span's position in the set.
+    private(set) var traceOfSpan: [Int]
+
+    init(_ set: TraceSet) {
+        var positionByID: [TraceID: Int] = [:]
+        var grouped: [Trace] = []
+        for (index, span) in set.spans.enumerated() {
+            if let position = positionByID[span.traceID] {
+                grouped[position].spans.append(index)
+                grouped[position].start = min(grouped[position].start, span.startTimeUnixNano)
+                grouped[position].end = max(grouped[position].end, span.endTimeUnixNano)
+                if span.isError { grouped[position].errorSpans += 1 }
+            } else {
+                positionByID[span.traceID] = grouped.count
+                grouped.append(Trace(id: span.traceID, spans: [index], start: span.startTimeUnixNano,
+                                     end: max(span.startTimeUnixNano, span.endTimeUnixNano), errorSpans: span.isError ? 1 : 0))
+            }
+        }
+        grouped.sort { ($0.start, $0.id) < ($1.start, $1.id) }
+        traceOfSpan = Array(repeating: 0, count: set.spans.count)
+        for (traceIndex, trace) in grouped.enumerated() {
+            for span in trace.spans { traceOfSpan[span] = traceIndex }
+        }
+        for traceIndex in grouped.indices {
+            grouped[traceIndex].spans.sort { first, second in
+                let a = set.spans[first], b = set.spans[second]
+                return (a.startTimeUnixNano, a.spanID) < (b.startTimeUnixNano, b.spanID)
+            }
+        }
+        for (index, span) in set.spans.enumerated() {
+            for link in span.links {
+                guard let target = set.index(of: link.target) else { continue }
+                let from = traceOfSpan[index], to = traceOfSpan[target]
+                if from != to {
+                    grouped[from].linkedTraces.insert(to)
+                    grouped[to].linkedTraces.insert(from)
+                }
+            }
+        }
+        traces = grouped
+    }
+
+    /// Which traces to show when at most `limit` may be: those with errors first, then the
+    /// slowest; each kept trace brings the traces linked to it while room remains.
+    func kept(atMost limit: Int?) -> [Bool] {
+        guard let limit, limit < traces.count else { return Array(repeating: true, count: traces.count) }
+        let byPriority = traces.indices.sorted { a, b in
+            let first = traces[a], second = traces[b]
+            if (first.errorSpans > 0) != (second.errorSpans > 0) { return first.errorSpans > 0 }
+            if first.duration != second.duration { return first.duration > second.duration }
+            return first.id < second.id
+        }
+        var kept = Array(repeating: false, count: traces.count)
+        var count = 0
+        for index in byPriority where count < limit && !kept[index] {
+            kept[index] = true
+            count += 1
+            for linked in traces[index].linkedTraces.sorted() where count < limit && !kept[linked] {
+                kept[linked] = true
+                count += 1
+            }
+        }
+        return kept
+    }
+}

@@ -1,0 +1,21 @@
+extension LoadedTraces {
+    /// The service graph of these traces.
+    public func serviceGraph(_ options: ServiceGraph.Options = .init()) -> (graph: ServiceGraph, summary: TraceSetSummary) {
+        var accumulator = ServiceGraph.Accumulator(options: options)
+        for span in traces.spans { accumulator.receive(span) }
+        return accumulator.finish()
+    }
+
+    /// The HTML report of these traces, with their service graph laid out by Graphviz.
+    /// - Throws: `GraphvizError` when the graph cannot be drawn, `ReportError` when the
+    ///   templates are not valid.
+    public func htmlReport(
+        graphOptions: ServiceGraph.Options = .init(), engine: LayoutEngine = .dot, options: HTMLReport.Options = .init()
+    ) throws -> HTMLReport {
+        let svg = try GraphvizRenderer(engine: engine).render(serviceGraph(graphOptions).graph, format: .svg)
+        return try HTMLReport(
+            traces: traces, summary: summary,
+            inputs: inputs.map { HTMLReport.Input(path: $0.source, format: $0.formatDescription, spans: $0.spans) },
+            graphSVG: String(decoding: svg, as: UTF8.self), options: options)
+    }
+}
