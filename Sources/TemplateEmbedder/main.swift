@@ -39,6 +39,7 @@ for path in arguments.dropFirst() {
     }
     source += "        \(String(reflecting: url.lastPathComponent)): \(rawLiteral(text)),\n"
 }
+if arguments.count == 1 { source += "        :\n" }
 source += "    ]\n}\n"
 
 do {

@@ -1,2 +1,249 @@
+import Foundation
 import Testing
+import TraceTestSupport
+import Tracegraph
 @testable import HTMLReport
+
+/// The page's data, read back the way the page's script reads it.
+struct ReportDataView {
+    let object: [String: Any]
+
+    init(html: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let open = "<script type=\"application/json\" id=\"report-data\">"
+        let start = try #require(html.range(of: open), sourceLocation: sourceLocation)
+        let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex), sourceLocation: sourceLocation)
+        let json = Data(html[start.upperBound..<end.lowerBound].utf8)
+        object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any], sourceLocation: sourceLocation)
+    }
+
+    var strings: [String] { object["strings"] as! [String] }
+    func traces(_ column: String) -> [Int] { (object["traces"] as! [String: Any])[column] as! [Int] }
+    func spans(_ column: String) -> [Int] { (object["spans"] as! [String: Any])[column] as! [Int] }
+    var spanIDs: String { (object["spans"] as! [String: Any])["ids"] as! String }
+    var traceIDs: String { (object["traces"] as! [String: Any])["ids"] as! String }
+    var links: [[Any]] { object["links"] as! [[Any]] }
+    var attributes: [Int] { object["attributes"] as! [Int] }
+
+    /// Span `index`'s attributes as key and value text.
+    func attributes(ofSpan index: Int) -> [(String, String)] {
+        let offsets = spans("attributes")
+        return stride(from: offsets[index], to: offsets[index + 1], by: 2).map { (strings[attributes[$0]], strings[attributes[$0 + 1]]) }
+    }
+}
+
+@Suite struct ReportDataTests {
+    let example = LoadedTraces.builtInExample()
+
+    func report(_ traces: LoadedTraces, maxTraces: Int? = nil) throws -> HTMLReport {
+        try traces.htmlReport(options: .init(maxTraces: maxTraces))
+    }
+
+    @Test func everySpanOfTheExampleIsInTheDataOnceGroupedByTraceInStartOrder() throws {
+        let data = try ReportDataView(html: report(example).html)
+        let first = data.traces("first"), count = data.traces("count"), starts = data.spans("start")
+        #expect(first.count == 30)
+        #expect(count.reduce(0, +) == 217)
+        #expect(data.spanIDs.count == 217 * 16)
+        #expect(data.traceIDs.count == 30 * 32)
+        #expect(Set(stride(from: 0, to: data.spanIDs.count, by: 16).map { data.spanIDs.dropFirst($0).prefix(16) }).count == 217)
+        for trace in 0..<30 {
+            let spans = first[trace]..<(first[trace] + count[trace])
+            #expect(spans.allSatisfy { $0 == spans.lowerBound || starts[$0 - 1] <= starts[$0] }, "trace \(trace) is not in start order")
+            #expect(starts[spans.lowerBound] == 0, "a trace's first span starts at its start")
+            for span in spans where data.spans("parent")[span] >= 0 {
+                #expect(spans.contains(data.spans("parent")[span]), "a parent is in the same trace")
+            }
+        }
+        let traceStarts = data.traces("startMicros")
+        #expect(traceStarts == traceStarts.sorted())
+    }
+
+    @Test func linksKeepTheirTargetsAndTheOneOutsideTheInputSaysSo() throws {
+        let data = try ReportDataView(html: report(example).html)
+        #expect(data.links.count == 25)
+        #expect(data.traces("linksOut").reduce(0, +) == 25)
+        let targets = data.links.map { $0[1] as! Int }
+        #expect(targets.filter { $0 == -1 }.count == 1)
+        #expect(targets.filter { $0 == -2 }.isEmpty)
+        // Each resolved link names the span it points at by the same ids as the span's own.
+        let traceOf = { (span: Int) in data.traces("first").lastIndex { $0 <= span }! }
+        for link in data.links where (link[1] as! Int) >= 0 {
+            let target = link[1] as! Int
+            #expect(link[3] as! String == String(data.spanIDs.dropFirst(16 * target).prefix(16)))
+            #expect(link[2] as! String == String(data.traceIDs.dropFirst(32 * traceOf(target)).prefix(32)))
+        }
+        let crossTrace = data.links.filter { ($0[1] as! Int) >= 0 && traceOf($0[0] as! Int) != traceOf($0[1] as! Int) }
+        #expect(data.traces("linksIn").reduce(0, +) == crossTrace.count)
+    }
+
+    @Test func theSameSpansInAnyOrderGiveTheSamePage() throws {
+        var shuffled = example
+        var generator = SeededGenerator(seed: 7)
+        shuffled.traces = TraceSet(example.traces.spans.shuffled(using: &generator))
+        #expect(try report(shuffled).html == report(example).html)
+    }
+
+    @Test func theExamplesDataMatchesItsGoldenFile() throws {
+        let html = try report(example).html
+        let open = "<script type=\"application/json\" id=\"report-data\">"
+        let start = try #require(html.range(of: open))
+        let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
+        Golden.check(String(html[start.upperBound..<end.lowerBound]) + "\n", matches: "builtin-example-data.json")
+    }
+
+    @Test(arguments: [1, 5, 12])
+    func aLimitKeepsErrorTracesFirstThenTheSlowestWithTheirLinkedTraces(limit: Int) throws {
+        let catalog = TraceCatalog(example.traces)
+        let kept = catalog.kept(atMost: limit)
+        #expect(kept.filter { $0 }.count == limit)
+        let errorTraces = catalog.traces.indices.filter { catalog.traces[$0].errorSpans > 0 }
+        if limit >= errorTraces.count {
+            #expect(errorTraces.allSatisfy { kept[$0] })
+        } else {
+            #expect(catalog.traces.indices.filter { kept[$0] }.allSatisfy { catalog.traces[$0].errorSpans > 0 })
+        }
+        let data = try ReportDataView(html: report(example, maxTraces: limit).html)
+        #expect(data.traces("count").count == limit)
+        let spansShown = data.traces("count").reduce(0, +)
+        #expect(try omission(maxTraces: limit) == "\(limit)/30/\(30 - limit)/\(217 - spansShown)/\(limit)")
+        #expect(data.spanIDs.count == spansShown * 16)
+        // A link into a trace that was left out says so (-2); none points past the spans shown.
+        #expect(data.links.allSatisfy { ($0[1] as! Int) < spansShown && ($0[1] as! Int) >= -2 })
+    }
+
+    @Test func aLimitAtOrAboveTheTraceCountLeavesNothingOut() throws {
+        #expect(try ReportDataView(html: report(example, maxTraces: 30).html).traces("count").count == 30)
+        #expect(try omission(maxTraces: 30) == "")
+    }
+
+    /// The template's `omission` section, filled.
+    func omission(maxTraces: Int) throws -> String {
+        let templates = ReportTemplates(
+            page: "{{#omission}}{{shownTraces}}/{{totalTraces}}/{{omittedTraces}}/{{omittedSpans}}/{{maxTraces}}{{/omission}}",
+            style: "", script: "")
+        return try example.htmlReport(options: .init(maxTraces: maxTraces, templates: templates)).html
+    }
+}
+
+@Suite struct ReportEscapingTests {
+    static let payloads = [
+        "</script><script>window.__pwned=1</script>",
+        "<!--<script>",
+        "<img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+        "\"quoted\" & 'single' &amp;",
+        "line\u{2028}separator\u{2029}",
+        "\u{0}control\u{1F}",
+    ]
+
+    func hostileReport() throws -> String {
+        var spans: [Span] = []
+        for (index, payload) in Self.payloads.enumerated() {
+            var span = Fixture.span(trace: 1, id: UInt64(index + 1), parent: index == 0 ? nil : 1, service: payload,
+                                    name: payload, attributes: [payload: payload])
+            span.events = [SpanEvent(timeUnixNano: 1_500, name: payload, attributes: [Attribute(key: payload, value: .string(payload))])]
+            span.links = [SpanLink(traceID: Fixture.traceID(2), spanID: SpanID(1), traceState: payload,
+                                   attributes: [Attribute(key: payload, value: .string(payload))])]
+            span.status = SpanStatus(code: .error, message: payload)
+            spans.append(span)
+        }
+        spans.append(Fixture.span(trace: 2, id: 1, service: "queue", name: "produce"))
+        let set = TraceSet(spans)
+        return try HTMLReport(traces: set, summary: TraceSetSummary(set),
+                              inputs: [HTMLReport.Input(path: Self.payloads[0], format: Self.payloads[2], spans: spans.count)],
+                              graphSVG: "<svg></svg>", options: .init(title: Self.payloads[0])).html
+    }
+
+    @Test func traceTextCannotEndTheDataElementOrOpenAnother() throws {
+        // The page's own script may speak of script elements; the trace data may not make any.
+        let html = try hostileReport().replacingOccurrences(of: ReportTemplates.builtIn.script, with: "")
+        let templateScripts = ReportTemplates.builtIn.page.components(separatedBy: "<script").count - 1
+        #expect(html.components(separatedBy: "<script").count - 1 == templateScripts)
+        #expect(html.components(separatedBy: "</script").count - 1 == templateScripts)
+        #expect(!html.contains("<!--<script"))
+        #expect(!html.contains("<img src=x"))
+        #expect(!html.contains("\u{2028}"))
+    }
+
+    @Test func everyPayloadComesBackExactlyFromTheData() throws {
+        let data = try ReportDataView(html: try hostileReport())
+        for payload in Self.payloads {
+            #expect(data.strings.contains(payload), "\(payload.debugDescription) is not in the string table")
+        }
+        #expect(data.attributes(ofSpan: 0).map { [$0.0, $0.1] } == [[Self.payloads[0], Self.payloads[0]]])
+    }
+
+    @Test func theHeaderEscapesTheInputsAndTitle() throws {
+        let html = try hostileReport()
+        #expect(html.contains("&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;"))
+        #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
+    }
+}
+
+@Suite struct ReportTemplateTests {
+    @Test func theContentSecurityPolicyAllowsOnlyThePagesOwnScriptAndStyle() throws {
+        let html = try LoadedTraces.builtInExample().htmlReport().html
+        let templates = ReportTemplates.builtIn
+        let policy = HTMLReport.contentSecurityPolicy(style: templates.style, script: templates.script)
+        #expect(policy.hasPrefix("default-src 'none'; script-src 'sha256-"))
+        #expect(!policy.contains("unsafe"))
+        #expect(html.contains(policy.replacingOccurrences(of: "'", with: "&#39;")))
+        #expect(html.contains("<script>" + templates.script + "</script>"))
+        #expect(html.contains("<style>" + templates.style + "</style>"))
+    }
+
+    @Test(arguments: [
+        ("", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="),
+        ("abc", "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="),
+        (String(repeating: "a", count: 1000), "Qe3s5C1j6Nm/UVqbppMuHCDLyfWl0TRkWttdsblzfqM="),
+    ])
+    func sha256MatchesKnownDigests(message: String, base64: String) {
+        #expect(Base64.encode(SHA256.digest(Array(message.utf8))) == base64)
+    }
+
+    @Test func theBuiltInTemplatesAreTheFilesInTemplates() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Templates").path
+        let fromFolder = try ReportTemplates(folder: folder)
+        #expect(fromFolder.page == ReportTemplates.builtIn.page)
+        #expect(fromFolder.style == ReportTemplates.builtIn.style)
+        #expect(fromFolder.script == ReportTemplates.builtIn.script)
+        #expect(!fromFolder.page.isEmpty && !fromFolder.script.isEmpty)
+    }
+
+    @Test func aMissingTemplateFolderIsAnErrorNamingTheFile() {
+        #expect(throws: ReportError.templateUnreadable(path: "/nonexistent/report.html", reason: "No such file or directory")) {
+            try ReportTemplates(folder: "/nonexistent")
+        }
+    }
+
+    @Test func anInvalidTemplateIsAnErrorWithItsLine() throws {
+        let templates = ReportTemplates(page: "<p>\n{{#open}}never closed", style: "", script: "")
+        #expect {
+            try HTMLReport(traces: TraceSet(), summary: TraceSetSummary(TraceSet()), inputs: [], graphSVG: "",
+                           options: .init(templates: templates))
+        } throws: { error in
+            guard case ReportError.templateInvalid(let name, _) = error else { return false }
+            return name.hasPrefix("report.html:2:")
+        }
+    }
+
+    @Test(arguments: [
+        (UInt64(0), "1970-01-01T00:00:00.000Z"),
+        (UInt64(1_700_000_000_123_456_789), "2023-11-14T22:13:20.123Z"),
+        (UInt64(951_782_400_000_000_000), "2000-02-29T00:00:00.000Z"),
+        (UInt64(4_107_542_399_999_000_000), "2100-02-28T23:59:59.999Z"),
+    ])
+    func timestampsAreISO8601InUTC(nanoseconds: UInt64, text: String) {
+        #expect(Timestamp.iso8601(nanoseconds) == text)
+    }
+}
+
+/// A repeatable random order.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state
+    }
+}
