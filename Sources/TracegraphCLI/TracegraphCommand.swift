@@ -133,7 +133,7 @@ struct ReportCommand: ParsableCommand {
     var output = "Output/report.html"
 
     @Option(help: ArgumentHelp("Show at most this many traces.", valueName: "n"))
-    var maxTraces = 50_000
+    var maxTraces = 100_000
 
     @Option(help: ArgumentHelp(
         "Use the templates in this folder (report.html, report.css, report.js: a customised copy of Templates/) instead of the built-in ones.",
