@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TraceTestSupport
+
+@Suite struct ReportCommandTests {
+    @Test func withNoInputTheExamplesReportGoesToOutput() throws {
+        let folder = try temporaryFolder()
+        let result = try Tool.run(["report"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("wrote Output/report.html: 30 traces"))
+        let html = try String(contentsOfFile: folder + "/Output/report.html", encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains(#"<script type="application/json" id="report-data">"#))
+        #expect(html.contains(#"class="edge link""#), "the service graph is inline")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/Output") == ["report.html"])
+    }
+
+    @Test func aLimitLeavesTracesOutAndSaysSo() throws {
+        let folder = try temporaryFolder()
+        let result = try Tool.run(["report", "--max-traces", "4", "-o", "r.html"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("wrote r.html: 4 traces (26 left out by --max-traces 4)"))
+    }
+
+    @Test func customisedTemplatesAreUsed() throws {
+        let folder = try temporaryFolder()
+        try "<title>{{title}}</title><p>{{traces}} traces, {{spans}} spans</p>".write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
+        try "body{}".write(toFile: folder + "/report.css", atomically: true, encoding: .utf8)
+        try "".write(toFile: folder + "/report.js", atomically: true, encoding: .utf8)
+        let result = try Tool.run(["report", "--templates", ".", "--title", "<Shop>", "-o", "-"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(String(decoding: result.standardOutput, as: UTF8.self) == "<title>&lt;Shop&gt;</title><p>30 traces, 217 spans</p>")
+    }
+
+    @Test(arguments: [
+        (["report", "--templates", "missing"], Int32(66), "missing/report.html: cannot read the report template"),
+        (["report", "--max-traces", "0"], Int32(64), "--max-traces must be at least 1"),
+        (["report", "-o", "/proc/report.html"], Int32(73), "/proc/report.html: cannot write the output"),
+    ])
+    func failuresExitWithTheirCodeAndSayWhy(arguments: [String], status: Int32, message: String) throws {
+        let folder = try temporaryFolder()
+        let result = try Tool.run(arguments, in: folder)
+        #expect(result.status == status)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "nothing half-written")
+    }
+
+    @Test func anInvalidTemplateNamesItsLine() throws {
+        let folder = try temporaryFolder()
+        try "<p>\n{{#open}}".write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
+        for name in ["report.css", "report.js"] { try "".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        let result = try Tool.run(["report", "--templates", ".", "-o", "out.html"], in: folder)
+        #expect(result.status == 65)
+        #expect(result.standardError.contains("report.html:2:"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.html"))
+    }
+}
