@@ -45,6 +45,11 @@ struct ReportData {
         var statusMessages: [[Int]] = []
         var resources = UniqueList<Resource>()
         var scopes = UniqueList<InstrumentationScope>()
+        let resourceOfSpan = resources.indices(of: set.spans, \.resource)
+        let scopeOfSpan = scopes.indices(of: set.spans, \.scope)
+        // Numbered in the order the report meets them, so that the input's order does not matter.
+        var resourceNumbers = FirstSeenNumbering(count: resources.elements.count)
+        var scopeNumbers = FirstSeenNumbering(count: scopes.elements.count)
         var events: [UInt8] = []
         var links: [UInt8] = []
         var linksIn = [Int](repeating: 0, count: catalog.traces.count)
@@ -81,8 +86,8 @@ struct ReportData {
                 spanColumns.status.append(Int(span.status.code.reportCode))
                 spanColumns.attributes.append(attributes.count)
                 strings.appendPairs(span.attributes, to: &attributes)
-                spanColumns.resource.append(resources.index(span.resource))
-                spanColumns.scope.append(scopes.index(span.scope))
+                spanColumns.resource.append(resourceNumbers.number(of: resourceOfSpan[position]))
+                spanColumns.scope.append(scopeNumbers.number(of: scopeOfSpan[position]))
                 if !span.status.message.isEmpty {
                     statusMessages.append([index, strings.index(span.status.message)])
                 }
@@ -121,14 +126,14 @@ struct ReportData {
 
         // Resources' and scopes' strings go into the table before it is written.
         var resourceText: [UInt8] = []
-        for resource in resources.elements {
+        for resource in resourceNumbers.order.map({ resources.elements[$0] }) {
             resourceText.appendSeparator()
             resourceText += Array("{\"service\":\(serviceIndex[resource.serviceName] ?? -1),\"attributes\":".utf8)
             strings.writePairs(resource.attributes, to: &resourceText)
             resourceText.append(UInt8(ascii: "}"))
         }
         var scopeText: [UInt8] = []
-        for scope in scopes.elements {
+        for scope in scopeNumbers.order.map({ scopes.elements[$0] }) {
             scopeText.appendSeparator()
             scopeText += Array("{\"name\":\(strings.index(scope.name)),\"version\":\(strings.index(scope.version))}".utf8)
         }
@@ -247,6 +252,43 @@ private struct UniqueList<Element: Hashable> {
         elements.append(element)
         return elements.count - 1
     }
+
+    /// The index of each span's element. Spans read from one batch share their resource and
+    /// scope, and comparing with the previous span's (often the same storage) is far cheaper
+    /// than hashing every attribute again.
+    mutating func indices(of spans: [Span], _ element: KeyPath<Span, Element>) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(spans.count)
+        var previous: (element: Element, index: Int)?
+        for span in spans {
+            let current = span[keyPath: element]
+            if let previous, previous.element == current {
+                result.append(previous.index)
+            } else {
+                let index = index(current)
+                result.append(index)
+                previous = (current, index)
+            }
+        }
+        return result
+    }
+}
+
+/// Numbers 0, 1, 2… given to indices in the order they are first asked for.
+private struct FirstSeenNumbering {
+    private var numberOfIndex: [Int]
+    /// The indices in the order they were numbered.
+    private(set) var order: [Int] = []
+
+    init(count: Int) { numberOfIndex = Array(repeating: -1, count: count) }
+
+    mutating func number(of index: Int) -> Int {
+        if numberOfIndex[index] < 0 {
+            numberOfIndex[index] = order.count
+            order.append(index)
+        }
+        return numberOfIndex[index]
+    }
 }
 
 /// Writes one JSON object, member by member.
@@ -299,13 +341,22 @@ extension [UInt8] {
     }
 
     fileprivate mutating func appendNumber(_ number: Int) {
-        if number < 0 {
-            append(UInt8(ascii: "-"))
-            appendNumber(-number)
+        if number < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        if magnitude < 10 {
+            append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
-        if number >= 10 { appendNumber(number / 10) }
-        append(UInt8(ascii: "0") + UInt8(number % 10))
+        // Digits come out last first: write them into a small buffer, then copy them in order.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            while magnitude > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 }
 
