@@ -1,13 +1,14 @@
 /*
  * tracegraph HTML report — the page's behaviour.
  *
- * The Swift side inserts this file verbatim into the report's only <script>
- * element; the Content-Security-Policy allows exactly this text (by hash).
+ * The Swift side inserts this file verbatim into the report's only script
+ * element (so this file must never contain a closing script tag or an HTML
+ * comment opener); the Content-Security-Policy allows exactly this text (by hash).
  * No frameworks, nothing fetched. Every string that comes from the traces is
  * untrusted: the DOM is built with createElement + textContent, never with
  * innerHTML, and no data ever lands in an href or an event-handler attribute.
  *
- * Data: JSON in <script type="application/json" id="report-data">. All arrays
+ * Data: JSON in the script element #report-data (type application/json). All arrays
  * are columnar; "s" means an index into `strings`.
  *
  * {
@@ -137,8 +138,9 @@
     const S = raw.spans;
     const traceCount = T.first.length;
     const spanCount = S.parent.length;
-    const int32 = (a) => Int32Array.from(a);
-    const f64 = (a) => Float64Array.from(a);
+    // Typed copies of the columns (the constructors' array fast path, not the iterator one).
+    const int32 = (a) => new Int32Array(a);
+    const f64 = (a) => new Float64Array(a);
 
     const m = {
       strings: str,
@@ -161,8 +163,8 @@
       duration: f64(S.duration),
       service: int32(S.service),
       name: int32(S.name),
-      kind: Uint8Array.from(S.kind),
-      status: Uint8Array.from(S.status),
+      kind: new Uint8Array(S.kind),
+      status: new Uint8Array(S.status),
       attrOffsets: int32(S.attributes),
       attributes: raw.attributes,
       resourceOf: int32(S.resource),
@@ -916,7 +918,10 @@
       place(r, start + model.duration[i]);
       if (r + 1 > rows) rows = r + 1;
     }
-    return { t, from, n, order: Int32Array.from(order), row, rows };
+    // Each row's spans in placing order, which is left to right: a draw visits only the visible rows.
+    const byRow = groupBy(rows, n, (o) => row[order[o]]);
+    for (let j = 0; j < byRow.items.length; j++) byRow.items[j] = order[byRow.items[j]];
+    return { t, from, n, row, rows, byRow };
   }
 
   /** Depth of each span of a trace below its in-trace root; cycles count as roots. */
@@ -946,7 +951,9 @@
     view: [0, 1], // visible time range, ns since the trace start
     bars: [], // per visible row: flat [k, x0, x1, …] of drawn bars, for hit testing
     drawCount: 0,
-    firstDrawnAt: 0,
+    firstDrawnAt: 0, // performance.now() of the first draw: ms since navigation start
+    lastDrawMs: 0,
+    lastLayoutMs: 0,
     pending: 0,
     hover: -1,
 
@@ -962,7 +969,9 @@
     },
 
     show(t) {
+      const began = performance.now();
       this.layout = layoutTrace(t);
+      this.lastLayoutMs = performance.now() - began;
       this.view = [0, Math.max(1, model.traceDuration[t])];
       this.hover = -1;
       this.renderLegend(t);
@@ -1031,9 +1040,16 @@
       return AXIS_HEIGHT + (this.layout ? this.layout.rows : 0) * BAR_HEIGHT + 6;
     },
 
-    /** The canvas fills the scroller; rows beyond its height scroll (the spacer makes the room). */
+    /**
+     * The scroller is as tall as the rows, within limits (and grows with the
+     * panel); the canvas fills it and rows beyond its height scroll, the
+     * spacer making the room.
+     */
     sizeScroller() {
-      const height = $('flame-scroll').clientHeight;
+      const scroller = $('flame-scroll');
+      const wanted = Math.max(150, Math.min(this.contentHeight(), 560)) + 'px';
+      if (scroller.style.height !== wanted) scroller.style.height = wanted;
+      const height = scroller.clientHeight;
       const spacer = Math.max(0, this.contentHeight() - height) + 'px';
       if ($('flame-spacer').style.height !== spacer) $('flame-spacer').style.height = spacer;
     },
@@ -1066,6 +1082,7 @@
       }
       const L = this.layout;
       if (!L) return;
+      const began = performance.now();
       const scroller = $('flame-scroll');
       const canvas = $('flame');
       const width = scroller.clientWidth;
@@ -1095,49 +1112,56 @@
       this.drawAxis(ctx, width);
 
       this.drawCount++;
+      this.lastDrawMs = performance.now() - began;
       if (!this.firstDrawnAt) this.firstDrawnAt = performance.now();
       document.dispatchEvent(new CustomEvent('tracegraph:drawn', { detail: { trace: model.traceId(L.t), spans: L.n, draw: this.drawCount } }));
     },
 
     drawBars(ctx, width, scrollTop, firstRow, lastRow) {
       const L = this.layout;
-      const k0 = this.view[0];
-      const scale = this.xScale(width);
-      const lastTick = new Float64Array(L.rows).fill(-1);
       ctx.font = '12px ' + FONT_STACK;
       ctx.textBaseline = 'middle';
-      const selectedK = state.span >= 0 && model.spanTrace[state.span] === L.t ? state.span - L.from : -1;
-      const fills = new Map();
-      const fillOf = (svc) => {
-        let c = fills.get(svc);
-        if (!c) fills.set(svc, (c = serviceColor(svc)));
-        return c;
+      const pass = {
+        scale: this.xScale(width),
+        width,
+        scrollTop,
+        selectedK: state.span >= 0 && model.spanTrace[state.span] === L.t ? state.span - L.from : -1,
+        lastTick: -1, // the pixel column of the row's last merged tick
+        fills: new Map(), // service → colour, computed once a draw
       };
-      for (let o = 0; o < L.n; o++) {
-        const k = L.order[o];
-        const r = L.row[k];
-        if (r < firstRow || r > lastRow) continue;
-        const i = L.from + k;
-        let x0 = (model.start[i] - k0) * scale;
-        let x1 = x0 + model.duration[i] * scale;
-        if (x1 < 0 || x0 > width) continue;
-        const y = AXIS_HEIGHT + r * BAR_HEIGHT - scrollTop;
-        if (x1 - x0 < MIN_BAR && k !== selectedK) {
-          // Merge: one tick per pixel column and row.
-          const px = Math.floor(x0);
-          if (px === lastTick[r]) continue;
-          lastTick[r] = px;
-          ctx.fillStyle = fillOf(model.service[i]);
-          ctx.fillRect(px, y + 1, 1, BAR_HEIGHT - 2);
-          this.bars[r].push(k, px, px + 1);
-          continue;
-        }
-        x0 = Math.max(x0, -2);
-        x1 = Math.min(x1, width + 2);
-        this.drawBar(ctx, i, x0, x1, y, fillOf(model.service[i]));
-        this.bars[r].push(k, x0, x1);
+      for (let r = firstRow; r <= lastRow; r++) {
+        pass.lastTick = -1;
+        for (const k of groupItems(L.byRow, r)) this.drawSpan(ctx, pass, k, r);
       }
-      if (selectedK >= 0) this.drawSelection(ctx, selectedK, width, scrollTop, firstRow, lastRow);
+      if (pass.selectedK >= 0) this.drawSelection(ctx, pass.selectedK, width, scrollTop, firstRow, lastRow);
+    },
+
+    /**
+     * One span: a bar, or, when narrower than MIN_BAR, a one-pixel tick that
+     * stands for every narrow span of the row in that pixel column.
+     */
+    drawSpan(ctx, pass, k, r) {
+      const i = this.layout.from + k;
+      let x0 = (model.start[i] - this.view[0]) * pass.scale;
+      let x1 = x0 + model.duration[i] * pass.scale;
+      if (x1 < 0 || x0 > pass.width) return;
+      const y = AXIS_HEIGHT + r * BAR_HEIGHT - pass.scrollTop;
+      const svc = model.service[i];
+      let fill = pass.fills.get(svc);
+      if (!fill) pass.fills.set(svc, (fill = serviceColor(svc)));
+      if (x1 - x0 < MIN_BAR && k !== pass.selectedK) {
+        const px = Math.floor(x0);
+        if (px === pass.lastTick) return;
+        pass.lastTick = px;
+        ctx.fillStyle = fill;
+        ctx.fillRect(px, y + 1, 1, BAR_HEIGHT - 2);
+        this.bars[r].push(k, px, px + 1);
+        return;
+      }
+      x0 = Math.max(x0, -2);
+      x1 = Math.min(x1, pass.width + 2);
+      this.drawBar(ctx, i, x0, x1, y, fill);
+      this.bars[r].push(k, x0, x1);
     },
 
     drawBar(ctx, i, x0, x1, y, fill) {
@@ -1503,12 +1527,23 @@
     return b;
   }
 
+  /** Text with line-break opportunities after dots, slashes and underscores (for attribute keys). */
+  function breakable(tag, text) {
+    const node = el(tag);
+    const parts = String(text).split(/(?<=[./_-])/);
+    parts.forEach((part, index) => {
+      node.append(document.createTextNode(part));
+      if (index < parts.length - 1) node.append(el('wbr'));
+    });
+    return node;
+  }
+
   function kvTable(list, cls) {
     const table = el('table', 'kv' + (cls ? ' ' + cls : ''));
     const body = el('tbody');
     for (const [k, v] of list) {
       const tr = el('tr');
-      tr.append(el('th', null, k), el('td', null, v));
+      tr.append(breakable('th', k), el('td', null, v));
       body.append(tr);
     }
     table.append(body);
@@ -1533,6 +1568,11 @@
       const y = AXIS_HEIGHT + r * BAR_HEIGHT - $('flame-scroll').scrollTop;
       const i = flame.layout.from + k;
       return Object.assign(spanInfo(i), { x: x0, y, w: x1 - x0, h: BAR_HEIGHT, clientX: canvasRect.left + x0, clientY: canvasRect.top + y });
+    };
+    const traceWithMost = (column) => {
+      let best = -1;
+      for (let t = 0; t < model.traceCount; t++) if (best < 0 || column[t] > column[best]) best = t;
+      return best >= 0 ? model.traceId(best) : null;
     };
     const probe = {
       timings,
@@ -1564,14 +1604,14 @@
         traceId: traceHex,
         spanId: spanHex,
       })),
-      slowestTrace: () => {
-        let best = -1;
-        for (let t = 0; t < model.traceCount; t++) if (best < 0 || model.traceDuration[t] > model.traceDuration[best]) best = t;
-        return best >= 0 ? model.traceId(best) : null;
-      },
+      slowestTrace: () => traceWithMost(model.traceDuration),
+      largestTrace: () => traceWithMost(model.count),
+      serviceNodes: () => Array.from(graph.nodeOfService, ([svc, g]) => ({ service: model.serviceName(svc), node: g.id })),
       flame: () => (flame.layout ? {
         trace: model.traceId(flame.layout.t), rows: flame.layout.rows, spans: flame.layout.n, draws: flame.drawCount,
-        firstDrawnAt: flame.firstDrawnAt, view: flame.view.slice(), zoomed: !!flame.isZoomed(),
+        firstDrawnAt: flame.firstDrawnAt, lastDrawMs: flame.lastDrawMs, lastLayoutMs: flame.lastLayoutMs,
+        view: flame.view.slice(), zoomed: !!flame.isZoomed(),
+        selected: state.span >= 0 && model.spanTrace[state.span] === flame.layout.t ? model.spanId(state.span) : null,
       } : null),
       drawnSpans: () => {
         const out = [];

@@ -1,0 +1,670 @@
+#!/usr/bin/env python3
+"""Browser checks of a tracegraph HTML report, in headless Chromium.
+
+    check_report.py --scenario example|hostile|scale REPORT.html [--screenshot OUT.png]
+
+Opens the report from file:// the way a person would and checks what they
+would see and do: the service graph, sorting and filtering the trace list,
+drawing a flame graph, clicking spans, following links both ways, Back, the
+URL fragment, hostile strings shown as text, and timings on a large report.
+Exits 0 when every check passes; otherwise prints each failure and exits 1.
+
+Uses Debian's chromium and chromedriver (override with the CHROMIUM and
+CHROMEDRIVER environment variables); selenium is never allowed to download a
+driver.
+
+The expected values come from the report's own data (the JSON in
+#report-data, decoded here in Python), not from the page's script. The page's
+read-only test probe, window.tracegraph, is used to find where things are
+drawn on the canvas (span rectangles) and what is selected.
+
+Scenarios:
+  example  the report of `tracegraph example` (30 traces, 25 links, one to a
+           span outside the input)
+  hostile  the report of hostile.json next to this script: markup, script
+           end tags, comments and javascript: URLs in every string
+  scale    a large report (e.g. gen_traces.py --traces 50000): prints the
+           time from navigation to a drawn flame graph of the slowest trace
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must not reach for the network
+
+from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+VIEWPORT = (1400, 1000)
+
+
+# --------------------------------------------------------------------------- driver
+
+def start_browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--hide-scrollbars", "--force-device-scale-factor=1", "--allow-file-access-from-files",
+                "--window-size=%d,%d" % VIEWPORT):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    driver.set_script_timeout(60)
+    set_viewport(driver, *VIEWPORT)
+    return driver
+
+
+def set_viewport(driver, width, height):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+# --------------------------------------------------------------------------- data
+
+class ReportData:
+    """The report's JSON, decoded in Python: the checks' source of truth."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.strings = raw["strings"]
+        t, s = raw["traces"], raw["spans"]
+        self.trace_count = len(t["first"])
+        self.span_count = len(s["parent"])
+        self.trace_ids = [t["ids"][32 * i:32 * i + 32] for i in range(self.trace_count)]
+        self.span_ids = [s["ids"][16 * i:16 * i + 16] for i in range(self.span_count)]
+        self.span_trace = [0] * self.span_count
+        for i in range(self.trace_count):
+            for j in range(t["first"][i], t["first"][i] + t["count"][i]):
+                self.span_trace[j] = i
+        self.trace_index = {tid: i for i, tid in enumerate(self.trace_ids)}
+        self.links = raw["links"]
+
+    def s(self, i):
+        return self.strings[i]
+
+    def service_name(self, svc):
+        return self.s(self.raw["services"][svc]["name"])
+
+    def trace_column(self, name, trace_id):
+        return self.raw["traces"][name][self.trace_index[trace_id]]
+
+    def spans_of(self, trace_id):
+        t = self.trace_index[trace_id]
+        first = self.raw["traces"]["first"][t]
+        return range(first, first + self.raw["traces"]["count"][t])
+
+    def span_name(self, i):
+        return self.s(self.raw["spans"]["name"][i])
+
+    def attributes(self, i):
+        offsets, flat = self.raw["spans"]["attributes"], self.raw["attributes"]
+        return [(self.s(flat[j]), self.s(flat[j + 1])) for j in range(offsets[i], offsets[i + 1], 2)]
+
+    def services_of_trace(self, trace_id):
+        return {self.raw["spans"]["service"][i] for i in self.spans_of(trace_id)}
+
+    def ref(self, i):
+        return self.trace_ids[self.span_trace[i]], self.span_ids[i]
+
+
+# --------------------------------------------------------------------------- checker
+
+class Checks:
+    def __init__(self, driver, report_path):
+        self.driver = driver
+        self.url = Path(report_path).resolve().as_uri()
+        self.failures = []
+        self.console = []
+        self.data = None
+
+    # -- bookkeeping
+
+    def check(self, condition, message):
+        if condition:
+            print("  ok   " + message)
+        else:
+            print("  FAIL " + message)
+            self.failures.append(message)
+        return bool(condition)
+
+    def collect_console(self):
+        try:
+            self.console.extend(self.driver.get_log("browser"))
+        except WebDriverException:
+            pass
+
+    def check_console(self, allow=()):
+        self.collect_console()
+        severe = [e for e in self.console if e.get("level") == "SEVERE"
+                  and not any(a in e.get("message", "") for a in allow)]
+        for e in severe:
+            print("    console: " + e.get("message", "")[:400])
+        self.check(not severe, "no console errors (%d messages seen)" % len(self.console))
+
+    # -- page helpers
+
+    def js(self, script, *args):
+        return self.driver.execute_script(script, *args)
+
+    def open(self, fragment=""):
+        """A fresh load (not a fragment navigation within the current page)."""
+        self.collect_console()
+        self.driver.get("about:blank")
+        self.driver.get(self.url + fragment)
+        self.wait(lambda: self.js("return !!(window.tracegraph && document.documentElement.classList.contains('tg-ready'))"),
+                  "the page to start", 90)
+        if self.data is None:
+            raw = self.js("return document.getElementById('report-data').textContent")
+            self.data = ReportData(json.loads(raw))
+
+    def wait(self, predicate, what, timeout=10):
+        try:
+            WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda d: predicate())
+            return True
+        except TimeoutException:
+            self.check(False, "timed out waiting for " + what)
+            return False
+
+    def probe(self, name, *args):
+        return self.js("return window.tracegraph[arguments[0]].apply(null, arguments[1])", name, list(args))
+
+    def selection(self):
+        return self.probe("selection")
+
+    def fragment(self):
+        return self.js("return location.hash")
+
+    def wait_selected(self, trace_id, span_id=None, what=None):
+        def ok():
+            sel = self.selection()
+            flame = self.probe("flame")
+            return (sel["trace"] == trace_id and (span_id is None or sel["span"] == span_id)
+                    and flame and flame["trace"] == trace_id)
+        return self.wait(ok, what or "trace %s span %s to be selected" % (trace_id, span_id))
+
+    def click_row(self, trace_id):
+        """Clicks the trace's row in the list, filtering the list by its id first if it is not rendered."""
+        rows = self.driver.find_elements(By.CSS_SELECTOR, '#trace-rows .trace-row[data-trace="%s"]' % trace_id)
+        if not rows or not rows[0].is_displayed():
+            self.type_filter(trace_id)
+            rows = self.driver.find_elements(By.CSS_SELECTOR, '#trace-rows .trace-row[data-trace="%s"]' % trace_id)
+        if not self.check(rows, "trace %s has a row in the list" % trace_id):
+            return False
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'})", rows[0])
+        rows[0].click()
+        return self.wait_selected(trace_id, None, "the clicked trace %s to be drawn" % trace_id)
+
+    def type_filter(self, text):
+        box = self.driver.find_element(By.ID, "trace-filter")
+        box.clear()
+        if text:
+            box.send_keys(text)
+        else:  # clear() does not fire "input"
+            self.js("const b = document.getElementById('trace-filter'); b.value = ''; b.dispatchEvent(new Event('input'));")
+        expected = self.expected_filter_count(text)
+        self.wait(lambda: len(self.probe("listOrder")) == expected, "the filter %r to apply" % text)
+
+    def expected_filter_count(self, text):
+        q = text.strip().lower()
+        if not q:
+            return self.data.trace_count
+        d = self.data
+        count = 0
+        for t, tid in enumerate(d.trace_ids):
+            hit = q in tid
+            for i in d.spans_of(tid):
+                if hit:
+                    break
+                sp = d.raw["spans"]
+                hit = (q in d.service_name(sp["service"][i]).lower() or q in d.span_name(i).lower()
+                       or q in d.span_ids[i] or any(q in v.lower() for _, v in d.attributes(i)))
+            count += bool(hit)
+        return count
+
+    def click_span(self, span_id):
+        """Clicks the middle of the span's drawn rectangle on the canvas."""
+        rect = self.probe("spanRect", span_id)
+        if not self.check(rect is not None and rect["w"] >= 1, "span %s is drawn on the canvas" % span_id):
+            return False
+        canvas = self.driver.find_element(By.ID, "flame")
+        self.js("arguments[0].scrollIntoView({block: 'center'})", canvas)
+        rect = self.probe("spanRect", span_id)
+        size = self.js("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
+        x = rect["x"] + min(rect["w"] / 2, 40)
+        y = rect["y"] + rect["h"] / 2
+        ActionChains(self.driver).move_to_element_with_offset(canvas, int(x - size[0] / 2), int(y - size[1] / 2)).click().perform()
+        return True
+
+    def canvas_ink(self):
+        """How many canvas pixels differ from the background (the last pixel), 0 when the canvas is out of sight."""
+        canvas = self.driver.find_element(By.ID, "flame")
+        self.js("arguments[0].scrollIntoView({block: 'center'})", canvas)
+        visible = self.js("""
+            const c = document.getElementById('flame');
+            const r = c.getBoundingClientRect();
+            return r.width > 0 && r.height > 0 && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === c;""")
+        if not self.check(visible, "the flame graph canvas is in sight"):
+            return 0
+        return self.js("""
+            const c = document.getElementById('flame');
+            const ctx = c.getContext('2d');
+            const d = ctx.getImageData(0, 0, c.width, c.height).data;
+            const bg = [d[d.length - 4], d[d.length - 3], d[d.length - 2]];
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) {
+              if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 24) n++;
+            }
+            return n;""")
+
+    def details_text(self, section=None):
+        selector = "#details" + (" ." + section if section else "")
+        return self.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", selector)
+
+    def rendered_rows(self):
+        return self.probe("renderedRows")
+
+    # ----------------------------------------------------------------------- scenarios
+
+    def run_example(self, screenshot):
+        self.open()
+        d = self.data
+        print("graph")
+        nodes = self.driver.find_elements(By.CSS_SELECTOR, "#graph svg g.node")
+        self.check(len(nodes) >= 10, "the service graph is inline with its nodes (%d)" % len(nodes))
+        service_nodes = self.probe("serviceNodes")
+        self.check(len(service_nodes) == len(d.raw["services"]),
+                   "every service has a clickable node (%d of %d)" % (len(service_nodes), len(d.raw["services"])))
+        self.check(self.driver.find_elements(By.CSS_SELECTOR, "#graph svg g.edge.link") != [],
+                   "the graph has dashed link edges")
+
+        print("header")
+        header = self.driver.find_element(By.CSS_SELECTOR, ".stats").text
+        self.check("30" in header and "217" in header and "25" in header, "the header gives traces, spans and links")
+
+        print("trace list")
+        self.check(self.probe("traceCount") == 30, "the report holds 30 traces")
+        self.check(len(self.probe("listOrder")) == 30, "the list shows 30 traces")
+        rendered = self.rendered_rows()
+        self.check(rendered == self.probe("listOrder")[:len(rendered)] and len(rendered) > 5,
+                   "rendered rows follow the list order (%d rendered)" % len(rendered))
+        self.check_sorting()
+
+        print("service filter")
+        self.check_service_filter(service_nodes)
+
+        print("flame graph")
+        # A trace with a span linking to another trace in the report, as a person would find it.
+        link = next(l for l in d.links if l[1] >= 0 and d.span_trace[l[0]] != d.span_trace[l[1]])
+        source_trace, source_span = d.ref(link[0])
+        target_trace, target_span = d.ref(link[1])
+        self.click_row(source_trace)
+        self.type_filter("")
+        self.check(self.fragment() == "#trace=" + source_trace, "the fragment names the picked trace")
+        ink = self.canvas_ink()
+        self.check(ink > 500, "the flame graph is drawn (%d non-background pixels)" % ink)
+        drawn = self.probe("drawnSpans")
+        self.check(len(drawn) == len(d.spans_of(source_trace)),
+                   "every span of the trace is drawn (%d of %d)" % (len(drawn), len(d.spans_of(source_trace))))
+
+        print("span details")
+        self.click_span(source_span)
+        self.wait_selected(source_trace, source_span)
+        self.check(self.fragment() == "#trace=%s&span=%s" % (source_trace, source_span), "the fragment names the clicked span")
+        flame = self.probe("flame")
+        start = d.raw["spans"]["start"][link[0]]
+        self.check(flame["zoomed"] or start == 0, "clicking a span zooms to it")
+        self.check(abs(flame["view"][0] - start) < 1 and abs(flame["view"][1] - start - d.raw["spans"]["duration"][link[0]]) < 1,
+                   "the zoomed view is the span's time range")
+        attrs = d.attributes(link[0])
+        text = self.details_text("attributes") or ""
+        self.check(attrs and all(k in text and v in text for k, v in attrs),
+                   "the details show the span's %d attributes" % len(attrs))
+        self.check(d.span_name(link[0]) in (self.details_text() or ""), "the details name the span")
+        self.driver.find_element(By.ID, "zoom-reset").click()
+        self.wait(lambda: not self.probe("flame")["zoomed"], "reset zoom")
+
+        print("following a link")
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, '#details .links-out .nav-span[data-span="%s"]' % target_span)
+        if self.check(buttons, "the link to %s is a button in the details" % target_span):
+            buttons[0].click()
+            self.wait_selected(target_trace, target_span, "the linked span to open")
+            self.check(self.fragment() == "#trace=%s&span=%s" % (target_trace, target_span), "the fragment names the linked span")
+            self.check(self.probe("flame")["selected"] == target_span and self.probe("spanRect", target_span) is not None,
+                       "the linked span is highlighted in its trace's flame graph")
+            self.check(self.js("return document.getElementById('details').dataset.span") == target_span,
+                       "the details show the linked span")
+
+            print("linked from")
+            back_buttons = self.driver.find_elements(By.CSS_SELECTOR, '#details .links-in .nav-span[data-span="%s"]' % source_span)
+            self.check(back_buttons and back_buttons[0].get_attribute("data-trace") == source_trace,
+                       "the linked span lists the linking trace under 'Linked from'")
+            trace_in = self.driver.find_elements(By.CSS_SELECTOR, '#trace-links-in .nav-span[data-trace="%s"]' % source_trace)
+            self.check(trace_in, "the trace lists the linking trace among its linked traces")
+
+            print("back")
+            self.driver.back()
+            self.wait_selected(source_trace, source_span, "Back to return to the linking span")
+            self.check(self.fragment() == "#trace=%s&span=%s" % (source_trace, source_span), "Back restores the fragment")
+            self.driver.forward()
+            self.wait_selected(target_trace, target_span, "Forward to the linked span")
+            back_buttons = self.driver.find_elements(By.CSS_SELECTOR, '#details .links-in .nav-span[data-span="%s"]' % source_span)
+            if back_buttons:
+                back_buttons[0].click()
+                self.wait_selected(source_trace, source_span, "'Linked from' to open the linking trace")
+                self.check(self.probe("flame")["trace"] == source_trace, "clicking 'Linked from' opens the linking trace")
+
+        print("unresolved link")
+        missing = [l for l in d.links if l[1] == -1]
+        self.check(len(missing) == 1, "one link points outside the input")
+        if missing:
+            m_trace, m_span = d.ref(missing[0][0])
+            self.js("location.hash = arguments[0]", "#trace=%s&span=%s" % (m_trace, m_span))
+            self.wait_selected(m_trace, m_span, "a fragment change to select the span")
+            self.check("not in the input" in (self.details_text("links-out") or ""), "the unresolved link says 'not in the input'")
+            self.check(not self.driver.find_elements(By.CSS_SELECTOR, "#details .links-out .nav-span"),
+                       "the unresolved link is not a button")
+
+        print("opening with a fragment")
+        self.open("#trace=%s&span=%s" % (target_trace, target_span))
+        self.wait_selected(target_trace, target_span, "the fragment's span to be selected on load")
+        self.check(self.js("return document.getElementById('details').dataset.span") == target_span,
+                   "opening the page with #trace=…&span=… shows that span")
+        self.check(self.probe("flame")["selected"] == target_span, "and highlights it")
+
+        self.check_console()
+        if screenshot:
+            self.take_screenshot(screenshot)
+
+    def check_sorting(self):
+        d = self.data
+        columns = {
+            "duration": lambda tid: d.trace_column("duration", tid),
+            "spans": lambda tid: d.trace_column("count", tid),
+            "root": lambda tid: (d.service_name(d.trace_column("rootService", tid)), d.s(d.trace_column("rootName", tid))),
+            "linksIn": lambda tid: d.trace_column("linksIn", tid),
+        }
+        for column, key in columns.items():
+            header = self.driver.find_element(By.CSS_SELECTOR, '#trace-head [data-sort="%s"]' % column)
+            seen = set()
+            for _ in range(2):
+                header.click()
+                direction = header.get_attribute("aria-sort")
+                order = self.probe("listOrder")
+                rows = self.rendered_rows()
+                keys = [key(t) for t in order]
+                ok = keys == sorted(keys, reverse=direction == "descending")
+                self.check(ok and rows == order[:len(rows)] and direction in ("ascending", "descending"),
+                           "sorting by %s %s orders the rows" % (column, direction))
+                seen.add(direction)
+            self.check(seen == {"ascending", "descending"}, "clicking %s again reverses the order" % column)
+        self.driver.find_element(By.CSS_SELECTOR, '#trace-head [data-sort="start"]').click()
+        if self.driver.find_element(By.CSS_SELECTOR, '#trace-head [data-sort="start"]').get_attribute("aria-sort") != "ascending":
+            self.driver.find_element(By.CSS_SELECTOR, '#trace-head [data-sort="start"]').click()
+
+    def check_service_filter(self, service_nodes):
+        d = self.data
+        # The service with the fewest traces other than all of them.
+        touching = {}
+        for tid in d.trace_ids:
+            for svc in d.services_of_trace(tid):
+                touching.setdefault(d.service_name(svc), set()).add(tid)
+        node = min((n for n in service_nodes if 0 < len(touching.get(n["service"], ())) < d.trace_count),
+                   key=lambda n: len(touching[n["service"]]))
+        expected = touching[node["service"]]
+        element = self.driver.find_element(By.ID, node["node"])
+        self.js("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+        self.wait(lambda: len(self.probe("listOrder")) == len(expected), "the service filter")
+        listed = set(self.probe("listOrder"))
+        self.check(listed == expected, "clicking %s in the graph lists the %d traces that touch it" % (node["service"], len(expected)))
+        self.check(self.driver.find_element(By.ID, "service-filter").is_displayed(), "the filter shows as a removable chip")
+        element.click()
+        self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "a second click to clear the filter")
+        self.check(len(self.probe("listOrder")) == d.trace_count, "clicking the service again clears the filter")
+        element.click()
+        self.wait(lambda: len(self.probe("listOrder")) == len(expected), "the service filter again")
+        self.driver.find_element(By.ID, "service-filter-clear").click()
+        self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "the clear button")
+        self.check(len(self.probe("listOrder")) == d.trace_count, "the chip's clear button clears the filter")
+
+    def take_screenshot(self, path):
+        """An interesting trace (errors and links) with its linked span selected, for the README."""
+        d = self.data
+        t = d.raw["traces"]
+
+        def interest(i):
+            return (t["errors"][i] > 0, t["linksIn"][i] + t["linksOut"][i] > 0, t["count"][i])
+        best = max(range(d.trace_count), key=interest)
+        tid = d.trace_ids[best]
+        spans = list(d.spans_of(tid))
+        linked = {l[1] for l in d.links} | {l[0] for l in d.links}
+        span = next((i for i in spans if i in linked and d.raw["spans"]["status"][i] == 2),
+                    next((i for i in spans if i in linked), spans[0]))
+        set_viewport(self.driver, *VIEWPORT)
+        self.open("#trace=%s&span=%s" % (tid, d.span_ids[span]))
+        self.wait_selected(tid, d.span_ids[span])
+        self.js("window.scrollTo(0, 0)")
+        # Hover a span so the tooltip shows too.
+        drawn = [r for r in self.probe("drawnSpans") if r["id"] != d.span_ids[span] and r["w"] > 60]
+        if drawn:
+            r = drawn[len(drawn) // 2]
+            canvas = self.driver.find_element(By.ID, "flame")
+            size = self.js("const b = arguments[0].getBoundingClientRect(); return [b.width, b.height];", canvas)
+            ActionChains(self.driver).move_to_element_with_offset(
+                canvas, int(r["x"] + r["w"] * 0.6 - size[0] / 2), int(r["y"] + r["h"] / 2 - size[1] / 2)).perform()
+            time.sleep(0.2)
+        self.js("window.scrollTo(0, 0)")
+        self.driver.save_screenshot(path)
+        print("screenshot: %s (trace %s, span %s)" % (path, tid, d.span_ids[span]))
+
+    # -- hostile
+
+    def run_hostile(self, screenshot):
+        self.open()
+        d = self.data
+        title = self.js("return document.title")
+        print("nothing runs")
+        self.check_inert(title)
+
+        print("strings show as text")
+        services = {d.service_name(i) for i in range(len(d.raw["services"]))}
+        self.check(any("<" in s for s in services), "the fixture has markup in service names")
+        row_services = set(self.js("return Array.from(document.querySelectorAll('#trace-rows .trace-row:not([hidden]) .root-service'), e => e.textContent)"))
+        root_services = {d.service_name(d.trace_column("rootService", tid)) for tid in d.trace_ids}
+        self.check(row_services == root_services, "root services show verbatim in the trace list")
+        row_names = set(self.js("return Array.from(document.querySelectorAll('#trace-rows .trace-row:not([hidden]) .root-name'), e => e.textContent)"))
+        self.check(row_names == {d.s(d.trace_column("rootName", tid)) for tid in d.trace_ids},
+                   "root operations show verbatim in the trace list")
+
+        for tid in d.trace_ids:
+            self.click_row(tid)
+            for i in d.spans_of(tid):
+                sid = d.span_ids[i]
+                self.click_span(sid)
+                self.wait_selected(tid, sid)
+                text = self.details_text() or ""
+                name = self.js("const e = document.querySelector('#details .span-name'); return e && e.textContent")
+                self.check(name == d.span_name(i), "span %s: its name shows verbatim" % sid)
+                attrs = d.attributes(i)
+                cells = self.js("return Array.from(document.querySelectorAll('#details .attributes tr'), tr => [tr.cells[0].textContent, tr.cells[1].textContent])")
+                self.check([tuple(c) for c in cells] == attrs, "span %s: its %d attributes show verbatim" % (sid, len(attrs)))
+                for ev in (e for e in d.raw["events"] if e[0] == i):
+                    self.check(d.s(ev[2]) in text, "span %s: event %r shows" % (sid, d.s(ev[2])[:30]))
+                for link in (l for l in d.links if l[0] == i):
+                    state = d.s(link[4])
+                    kv = [d.s(x) for x in link[5]]
+                    links_text = self.details_text("links-out") or ""
+                    self.check(state in links_text and all(x in links_text for x in kv),
+                               "span %s: link trace state and attributes show verbatim" % sid)
+                message = next((d.s(m[1]) for m in d.raw["statusMessages"] if m[0] == i), None)
+                if message is not None:
+                    self.check(message in text, "span %s: its status message shows verbatim" % sid)
+                scope = d.raw["scopes"][d.raw["spans"]["scope"][i]]
+                self.check(d.s(scope["name"]) in text and d.s(scope["version"]) in text,
+                           "span %s: its instrumentation scope shows verbatim" % sid)
+                res = d.raw["resources"][d.raw["spans"]["resource"][i]]["attributes"]
+                res_text = self.details_text("resource") or ""
+                self.check(all(d.s(x) in res_text for x in res), "span %s: resource attributes show verbatim" % sid)
+                self.check_inert(title, quiet=True)
+
+        print("hostile service names in the graph filter")
+        for node in self.probe("serviceNodes"):
+            self.driver.find_element(By.ID, node["node"]).click()
+            label = self.js("return document.getElementById('service-filter-label').textContent")
+            self.check(label == node["service"], "the filter chip names %r verbatim" % node["service"][:40])
+            self.driver.find_element(By.ID, "service-filter-clear").click()
+
+        print("links between the hostile traces")
+        link = next((l for l in d.links if l[1] >= 0), None)
+        if self.check(link is not None, "the fixture links its two traces"):
+            (st, ss), (tt, ts) = d.ref(link[0]), d.ref(link[1])
+            self.click_row(st)
+            self.click_span(ss)
+            self.wait_selected(st, ss)
+            buttons = self.driver.find_elements(By.CSS_SELECTOR, '#details .links-out .nav-span[data-span="%s"]' % ts)
+            if self.check(buttons, "the link is a button"):
+                buttons[0].click()
+                self.wait_selected(tt, ts, "the linked span")
+                self.driver.back()
+                self.wait_selected(st, ss, "Back")
+        self.check("not in the input" in (self.details_text("links-out") or ""), "the unresolved link says so")
+
+        print("filtering by hostile text")
+        for text in ("<img", "</script>", "javascript:"):
+            self.type_filter(text)
+            self.check(len(self.probe("listOrder")) == self.expected_filter_count(text), "filtering by %r" % text)
+        self.type_filter("")
+        self.check_inert(title)
+        self.check_console()
+        if screenshot:
+            self.driver.save_screenshot(screenshot)
+
+    def check_inert(self, title, quiet=False):
+        state = self.js("""
+            const all = Array.from(document.querySelectorAll('*'));
+            const handlers = [];
+            const urls = [];
+            for (const e of all) {
+              for (const a of e.attributes) {
+                if (/^on/i.test(a.name)) handlers.push(e.tagName + ' ' + a.name);
+                if (/^\\s*javascript:/i.test(a.value)) urls.push(e.tagName + ' ' + a.name);
+              }
+            }
+            return {
+              pwned: window.__pwned === undefined ? null : String(window.__pwned),
+              title: document.title,
+              imgs: document.querySelectorAll('img, image, iframe, object, embed').length,
+              scripts: document.scripts.length,
+              handlers, urls,
+            };""")
+        results = [
+            (state["pwned"] is None, "no payload ran (window.__pwned is unset)"),
+            (state["title"] == title and "pwned" not in state["title"], "the title is unchanged"),
+            (state["imgs"] == 0, "no img/iframe/object elements exist"),
+            (state["scripts"] == 2, "only the page's two script elements exist"),
+            (not state["handlers"], "no inline event-handler attributes %s" % state["handlers"][:3]),
+            (not state["urls"], "no javascript: URLs in attributes %s" % state["urls"][:3]),
+        ]
+        for ok, message in results:
+            if not quiet or not ok:
+                self.check(ok, message)
+
+    # -- scale
+
+    def run_scale(self, screenshot):
+        started = time.time()
+        self.open()
+        wall = time.time() - started
+        d = self.data
+        timings = self.probe("timings") if False else self.js("return window.tracegraph.timings")
+        nav = self.js("const n = performance.getEntriesByType('navigation')[0]; return n ? {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd} : null")
+        size = os.path.getsize(self.driver_path_of_report())
+        print("report: %s bytes (%.1f MB), %d traces, %d spans" % (format(size, ","), size / 1e6, d.trace_count, d.span_count))
+        print("first load: JSON parsed at %.0f ms, indexed %.0f ms, list ready %.0f ms, first trace drawn %.0f ms "
+              "(DOMContentLoaded %.0f ms; wall %.1f s)" % (
+                  timings["parsed"], timings["indexed"], timings["listed"], self.probe("flame")["firstDrawnAt"],
+                  nav["dcl"] if nav else -1, wall))
+        rows = self.js("return document.querySelectorAll('#trace-rows .trace-row').length")
+        self.check(rows < 200, "the list renders only visible rows (%d DOM rows for %d traces)" % (rows, d.trace_count))
+
+        slowest = self.probe("slowestTrace")
+        largest = self.probe("largestTrace")
+        for label, tid in (("slowest", slowest), ("largest", largest)):
+            self.open("#trace=" + tid)
+            self.wait_selected(tid, None, "the %s trace to be drawn" % label)
+            flame = self.probe("flame")
+            drawn_at = flame["firstDrawnAt"]
+            print("%s trace %s (%d spans, %d rows): navigation to drawn flame graph %.0f ms "
+                  "(layout %.1f ms, draw %.1f ms)" % (label, tid, flame["spans"], flame["rows"], drawn_at,
+                                                       flame["lastLayoutMs"], flame["lastDrawMs"]))
+            self.check(drawn_at < 10000, "the %s trace's flame graph is drawn within 10 s of navigation" % label)
+            self.check(self.canvas_ink() > 100, "the %s trace's flame graph has ink" % label)
+
+        # Sorting and filtering a large list stays interactive.
+        began = time.time()
+        self.driver.find_element(By.CSS_SELECTOR, '#trace-head [data-sort="duration"]').click()
+        order = self.probe("listOrder")
+        print("sorting %d traces by duration: %.0f ms (round trip)" % (len(order), 1000 * (time.time() - began)))
+        self.check(order and order[0] == slowest, "sorting by duration puts the slowest trace first")
+        self.js("const s = document.getElementById('trace-scroll'); s.scrollTop = s.scrollHeight;")
+        time.sleep(0.2)
+        rendered = self.rendered_rows()
+        self.check(rendered and rendered[-1] == order[-1], "scrolling to the end renders the last rows only (%d)" % len(rendered))
+        began = time.time()
+        self.type_filter("checkout")
+        print("filtering by 'checkout': %.0f ms (round trip, %d traces match)" % (
+            1000 * (time.time() - began), len(self.probe("listOrder"))))
+        self.type_filter("")
+        self.check_console()
+        if screenshot:
+            self.driver.save_screenshot(screenshot)
+
+    def driver_path_of_report(self):
+        from urllib.parse import unquote, urlparse
+        return unquote(urlparse(self.url).path)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
+    parser.add_argument("--scenario", choices=["example", "hostile", "scale"], required=True)
+    parser.add_argument("--screenshot", help="save a 1400x1000 screenshot here")
+    parser.add_argument("report")
+    args = parser.parse_args()
+    if not os.path.exists(args.report):
+        print("no such report: " + args.report)
+        return 2
+
+    driver = start_browser()
+    checks = Checks(driver, args.report)
+    try:
+        print("%s: %s" % (args.scenario, args.report))
+        getattr(checks, "run_" + args.scenario)(args.screenshot)
+    except Exception as error:  # a broken page must fail the check, not crash it silently
+        checks.check(False, "the scenario ran to the end (%s: %s)" % (type(error).__name__, str(error).splitlines()[0] if str(error) else ""))
+        checks.collect_console()
+        for e in checks.console:
+            if e.get("level") == "SEVERE":
+                print("    console: " + e.get("message", "")[:400])
+    finally:
+        driver.quit()
+    if checks.failures:
+        print("%d check(s) failed:" % len(checks.failures))
+        for f in checks.failures:
+            print("  - " + f)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
