@@ -302,15 +302,18 @@
   }
 
   /**
-   * Selects a trace and span. `push` makes it a history entry (a person's
-   * action); state restored from the URL is applied without one.
+   * Selects a trace and span. `history` is 'push' for a person's choice (a
+   * history entry, so Back returns), 'replace' for stepping with the keyboard
+   * (the address follows without an entry per key); state restored from the
+   * address is applied with neither.
    */
-  function navigate(t, span, push) {
+  function navigate(t, span, history) {
     if (t < 0 || t >= model.traceCount) return;
     if (span >= 0 && model.spanTrace[span] !== t) span = -1;
-    if (push) {
-      const fragment = fragmentFor(t, span);
-      if (fragment !== location.hash) history.pushState(null, '', fragment);
+    const fragment = fragmentFor(t, span);
+    if (history && fragment !== location.hash) {
+      if (history === 'replace') window.history.replaceState(null, '', fragment);
+      else window.history.pushState(null, '', fragment);
     }
     applySelection(t, span);
   }
@@ -323,6 +326,7 @@
       renderTraceHeader(t);
       flame.show(t);
       traceList.markSelected();
+      traceList.reveal(t);
       graph.markTrace(t);
     }
     flame.select(span, traceChanged);
@@ -546,7 +550,7 @@
       scroller.addEventListener('keydown', (e) => this.onKey(e));
       $('trace-rows').addEventListener('click', (e) => {
         const row = e.target instanceof Element ? e.target.closest('.trace-row') : null;
-        if (row && row.dataset.index) navigate(Number(row.dataset.index), -1, true);
+        if (row && row.dataset.index) navigate(Number(row.dataset.index), -1, 'push');
       });
       new ResizeObserver(() => this.render(true)).observe(scroller);
       this.refilter();
@@ -565,6 +569,7 @@
       const label = count === n ? plural(n, 'trace', 'traces') : formatCount(count) + ' of ' + plural(n, 'trace', 'traces');
       $('trace-count').textContent = label;
       $('trace-empty').hidden = count > 0;
+      $('trace-empty').textContent = n === 0 ? 'This report holds no traces.' : 'No trace matches the filter.';
       $('trace-scroll').scrollTop = 0;
       this.render(true);
     },
@@ -577,6 +582,7 @@
         this.sortDir = key === 'root' || key === 'start' ? 1 : -1;
       }
       this.sort();
+      $('trace-scroll').scrollTop = 0;
       this.render(true);
     },
 
@@ -678,7 +684,7 @@
       const position = this.view.indexOf(state.trace);
       const next = position < 0 ? 0 : Math.max(0, Math.min(this.view.length - 1, position + (e.key === 'ArrowDown' ? 1 : -1)));
       if (this.view.length) {
-        navigate(this.view[next], -1, true);
+        navigate(this.view[next], -1, 'replace');
         this.reveal(this.view[next]);
       }
     },
@@ -850,7 +856,8 @@
   function traceButton(t, span, n) {
     const b = navButton(t, span);
     b.classList.add('trace-chip');
-    b.append(swatch(model.rootService[t]), el('span', null, model.serviceName(model.rootService[t]) + ' · ' + model.str(model.rootName[t])));
+    b.append(swatch(model.rootService[t]), el('span', null, model.serviceName(model.rootService[t]) + ' · ' + model.str(model.rootName[t])),
+      el('span', 'chip-id', model.traceId(t).slice(0, 8)));
     if (n > 1) b.append(el('span', 'chip-count', '×' + n));
     b.title = 'trace ' + model.traceId(t);
     return b;
@@ -861,7 +868,7 @@
     b.type = 'button';
     b.dataset.trace = model.traceId(t);
     if (span >= 0) b.dataset.span = model.spanId(span);
-    b.addEventListener('click', () => navigate(t, span, true));
+    b.addEventListener('click', () => navigate(t, span, 'push'));
     return b;
   }
 
@@ -964,6 +971,7 @@
       canvas.addEventListener('mousemove', (e) => this.onMove(e));
       canvas.addEventListener('mouseleave', () => this.hideTooltip());
       canvas.addEventListener('click', (e) => this.onClick(e));
+      canvas.addEventListener('keydown', (e) => this.onKey(e));
       $('zoom-reset').addEventListener('click', () => this.resetZoom());
       new ResizeObserver(() => this.requestDraw()).observe(scroller);
     },
@@ -1329,8 +1337,42 @@
       if (k < 0) return;
       const span = this.layout.from + k;
       this.zoomTo(span);
-      navigate(this.layout.t, span, true);
+      navigate(this.layout.t, span, 'push');
       if (state.span === span) this.draw();
+    },
+
+    /**
+     * Keyboard: ↑ parent, ↓ first child, ← → the neighbouring spans of the
+     * same row, Enter zooms to the selected span, Escape resets the zoom.
+     */
+    onKey(e) {
+      const L = this.layout;
+      if (!L) return;
+      const current = state.span >= 0 && model.spanTrace[state.span] === L.t ? state.span - L.from : -1;
+      let next = -1;
+      if (e.key === 'Escape') this.resetZoom();
+      else if (e.key === 'Enter' && current >= 0) {
+        this.zoomTo(L.from + current);
+        this.draw();
+      } else if (current < 0 && e.key.startsWith('Arrow')) next = 0;
+      else if (e.key === 'ArrowUp') next = model.parent[L.from + current] - L.from;
+      else if (e.key === 'ArrowDown') next = this.firstChild(current);
+      else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') next = this.rowNeighbour(current, e.key === 'ArrowLeft' ? -1 : 1);
+      else return;
+      e.preventDefault();
+      if (next >= 0 && next < L.n) navigate(L.t, L.from + next, 'replace');
+    },
+
+    firstChild(k) {
+      const L = this.layout;
+      for (let c = 0; c < L.n; c++) if (model.parent[L.from + c] === L.from + k) return c;
+      return -1;
+    },
+
+    rowNeighbour(k, step) {
+      const list = groupItems(this.layout.byRow, this.layout.row[k]);
+      const at = list.indexOf(k);
+      return at + step >= 0 && at + step < list.length ? list[at + step] : -1;
     },
 
     showTooltip(i, clientX, clientY) {
