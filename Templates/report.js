@@ -972,6 +972,7 @@
       canvas.addEventListener('mouseleave', () => this.hideTooltip());
       canvas.addEventListener('click', (e) => this.onClick(e));
       canvas.addEventListener('keydown', (e) => this.onKey(e));
+      canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
       $('zoom-reset').addEventListener('click', () => this.resetZoom());
       new ResizeObserver(() => this.requestDraw()).observe(scroller);
     },
@@ -1166,13 +1167,15 @@
         this.bars[r].push(k, px, px + 1);
         return;
       }
+      const ends = (x0 >= -2 ? 1 : 0) | (x1 <= pass.width + 2 ? 2 : 0); // which ends are in view
       x0 = Math.max(x0, -2);
       x1 = Math.min(x1, pass.width + 2);
-      this.drawBar(ctx, i, x0, x1, y, fill);
+      this.drawBar(ctx, i, x0, x1, y, fill, ends);
       this.bars[r].push(k, x0, x1);
     },
 
-    drawBar(ctx, i, x0, x1, y, fill) {
+    /** A span's bar; `ends` tells which of its ends are in view (1 start, 2 end), for the link marks. */
+    drawBar(ctx, i, x0, x1, y, fill, ends) {
       const w = Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 1 : 0));
       const h = BAR_HEIGHT - 2;
       const top = y + 1;
@@ -1180,8 +1183,8 @@
       ctx.fillRect(x0, top, w, h);
       const error = model.status[i] === 2;
       if (error) this.drawErrorMark(ctx, x0, top, w, h);
-      const hasOut = model.linksBySource.start[i + 1] > model.linksBySource.start[i];
-      const hasIn = model.linksByTarget.start[i + 1] > model.linksByTarget.start[i];
+      const hasOut = (ends & 2) !== 0 && model.linksBySource.start[i + 1] > model.linksBySource.start[i];
+      const hasIn = (ends & 1) !== 0 && model.linksByTarget.start[i + 1] > model.linksByTarget.start[i];
       if ((hasOut || hasIn) && w >= 5) this.drawLinkNotches(ctx, x0, top, w, hasOut, hasIn);
       if (w > 28) {
         const inset = hasIn ? 9 : 5;
@@ -1361,6 +1364,36 @@
       else return;
       e.preventDefault();
       if (next >= 0 && next < L.n) navigate(L.t, L.from + next, 'replace');
+    },
+
+    /** Ctrl/⌘ + wheel (or pinch) zooms around the pointer; Shift + wheel or a sideways swipe pans. */
+    onWheel(e) {
+      const L = this.layout;
+      if (!L) return;
+      const zoom = e.ctrlKey || e.metaKey;
+      const pan = !zoom && (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY));
+      if (!zoom && !pan) return;
+      e.preventDefault();
+      const width = $('flame-scroll').clientWidth;
+      const total = Math.max(1, model.traceDuration[L.t]);
+      let [v0, v1] = this.view;
+      const span = v1 - v0;
+      if (zoom) {
+        const at = v0 + (this.eventPoint(e)[0] / width) * span;
+        const next = Math.min(total, Math.max(span * Math.exp(e.deltaY * 0.004), Math.min(span, 1000)));
+        v0 = at - ((at - v0) * next) / span;
+        v1 = v0 + next;
+      } else {
+        const shift = ((e.shiftKey ? e.deltaY : e.deltaX) / width) * span;
+        v0 += shift;
+        v1 += shift;
+      }
+      // Keep the view inside the trace.
+      if (v0 < 0) [v0, v1] = [0, v1 - v0];
+      if (v1 > total) [v0, v1] = [Math.max(0, v0 - (v1 - total)), total];
+      this.view = [v0, v1];
+      this.updateZoomUI();
+      this.requestDraw();
     },
 
     firstChild(k) {
