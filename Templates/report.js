@@ -558,6 +558,7 @@
 
     /** Recomputes the filtered view (text and service filters), then sorts it. */
     refilter() {
+      const began = performance.now();
       const n = model.traceCount;
       const keep = filterTraces(this.query, graph.filter);
       let count = 0;
@@ -572,6 +573,7 @@
       $('trace-empty').textContent = n === 0 ? 'This report holds no traces.' : 'No trace matches the filter.';
       $('trace-scroll').scrollTop = 0;
       this.render(true);
+      this.lastFilterMs = performance.now() - began;
     },
 
     sortBy(key) {
@@ -587,6 +589,7 @@
     },
 
     sort() {
+      const began = performance.now();
       const key = this.sortKeyArray();
       const dir = this.sortDir;
       // Ties keep the default order (trace index), in both directions.
@@ -597,6 +600,7 @@
         if (active) button.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
         else button.removeAttribute('aria-sort');
       }
+      this.lastSortMs = performance.now() - began;
     },
 
     sortKeyArray() {
@@ -1656,6 +1660,7 @@
       listOrder: () => Array.from(traceList.view, (t) => model.traceId(t)),
       renderedRows: () => Array.from(document.querySelectorAll('#trace-rows .trace-row:not([hidden])'), (r) => r.dataset.trace),
       sort: () => ({ key: traceList.sortKey, dir: traceList.sortDir > 0 ? 'ascending' : 'descending' }),
+      listTimings: () => ({ sortMs: traceList.lastSortMs, filterMs: traceList.lastFilterMs }),
       selection: () => ({ trace: state.trace >= 0 ? model.traceId(state.trace) : null, span: state.span >= 0 ? model.spanId(state.span) : null }),
       trace: (hex) => {
         const t = model.traceIndex(String(hex));
