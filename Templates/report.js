@@ -176,10 +176,6 @@
       statusMessage: new Map(),
     };
 
-    // The offsets count array elements (two per attribute); a report whose
-    // offsets count pairs instead is read the same way.
-    m.attrScale = spanCount > 0 && m.attrOffsets[spanCount] * 2 === raw.attributes.length && raw.attributes.length > 0 ? 2 : 1;
-
     for (const [span, s] of raw.statusMessages) m.statusMessage.set(span, s);
 
     m.spanTrace = new Int32Array(spanCount);
@@ -193,7 +189,8 @@
     m.traceId = (t) => T.ids.substr(32 * t, 32);
     m.spanId = (i) => S.ids.substr(16 * i, 16);
     m.serviceName = (svc) => (svc >= 0 && svc < raw.services.length ? m.str(raw.services[svc].name) : '');
-    m.spanAttributes = (i) => pairs(raw.attributes, m.attrOffsets[i] * m.attrScale, m.attrOffsets[i + 1] * m.attrScale);
+    // The offsets count array elements: two per attribute.
+    m.spanAttributes = (i) => pairs(raw.attributes, m.attrOffsets[i], m.attrOffsets[i + 1]);
 
     let traceIndexById = null;
     m.traceIndex = (hex) => {
@@ -337,7 +334,6 @@
     const target = parseFragment();
     if (target.trace >= 0) {
       applySelection(target.trace, target.span);
-      traceList.reveal(target.trace);
     } else if (model.traceCount > 0) {
       applySelection(0, -1);
     }
@@ -375,9 +371,11 @@
       this.home = vb && vb.width > 0 ? { x: vb.x, y: vb.y, w: vb.width, h: vb.height } : { x: 0, y: 0, w: width, h: height };
       this.svg.removeAttribute('width');
       this.svg.removeAttribute('height');
-      this.svg.setAttribute('role', 'img');
+      this.svg.setAttribute('role', 'group');
       this.svg.setAttribute('aria-label', 'Service graph');
       this.setBox(this.home);
+      // Graphviz titles are its internal ids (svc_…); the edges' own link titles say more.
+      for (const title of this.svg.querySelectorAll('g.graph > title, g.node > title, g.edge > title, g.cluster > title')) title.remove();
       model.services.forEach((svc, index) => {
         if (typeof svc.node !== 'string' || !svc.node) return;
         const g = document.getElementById(svc.node);
@@ -386,6 +384,9 @@
         g.setAttribute('tabindex', '0');
         g.setAttribute('role', 'button');
         g.setAttribute('aria-label', 'Show the traces that touch ' + model.serviceName(index));
+        const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+        title.textContent = model.serviceName(index) + ': click to show the traces that touch it';
+        g.prepend(title);
         this.nodeOfService.set(index, g);
         this.serviceOfNode.set(g, index);
       });
@@ -748,7 +749,6 @@
       svcMatch = model.services.map((s) => strMatch[s.name] === 1);
     }
     const attrs = model.attributes;
-    const scale = model.attrScale;
     for (let t = 0; t < n; t++) {
       const from = model.first[t];
       const to = from + model.count[t];
@@ -766,7 +766,7 @@
         if (svcMatch[model.service[i]] || strMatch[model.name[i]]) hit = true;
         else if (hexQuery && model.spanId(i).includes(query)) hit = true;
         else {
-          for (let j = model.attrOffsets[i] * scale + 1, end = model.attrOffsets[i + 1] * scale; j < end; j += 2) {
+          for (let j = model.attrOffsets[i] + 1, end = model.attrOffsets[i + 1]; j < end; j += 2) {
             if (strMatch[attrs[j]]) {
               hit = true;
               break;
