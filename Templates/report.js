@@ -688,10 +688,7 @@
       e.preventDefault();
       const position = this.view.indexOf(state.trace);
       const next = position < 0 ? 0 : Math.max(0, Math.min(this.view.length - 1, position + (e.key === 'ArrowDown' ? 1 : -1)));
-      if (this.view.length) {
-        navigate(this.view[next], -1, 'replace');
-        this.reveal(this.view[next]);
-      }
+      if (this.view.length) navigate(this.view[next], -1, 'replace');
     },
   };
 
@@ -948,11 +945,11 @@
         j = p >= 0 && p < n ? p : -1;
       }
       let base = j >= 0 && depth[j] >= 0 ? depth[j] + 1 : 0;
+      // The path was walked child → root; popping it assigns depths root-first.
       while (path.length) {
         depth[path.pop()] = base;
         base++;
       }
-      // The path was walked child → root, so it unwinds root-first; fix the order.
     }
     return depth;
   }
@@ -965,8 +962,7 @@
     firstDrawnAt: 0, // performance.now() of the first draw: ms since navigation start
     lastDrawMs: 0,
     lastLayoutMs: 0,
-    pending: 0,
-    hover: -1,
+    pending: 0, // a requested animation frame
 
     init() {
       const scroller = $('flame-scroll');
@@ -986,7 +982,6 @@
       this.layout = layoutTrace(t);
       this.lastLayoutMs = performance.now() - began;
       this.view = [0, Math.max(1, model.traceDuration[t])];
-      this.hover = -1;
       this.renderLegend(t);
       this.updateZoomUI();
       this.sizeScroller();
@@ -1471,6 +1466,7 @@
       box.hidden = none;
       if (none) return;
       box.dataset.span = model.spanId(i);
+      box.scrollTop = 0;
       box.append(this.header(i), this.facts(i));
       this.section(box, 'Attributes', 'attributes', model.spanAttributes(i), (list) => kvTable(list));
       this.section(box, 'Events', 'events', Array.from(groupItems(model.eventsBySpan, i)), (list) => this.events(i, list));
