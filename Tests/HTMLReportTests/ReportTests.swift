@@ -192,6 +192,13 @@ struct ReportDataView {
         #expect(html.contains("<style>" + templates.style + "</style>"))
     }
 
+    @Test func thePagesOwnScriptAndStyleCannotEndTheirElements() {
+        for text in [ReportTemplates.builtIn.script, ReportTemplates.builtIn.style] {
+            let lowered = text.lowercased()
+            #expect(!lowered.contains("</script") && !lowered.contains("</style") && !lowered.contains("<!--"))
+        }
+    }
+
     @Test(arguments: [
         ("", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="),
         ("abc", "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="),
