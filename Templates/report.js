@@ -28,15 +28,16 @@
  *   },
  *   "spans": {             // N spans; a trace's spans are contiguous, sorted by start then id
  *     "ids": "…",          // 16 hex chars per span, concatenated
- *     "parent": [...],     // global span index of the parent, -1 when not in the report
+ *     "parentDistance": [...], // how many spans before this one its parent is (i - parent),
+ *                              //   0 when the parent is not in the report
  *     "start": [...],      // ns since its trace's start
  *     "duration": [...],   // ns
  *     "service": [...],    // service index
  *     "name": [...],       // s
  *     "kind": [...],       // 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer
  *     "status": [...],     // 0 unset, 1 ok, 2 error
- *     "attributes": [...], // N+1 offsets into "attributes": span i's are
- *                          //   attributes[a[i] ..< a[i+1]] as key,value pairs
+ *     "attributeCount": [...], // how many attributes each span has; they follow one another
+ *                              //   in "attributes" as key,value pairs, in span order
  *     "resource": [...],   // index into "resources"
  *     "scope": [...]       // index into "scopes"
  *   },
@@ -128,6 +129,20 @@
 
   // ------------------------------------------------------------------ model
 
+  /** Global parent indices (-1: none in the report) from the distances the data holds. */
+  function absoluteParents(distance) {
+    const parent = new Int32Array(distance.length);
+    for (let i = 0; i < distance.length; i++) parent[i] = distance[i] === 0 ? -1 : i - distance[i];
+    return parent;
+  }
+
+  /** N+1 offsets into the flat attribute array (two elements an attribute) from per-span counts. */
+  function attributeOffsets(count) {
+    const offsets = new Int32Array(count.length + 1);
+    for (let i = 0; i < count.length; i++) offsets[i + 1] = offsets[i] + 2 * count[i];
+    return offsets;
+  }
+
   /**
    * Wraps the raw report data with typed columns and the indexes the page
    * needs (span → trace, links by source and by target, events by span).
@@ -137,7 +152,7 @@
     const T = raw.traces;
     const S = raw.spans;
     const traceCount = T.first.length;
-    const spanCount = S.parent.length;
+    const spanCount = S.parentDistance.length;
     // Typed copies of the columns (the constructors' array fast path, not the iterator one).
     const int32 = (a) => new Int32Array(a);
     const f64 = (a) => new Float64Array(a);
@@ -158,14 +173,14 @@
       traceLinksOut: int32(T.linksOut),
       traceLinksIn: int32(T.linksIn),
       spanIds: S.ids,
-      parent: int32(S.parent),
+      parent: absoluteParents(S.parentDistance),
       start: f64(S.start),
       duration: f64(S.duration),
       service: int32(S.service),
       name: int32(S.name),
       kind: new Uint8Array(S.kind),
       status: new Uint8Array(S.status),
-      attrOffsets: int32(S.attributes),
+      attrOffsets: attributeOffsets(S.attributeCount),
       attributes: raw.attributes,
       resourceOf: int32(S.resource),
       scopeOf: int32(S.scope),

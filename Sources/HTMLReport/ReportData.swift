@@ -56,7 +56,7 @@ struct ReportData {
 
         for traceIndex in shownTraces {
             let trace = catalog.traces[traceIndex]
-            traceColumns.first.append(spanColumns.parent.count)
+            traceColumns.first.append(spanColumns.name.count)
             traceColumns.count.append(trace.spans.count)
             traceColumns.startMicros.append(Int(trace.start / 1000))
             traceColumns.duration.append(Int(clamping: trace.duration))
@@ -73,18 +73,20 @@ struct ReportData {
 
             for position in trace.spans {
                 let span = set.spans[position]
-                let index = spanColumns.parent.count
+                let index = spanColumns.name.count
                 HexText.append(span.spanID, to: &spanColumns.ids)
-                spanColumns.parent.append(span.parentSpanID
+                // How far back the parent is (small numbers, short text); 0 when it is not shown.
+                let parentIndex = span.parentSpanID
                     .flatMap { set.index(of: SpanKey(traceID: span.traceID, spanID: $0)) }
-                    .map { reportIndex[$0] } ?? -1)
+                    .map { reportIndex[$0] } ?? -1
+                spanColumns.parentDistance.append(parentIndex >= 0 ? index - parentIndex : 0)
                 spanColumns.start.append(Int(clamping: Int64(bitPattern: span.startTimeUnixNano &- trace.start)))
                 spanColumns.duration.append(Int(clamping: span.durationNanos))
                 spanColumns.service.append(serviceIndex[span.serviceName]!)
                 spanColumns.name.append(strings.index(span.name))
                 spanColumns.kind.append(Int(span.kind.reportCode))
                 spanColumns.status.append(Int(span.status.code.reportCode))
-                spanColumns.attributes.append(attributes.count)
+                spanColumns.attributeCount.append(span.attributes.count)
                 strings.appendPairs(span.attributes, to: &attributes)
                 spanColumns.resource.append(resourceNumbers.number(of: resourceOfSpan[position]))
                 spanColumns.scope.append(scopeNumbers.number(of: scopeOfSpan[position]))
@@ -121,7 +123,6 @@ struct ReportData {
             }
             traceColumns.linksOut.append(linksOut)
         }
-        spanColumns.attributes.append(attributes.count)
         traceColumns.linksIn = shownTraces.map { linksIn[$0] }
 
         // Resources' and scopes' strings go into the table before it is written.
@@ -198,14 +199,14 @@ private struct TraceColumns {
 /// The per-span columns.
 private struct SpanColumns {
     var ids: [UInt8] = []
-    var parent: [Int] = [], start: [Int] = [], duration: [Int] = [], service: [Int] = [], name: [Int] = []
-    var kind: [Int] = [], status: [Int] = [], attributes: [Int] = [], resource: [Int] = [], scope: [Int] = []
+    var parentDistance: [Int] = [], start: [Int] = [], duration: [Int] = [], service: [Int] = [], name: [Int] = []
+    var kind: [Int] = [], status: [Int] = [], attributeCount: [Int] = [], resource: [Int] = [], scope: [Int] = []
 
     func write(to bytes: inout [UInt8]) {
         var object = JSONObjectWriter()
         object.member("ids") { $0 += [UInt8(ascii: "\"")] + ids + [UInt8(ascii: "\"")] }
-        for (name, column) in [("parent", parent), ("start", start), ("duration", duration), ("service", service),
-                               ("name", name), ("kind", kind), ("status", status), ("attributes", attributes),
+        for (name, column) in [("parentDistance", parentDistance), ("start", start), ("duration", duration), ("service", service),
+                               ("name", name), ("kind", kind), ("status", status), ("attributeCount", attributeCount),
                                ("resource", resource), ("scope", scope)] {
             object.member(name) { $0.appendNumbers(column) }
         }

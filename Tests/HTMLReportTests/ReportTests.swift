@@ -24,10 +24,15 @@ struct ReportDataView {
     var links: [[Any]] { object["links"] as! [[Any]] }
     var attributes: [Int] { object["attributes"] as! [Int] }
 
+    /// Each span's parent's index, -1 when the report does not show it.
+    var parents: [Int] { spans("parentDistance").enumerated().map { $1 == 0 ? -1 : $0 - $1 } }
+
     /// Span `index`'s attributes as key and value text.
     func attributes(ofSpan index: Int) -> [(String, String)] {
-        let offsets = spans("attributes")
-        return stride(from: offsets[index], to: offsets[index + 1], by: 2).map { (strings[attributes[$0]], strings[attributes[$0 + 1]]) }
+        let start = 2 * spans("attributeCount")[..<index].reduce(0, +)
+        return stride(from: start, to: start + 2 * spans("attributeCount")[index], by: 2).map {
+            (strings[attributes[$0]], strings[attributes[$0 + 1]])
+        }
     }
 }
 
@@ -50,9 +55,11 @@ struct ReportDataView {
             let spans = first[trace]..<(first[trace] + count[trace])
             #expect(spans.allSatisfy { $0 == spans.lowerBound || starts[$0 - 1] <= starts[$0] }, "trace \(trace) is not in start order")
             #expect(starts[spans.lowerBound] == 0, "a trace's first span starts at its start")
-            for span in spans where data.spans("parent")[span] >= 0 {
-                #expect(spans.contains(data.spans("parent")[span]), "a parent is in the same trace")
+            let parents = data.parents
+            for span in spans where parents[span] >= 0 {
+                #expect(spans.contains(parents[span]), "a parent is in the same trace")
             }
+            #expect(spans.filter { parents[$0] < 0 }.count >= 1, "trace \(trace) has a root")
         }
         let traceStarts = data.traces("startMicros")
         #expect(traceStarts == traceStarts.sorted())
@@ -170,6 +177,7 @@ struct ReportDataView {
         for payload in Self.payloads {
             #expect(data.strings.contains(payload), "\(payload.debugDescription) is not in the string table")
         }
+        #expect(data.spans("attributeCount").reduce(0, +) * 2 == data.attributes.count)
         #expect(data.attributes(ofSpan: 0).map { [$0.0, $0.1] } == [[Self.payloads[0], Self.payloads[0]]])
     }
 

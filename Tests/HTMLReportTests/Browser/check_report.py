@@ -79,7 +79,10 @@ class ReportData:
         self.strings = raw["strings"]
         t, s = raw["traces"], raw["spans"]
         self.trace_count = len(t["first"])
-        self.span_count = len(s["parent"])
+        self.span_count = len(s["parentDistance"])
+        self.attribute_offsets = [0]
+        for count in s["attributeCount"]:
+            self.attribute_offsets.append(self.attribute_offsets[-1] + 2 * count)
         self.trace_ids = [t["ids"][32 * i:32 * i + 32] for i in range(self.trace_count)]
         self.span_ids = [s["ids"][16 * i:16 * i + 16] for i in range(self.span_count)]
         self.span_trace = [0] * self.span_count
@@ -107,7 +110,7 @@ class ReportData:
         return self.s(self.raw["spans"]["name"][i])
 
     def attributes(self, i):
-        offsets, flat = self.raw["spans"]["attributes"], self.raw["attributes"]
+        offsets, flat = self.attribute_offsets, self.raw["attributes"]
         return [(self.s(flat[j]), self.s(flat[j + 1])) for j in range(offsets[i], offsets[i + 1], 2)]
 
     def services_of_trace(self, trace_id):
