@@ -16,11 +16,11 @@ struct Tool {
         var standardError: String
     }
 
-    /// Runs the tool in `folder` with `arguments`.
+    /// Runs the tool (or a copy of it at `executable`) in `folder` with `arguments`.
     static func run(_ arguments: [String], in folder: String, environment: [String: String] = [:],
-                    standardInput: String? = nil) throws -> Result {
+                    standardInput: String? = nil, executable: String = path) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

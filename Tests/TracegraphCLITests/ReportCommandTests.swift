@@ -15,6 +15,17 @@ import TraceTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/Output") == ["report.html"])
     }
 
+    @Test func theToolCopiedElsewhereCarriesItsTemplates() throws {
+        let folder = try temporaryFolder()
+        let copy = folder + "/tracegraph"
+        try FileManager.default.copyItem(atPath: Tool.path, toPath: copy)
+        let moved = try Tool.run(["report", "-o", "-", "-q"], in: folder, executable: copy)
+        let original = try Tool.run(["report", "-o", "-", "-q"], in: folder)
+        #expect(moved.status == 0, "\(moved.standardError)")
+        #expect(moved.standardOutput == original.standardOutput)
+        #expect(String(decoding: moved.standardOutput, as: UTF8.self).contains(#"id="report-data""#))
+    }
+
     @Test func aLimitLeavesTracesOutAndSaysSo() throws {
         let folder = try temporaryFolder()
         let result = try Tool.run(["report", "--max-traces", "4", "-o", "r.html"], in: folder)
