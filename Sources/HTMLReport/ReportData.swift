@@ -6,175 +6,191 @@ import TraceModel
 /// The layout is documented at the top of Templates/report.js.
 struct ReportData {
     /// The JSON text, safe inside a `<script type="application/json">` element.
-    private(set) var json: [UInt8] = []
-    private(set) var shownSpans = 0
+    let json: [UInt8]
+    /// How many spans the data holds.
+    let shownSpans: Int
 
-    private var strings = StringTable()
+    init(set: TraceSet, catalog: TraceCatalog, kept: [Bool]) {
+        var encoder = Encoder(set: set, catalog: catalog, shownTraces: catalog.traces.indices.filter { kept[$0] })
+        for traceIndex in encoder.shownTraces { encoder.encodeTrace(traceIndex) }
+        json = encoder.finish()
+        shownSpans = encoder.spanColumns.name.count
+    }
+}
 
+/// Builds the columns trace by trace, span by span, then writes them out.
+private struct Encoder {
     /// What a link's target is when the report does not show the span.
     private enum MissingTarget: Int {
         case notInInput = -1
         case leftOut = -2
     }
 
-    init(set: TraceSet, catalog: TraceCatalog, kept: [Bool]) {
-        let shownTraces = catalog.traces.indices.filter { kept[$0] }
-        // Each shown span's index in the report's span columns, by its position in the set.
+    let set: TraceSet
+    let catalog: TraceCatalog
+    let shownTraces: [Int]
+    /// Each shown span's index in the report's span columns, by its position in the set; -1 when not shown.
+    private let reportIndex: [Int]
+    /// Shown services, sorted by name.
+    private let serviceNames: [String]
+    private let serviceIndex: [String: Int]
+    private let resourceOfSpan: [Int], scopeOfSpan: [Int]
+
+    private var strings = StringTable()
+    private(set) var traceColumns = TraceColumns()
+    private(set) var spanColumns = SpanColumns()
+    private var attributes: [Int] = []
+    private var statusMessages = JSONArrayWriter()
+    private var resources = UniqueList<Resource>(), scopes = UniqueList<InstrumentationScope>()
+    /// Resources and scopes numbered in the order the report meets them, so the input's order does not matter.
+    private var resourceNumbers: FirstSeenNumbering, scopeNumbers: FirstSeenNumbering
+    private var events = JSONArrayWriter(), links = JSONArrayWriter()
+    private var linksIn: [Int]
+
+    init(set: TraceSet, catalog: TraceCatalog, shownTraces: [Int]) {
+        self.set = set
+        self.catalog = catalog
+        self.shownTraces = shownTraces
         var reportIndex = [Int](repeating: -1, count: set.spans.count)
+        var shown = 0
+        var names = Set<String>()
         for traceIndex in shownTraces {
-            for span in catalog.traces[traceIndex].spans {
-                reportIndex[span] = shownSpans
-                shownSpans += 1
+            for position in catalog.traces[traceIndex].spans {
+                reportIndex[position] = shown
+                shown += 1
+                names.insert(set.spans[position].serviceName)
             }
         }
+        self.reportIndex = reportIndex
+        serviceNames = names.sorted()
+        serviceIndex = Dictionary(uniqueKeysWithValues: serviceNames.enumerated().map { ($1, $0) })
+        resourceOfSpan = resources.indices(of: set.spans, \.resource)
+        scopeOfSpan = scopes.indices(of: set.spans, \.scope)
+        resourceNumbers = FirstSeenNumbering(count: resources.elements.count)
+        scopeNumbers = FirstSeenNumbering(count: scopes.elements.count)
+        linksIn = Array(repeating: 0, count: catalog.traces.count)
+    }
 
-        var serviceNames: [String] = []
-        var serviceIndex: [String: Int] = [:]
-        for traceIndex in shownTraces {
-            for span in catalog.traces[traceIndex].spans where serviceIndex[set.spans[span].serviceName] == nil {
-                serviceIndex[set.spans[span].serviceName] = 0
-                serviceNames.append(set.spans[span].serviceName)
+    mutating func encodeTrace(_ traceIndex: Int) {
+        let trace = catalog.traces[traceIndex]
+        traceColumns.first.append(spanColumns.name.count)
+        traceColumns.count.append(trace.spans.count)
+        traceColumns.startMicros.append(Int(trace.start / 1000))
+        traceColumns.duration.append(Int(clamping: trace.duration))
+        traceColumns.errors.append(trace.errorSpans)
+        // The root: the earliest span whose parent is not in the input.
+        let root = trace.spans.first { position in
+            set.spans[position].parentSpanID.map { set.index(of: SpanKey(traceID: trace.id, spanID: $0)) == nil } ?? true
+        } ?? trace.spans[0]
+        traceColumns.rootService.append(serviceIndex[set.spans[root].serviceName]!)
+        traceColumns.rootName.append(strings.index(set.spans[root].name))
+        HexText.append(trace.id, to: &traceColumns.ids)
+        traceColumns.linksOut.append(trace.spans.reduce(0) { $0 + set.spans[$1].links.count })
+        for position in trace.spans { encodeSpan(at: position, of: traceIndex) }
+    }
+
+    private mutating func encodeSpan(at position: Int, of traceIndex: Int) {
+        let span = set.spans[position]
+        let traceStart = catalog.traces[traceIndex].start
+        let index = spanColumns.name.count
+        HexText.append(span.spanID, to: &spanColumns.ids)
+        // How far back the parent is (small numbers, short text); 0 when it is not shown.
+        let parentIndex = span.parentSpanID
+            .flatMap { set.index(of: SpanKey(traceID: span.traceID, spanID: $0)) }
+            .map { reportIndex[$0] } ?? -1
+        spanColumns.parentDistance.append(parentIndex >= 0 ? index - parentIndex : 0)
+        spanColumns.start.append(Int(clamping: Int64(bitPattern: span.startTimeUnixNano &- traceStart)))
+        spanColumns.duration.append(Int(clamping: span.durationNanos))
+        spanColumns.service.append(serviceIndex[span.serviceName]!)
+        spanColumns.name.append(strings.index(span.name))
+        spanColumns.kind.append(Int(span.kind.reportCode))
+        spanColumns.status.append(Int(span.status.code.reportCode))
+        spanColumns.attributeCount.append(span.attributes.count)
+        strings.appendPairs(span.attributes, to: &attributes)
+        spanColumns.resource.append(resourceNumbers.number(of: resourceOfSpan[position]))
+        spanColumns.scope.append(scopeNumbers.number(of: scopeOfSpan[position]))
+        if !span.status.message.isEmpty {
+            statusMessages.element { $0.appendNumbers([index, strings.index(span.status.message)]) }
+        }
+        for event in span.events {
+            let time = Int64(bitPattern: event.timeUnixNano &- traceStart)
+            let name = strings.index(event.name)
+            let attributes = strings.pairs(event.attributes)
+            events.element { bytes in
+                bytes += Array("[\(index),\(time),\(name),".utf8)
+                bytes.appendNumbers(attributes)
+                bytes.append(UInt8(ascii: "]"))
             }
         }
-        serviceNames.sort()
-        for (index, name) in serviceNames.enumerated() { serviceIndex[name] = index }
+        for link in span.links { encodeLink(link, from: index, of: traceIndex) }
+    }
 
-        var traceColumns = TraceColumns()
-        var spanColumns = SpanColumns()
-        var attributes: [Int] = []
-        var statusMessages: [[Int]] = []
-        var resources = UniqueList<Resource>()
-        var scopes = UniqueList<InstrumentationScope>()
-        let resourceOfSpan = resources.indices(of: set.spans, \.resource)
-        let scopeOfSpan = scopes.indices(of: set.spans, \.scope)
-        // Numbered in the order the report meets them, so that the input's order does not matter.
-        var resourceNumbers = FirstSeenNumbering(count: resources.elements.count)
-        var scopeNumbers = FirstSeenNumbering(count: scopes.elements.count)
-        var events: [UInt8] = []
-        var links: [UInt8] = []
-        var linksIn = [Int](repeating: 0, count: catalog.traces.count)
-
-        for traceIndex in shownTraces {
-            let trace = catalog.traces[traceIndex]
-            traceColumns.first.append(spanColumns.name.count)
-            traceColumns.count.append(trace.spans.count)
-            traceColumns.startMicros.append(Int(trace.start / 1000))
-            traceColumns.duration.append(Int(clamping: trace.duration))
-            traceColumns.errors.append(trace.errorSpans)
-            let root = trace.spans.first { position in
-                set.spans[position].parentSpanID.map { parent in
-                    set.index(of: SpanKey(traceID: trace.id, spanID: parent)) == nil
-                } ?? true
-            } ?? trace.spans[0]
-            traceColumns.rootService.append(serviceIndex[set.spans[root].serviceName]!)
-            traceColumns.rootName.append(strings.index(set.spans[root].name))
-            HexText.append(trace.id, to: &traceColumns.ids)
-            var linksOut = 0
-
-            for position in trace.spans {
-                let span = set.spans[position]
-                let index = spanColumns.name.count
-                HexText.append(span.spanID, to: &spanColumns.ids)
-                // How far back the parent is (small numbers, short text); 0 when it is not shown.
-                let parentIndex = span.parentSpanID
-                    .flatMap { set.index(of: SpanKey(traceID: span.traceID, spanID: $0)) }
-                    .map { reportIndex[$0] } ?? -1
-                spanColumns.parentDistance.append(parentIndex >= 0 ? index - parentIndex : 0)
-                spanColumns.start.append(Int(clamping: Int64(bitPattern: span.startTimeUnixNano &- trace.start)))
-                spanColumns.duration.append(Int(clamping: span.durationNanos))
-                spanColumns.service.append(serviceIndex[span.serviceName]!)
-                spanColumns.name.append(strings.index(span.name))
-                spanColumns.kind.append(Int(span.kind.reportCode))
-                spanColumns.status.append(Int(span.status.code.reportCode))
-                spanColumns.attributeCount.append(span.attributes.count)
-                strings.appendPairs(span.attributes, to: &attributes)
-                spanColumns.resource.append(resourceNumbers.number(of: resourceOfSpan[position]))
-                spanColumns.scope.append(scopeNumbers.number(of: scopeOfSpan[position]))
-                if !span.status.message.isEmpty {
-                    statusMessages.append([index, strings.index(span.status.message)])
-                }
-                for event in span.events {
-                    events.appendSeparator()
-                    events += Array("[\(index),\(Int64(bitPattern: event.timeUnixNano &- trace.start)),\(strings.index(event.name)),".utf8)
-                    strings.writePairs(event.attributes, to: &events)
-                    events.append(UInt8(ascii: "]"))
-                }
-                for link in span.links {
-                    linksOut += 1
-                    let target: Int
-                    if let targetPosition = set.index(of: link.target) {
-                        let shown = reportIndex[targetPosition]
-                        target = shown >= 0 ? shown : MissingTarget.leftOut.rawValue
-                        if shown >= 0, catalog.traceOfSpan[targetPosition] != traceIndex {
-                            linksIn[catalog.traceOfSpan[targetPosition]] += 1
-                        }
-                    } else {
-                        target = MissingTarget.notInInput.rawValue
-                    }
-                    links.appendSeparator()
-                    links += Array("[\(index),\(target),\"".utf8)
-                    HexText.append(link.traceID, to: &links)
-                    links += Array("\",\"".utf8)
-                    HexText.append(link.spanID, to: &links)
-                    links += Array("\",\(strings.index(link.traceState)),".utf8)
-                    strings.writePairs(link.attributes, to: &links)
-                    links.append(UInt8(ascii: "]"))
-                }
-            }
-            traceColumns.linksOut.append(linksOut)
+    private mutating func encodeLink(_ link: SpanLink, from index: Int, of traceIndex: Int) {
+        let target: Int
+        if let targetPosition = set.index(of: link.target) {
+            let shown = reportIndex[targetPosition]
+            target = shown >= 0 ? shown : MissingTarget.leftOut.rawValue
+            let targetTrace = catalog.traceOfSpan[targetPosition]
+            if shown >= 0, targetTrace != traceIndex { linksIn[targetTrace] += 1 }
+        } else {
+            target = MissingTarget.notInInput.rawValue
         }
-        traceColumns.linksIn = shownTraces.map { linksIn[$0] }
-
-        // Resources' and scopes' strings go into the table before it is written.
-        var resourceText: [UInt8] = []
-        for resource in resourceNumbers.order.map({ resources.elements[$0] }) {
-            resourceText.appendSeparator()
-            resourceText += Array("{\"service\":\(serviceIndex[resource.serviceName] ?? -1),\"attributes\":".utf8)
-            strings.writePairs(resource.attributes, to: &resourceText)
-            resourceText.append(UInt8(ascii: "}"))
-        }
-        var scopeText: [UInt8] = []
-        for scope in scopeNumbers.order.map({ scopes.elements[$0] }) {
-            scopeText.appendSeparator()
-            scopeText += Array("{\"name\":\(strings.index(scope.name)),\"version\":\(strings.index(scope.version))}".utf8)
-        }
-        let serviceNameIndices = serviceNames.map { strings.index($0) }
-
-        var out = JSONObjectWriter()
-        out.member("strings") { bytes in
-            bytes.append(UInt8(ascii: "["))
-            for (index, string) in strings.strings.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                JSONWriter.appendString(string, to: &bytes)
-            }
+        let traceState = strings.index(link.traceState)
+        let attributes = strings.pairs(link.attributes)
+        links.element { bytes in
+            bytes += Array("[\(index),\(target),\"".utf8)
+            HexText.append(link.traceID, to: &bytes)
+            bytes += Array("\",\"".utf8)
+            HexText.append(link.spanID, to: &bytes)
+            bytes += Array("\",\(traceState),".utf8)
+            bytes.appendNumbers(attributes)
             bytes.append(UInt8(ascii: "]"))
         }
-        out.member("services") { bytes in
-            bytes.append(UInt8(ascii: "["))
-            for (index, name) in serviceNames.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes += Array("{\"name\":\(serviceNameIndices[index]),\"node\":".utf8)
+    }
+
+    /// Writes everything out as one JSON object.
+    mutating func finish() -> [UInt8] {
+        traceColumns.linksIn = shownTraces.map { linksIn[$0] }
+        // Every string must be in the table before the table is written.
+        var resourceList = JSONArrayWriter()
+        for resource in resourceNumbers.order.map({ resources.elements[$0] }) {
+            let service = serviceIndex[resource.serviceName] ?? -1
+            let attributes = strings.pairs(resource.attributes)
+            resourceList.element { bytes in
+                bytes += Array("{\"service\":\(service),\"attributes\":".utf8)
+                bytes.appendNumbers(attributes)
+                bytes.append(UInt8(ascii: "}"))
+            }
+        }
+        var scopeList = JSONArrayWriter()
+        for scope in scopeNumbers.order.map({ scopes.elements[$0] }) {
+            let name = strings.index(scope.name), version = strings.index(scope.version)
+            scopeList.element { $0 += Array("{\"name\":\(name),\"version\":\(version)}".utf8) }
+        }
+        var serviceList = JSONArrayWriter()
+        for name in serviceNames {
+            let nameIndex = strings.index(name)
+            serviceList.element { bytes in
+                bytes += Array("{\"name\":\(nameIndex),\"node\":".utf8)
                 JSONWriter.appendString(NodeID(name: name).rawValue, to: &bytes)
                 bytes.append(UInt8(ascii: "}"))
             }
-            bytes.append(UInt8(ascii: "]"))
         }
+        var stringList = JSONArrayWriter()
+        for string in strings.strings { stringList.element { JSONWriter.appendString(string, to: &$0) } }
+
+        var out = JSONObjectWriter()
+        out.member("strings") { stringList.write(to: &$0) }
+        out.member("services") { serviceList.write(to: &$0) }
         out.member("traces") { traceColumns.write(to: &$0) }
         out.member("spans") { spanColumns.write(to: &$0) }
         out.member("attributes") { $0.appendNumbers(attributes) }
-        out.member("statusMessages") { bytes in
-            bytes.append(UInt8(ascii: "["))
-            for (index, pair) in statusMessages.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes.appendNumbers(pair)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        }
-        out.member("resources") { $0 += [UInt8(ascii: "[")] + resourceText + [UInt8(ascii: "]")] }
-        out.member("scopes") { $0 += [UInt8(ascii: "[")] + scopeText + [UInt8(ascii: "]")] }
-        out.member("events") { $0 += [UInt8(ascii: "[")] + events + [UInt8(ascii: "]")] }
-        out.member("links") { $0 += [UInt8(ascii: "[")] + links + [UInt8(ascii: "]")] }
-        json = out.finish()
+        out.member("statusMessages") { statusMessages.write(to: &$0) }
+        out.member("resources") { resourceList.write(to: &$0) }
+        out.member("scopes") { scopeList.write(to: &$0) }
+        out.member("events") { events.write(to: &$0) }
+        out.member("links") { links.write(to: &$0) }
+        return out.finish()
     }
 }
 
@@ -234,11 +250,11 @@ private struct StringTable {
         }
     }
 
-    /// Writes `[key, value, …]` indices as a JSON array.
-    mutating func writePairs(_ attributes: [Attribute], to bytes: inout [UInt8]) {
+    /// `[key, value, …]` indices.
+    mutating func pairs(_ attributes: [Attribute]) -> [Int] {
         var pairs: [Int] = []
         appendPairs(attributes, to: &pairs)
-        bytes.appendNumbers(pairs)
+        return pairs
     }
 }
 
@@ -292,6 +308,24 @@ private struct FirstSeenNumbering {
     }
 }
 
+/// Writes one JSON array, element by element.
+private struct JSONArrayWriter {
+    private var bytes: [UInt8] = []
+    private var isEmpty = true
+
+    mutating func element(_ writeValue: (inout [UInt8]) -> Void) {
+        if !isEmpty { bytes.append(UInt8(ascii: ",")) }
+        isEmpty = false
+        writeValue(&bytes)
+    }
+
+    func write(to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "["))
+        output += bytes
+        output.append(UInt8(ascii: "]"))
+    }
+}
+
 /// Writes one JSON object, member by member.
 private struct JSONObjectWriter {
     private var bytes: [UInt8] = [UInt8(ascii: "{")]
@@ -326,11 +360,6 @@ private enum HexText {
 }
 
 extension [UInt8] {
-    /// A comma before every element but the first of a JSON array being written.
-    fileprivate mutating func appendSeparator() {
-        if !isEmpty { append(UInt8(ascii: ",")) }
-    }
-
     /// `[n, n, …]`.
     fileprivate mutating func appendNumbers(_ numbers: [Int]) {
         append(UInt8(ascii: "["))
