@@ -59,6 +59,11 @@ extension ServiceGraph {
         /// Appends what another accumulator received, as if its spans came after these. Its
         /// records are moved, not copied.
         public mutating func merge(_ other: consuming Accumulator) {
+            // Nothing here yet: take the other whole, with the ids it has already looked up.
+            if services.isEmpty, store.count == 0, other.options == options {
+                self = other
+                return
+            }
             closeSegment()
             let serviceMap = other.services.map { intern(service: $0) }
             let peerMap = other.peers.map { intern(peer: $0) }
