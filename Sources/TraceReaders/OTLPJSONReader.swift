@@ -20,20 +20,20 @@ struct OTLPJSONReader<Sink: SpanSink> {
     /// (`ReadDetail.spanAttributeKinds`): a test that hashes nothing.
     private let attributeKinds: UInt8
     /// The spans of the request being read, while they cannot go to the sink yet.
-    private var pending: [Span] = []
+    private var pending: [Span] = [] { didSet { updateCanPassOn() } }
     /// The sink, while `readAll` runs.
     private var sink: UnsafeMutablePointer<Sink>?
-    private var keepGoing = false
+    private var keepGoing = false { didSet { updateCanPassOn() } }
     /// Documents (requests) begun so far: more than one makes the input JSON lines.
     private(set) var documentCount = 0
     /// The members of the last span, in its order: a prediction of the next span's.
     private var spanFieldOrder: [SpanField] = []
     /// The scope of the `ScopeSpans` being read, once read (when scopes are read at all).
-    private var currentScope: InstrumentationScope?
+    private var currentScope: InstrumentationScope? { didSet { updateCanPassOn() } }
     /// The last service name read, shared by the spans of a resource and the next ones that repeat it.
     private var lastServiceName = ""
     /// The resource of the `ResourceSpans` being read, once read: spans read after it take it at once.
-    private var currentResource: Resource?
+    private var currentResource: Resource? { didSet { updateCanPassOn() } }
 
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
         scanner = JSONScanner(bytes)
@@ -58,8 +58,11 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     /// Whether a span just read can go to the sink at once: it has its resource (and scope),
     /// nothing read before it waits, and no request has to be dropped whole on an error.
-    private var canPassOn: Bool {
-        !keepGoing && pending.isEmpty && currentResource != nil && (currentScope != nil || !detail.scopes)
+    /// Worked out when one of those changes, not for every span.
+    private var canPassOn = false
+
+    private mutating func updateCanPassOn() {
+        canPassOn = !keepGoing && pending.isEmpty && currentResource != nil && (currentScope != nil || !detail.scopes)
     }
 
     private mutating func readAll(skipped: inout [JSONError]) throws(JSONError) {

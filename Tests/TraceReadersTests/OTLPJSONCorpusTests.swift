@@ -77,4 +77,17 @@ import TraceTestSupport
         #expect(set.spans.count == 1)
         #expect(set.duplicateSpanCount == 1)
     }
+
+    @Test(arguments: [false, true])
+    func spansReadBeforeTheirResourceAndScopeTakeThem(keepGoing: Bool) throws {
+        // Spans are passed on as they are read only once their resource and scope are known;
+        // written after them, those reach the spans held back, and the spans of the next
+        // request, whose resource comes first, go straight on again.
+        let span = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708"}"#
+        let late = #"{"resourceSpans":[{"scopeSpans":[{"spans":[\#(span)],"scope":{"name":"lib"}}],"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late"}}]}}]}"#
+        let early = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"early"}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[\#(span)]}]}]}"#
+        let file = try TraceReader.read(late + "\n" + early + "\n" + late, source: "late.jsonl", options: ReadOptions(keepGoing: keepGoing))
+        #expect(file.spans.map(\.serviceName) == ["late", "early", "late"])
+        #expect(file.spans.map(\.scope.name) == ["lib", "lib", "lib"])
+    }
 }
