@@ -187,6 +187,26 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
         #expect(result.callEdges.map(\.to) == [id("cart")])
     }
 
+    @Test(arguments: [
+        (["peer.service": "cart"], "cart"),
+        (["db.system.name": "redis"], "redis"),
+        (["db.system": "redis", "db.namespace": "sessions"], "sessions"),
+        (["db.system": "redis", "db.name": "cache"], "cache"),
+        (["messaging.system": "kafka", "messaging.destination": "orders"], "orders"),
+        (["messaging.system": "kafka", "messaging.destination.name": "orders"], "orders"),
+        (["server.address": "api.example"], "api.example"),
+        (["net.peer.name": "api.example"], "api.example"),
+        (["http.host": "api.example"], "api.example"),
+        // As long as keys that name a peer, but other text.
+        (["peer.servicE": "cart", "db.systems": "redis", "http.hosT": "api.example"], nil),
+    ] as [([String: String], String?)])
+    func everyKeyThatNamesAPeerIsKnownWhateverStringHoldsIt(attributes: [String: String], peer: String?) {
+        // Keys made afresh, not the literals a reader shares.
+        let fresh = Dictionary(uniqueKeysWithValues: attributes.map { (String(decoding: Array($0.key.utf8), as: UTF8.self), $0.value) })
+        let result = graph([Fixture.span(trace: 1, id: 1, service: "frontend", kind: .client, attributes: fresh)])
+        #expect(result.callEdges.map(\.to) == (peer.map { [id($0)] } ?? []))
+    }
+
     @Test func inferenceCanBeTurnedOff() {
         let result = graph([
             Fixture.span(trace: 1, id: 1, service: "cart", kind: .client, attributes: ["db.system": "redis"]),
