@@ -90,19 +90,15 @@ struct OTLPJSONReader<Sink: SpanSink> {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("resourceSpans") || key.matches("batches") {
-                try readArray { (reader: inout Self) throws(JSONError) in try reader.readResourceSpans() }
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() { try readResourceSpans() }
+                }
             } else if key.matches("trace") || key.matches("result") || key.matches("data") {
                 if try scanner.peekKind() == .object { try readDocument() } else { try scanner.skipValue() }
             } else {
                 try scanner.skipValue()
             }
         }
-    }
-
-    private mutating func readArray(_ element: (inout Self) throws(JSONError) -> Void) throws(JSONError) {
-        if try scanner.skipNull() { return }
-        try scanner.beginArray()
-        while try scanner.nextElement() { try element(&self) }
     }
 
     private mutating func readResourceSpans() throws(JSONError) {
@@ -116,7 +112,9 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 // Spans read before the resource take it now.
                 for index in firstSpan..<pending.count { pending[index].resource = currentResource! }
             } else if key.matches("scopeSpans") || key.matches("instrumentationLibrarySpans") {
-                try readArray { (reader: inout Self) throws(JSONError) in try reader.readScopeSpans() }
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() { try readScopeSpans() }
+                }
             } else {
                 try scanner.skipValue()
             }
@@ -158,7 +156,10 @@ struct OTLPJSONReader<Sink: SpanSink> {
                     try scanner.skipValue()
                 }
             } else if key.matches("spans") {
-                try readArray { (reader: inout Self) throws(JSONError) in try reader.readSpan() }
+                // A loop here, not a closure: calling one per span costs a look-up of this generic type.
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() { try readSpan() }
+                }
             } else {
                 try scanner.skipValue()
             }
@@ -240,8 +241,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
                     span.attributes = try readAttributes(spanKeys)
                 }
             case .links?:
-                if try !scanner.skipNull() {
-                    try scanner.beginArray()
+                if try scanner.beginArrayUnlessNull() {
                     while try scanner.nextElement() { span.links.append(try readLink()) }
                 }
             case .status?:
@@ -249,8 +249,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
             case .name? where detail.names:
                 span.name = try scanner.readOptionalString()
             case .events? where detail.events:
-                if try !scanner.skipNull() {
-                    try scanner.beginArray()
+                if try scanner.beginArrayUnlessNull() {
                     while try scanner.nextElement() { span.events.append(try readEvent()) }
                 }
             case .traceState? where detail.names:
@@ -348,8 +347,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     private mutating func readAttributes(_ filter: AttributeKeyFilter) throws(JSONError) -> [Attribute] {
         var attributes: [Attribute] = []
-        if try scanner.skipNull() { return attributes }
-        try scanner.beginArray()
+        guard try scanner.beginArrayUnlessNull() else { return attributes }
         while try scanner.nextElement() {
             if let attribute = try readKeyValue(filter) { attributes.append(attribute) }
         }
@@ -422,8 +420,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         var values: [AttributeValue] = []
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
-            if key.matches("values"), try !scanner.skipNull() {
-                try scanner.beginArray()
+            if key.matches("values"), try scanner.beginArrayUnlessNull() {
                 while try scanner.nextElement() { values.append(try readAnyValue()) }
             } else {
                 try scanner.skipValue()

@@ -107,6 +107,13 @@ struct JSONScanner {
         return true
     }
 
+    /// Begins an array; false, with the null read, for null, which stands for an empty one.
+    mutating func beginArrayUnlessNull() throws(JSONError) -> Bool {
+        if try skipNull() { return false }
+        try beginArray()
+        return true
+    }
+
     @inline(__always)
     private mutating func open(_ byte: UInt8, expected: String) throws(JSONError) {
         skipWhitespace()
