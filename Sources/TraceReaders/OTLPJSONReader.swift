@@ -29,11 +29,26 @@ struct OTLPJSONReader<Sink: SpanSink> {
     /// The members of the last span, in its order: a prediction of the next span's.
     private var spanFieldOrder: [SpanField] = []
     /// The scope of the `ScopeSpans` being read, once read (when scopes are read at all).
-    private var currentScope: InstrumentationScope? { didSet { updateCanPassOn() } }
+    private var currentScope: InstrumentationScope? {
+        didSet {
+            span.scope = currentScope ?? InstrumentationScope()
+            updateCanPassOn()
+        }
+    }
     /// The last service name read, shared by the spans of a resource and the next ones that repeat it.
     private var lastServiceName = ""
     /// The resource of the `ResourceSpans` being read, once read: spans read after it take it at once.
-    private var currentResource: Resource? { didSet { updateCanPassOn() } }
+    private var currentResource: Resource? {
+        didSet {
+            span.resource = currentResource ?? Self.emptyResource
+            updateCanPassOn()
+        }
+    }
+    /// The span being read: one value reused from span to span, so that its resource and scope
+    /// are not copied, nor its empty fields released, for every span. `clearSpan()` empties what
+    /// the last span set.
+    private var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
+                            resource: emptyResource)
 
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
         scanner = JSONScanner(bytes)
@@ -195,8 +210,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         var traceID: TraceID?
         var spanID: SpanID?
         var isKindKnown = false
-        var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
-                        resource: currentResource ?? Self.emptyResource, scope: currentScope ?? InstrumentationScope())
+        clearSpan()
         try scanner.beginObject()
         // Producers write a span's members in the same order every time: the order of the last
         // span predicts this one's, checked byte for byte; on a miss the general path takes over.
@@ -242,7 +256,10 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 }
             case .links?:
                 if try scanner.beginArrayUnlessNull() {
-                    while try scanner.nextElement() { span.links.append(try readLink()) }
+                    while try scanner.nextElement() {
+                        let link = try readLink()
+                        span.links.append(link)
+                    }
                 }
             case .status?:
                 span.status = try readStatus()
@@ -250,7 +267,10 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 span.name = try scanner.readOptionalString()
             case .events? where detail.events:
                 if try scanner.beginArrayUnlessNull() {
-                    while try scanner.nextElement() { span.events.append(try readEvent()) }
+                    while try scanner.nextElement() {
+                        let event = try readEvent()
+                        span.events.append(event)
+                    }
                 }
             case .traceState? where detail.names:
                 span.traceState = try scanner.readOptionalString()
@@ -272,6 +292,25 @@ struct OTLPJSONReader<Sink: SpanSink> {
         span.traceID = traceID
         span.spanID = spanID
         if canPassOn { sink!.pointee.receive(span) } else { pending.append(span) }
+    }
+
+    /// Empties the fields of the reused span that a span sets, keeping its resource and scope.
+    /// A field already empty is not written: that would release it again.
+    private mutating func clearSpan() {
+        span.parentSpanID = nil
+        span.flags = 0
+        span.kind = .unspecified
+        span.startTimeUnixNano = 0
+        span.endTimeUnixNano = 0
+        span.droppedAttributesCount = 0
+        span.droppedEventsCount = 0
+        span.droppedLinksCount = 0
+        if !span.traceState.isEmpty { span.traceState = "" }
+        if !span.name.isEmpty { span.name = "" }
+        if !span.attributes.isEmpty { span.attributes = [] }
+        if !span.events.isEmpty { span.events = [] }
+        if !span.links.isEmpty { span.links = [] }
+        if span.status.code != .unset || !span.status.message.isEmpty { span.status = .unset }
     }
 
     private mutating func readEvent() throws(JSONError) -> SpanEvent {

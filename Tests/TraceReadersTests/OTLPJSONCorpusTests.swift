@@ -90,4 +90,19 @@ import TraceTestSupport
         #expect(file.spans.map(\.serviceName) == ["late", "early", "late"])
         #expect(file.spans.map(\.scope.name) == ["lib", "lib", "lib"])
     }
+
+    @Test func nothingOfOneSpanIsLeftInTheNext() throws {
+        // The reader reuses one span value from span to span: every field the first sets is
+        // empty again in the second, which sets none.
+        let full = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","parentSpanId":"0807060504030201","traceState":"a=b","flags":1,"name":"GET","kind":2,"startTimeUnixNano":"5","endTimeUnixNano":"9","attributes":[{"key":"k","value":{"stringValue":"v"}}],"droppedAttributesCount":1,"events":[{"timeUnixNano":"6","name":"e"}],"droppedEventsCount":2,"links":[{"traceId":"0102030405060708090a0b0c0d0e0f11","spanId":"0102030405060709"}],"droppedLinksCount":3,"status":{"code":2,"message":"failed"}}"#
+        let bare = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060709"}"#
+        let json = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[\#(full),\#(bare)]}]}]}"#
+        let spans = try TraceReader.read(json, source: "two.json").spans
+        try #require(spans.count == 2)
+        #expect(spans[0].name == "GET" && spans[0].attributes.count == 1 && spans[0].events.count == 1 && spans[0].links.count == 1)
+        #expect(spans[0].status == SpanStatus(code: .error, message: "failed"))
+        #expect(spans[1] == Span(traceID: spans[0].traceID, spanID: SpanID(0x0102030405060709), name: "", startTimeUnixNano: 0,
+                                 endTimeUnixNano: 0, resource: spans[0].resource, scope: spans[0].scope))
+    }
 }
+
