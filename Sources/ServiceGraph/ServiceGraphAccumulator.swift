@@ -376,8 +376,12 @@ private struct TraceIDCounter {
     private var slots = [TraceID](repeating: .zero, count: 1024)
     private var hasZero = false
     private(set) var count = 0
+    /// The id counted last: the spans of a trace mostly come together, and it is not looked up again.
+    private var last = TraceID.zero
 
     mutating func insert(_ id: TraceID) {
+        if id == last, id != .zero { return }
+        last = id
         if id == .zero {
             if !hasZero { hasZero = true; count += 1 }
             return
