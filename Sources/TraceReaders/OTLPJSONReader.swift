@@ -252,7 +252,11 @@ struct OTLPJSONReader<Sink: SpanSink> {
                     // Read past them the fast way, keeping none.
                     _ = try readAttributes(keepNoAttributes)
                 } else {
-                    span.attributes = try readAttributes(spanKeys)
+                    // Into the last span's array, emptied: no array is made and freed for each span.
+                    var attributes: [Attribute] = []
+                    swap(&attributes, &span.attributes)
+                    try readAttributes(spanKeys, into: &attributes)
+                    span.attributes = attributes
                 }
             case .links?:
                 if try scanner.beginArrayUnlessNull() {
@@ -307,7 +311,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         span.droppedLinksCount = 0
         if !span.traceState.isEmpty { span.traceState = "" }
         if !span.name.isEmpty { span.name = "" }
-        if !span.attributes.isEmpty { span.attributes = [] }
+        if !span.attributes.isEmpty { span.attributes.removeAll(keepingCapacity: true) }
         if !span.events.isEmpty { span.events = [] }
         if !span.links.isEmpty { span.links = [] }
         if span.status.code != .unset || !span.status.message.isEmpty { span.status = .unset }
@@ -386,11 +390,16 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     private mutating func readAttributes(_ filter: AttributeKeyFilter) throws(JSONError) -> [Attribute] {
         var attributes: [Attribute] = []
-        guard try scanner.beginArrayUnlessNull() else { return attributes }
+        try readAttributes(filter, into: &attributes)
+        return attributes
+    }
+
+    /// Appends the attributes the filter keeps.
+    private mutating func readAttributes(_ filter: AttributeKeyFilter, into attributes: inout [Attribute]) throws(JSONError) {
+        guard try scanner.beginArrayUnlessNull() else { return }
         while try scanner.nextElement() {
             if let attribute = try readKeyValue(filter) { attributes.append(attribute) }
         }
-        return attributes
     }
 
     /// One `KeyValue`; nil when the filter drops its key.

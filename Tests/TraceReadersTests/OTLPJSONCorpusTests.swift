@@ -96,10 +96,14 @@ import TraceTestSupport
         // empty again in the second, which sets none.
         let full = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","parentSpanId":"0807060504030201","traceState":"a=b","flags":1,"name":"GET","kind":2,"startTimeUnixNano":"5","endTimeUnixNano":"9","attributes":[{"key":"k","value":{"stringValue":"v"}}],"droppedAttributesCount":1,"events":[{"timeUnixNano":"6","name":"e"}],"droppedEventsCount":2,"links":[{"traceId":"0102030405060708090a0b0c0d0e0f11","spanId":"0102030405060709"}],"droppedLinksCount":3,"status":{"code":2,"message":"failed"}}"#
         let bare = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060709"}"#
-        let json = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[\#(full),\#(bare)]}]}]}"#
+        let other = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"010203040506070a","attributes":[{"key":"k2","value":{"stringValue":"v2"}}]}"#
+        let json = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[\#(full),\#(bare),\#(other)]}]}]}"#
         let spans = try TraceReader.read(json, source: "two.json").spans
-        try #require(spans.count == 2)
-        #expect(spans[0].name == "GET" && spans[0].attributes.count == 1 && spans[0].events.count == 1 && spans[0].links.count == 1)
+        try #require(spans.count == 3)
+        #expect(spans[0].name == "GET" && spans[0].events.count == 1 && spans[0].links.count == 1)
+        // Spans already passed on keep their own attributes when the next span's are read.
+        #expect(spans[0].attributes == [Attribute(key: "k", value: .string("v"))])
+        #expect(spans[2].attributes == [Attribute(key: "k2", value: .string("v2"))])
         #expect(spans[0].status == SpanStatus(code: .error, message: "failed"))
         #expect(spans[1] == Span(traceID: spans[0].traceID, spanID: SpanID(0x0102030405060709), name: "", startTimeUnixNano: 0,
                                  endTimeUnixNano: 0, resource: spans[0].resource, scope: spans[0].scope))
