@@ -147,9 +147,11 @@ extension ServiceGraph {
         }
 
         private mutating func intern(peer: UninstrumentedPeer) -> UInt32 {
-            // Few peers, as usual: a look along the list costs less than hashing.
+            // Few peers, as usual: a look along the list costs less than hashing, and names of
+            // another length are passed over without comparing their text.
             if peers.count <= 16 {
-                if let index = peers.firstIndex(of: peer) { return UInt32(index) }
+                let length = peer.name.utf8.count
+                if let index = peers.firstIndex(where: { $0.name.utf8.count == length && $0 == peer }) { return UInt32(index) }
             } else if let known = peerIndex[peer] {
                 return known
             }
