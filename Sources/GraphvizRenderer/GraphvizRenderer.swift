@@ -38,6 +38,15 @@ public struct GraphvizRenderer: Sendable {
         self.engine = engine
     }
 
+    /// Loads what Graphviz needs to lay out and write `format` (its plugins, and the fonts that
+    /// labels are measured with) by drawing a one-node graph and dropping it. Called on another
+    /// thread while the graph is still being built, it takes that time off the first `render`.
+    public func prepare(for format: GraphFormat) {
+        guard format != .dot else { return }
+        let node = ServiceGraph.Node(id: NodeID(name: "service"), name: "service", kind: .service, spanCount: 1)
+        _ = try? render(ServiceGraph(nodes: [node], callEdges: [], linkEdges: []), format: format)
+    }
+
     /// The graph in a format: DOT as built (no layout), the others laid out by `engine`.
     public func render(_ graph: ServiceGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
         let drawing = GraphvizDrawing(graph, engine: engine)

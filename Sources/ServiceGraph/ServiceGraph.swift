@@ -163,13 +163,62 @@ public struct LatencySummary: Hashable, Sendable {
 
     /// The summary of these durations; all zero when there are none.
     public init(durations: [UInt64]) {
-        let sorted = durations.sorted()
-        func rank(_ percent: Int) -> UInt64 {
-            guard !sorted.isEmpty else { return 0 }
-            // Nearest rank: the smallest value with at least `percent`% of the values at or below it.
-            let index = (percent * sorted.count + 99) / 100 - 1
-            return sorted[max(0, index)]
+        guard !durations.isEmpty else {
+            self.init(p50Nanos: 0, p95Nanos: 0, p99Nanos: 0, maxNanos: 0)
+            return
         }
-        self.init(p50Nanos: rank(50), p95Nanos: rank(95), p99Nanos: rank(99), maxNanos: sorted.last ?? 0)
+        // Each rank is found without sorting: it falls in the part at or after the one before.
+        var values = durations
+        var start = 0
+        func rank(_ percent: Int) -> UInt64 {
+            // Nearest rank: the smallest value with at least `percent`% of the values at or below it.
+            let index = max(0, (percent * values.count + 99) / 100 - 1)
+            values.placeSorted(at: index, searching: start..<values.count)
+            start = index
+            return values[index]
+        }
+        self.init(p50Nanos: rank(50), p95Nanos: rank(95), p99Nanos: rank(99),
+                  maxNanos: values[start...].max()!)
+    }
+}
+
+extension Array where Element == UInt64 {
+    /// Puts at `index` the value a sort would put there, with none larger before it and none
+    /// smaller after it within `range`, which must hold `index` and the values a sort would put
+    /// there: quickselect, each round partitioning around the median of three, with a sort of
+    /// what is left when the partitions keep coming out lopsided.
+    mutating func placeSorted(at index: Int, searching range: Range<Int>) {
+        var low = range.lowerBound
+        var high = range.upperBound - 1
+        var rounds = 0
+        while low < high {
+            rounds += 1
+            if rounds > 64 {
+                self[low...high].sort()
+                return
+            }
+            let middle = low + (high - low) / 2
+            let pivot = Swift.max(Swift.min(self[low], self[middle]), Swift.min(Swift.max(self[low], self[middle]), self[high]))
+            var left = low
+            var right = high
+            while left <= right {
+                while self[left] < pivot { left += 1 }
+                while self[right] > pivot { right -= 1 }
+                if left <= right {
+                    swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            // Now [low, right] holds values at most the pivot, [left, high] values at least it,
+            // and anything between equals it.
+            if index <= right {
+                high = right
+            } else if index >= left {
+                low = left
+            } else {
+                return
+            }
+        }
     }
 }

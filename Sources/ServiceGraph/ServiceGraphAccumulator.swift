@@ -59,6 +59,11 @@ extension ServiceGraph {
         /// Appends what another accumulator received, as if its spans came after these. Its
         /// records are moved, not copied.
         public mutating func merge(_ other: consuming Accumulator) {
+            // Nothing here yet: take the other whole, with the ids it has already looked up.
+            if services.isEmpty, store.count == 0, other.options == options {
+                self = other
+                return
+            }
             closeSegment()
             let serviceMap = other.services.map { intern(service: $0) }
             let peerMap = other.peers.map { intern(peer: $0) }
@@ -142,9 +147,11 @@ extension ServiceGraph {
         }
 
         private mutating func intern(peer: UninstrumentedPeer) -> UInt32 {
-            // Few peers, as usual: a look along the list costs less than hashing.
+            // Few peers, as usual: a look along the list costs less than hashing, and names of
+            // another length are passed over without comparing their text.
             if peers.count <= 16 {
-                if let index = peers.firstIndex(of: peer) { return UInt32(index) }
+                let length = peer.name.utf8.count
+                if let index = peers.firstIndex(where: { $0.name.utf8.count == length && $0 == peer }) { return UInt32(index) }
             } else if let known = peerIndex[peer] {
                 return known
             }
@@ -261,6 +268,18 @@ private struct RecordStore: Sendable {
         starts[reference >> Self.offsetBits] + reference & (1 << Self.offsetBits - 1)
     }
 
+    /// The reference of the record at an index counted across segments.
+    func reference(ofIndex index: Int) -> Reference {
+        // The last segment that starts at or before the index: an empty one holds no index.
+        var low = 0
+        var high = starts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if starts[middle] <= index { low = middle } else { high = middle - 1 }
+        }
+        return Self.reference(segment: low, offset: index - starts[low])
+    }
+
     func forEach(_ body: (Int, Reference, Record) -> Void) {
         var index = 0
         for (segmentIndex, segment) in segments.enumerated() {
@@ -359,8 +378,12 @@ private struct TraceIDCounter {
     private var slots = [TraceID](repeating: .zero, count: 1024)
     private var hasZero = false
     private(set) var count = 0
+    /// The id counted last: the spans of a trace mostly come together, and it is not looked up again.
+    private var last = TraceID.zero
 
     mutating func insert(_ id: TraceID) {
+        if id == last, id != .zero { return }
+        last = id
         if id == .zero {
             if !hasZero { hasZero = true; count += 1 }
             return
@@ -401,10 +424,11 @@ private struct TraceIDCounter {
 }
 
 /// An open-addressing hash table from (trace id, span id) to the first record with those ids,
-/// filled a segment at a time. A slot holds a packed reference to the record (one more, so
-/// that 0 is empty): 8 bytes, the keys themselves stay in the records.
+/// filled a segment at a time. A slot holds the upper half of the ids' hash, which also places
+/// it, and one more than the record's index across segments (0: empty), in 8 bytes: probes and
+/// growth compare hashes and read a record only when they match.
 private struct SpanKeyTable: Sendable {
-    private var slots = [Int](repeating: 0, count: 16)
+    private var slots = [UInt64](repeating: 0, count: 16)
     private var used = 0
     /// Segments of the store already in the table.
     private var segmentsDone = 0
@@ -414,32 +438,41 @@ private struct SpanKeyTable: Sendable {
 
     func isDuplicate(_ index: Int) -> Bool { duplicates[index] }
 
+    /// The hash half that a slot keeps: it is also where the slot's probe starts.
+    private static func tag(_ traceID: TraceID, _ spanID: SpanID) -> UInt64 {
+        UInt64(UInt(bitPattern: keyHash(traceID, spanID))) >> 32
+    }
+
     /// Adds the records of the segments added to the store since the last call.
     mutating func catchUp(with store: RecordStore) {
+        precondition(store.count < Int(UInt32.max), "more span records than the key table can number")
         while segmentsDone < store.segments.count {
             let segment = store.segments[segmentsDone]
+            let segmentStart = duplicates.count
             // At most two thirds full, so that probes stay short.
-            while (used + segment.count) * 3 > slots.count * 2 { grow(store) }
+            while (used + segment.count) * 3 > slots.count * 2 { grow() }
             var slots = self.slots
             self.slots = []
             let mask = slots.count - 1
             for offset in segment.indices {
                 let record = segment[offset]
-                let reference = RecordStore.reference(segment: segmentsDone, offset: offset)
-                var slot = keyHash(record.traceID, record.spanID) & mask
+                let tag = Self.tag(record.traceID, record.spanID)
+                var slot = Int(tag) & mask
                 var isDuplicate = false
                 while true {
                     let stored = slots[slot]
                     if stored == 0 {
-                        slots[slot] = reference + 1
+                        slots[slot] = tag << 32 | UInt64(segmentStart + offset + 1)
                         used += 1
                         break
                     }
-                    let other = store[stored - 1]
-                    if other.spanID == record.spanID && other.traceID == record.traceID {
-                        isDuplicate = true
-                        duplicateCount += 1
-                        break
+                    if stored >> 32 == tag {
+                        let other = store[store.reference(ofIndex: Int(stored & 0xFFFF_FFFF) - 1)]
+                        if other.spanID == record.spanID && other.traceID == record.traceID {
+                            isDuplicate = true
+                            duplicateCount += 1
+                            break
+                        }
                     }
                     slot = (slot + 1) & mask
                 }
@@ -450,13 +483,13 @@ private struct SpanKeyTable: Sendable {
         }
     }
 
-    private mutating func grow(_ store: RecordStore) {
+    private mutating func grow() {
+        precondition(slots.count <= 1 << 31, "more span records than the key table can hold")
         let old = slots
-        slots = [Int](repeating: 0, count: old.count * 2)
+        slots = [UInt64](repeating: 0, count: old.count * 2)
         let mask = slots.count - 1
         for stored in old where stored != 0 {
-            let record = store[stored - 1]
-            var slot = keyHash(record.traceID, record.spanID) & mask
+            var slot = Int(stored >> 32) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = stored
         }
@@ -465,12 +498,16 @@ private struct SpanKeyTable: Sendable {
     /// The reference of the first record with these ids.
     func reference(of traceID: TraceID, _ spanID: SpanID, in store: RecordStore) -> RecordStore.Reference? {
         let mask = slots.count - 1
-        var slot = keyHash(traceID, spanID) & mask
+        let tag = Self.tag(traceID, spanID)
+        var slot = Int(tag) & mask
         while true {
             let stored = slots[slot]
             if stored == 0 { return nil }
-            let record = store[stored - 1]
-            if record.spanID == spanID && record.traceID == traceID { return stored - 1 }
+            if stored >> 32 == tag {
+                let reference = store.reference(ofIndex: Int(stored & 0xFFFF_FFFF) - 1)
+                let record = store[reference]
+                if record.spanID == spanID && record.traceID == traceID { return reference }
+            }
             slot = (slot + 1) & mask
         }
     }

@@ -33,10 +33,7 @@ struct UninstrumentedPeer: Hashable, Sendable {
     var kind: ServiceGraph.Node.Kind
 
     /// The attributes that name a peer: what a reader must keep for peer inference.
-    static let attributeKeys = [
-        "peer.service", "db.system.name", "db.system", "db.namespace", "db.name", "messaging.system",
-        "messaging.destination.name", "messaging.destination", "server.address", "net.peer.name", "http.host",
-    ]
+    static let attributeKeys = PeerAttribute.allCases.map(\.key)
 
     /// The peer a span's attributes name, if they name one.
     init?(attributes: [Attribute]) {
@@ -45,20 +42,20 @@ struct UninstrumentedPeer: Hashable, Sendable {
         var peerService, dbSystemName, dbSystem, dbNamespace, dbName, messagingSystem: String?
         var destinationName, destination, serverAddress, netPeerName, httpHost: String?
         for attribute in attributes {
-            guard case .string(let value) = attribute.value, !value.isEmpty else { continue }
-            switch attribute.key {
-            case "peer.service": peerService = peerService ?? value
-            case "db.system.name": dbSystemName = dbSystemName ?? value
-            case "db.system": dbSystem = dbSystem ?? value
-            case "db.namespace": dbNamespace = dbNamespace ?? value
-            case "db.name": dbName = dbName ?? value
-            case "messaging.system": messagingSystem = messagingSystem ?? value
-            case "messaging.destination.name": destinationName = destinationName ?? value
-            case "messaging.destination": destination = destination ?? value
-            case "server.address": serverAddress = serverAddress ?? value
-            case "net.peer.name": netPeerName = netPeerName ?? value
-            case "http.host": httpHost = httpHost ?? value
-            default: continue
+            guard case .string(let value) = attribute.value, !value.isEmpty,
+                  let named = PeerAttribute(key: attribute.key) else { continue }
+            switch named {
+            case .peerService: peerService = peerService ?? value
+            case .dbSystemName: dbSystemName = dbSystemName ?? value
+            case .dbSystem: dbSystem = dbSystem ?? value
+            case .dbNamespace: dbNamespace = dbNamespace ?? value
+            case .dbName: dbName = dbName ?? value
+            case .messagingSystem: messagingSystem = messagingSystem ?? value
+            case .destinationName: destinationName = destinationName ?? value
+            case .destination: destination = destination ?? value
+            case .serverAddress: serverAddress = serverAddress ?? value
+            case .netPeerName: netPeerName = netPeerName ?? value
+            case .httpHost: httpHost = httpHost ?? value
             }
         }
         let address = serverAddress ?? netPeerName ?? httpHost
@@ -77,5 +74,37 @@ struct UninstrumentedPeer: Hashable, Sendable {
         } else {
             return nil
         }
+    }
+}
+
+/// An attribute that names a peer.
+enum PeerAttribute: CaseIterable, Sendable {
+    case peerService, dbSystemName, dbSystem, dbNamespace, dbName, messagingSystem, destinationName, destination,
+         serverAddress, netPeerName, httpHost
+
+    var key: String {
+        switch self {
+        case .peerService: "peer.service"
+        case .dbSystemName: "db.system.name"
+        case .dbSystem: "db.system"
+        case .dbNamespace: "db.namespace"
+        case .dbName: "db.name"
+        case .messagingSystem: "messaging.system"
+        case .destinationName: "messaging.destination.name"
+        case .destination: "messaging.destination"
+        case .serverAddress: "server.address"
+        case .netPeerName: "net.peer.name"
+        case .httpHost: "http.host"
+        }
+    }
+
+    /// Each attribute with its key and the key's length in bytes.
+    private static let keys = allCases.map { (attribute: $0, key: $0.key, length: $0.key.utf8.count) }
+
+    /// The attribute a key names, if any: only keys of the same length are compared as text.
+    init?(key: String) {
+        let length = key.utf8.count
+        guard let match = Self.keys.first(where: { $0.length == length && $0.key == key }) else { return nil }
+        self = match.attribute
     }
 }

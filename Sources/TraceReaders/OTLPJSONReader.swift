@@ -16,27 +16,46 @@ struct OTLPJSONReader<Sink: SpanSink> {
     private let detail: ReadDetail
     private let spanKeys: AttributeKeyFilter
     private let resourceKeys: AttributeKeyFilter
+    /// Bit `kind.rawValue` is set when the attributes of spans of that kind are kept
+    /// (`ReadDetail.spanAttributeKinds`): a test that hashes nothing.
+    private let attributeKinds: UInt8
     /// The spans of the request being read, while they cannot go to the sink yet.
-    private var pending: [Span] = []
+    private var pending: [Span] = [] { didSet { updateCanPassOn() } }
     /// The sink, while `readAll` runs.
     private var sink: UnsafeMutablePointer<Sink>?
-    private var keepGoing = false
+    private var keepGoing = false { didSet { updateCanPassOn() } }
     /// Documents (requests) begun so far: more than one makes the input JSON lines.
     private(set) var documentCount = 0
     /// The members of the last span, in its order: a prediction of the next span's.
     private var spanFieldOrder: [SpanField] = []
     /// The scope of the `ScopeSpans` being read, once read (when scopes are read at all).
-    private var currentScope: InstrumentationScope?
+    private var currentScope: InstrumentationScope? {
+        didSet {
+            span.scope = currentScope ?? InstrumentationScope()
+            updateCanPassOn()
+        }
+    }
     /// The last service name read, shared by the spans of a resource and the next ones that repeat it.
     private var lastServiceName = ""
     /// The resource of the `ResourceSpans` being read, once read: spans read after it take it at once.
-    private var currentResource: Resource?
+    private var currentResource: Resource? {
+        didSet {
+            span.resource = currentResource ?? Self.emptyResource
+            updateCanPassOn()
+        }
+    }
+    /// The span being read: one value reused from span to span, so that its resource and scope
+    /// are not copied, nor its empty fields released, for every span. `clearSpan()` empties what
+    /// the last span set.
+    private var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
+                            resource: emptyResource)
 
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
         scanner = JSONScanner(bytes)
         self.detail = detail
         spanKeys = AttributeKeyFilter(detail.spanAttributeKeys)
         resourceKeys = AttributeKeyFilter(detail.resourceAttributeKeysToRead)
+        attributeKinds = detail.spanAttributeKinds.map { $0.reduce(0) { $0 | 1 << $1.rawValue } } ?? .max
     }
 
     /// Reads every request in the input, one after the other. With `keepGoing`, a request that
@@ -54,8 +73,11 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     /// Whether a span just read can go to the sink at once: it has its resource (and scope),
     /// nothing read before it waits, and no request has to be dropped whole on an error.
-    private var canPassOn: Bool {
-        !keepGoing && pending.isEmpty && currentResource != nil && (currentScope != nil || !detail.scopes)
+    /// Worked out when one of those changes, not for every span.
+    private var canPassOn = false
+
+    private mutating func updateCanPassOn() {
+        canPassOn = !keepGoing && pending.isEmpty && currentResource != nil && (currentScope != nil || !detail.scopes)
     }
 
     private mutating func readAll(skipped: inout [JSONError]) throws(JSONError) {
@@ -83,19 +105,15 @@ struct OTLPJSONReader<Sink: SpanSink> {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("resourceSpans") || key.matches("batches") {
-                try readArray { (reader: inout Self) throws(JSONError) in try reader.readResourceSpans() }
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() { try readResourceSpans() }
+                }
             } else if key.matches("trace") || key.matches("result") || key.matches("data") {
                 if try scanner.peekKind() == .object { try readDocument() } else { try scanner.skipValue() }
             } else {
                 try scanner.skipValue()
             }
         }
-    }
-
-    private mutating func readArray(_ element: (inout Self) throws(JSONError) -> Void) throws(JSONError) {
-        if try scanner.skipNull() { return }
-        try scanner.beginArray()
-        while try scanner.nextElement() { try element(&self) }
     }
 
     private mutating func readResourceSpans() throws(JSONError) {
@@ -109,7 +127,9 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 // Spans read before the resource take it now.
                 for index in firstSpan..<pending.count { pending[index].resource = currentResource! }
             } else if key.matches("scopeSpans") || key.matches("instrumentationLibrarySpans") {
-                try readArray { (reader: inout Self) throws(JSONError) in try reader.readScopeSpans() }
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() { try readScopeSpans() }
+                }
             } else {
                 try scanner.skipValue()
             }
@@ -151,7 +171,10 @@ struct OTLPJSONReader<Sink: SpanSink> {
                     try scanner.skipValue()
                 }
             } else if key.matches("spans") {
-                try readArray { (reader: inout Self) throws(JSONError) in try reader.readSpan() }
+                // A loop here, not a closure: calling one per span costs a look-up of this generic type.
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() { try readSpan() }
+                }
             } else {
                 try scanner.skipValue()
             }
@@ -187,8 +210,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         var traceID: TraceID?
         var spanID: SpanID?
         var isKindKnown = false
-        var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
-                        resource: currentResource ?? Self.emptyResource, scope: currentScope ?? InstrumentationScope())
+        clearSpan()
         try scanner.beginObject()
         // Producers write a span's members in the same order every time: the order of the last
         // span predicts this one's, checked byte for byte; on a miss the general path takes over.
@@ -226,25 +248,33 @@ struct OTLPJSONReader<Sink: SpanSink> {
             case .endTimeUnixNano?:
                 span.endTimeUnixNano = try scanner.readUInt64(field: "endTimeUnixNano")
             case .attributes?:
-                if isKindKnown, let kinds = detail.spanAttributeKinds, !kinds.contains(span.kind) {
+                if isKindKnown, attributeKinds & 1 << span.kind.rawValue == 0 {
                     // Read past them the fast way, keeping none.
                     _ = try readAttributes(keepNoAttributes)
                 } else {
-                    span.attributes = try readAttributes(spanKeys)
+                    // Into the last span's array, emptied: no array is made and freed for each span.
+                    var attributes: [Attribute] = []
+                    swap(&attributes, &span.attributes)
+                    try readAttributes(spanKeys, into: &attributes)
+                    span.attributes = attributes
                 }
             case .links?:
-                if try !scanner.skipNull() {
-                    try scanner.beginArray()
-                    while try scanner.nextElement() { span.links.append(try readLink()) }
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() {
+                        let link = try readLink()
+                        span.links.append(link)
+                    }
                 }
             case .status?:
                 span.status = try readStatus()
             case .name? where detail.names:
                 span.name = try scanner.readOptionalString()
             case .events? where detail.events:
-                if try !scanner.skipNull() {
-                    try scanner.beginArray()
-                    while try scanner.nextElement() { span.events.append(try readEvent()) }
+                if try scanner.beginArrayUnlessNull() {
+                    while try scanner.nextElement() {
+                        let event = try readEvent()
+                        span.events.append(event)
+                    }
                 }
             case .traceState? where detail.names:
                 span.traceState = try scanner.readOptionalString()
@@ -266,6 +296,25 @@ struct OTLPJSONReader<Sink: SpanSink> {
         span.traceID = traceID
         span.spanID = spanID
         if canPassOn { sink!.pointee.receive(span) } else { pending.append(span) }
+    }
+
+    /// Empties the fields of the reused span that a span sets, keeping its resource and scope.
+    /// A field already empty is not written: that would release it again.
+    private mutating func clearSpan() {
+        span.parentSpanID = nil
+        span.flags = 0
+        span.kind = .unspecified
+        span.startTimeUnixNano = 0
+        span.endTimeUnixNano = 0
+        span.droppedAttributesCount = 0
+        span.droppedEventsCount = 0
+        span.droppedLinksCount = 0
+        if !span.traceState.isEmpty { span.traceState = "" }
+        if !span.name.isEmpty { span.name = "" }
+        if !span.attributes.isEmpty { span.attributes.removeAll(keepingCapacity: true) }
+        if !span.events.isEmpty { span.events = [] }
+        if !span.links.isEmpty { span.links = [] }
+        if span.status.code != .unset || !span.status.message.isEmpty { span.status = .unset }
     }
 
     private mutating func readEvent() throws(JSONError) -> SpanEvent {
@@ -341,12 +390,16 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     private mutating func readAttributes(_ filter: AttributeKeyFilter) throws(JSONError) -> [Attribute] {
         var attributes: [Attribute] = []
-        if try scanner.skipNull() { return attributes }
-        try scanner.beginArray()
+        try readAttributes(filter, into: &attributes)
+        return attributes
+    }
+
+    /// Appends the attributes the filter keeps.
+    private mutating func readAttributes(_ filter: AttributeKeyFilter, into attributes: inout [Attribute]) throws(JSONError) {
+        guard try scanner.beginArrayUnlessNull() else { return }
         while try scanner.nextElement() {
             if let attribute = try readKeyValue(filter) { attributes.append(attribute) }
         }
-        return attributes
     }
 
     /// One `KeyValue`; nil when the filter drops its key.
@@ -415,8 +468,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         var values: [AttributeValue] = []
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
-            if key.matches("values"), try !scanner.skipNull() {
-                try scanner.beginArray()
+            if key.matches("values"), try scanner.beginArrayUnlessNull() {
                 while try scanner.nextElement() { values.append(try readAnyValue()) }
             } else {
                 try scanner.skipValue()

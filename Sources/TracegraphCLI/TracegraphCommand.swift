@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Tracegraph
 
 @main
@@ -101,9 +102,15 @@ struct GraphCommand: ParsableCommand {
     var noPeers = false
 
     func run() throws {
+        let renderer = GraphvizRenderer(engine: engine)
+        // Graphviz loads its plugins and fonts on another thread while the inputs are read;
+        // the command waits for it before it ends, whatever happens.
+        let preparing = DispatchGroup()
+        DispatchQueue.global().async(group: preparing) { [format] in renderer.prepare(for: format) }
+        defer { preparing.wait() }
         try reportingErrors {
             let graph = try input.readGraph(.init(inferUninstrumentedPeers: !noPeers)).graph
-            let bytes = try GraphvizRenderer(engine: engine).render(graph, format: format)
+            let bytes = try renderer.render(graph, format: format)
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             try OutputFile.write(bytes, to: path)
             if !input.quiet, path != "-" {

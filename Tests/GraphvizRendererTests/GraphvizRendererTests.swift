@@ -115,6 +115,13 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(first == second)
     }
 
+    @Test func preparingGraphvizChangesNoByteOfWhatItDrawsNext() throws {
+        let renderer = GraphvizRenderer()
+        let before = try renderer.render(twoServices("frontend", "cart"), format: .svg)
+        for format in GraphFormat.allCases { renderer.prepare(for: format) }
+        #expect(try renderer.render(twoServices("frontend", "cart"), format: .svg) == before)
+    }
+
     @Test(arguments: LayoutEngine.allCases)
     func everyEngineLaysOutTheGraph(engine: LayoutEngine) throws {
         let svg = try GraphvizRenderer(engine: engine).render(twoServices("frontend", "cart"), format: .svg)

@@ -50,4 +50,15 @@ import TraceTestSupport
         ]])
         #expect(result.graph.callEdges.map(\.calls) == [1, 1, 1])
     }
+
+    @Test func aPartWithOtherOptionsMergedIntoAnEmptyAccumulatorTakesTheWholesOptions() {
+        // An empty accumulator takes a part whole only when their options agree.
+        var part = ServiceGraph.Accumulator(options: .init(inferUninstrumentedPeers: true))
+        part.receive(Fixture.span(trace: 1, id: 1, service: "orders", kind: .client, attributes: ["db.system": "postgresql"]))
+        part.finishPart()
+        var whole = ServiceGraph.Accumulator(options: .init(inferUninstrumentedPeers: false))
+        whole.merge(part)
+        #expect(whole.options.inferUninstrumentedPeers == false)
+        #expect(whole.finish().graph.callEdges.isEmpty)
+    }
 }

@@ -114,6 +114,22 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
         #expect(latency == LatencySummary(p50Nanos: 500, p95Nanos: 950, p99Nanos: 990, maxNanos: 1000))
     }
 
+    @Test(arguments: [1, 2, 3, 7, 100, 1001, 20_000])
+    func latencyPercentilesFoundWithoutSortingAreThoseOfTheSortedDurations(count: Int) {
+        // Random, few distinct, ascending, descending and all-equal durations.
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<count).map { _ in UInt64.random(in: 0..<1_000_000, using: &generator) }
+        let fewDistinct = (0..<count).map { _ in UInt64.random(in: 0..<3, using: &generator) }
+        let ascending = (0..<UInt64(count)).map { $0 * 7 }
+        for durations in [random, fewDistinct, ascending, Array(ascending.reversed()), Array(repeating: 42, count: count)] {
+            let sorted = durations.sorted()
+            func rank(_ percent: Int) -> UInt64 { sorted[max(0, (percent * sorted.count + 99) / 100 - 1)] }
+            #expect(LatencySummary(durations: durations)
+                == LatencySummary(p50Nanos: rank(50), p95Nanos: rank(95), p99Nanos: rank(99), maxNanos: sorted.last!))
+        }
+        #expect(LatencySummary(durations: []) == LatencySummary(p50Nanos: 0, p95Nanos: 0, p99Nanos: 0, maxNanos: 0))
+    }
+
     @Test func theGraphDoesNotDependOnSpanOrder() {
         var spans: [Span] = []
         for trace in 1...20 as ClosedRange<UInt64> {
@@ -169,6 +185,26 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
         ])
         #expect(result.nodes.map(\.kind) == [.service, .service])
         #expect(result.callEdges.map(\.to) == [id("cart")])
+    }
+
+    @Test(arguments: [
+        (["peer.service": "cart"], "cart"),
+        (["db.system.name": "redis"], "redis"),
+        (["db.system": "redis", "db.namespace": "sessions"], "sessions"),
+        (["db.system": "redis", "db.name": "cache"], "cache"),
+        (["messaging.system": "kafka", "messaging.destination": "orders"], "orders"),
+        (["messaging.system": "kafka", "messaging.destination.name": "orders"], "orders"),
+        (["server.address": "api.example"], "api.example"),
+        (["net.peer.name": "api.example"], "api.example"),
+        (["http.host": "api.example"], "api.example"),
+        // As long as keys that name a peer, but other text.
+        (["peer.servicE": "cart", "db.systems": "redis", "http.hosT": "api.example"], nil),
+    ] as [([String: String], String?)])
+    func everyKeyThatNamesAPeerIsKnownWhateverStringHoldsIt(attributes: [String: String], peer: String?) {
+        // Keys made afresh, not the literals a reader shares.
+        let fresh = Dictionary(uniqueKeysWithValues: attributes.map { (String(decoding: Array($0.key.utf8), as: UTF8.self), $0.value) })
+        let result = graph([Fixture.span(trace: 1, id: 1, service: "frontend", kind: .client, attributes: fresh)])
+        #expect(result.callEdges.map(\.to) == (peer.map { [id($0)] } ?? []))
     }
 
     @Test func inferenceCanBeTurnedOff() {

@@ -322,7 +322,7 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         var generator = SplitMix64(seed: 42)
         let alphabet = Array("{}\n \t,\"a1".utf8)
         for _ in 0..<2_000 {
-            let bytes = (0..<Int.random(in: 0..<80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let bytes = (0..<Int.random(in: 0..<200, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
             let found = bytes.withUnsafeBytes(FormatSniffer.lastLineBoundary)
             #expect(found == naive(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
         }

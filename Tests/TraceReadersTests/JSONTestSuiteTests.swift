@@ -54,3 +54,25 @@ import TraceTestSupport
         #expect(error?.problem == .nestingTooDeep(limit: JSONScanner.maximumDepth))
     }
 }
+
+/// The in-line byte comparison the fast paths use instead of `memcmp`.
+@Suite struct ByteComparisonTests {
+    @Test(arguments: 0...40)
+    func aDifferenceAtAnyPlaceIsFound(count: Int) {
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        bytes.withUnsafeBytes { a in
+            let copy = bytes
+            copy.withUnsafeBytes { b in
+                #expect(count == 0 || bytesAreEqual(a.baseAddress!, b.baseAddress!, count: count))
+            }
+            for place in 0..<count {
+                var changed = bytes
+                changed[place] ^= 0x20
+                changed.withUnsafeBytes { b in
+                    #expect(!bytesAreEqual(a.baseAddress!, b.baseAddress!, count: count))
+                }
+            }
+        }
+    }
+}
+

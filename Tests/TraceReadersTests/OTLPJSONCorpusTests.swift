@@ -77,4 +77,36 @@ import TraceTestSupport
         #expect(set.spans.count == 1)
         #expect(set.duplicateSpanCount == 1)
     }
+
+    @Test(arguments: [false, true])
+    func spansReadBeforeTheirResourceAndScopeTakeThem(keepGoing: Bool) throws {
+        // Spans are passed on as they are read only once their resource and scope are known;
+        // written after them, those reach the spans held back, and the spans of the next
+        // request, whose resource comes first, go straight on again.
+        let span = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708"}"#
+        let late = #"{"resourceSpans":[{"scopeSpans":[{"spans":[\#(span)],"scope":{"name":"lib"}}],"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late"}}]}}]}"#
+        let early = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"early"}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[\#(span)]}]}]}"#
+        let file = try TraceReader.read(late + "\n" + early + "\n" + late, source: "late.jsonl", options: ReadOptions(keepGoing: keepGoing))
+        #expect(file.spans.map(\.serviceName) == ["late", "early", "late"])
+        #expect(file.spans.map(\.scope.name) == ["lib", "lib", "lib"])
+    }
+
+    @Test func nothingOfOneSpanIsLeftInTheNext() throws {
+        // The reader reuses one span value from span to span: every field the first sets is
+        // empty again in the second, which sets none.
+        let full = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","parentSpanId":"0807060504030201","traceState":"a=b","flags":1,"name":"GET","kind":2,"startTimeUnixNano":"5","endTimeUnixNano":"9","attributes":[{"key":"k","value":{"stringValue":"v"}}],"droppedAttributesCount":1,"events":[{"timeUnixNano":"6","name":"e"}],"droppedEventsCount":2,"links":[{"traceId":"0102030405060708090a0b0c0d0e0f11","spanId":"0102030405060709"}],"droppedLinksCount":3,"status":{"code":2,"message":"failed"}}"#
+        let bare = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060709"}"#
+        let other = #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"010203040506070a","attributes":[{"key":"k2","value":{"stringValue":"v2"}}]}"#
+        let json = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[\#(full),\#(bare),\#(other)]}]}]}"#
+        let spans = try TraceReader.read(json, source: "two.json").spans
+        try #require(spans.count == 3)
+        #expect(spans[0].name == "GET" && spans[0].events.count == 1 && spans[0].links.count == 1)
+        // Spans already passed on keep their own attributes when the next span's are read.
+        #expect(spans[0].attributes == [Attribute(key: "k", value: .string("v"))])
+        #expect(spans[2].attributes == [Attribute(key: "k2", value: .string("v2"))])
+        #expect(spans[0].status == SpanStatus(code: .error, message: "failed"))
+        #expect(spans[1] == Span(traceID: spans[0].traceID, spanID: SpanID(0x0102030405060709), name: "", startTimeUnixNano: 0,
+                                 endTimeUnixNano: 0, resource: spans[0].resource, scope: spans[0].scope))
+    }
 }
+

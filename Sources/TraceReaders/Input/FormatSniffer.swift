@@ -92,23 +92,18 @@ enum FormatSniffer {
         return nil
     }
 
-    /// The index of the last newline before `end`, eight bytes at a time.
+    /// The index of the last newline before `end`, 32 bytes at a time.
     private static func lastNewline(in bytes: UnsafeRawBufferPointer, before end: Int) -> Int? {
         var index = end
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while index >= 8 {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index - 8, as: UInt64.self)) ^ (ones &* 0x0A)
-            let found = (word &- ones) & ~word & highs
-            if found != 0 {
-                // The highest marked byte is the last newline; marks below a true one may be false.
-                let byte = 7 - found.leadingZeroBitCount / 8
-                if bytes[index - 8 + byte] == 0x0A { return index - 8 + byte }
-                for candidate in stride(from: index - 1, through: index - 8, by: -1) where bytes[candidate] == 0x0A {
-                    return candidate
-                }
-            }
-            index -= 8
+        // Four words at once: a word has a zero byte where it had a newline, and the test below
+        // marks a byte only in a word that has a zero byte.
+        let ones = SIMD4<UInt64>(repeating: 0x0101_0101_0101_0101)
+        let highs = SIMD4<UInt64>(repeating: 0x8080_8080_8080_8080)
+        while index >= 32 {
+            let words = bytes.loadUnaligned(fromByteOffset: index - 32, as: SIMD4<UInt64>.self) ^ (ones &* 0x0A)
+            let marks = (words &- ones) & ~words & highs
+            if marks[0] | marks[1] | marks[2] | marks[3] != 0 { break }
+            index -= 32
         }
         while index > 0 {
             index -= 1

@@ -262,7 +262,7 @@ struct AttributeKeyFilter {
         guard let keys else { return key.string }
         return key.withBytes { name in
             for candidate in keys where candidate.bytes.count == name.count {
-                let same = candidate.bytes.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }
+                let same = candidate.bytes.withUnsafeBytes { bytesAreEqual($0.baseAddress!, name.baseAddress!, count: name.count) }
                 if same { return candidate.string }
             }
             return nil

@@ -107,6 +107,13 @@ struct JSONScanner {
         return true
     }
 
+    /// Begins an array; false, with the null read, for null, which stands for an empty one.
+    mutating func beginArrayUnlessNull() throws(JSONError) -> Bool {
+        if try skipNull() { return false }
+        try beginArray()
+        return true
+    }
+
     @inline(__always)
     private mutating func open(_ byte: UInt8, expected: String) throws(JSONError) {
         skipWhitespace()
@@ -327,7 +334,7 @@ struct JSONScanner {
     mutating func consume(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - position >= count,
-              memcmp(bytes.baseAddress! + position, literal.utf8Start, count) == 0 else { return false }
+              bytesAreEqual(bytes.baseAddress! + position, literal.utf8Start, count: count) else { return false }
         position += count
         return true
     }
@@ -353,7 +360,7 @@ struct JSONScanner {
             guard start < bytes.count, bytes[start] == UInt8(ascii: ",") else { return false }
             start += 1
         }
-        guard bytes.count - start >= count, memcmp(bytes.baseAddress! + start, token.utf8Start, count) == 0 else { return false }
+        guard bytes.count - start >= count, bytesAreEqual(bytes.baseAddress! + start, token.utf8Start, count: count) else { return false }
         position = start + count
         atContainerStart = false
         return true
@@ -557,7 +564,7 @@ struct JSONKey {
 
     @inline(__always)
     private static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        a.count == b.count && (a.count == 0 || bytesAreEqual(a.baseAddress!, b.baseAddress!, count: a.count))
     }
 
     /// snake_case: each upper-case letter of the camelCase name is '_' and its lower-case form.
@@ -636,4 +643,28 @@ struct JSONNumber {
         }
         return value
     }
+}
+
+/// Whether `count` bytes at two addresses are equal, compared in line a word at a time (the
+/// last word overlapping the one before): for the short names and literals of the fast paths,
+/// a call to `memcmp` costs more than the comparison itself.
+@inline(__always)
+func bytesAreEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+    if count >= 8 {
+        var offset = 0
+        while offset + 8 < count {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+    if count >= 4 {
+        return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+            && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    }
+    for offset in 0..<count where a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) {
+        return false
+    }
+    return true
 }
