@@ -50,6 +50,8 @@
  *       // target: global span index when the linked-to span is in the report,
  *       //         -1 when it is not in the input, -2 when its trace was left out
  *       //         by --max-traces
+ *   "peers": [{"name": s, "node": "svc_…"}],   // uninstrumented peers the graph draws
+ *   "peerCalls": [[span, peer], …]             // spans the graph counts as calls to a peer
  * }
  *
  * Page state lives in the URL fragment: #trace=<32 hex>&span=<16 hex>.
@@ -188,6 +190,7 @@
       scopes: raw.scopes,
       events: raw.events,
       links: raw.links,
+      peers: raw.peers || [],
       statusMessage: new Map(),
     };
 
@@ -199,11 +202,21 @@
     m.linksBySource = groupBy(spanCount, raw.links.length, (i) => raw.links[i][0]);
     m.linksByTarget = groupBy(spanCount, raw.links.length, (i) => raw.links[i][1]);
     m.eventsBySpan = groupBy(spanCount, raw.events.length, (i) => raw.events[i][0]);
+    // The peer each span calls (-1: none), for filtering by a peer's node in the graph.
+    m.peerOfSpan = new Int32Array(spanCount).fill(-1);
+    for (const [span, peer] of raw.peerCalls || []) m.peerOfSpan[span] = peer;
 
     m.str = (i) => (i >= 0 && i < str.length ? str[i] : '');
     m.traceId = (t) => T.ids.substr(32 * t, 32);
     m.spanId = (i) => S.ids.substr(16 * i, 16);
     m.serviceName = (svc) => (svc >= 0 && svc < raw.services.length ? m.str(raw.services[svc].name) : '');
+    // Graph nodes are numbered services first, then peers.
+    m.nodeCount = raw.services.length + m.peers.length;
+    m.isPeerNode = (node) => node >= raw.services.length;
+    m.nodeName = (node) => (m.isPeerNode(node) ? m.str(m.peers[node - raw.services.length].name) : m.serviceName(node));
+    m.nodeElementId = (node) => (m.isPeerNode(node) ? m.peers[node - raw.services.length].node : raw.services[node].node);
+    /** Whether span i is of the service or calls the peer that graph node `node` stands for. */
+    m.spanTouches = (i, node) => (m.isPeerNode(node) ? m.peerOfSpan[i] === node - raw.services.length : m.service[i] === node);
     // The offsets count array elements: two per attribute.
     m.spanAttributes = (i) => pairs(raw.attributes, m.attrOffsets[i], m.attrOffsets[i + 1]);
 
@@ -366,9 +379,9 @@
 
   const graph = {
     svg: null,
-    nodeOfService: new Map(), // service index → <g>
-    serviceOfNode: new Map(), // <g> → service index
-    filter: -1, // service index filtering the trace list, or -1
+    nodeOfService: new Map(), // node index (services, then peers) → <g>
+    serviceOfNode: new Map(), // <g> → node index
+    filter: -1, // node index filtering the trace list, or -1
     home: null, // the SVG's own viewBox: "fit"
     box: null, // the current viewBox {x, y, w, h}
     dragged: false,
@@ -391,20 +404,23 @@
       this.setBox(this.home);
       // Graphviz titles are its internal ids (svc_…); the edges' own link titles say more.
       for (const title of this.svg.querySelectorAll('g.graph > title, g.node > title, g.edge > title, g.cluster > title')) title.remove();
-      model.services.forEach((svc, index) => {
-        if (typeof svc.node !== 'string' || !svc.node) return;
-        const g = document.getElementById(svc.node);
-        if (!g || !this.svg.contains(g)) return;
+      for (let index = 0; index < model.nodeCount; index++) {
+        const id = model.nodeElementId(index);
+        if (typeof id !== 'string' || !id) continue;
+        const g = document.getElementById(id);
+        if (!g || !this.svg.contains(g)) continue;
+        const name = model.nodeName(index);
         g.classList.add('tg-service');
         g.setAttribute('tabindex', '0');
         g.setAttribute('role', 'button');
-        g.setAttribute('aria-label', 'Show the traces that touch ' + model.serviceName(index));
+        const what = model.isPeerNode(index) ? 'call ' : 'touch ';
+        g.setAttribute('aria-label', 'Show the traces that ' + what + name);
         const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-        title.textContent = model.serviceName(index) + ': click to show the traces that touch it';
+        title.textContent = name + ': click to show the traces that ' + what + 'it';
         g.prepend(title);
         this.nodeOfService.set(index, g);
         this.serviceOfNode.set(g, index);
-      });
+      }
       this.svg.addEventListener('click', (e) => {
         if (!this.dragged) this.onActivate(e);
       });
@@ -434,7 +450,8 @@
       if (svc >= 0) {
         const label = $('service-filter-label');
         clear(label);
-        label.append(swatch(svc), el('span', null, model.serviceName(svc)));
+        if (!model.isPeerNode(svc)) label.append(swatch(svc));
+        label.append(el('span', null, model.nodeName(svc)));
       }
       traceList.refilter();
     },
@@ -443,7 +460,10 @@
     markTrace(t) {
       if (!this.svg) return;
       const touched = new Set();
-      for (let i = model.first[t], end = i + model.count[t]; i < end; i++) touched.add(model.service[i]);
+      for (let i = model.first[t], end = i + model.count[t]; i < end; i++) {
+        touched.add(model.service[i]);
+        if (model.peerOfSpan[i] >= 0) touched.add(model.services.length + model.peerOfSpan[i]);
+      }
       for (const [index, g] of this.nodeOfService) g.classList.toggle('tg-in-trace', touched.has(index));
     },
 
@@ -748,8 +768,8 @@
    * Uint8Array over traces. The text matches (case-insensitively) the trace
    * id, a span id, a service name, an operation or an attribute value.
    */
-  function filterTraces(query, svcFilter) {
-    if (!query && svcFilter < 0) return null;
+  function filterTraces(query, nodeFilter) {
+    if (!query && nodeFilter < 0) return null;
     const n = model.traceCount;
     const keep = new Uint8Array(n);
     let strMatch = null;
@@ -764,9 +784,9 @@
     for (let t = 0; t < n; t++) {
       const from = model.first[t];
       const to = from + model.count[t];
-      if (svcFilter >= 0) {
+      if (nodeFilter >= 0) {
         let touches = false;
-        for (let i = from; i < to && !touches; i++) touches = model.service[i] === svcFilter;
+        for (let i = from; i < to && !touches; i++) touches = model.spanTouches(i, nodeFilter);
         if (!touches) continue;
       }
       if (!query) {
@@ -1697,7 +1717,12 @@
       })),
       slowestTrace: () => traceWithMost(model.traceDuration),
       largestTrace: () => traceWithMost(model.count),
-      serviceNodes: () => Array.from(graph.nodeOfService, ([svc, g]) => ({ service: model.serviceName(svc), node: g.id })),
+      serviceNodes: () => Array.from(graph.nodeOfService)
+        .filter(([node]) => !model.isPeerNode(node))
+        .map(([svc, g]) => ({ service: model.serviceName(svc), node: g.id })),
+      peerNodes: () => Array.from(graph.nodeOfService)
+        .filter(([node]) => model.isPeerNode(node))
+        .map(([node, g]) => ({ peer: model.nodeName(node), node: g.id })),
       flame: () => (flame.layout ? {
         trace: model.traceId(flame.layout.t), rows: flame.layout.rows, spans: flame.layout.n, draws: flame.drawCount,
         firstDrawnAt: flame.firstDrawnAt, lastDrawMs: flame.lastDrawMs, lastLayoutMs: flame.lastLayoutMs,

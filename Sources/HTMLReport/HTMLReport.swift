@@ -1,4 +1,5 @@
 import Mustache
+import ServiceGraph
 import TraceModel
 
 /// The HTML report: one offline file with the service graph, the trace list, a flame graph
@@ -51,10 +52,12 @@ public struct HTMLReport: Sendable {
 
     /// Makes the page for a set of traces.
     /// - Parameters:
-    ///   - graphSVG: the service graph of all the traces, as SVG; an XML prolog is left out.
     ///   - summary: what was read, for the header.
+    ///   - graphSVG: the service graph of all the traces, as SVG; an XML prolog is left out.
+    ///   - graph: the graph the SVG draws; its uninstrumented peers become filters of the trace
+    ///     list like its services.
     public init(traces: TraceSet, summary: TraceSetSummary, inputs: [Input], graphSVG: String,
-                options: Options = Options()) throws(ReportError) {
+                graph: ServiceGraph? = nil, options: Options = Options()) throws(ReportError) {
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: options.templates.page)
@@ -67,7 +70,13 @@ public struct HTMLReport: Sendable {
 
         let catalog = TraceCatalog(traces)
         let kept = catalog.kept(atMost: options.maxTraces)
-        let data = ReportData(set: traces, catalog: catalog, kept: kept)
+        let peers = graph?.nodes.filter { node in
+            switch node.kind {
+            case .database, .messaging, .remote: true
+            case .service, .outsideInput: false
+            }
+        } ?? []
+        let data = ReportData(set: traces, catalog: catalog, kept: kept, peers: peers)
         shownTraces = kept.lazy.filter { $0 }.count
         totalTraces = catalog.traces.count
 

@@ -10,8 +10,9 @@ struct ReportData {
     /// How many spans the data holds.
     let shownSpans: Int
 
-    init(set: TraceSet, catalog: TraceCatalog, kept: [Bool]) {
-        var encoder = Encoder(set: set, catalog: catalog, shownTraces: catalog.traces.indices.filter { kept[$0] })
+    /// - Parameter peers: the uninstrumented peers the graph draws.
+    init(set: TraceSet, catalog: TraceCatalog, kept: [Bool], peers: [ServiceGraph.Node]) {
+        var encoder = Encoder(set: set, catalog: catalog, shownTraces: catalog.traces.indices.filter { kept[$0] }, peers: peers)
         for traceIndex in encoder.shownTraces { encoder.encodeTrace(traceIndex) }
         json = encoder.finish()
         shownSpans = encoder.spanColumns.name.count
@@ -35,6 +36,11 @@ private struct Encoder {
     private let serviceNames: [String]
     private let serviceIndex: [String: Int]
     private let resourceOfSpan: [Int], scopeOfSpan: [Int]
+    /// The graph's uninstrumented peers, sorted by name, and their indices by node.
+    private let peers: [ServiceGraph.Node]
+    private let peerIndex: [NodeID: Int]
+    /// Spans that name a peer the graph draws, with its index: `[span, peer]`, in span order.
+    private var peerCandidates: [(span: Int, peer: Int)] = []
 
     private var strings = StringTable()
     private(set) var traceColumns = TraceColumns()
@@ -47,7 +53,9 @@ private struct Encoder {
     private var events = JSONArrayWriter(), links = JSONArrayWriter()
     private var linksIn: [Int]
 
-    init(set: TraceSet, catalog: TraceCatalog, shownTraces: [Int]) {
+    init(set: TraceSet, catalog: TraceCatalog, shownTraces: [Int], peers: [ServiceGraph.Node]) {
+        self.peers = peers.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        peerIndex = Dictionary(self.peers.enumerated().map { ($1.id, $0) }) { first, _ in first }
         self.set = set
         self.catalog = catalog
         self.shownTraces = shownTraces
@@ -109,6 +117,9 @@ private struct Encoder {
         strings.appendPairs(span.attributes, to: &attributes)
         spanColumns.resource.append(resourceNumbers.number(of: resourceOfSpan[position]))
         spanColumns.scope.append(scopeNumbers.number(of: scopeOfSpan[position]))
+        if !peerIndex.isEmpty, let node = ServiceGraph.peerNodeID(of: span), let peer = peerIndex[node] {
+            peerCandidates.append((index, peer))
+        }
         if !span.status.message.isEmpty {
             statusMessages.element { $0.appendNumbers([index, strings.index(span.status.message)]) }
         }
@@ -176,6 +187,22 @@ private struct Encoder {
                 bytes.append(UInt8(ascii: "}"))
             }
         }
+        // The graph draws a span's peer when the span has no child.
+        var hasChild = [Bool](repeating: false, count: spanColumns.parentDistance.count)
+        for (index, distance) in spanColumns.parentDistance.enumerated() where distance != 0 { hasChild[index - distance] = true }
+        var peerCalls = JSONArrayWriter()
+        for candidate in peerCandidates where !hasChild[candidate.span] {
+            peerCalls.element { $0.appendNumbers([candidate.span, candidate.peer]) }
+        }
+        var peerList = JSONArrayWriter()
+        for peer in peers {
+            let name = strings.index(peer.name)
+            peerList.element { bytes in
+                bytes += Array("{\"name\":\(name),\"node\":".utf8)
+                JSONWriter.appendString(peer.id.rawValue, to: &bytes)
+                bytes.append(UInt8(ascii: "}"))
+            }
+        }
         var stringList = JSONArrayWriter()
         for string in strings.strings { stringList.element { JSONWriter.appendString(string, to: &$0) } }
 
@@ -190,6 +217,8 @@ private struct Encoder {
         out.member("scopes") { scopeList.write(to: &$0) }
         out.member("events") { events.write(to: &$0) }
         out.member("links") { links.write(to: &$0) }
+        out.member("peers") { peerList.write(to: &$0) }
+        out.member("peerCalls") { peerCalls.write(to: &$0) }
         return out.finish()
     }
 }

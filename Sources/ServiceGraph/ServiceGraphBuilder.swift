@@ -27,6 +27,17 @@ extension ServiceGraph {
     }
 }
 
+extension ServiceGraph {
+    /// The node of the peer that a client or producer span names in its attributes (`peer.service`,
+    /// a database, a topic, a server address), if it names one. The graph draws such a peer for
+    /// spans without children when it infers uninstrumented peers.
+    public static func peerNodeID(of span: Span) -> NodeID? {
+        guard span.kind == .client || span.kind == .producer,
+              let peer = UninstrumentedPeer(attributes: span.attributes) else { return nil }
+        return NodeID(name: peer.name)
+    }
+}
+
 /// A peer that a client or producer span names in its attributes.
 struct UninstrumentedPeer: Hashable, Sendable {
     var name: String

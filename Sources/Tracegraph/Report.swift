@@ -12,10 +12,11 @@ extension LoadedTraces {
     public func htmlReport(
         graphOptions: ServiceGraph.Options = .init(), engine: LayoutEngine = .dot, options: HTMLReport.Options = .init()
     ) throws -> HTMLReport {
-        let svg = try GraphvizRenderer(engine: engine).render(serviceGraph(graphOptions).graph, format: .svg)
+        let graph = serviceGraph(graphOptions).graph
+        let svg = try GraphvizRenderer(engine: engine).render(graph, format: .svg)
         return try HTMLReport(
             traces: traces, summary: summary,
             inputs: inputs.map { HTMLReport.Input(path: $0.source, format: $0.formatDescription, spans: $0.spans) },
-            graphSVG: String(decoding: svg, as: UTF8.self), options: options)
+            graphSVG: String(decoding: svg, as: UTF8.self), graph: graph, options: options)
     }
 }

@@ -83,6 +83,22 @@ struct ReportDataView {
         #expect(data.traces("linksIn").reduce(0, +) == crossTrace.count)
     }
 
+    @Test func peerCallsAreTheCallsTheGraphCountsToEachPeer() throws {
+        let data = try ReportDataView(html: report(example).html)
+        let peers = data.object["peers"] as! [[String: Any]]
+        let calls = data.object["peerCalls"] as! [[Int]]
+        var callsByNode: [String: Int] = [:]
+        for call in calls { callsByNode[peers[call[1]]["node"] as! String, default: 0] += 1 }
+        let graph = example.serviceGraph().graph
+        var expected: [String: Int] = [:]
+        for edge in graph.callEdges where graph.node(edge.to)?.kind != .service { expected[edge.to.rawValue, default: 0] += edge.calls }
+        #expect(peers.count == 9)
+        #expect(callsByNode == expected)
+        let withoutPeers = try ReportDataView(html: example.htmlReport(graphOptions: .init(inferUninstrumentedPeers: false)).html)
+        #expect((withoutPeers.object["peers"] as! [Any]).isEmpty)
+        #expect((withoutPeers.object["peerCalls"] as! [Any]).isEmpty)
+    }
+
     @Test func theSameSpansInAnyOrderGiveTheSamePage() throws {
         var shuffled = example
         var generator = SeededGenerator(seed: 7)

@@ -304,6 +304,7 @@ class Checks:
 
         print("service filter")
         self.check_service_filter(service_nodes)
+        self.check_peer_filter()
 
         print("flame graph")
         # A trace with a span linking to another trace in the report, as a person would find it.
@@ -439,6 +440,28 @@ class Checks:
         self.driver.find_element(By.ID, "service-filter-clear").click()
         self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "the clear button")
         self.check(len(self.probe("listOrder")) == d.trace_count, "the chip's clear button clears the filter")
+
+    def check_peer_filter(self):
+        """A database, queue or other peer in the graph filters the list to the traces that call it."""
+        d = self.data
+        nodes = self.probe("peerNodes")
+        self.check(len(nodes) == len(d.raw["peers"]), "every peer in the data is a node of the graph (%d)" % len(nodes))
+        calling = {}
+        for span, peer in d.raw["peerCalls"]:
+            calling.setdefault(d.raw["peers"][peer]["node"], set()).add(d.trace_ids[d.span_trace[span]])
+        candidates = [n for n in nodes if 0 < len(calling.get(n["node"], ())) < d.trace_count]
+        if not self.check(candidates, "some peer is called by some traces but not all"):
+            return
+        node = min(candidates, key=lambda n: len(calling[n["node"]]))
+        expected = calling[node["node"]]
+        element = self.driver.find_element(By.ID, node["node"])
+        self.js("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+        self.wait(lambda: len(self.probe("listOrder")) == len(expected), "the peer filter")
+        self.check(set(self.probe("listOrder")) == expected,
+                   "clicking the peer %s lists the %d traces that call it" % (node["peer"], len(expected)))
+        self.driver.find_element(By.ID, "service-filter-clear").click()
+        self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "the clear button")
 
     def take_screenshot(self, path):
         """An interesting trace (errors and links) with its linked span selected, for the README."""
