@@ -32,8 +32,9 @@ public struct HTMLReport: Sendable {
         /// Show at most this many traces: those with errors, then the slowest, each with the
         /// traces linked to it. `nil` shows every trace.
         public var maxTraces: Int?
+        /// The page's HTML template, style sheet and script: built in unless customised.
         public var templates: ReportTemplates
-        /// Named in the page's footer, for example `tracegraph 0.1`.
+        /// Named in the page's header beside the title, for example `tracegraph 0.1`.
         public var generatedBy: String
 
         public init(title: String = "Trace report", maxTraces: Int? = nil, templates: ReportTemplates = .builtIn,

@@ -70,6 +70,17 @@ struct InputOptions: ParsableArguments {
     }
 }
 
+/// How the service graph is drawn, for every command that draws one.
+struct GraphOptions: ParsableArguments {
+    @Option(help: "Graphviz layout engine: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var engine: LayoutEngine = .dot
+
+    @Flag(help: "Leave out the databases, queues and other peers inferred from client and producer spans.")
+    var noPeers = false
+
+    var serviceGraphOptions: ServiceGraph.Options { ServiceGraph.Options(inferUninstrumentedPeers: !noPeers) }
+}
+
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
@@ -95,21 +106,17 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "Output format: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). DOT is written before layout.")
     var format: GraphFormat = .svg
 
-    @Option(help: "Graphviz layout engine: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var engine: LayoutEngine = .dot
-
-    @Flag(help: "Leave out the databases, queues and other peers inferred from client and producer spans.")
-    var noPeers = false
+    @OptionGroup var drawing: GraphOptions
 
     func run() throws {
-        let renderer = GraphvizRenderer(engine: engine)
+        let renderer = GraphvizRenderer(engine: drawing.engine)
         // Graphviz loads its plugins and fonts on another thread while the inputs are read;
         // the command waits for it before it ends, whatever happens.
         let preparing = DispatchGroup()
         DispatchQueue.global().async(group: preparing) { [format] in renderer.prepare(for: format) }
         defer { preparing.wait() }
         try reportingErrors {
-            let graph = try input.readGraph(.init(inferUninstrumentedPeers: !noPeers)).graph
+            let graph = try input.readGraph(drawing.serviceGraphOptions).graph
             let bytes = try renderer.render(graph, format: format)
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             try OutputFile.write(bytes, to: path)
@@ -150,11 +157,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The page's title.")
     var title = "Trace report"
 
-    @Option(help: "Graphviz layout engine for the service graph: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var engine: LayoutEngine = .dot
-
-    @Flag(help: "Leave out the databases, queues and other peers inferred from client and producer spans.")
-    var noPeers = false
+    @OptionGroup var drawing: GraphOptions
 
     func validate() throws {
         guard maxTraces > 0 else { throw ValidationError("--max-traces must be at least 1.") }
@@ -165,7 +168,7 @@ struct ReportCommand: ParsableCommand {
             let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
             let loaded = try input.readTraces()
             let report = try loaded.htmlReport(
-                graphOptions: .init(inferUninstrumentedPeers: !noPeers), engine: engine,
+                graphOptions: drawing.serviceGraphOptions, engine: drawing.engine,
                 options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates))
             try OutputFile.write(Array(report.html.utf8), to: output)
             if !input.quiet, output != "-" {
