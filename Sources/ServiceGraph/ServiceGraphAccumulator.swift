@@ -44,8 +44,7 @@ extension ServiceGraph {
         public mutating func receive(_ span: Span) {
             let service = intern(service: span.serviceName)
             var peer = Record.noPeer
-            if options.inferUninstrumentedPeers, span.kind == .client || span.kind == .producer,
-               let named = UninstrumentedPeer(attributes: span.attributes) {
+            if options.inferUninstrumentedPeers, let named = UninstrumentedPeer(calledBy: span) {
                 peer = intern(peer: named)
             }
             let index = UInt32(store.count + records.count)

@@ -32,9 +32,7 @@ extension ServiceGraph {
     /// a database, a topic, a server address), if it names one. The graph draws such a peer for
     /// spans without children when it infers uninstrumented peers.
     public static func peerNodeID(of span: Span) -> NodeID? {
-        guard span.kind == .client || span.kind == .producer,
-              let peer = UninstrumentedPeer(attributes: span.attributes) else { return nil }
-        return NodeID(name: peer.name)
+        UninstrumentedPeer(calledBy: span).map { NodeID(name: $0.name) }
     }
 }
 
@@ -45,6 +43,14 @@ struct UninstrumentedPeer: Hashable, Sendable {
 
     /// The attributes that name a peer: what a reader must keep for peer inference.
     static let attributeKeys = PeerAttribute.allCases.map(\.key)
+
+    /// The peer a client or producer span calls, if its attributes name one. Inlined: for most
+    /// spans, the kind alone answers, without a call.
+    @inline(__always)
+    init?(calledBy span: Span) {
+        guard span.kind == .client || span.kind == .producer else { return nil }
+        self.init(attributes: span.attributes)
+    }
 
     /// The peer a span's attributes name, if they name one.
     init?(attributes: [Attribute]) {
