@@ -221,9 +221,9 @@ struct JaegerJSONReader: JSONDocumentReader {
                 try scanner.beginArray()
                 while try scanner.nextElement() { references.append(try readReference()) }
             } else if key.matches("startTime") {
-                startTime = try readMicroseconds(field: "startTime")
+                startTime = try scanner.readMicrosecondsAsNanoseconds(field: "startTime")
             } else if key.matches("duration") {
-                duration = try readMicroseconds(field: "duration")
+                duration = try scanner.readMicrosecondsAsNanoseconds(field: "duration")
             } else if key.matches("tags") {
                 partial.span.attributes = try readTags(spanKeys, marks: &marks)
             } else if key.matches("logs"), detail.events {
@@ -341,15 +341,6 @@ struct JaegerJSONReader: JSONDocumentReader {
         }
     }
 
-    /// Microseconds, as Jaeger writes times, in nanoseconds.
-    private mutating func readMicroseconds(field: StaticString) throws(JSONError) -> UInt64 {
-        scanner.skipWhitespace()
-        let start = scanner.position
-        let (nanos, overflow) = try scanner.readUInt64(field: field).multipliedReportingOverflow(by: 1000)
-        if overflow { throw scanner.error(.numberOutOfRange(field: field.description), at: start) }
-        return nanos
-    }
-
     // MARK: Logs
 
     private mutating func readLogs() throws(JSONError) -> [SpanEvent] {
@@ -365,7 +356,7 @@ struct JaegerJSONReader: JSONDocumentReader {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("timestamp") {
-                event.timeUnixNano = try readMicroseconds(field: "log timestamp")
+                event.timeUnixNano = try scanner.readMicrosecondsAsNanoseconds(field: "log timestamp")
             } else if key.matches("fields") {
                 var ignored = SpanMarks()
                 event.attributes = try readTags(AttributeKeyFilter(nil), marks: &ignored, isSpan: false)

@@ -159,9 +159,9 @@ struct ZipkinJSONReader: JSONDocumentReader {
                 default: .unspecified
                 }
             } else if key.matches("timestamp") {
-                timestamp = try readMicroseconds(field: "timestamp")
+                timestamp = try scanner.readMicrosecondsAsNanoseconds(field: "timestamp")
             } else if key.matches("duration") {
-                duration = try readMicroseconds(field: "duration")
+                duration = try scanner.readMicrosecondsAsNanoseconds(field: "duration")
             } else if key.matches("localEndpoint") {
                 local = try readEndpoint() ?? Endpoint()
             } else if key.matches("remoteEndpoint") {
@@ -250,15 +250,6 @@ struct ZipkinJSONReader: JSONDocumentReader {
         return id
     }
 
-    /// Microseconds, as Zipkin writes times, in nanoseconds.
-    private mutating func readMicroseconds(field: StaticString) throws(JSONError) -> UInt64 {
-        scanner.skipWhitespace()
-        let start = scanner.position
-        let (nanos, overflow) = try scanner.readUInt64(field: field).multipliedReportingOverflow(by: 1000)
-        if overflow { throw scanner.error(.numberOutOfRange(field: field.description), at: start) }
-        return nanos
-    }
-
     private mutating func readEndpoint() throws(JSONError) -> Endpoint? {
         if try scanner.skipNull() { return nil }
         var endpoint = Endpoint()
@@ -288,7 +279,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
             try scanner.beginObject()
             while let key = try scanner.nextKey() {
                 if key.matches("timestamp") {
-                    event.timeUnixNano = try readMicroseconds(field: "annotation timestamp")
+                    event.timeUnixNano = try scanner.readMicrosecondsAsNanoseconds(field: "annotation timestamp")
                 } else if key.matches("value") {
                     event.name = try scanner.readOptionalString()
                 } else {

@@ -63,6 +63,15 @@ extension JSONScanner {
         return value
     }
 
+    /// A time or duration in microseconds, as Jaeger and Zipkin write them, in nanoseconds.
+    mutating func readMicrosecondsAsNanoseconds(field: StaticString) throws(JSONError) -> UInt64 {
+        skipWhitespace()
+        let start = position
+        let (nanos, overflow) = try readUInt64(field: field).multipliedReportingOverflow(by: 1000)
+        if overflow { throw error(.numberOutOfRange(field: field.description), at: start) }
+        return nanos
+    }
+
     mutating func readUInt32(field: StaticString) throws(JSONError) -> UInt32 {
         let start = position
         guard let value = UInt32(exactly: try readUInt64(field: field)) else {
