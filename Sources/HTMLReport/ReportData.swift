@@ -86,15 +86,16 @@ private struct Encoder {
         traceColumns.startMicros.append(Int(trace.start / 1000))
         traceColumns.duration.append(Int(clamping: trace.duration))
         traceColumns.errors.append(trace.errorSpans)
-        // The root: the earliest span whose parent is not in the input.
-        let root = trace.spans.first { position in
-            set.spans[position].parentSpanID.map { set.index(of: SpanKey(traceID: trace.id, spanID: $0)) == nil } ?? true
-        } ?? trace.spans[0]
-        traceColumns.rootService.append(serviceIndex[set.spans[root].serviceName]!)
-        traceColumns.rootName.append(strings.index(set.spans[root].name))
         HexText.append(trace.id, to: &traceColumns.ids)
         traceColumns.linksOut.append(trace.spans.reduce(0) { $0 + set.spans[$1].links.count })
+        let first = spanColumns.name.count
         for position in trace.spans { encodeSpan(at: position, of: traceIndex) }
+        // The root: the earliest span whose parent is not in the input (a trace's spans are all
+        // shown or none, so that is a span with no parent shown), else the earliest span.
+        let spans = first..<spanColumns.name.count
+        let root = spans.first { spanColumns.parentDistance[$0] == 0 } ?? first
+        traceColumns.rootService.append(spanColumns.service[root])
+        traceColumns.rootName.append(spanColumns.name[root])
     }
 
     private mutating func encodeSpan(at position: Int, of traceIndex: Int) {
