@@ -61,10 +61,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TraceTestSupport", dependencies: ["TraceModel"], path: "Tests/Support"),
+        .target(name: "TraceTestSupport", dependencies: ["TraceModel", "ServiceGraph"], path: "Tests/Support"),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"]),
-        .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"]),
+        .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
         .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),

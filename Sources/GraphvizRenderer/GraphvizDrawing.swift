@@ -46,6 +46,9 @@ extension GraphvizDrawing {
         static let serviceLine = "#3d6fa8"
         static let errorFill = "#fdecea"
         static let errorLine = "#c0392b"
+        static let degradedFill = "#fff4e0"
+        static let degradedLine = "#d68910"
+        static let degradedText = "#9a6208"
         static let databaseFill = "#f6f0e3"
         static let databaseLine = "#8a6d3b"
         static let queueFill = "#e9f5ec"
@@ -55,8 +58,9 @@ extension GraphvizDrawing {
         static let link = "#7b4fb0"
     }
 
-    /// The drawing of a service graph: calls solid, links dashed, with a legend.
-    init(_ graph: ServiceGraph, engine: LayoutEngine) {
+    /// The drawing of a service graph: calls solid, links dashed, with a legend; nodes and edges
+    /// coloured by their rate of errors.
+    init(_ graph: ServiceGraph, engine: LayoutEngine, thresholds: ErrorThresholds = ErrorThresholds()) {
         graphAttributes = [
             ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", Palette.muted),
             ("bgcolor", "white"), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
@@ -73,72 +77,73 @@ extension GraphvizDrawing {
             ("fontname", Self.font), ("fontsize", "10"), ("color", Palette.call), ("fontcolor", Palette.muted),
             ("arrowsize", "0.7"), ("penwidth", "1.2"),
         ]
-        nodes = graph.nodes.map(Self.node)
-        edges = graph.callEdges.map(Self.callEdge) + graph.linkEdges.map(Self.linkEdge)
+        nodes = graph.nodes.map { Self.node($0, thresholds: thresholds) }
+        // Link edges between the same nodes are numbered in their sorted order, for unique ids.
+        var linkNumbers: [String: Int] = [:]
+        edges = graph.callEdges.map { Self.callEdge($0, thresholds: thresholds) } + graph.linkEdges.map { edge in
+            let pair = edge.from.rawValue + " " + edge.to.rawValue
+            defer { linkNumbers[pair, default: 0] += 1 }
+            return Self.linkEdge(edge, index: linkNumbers[pair, default: 0])
+        }
         clusters = graph.nodes.isEmpty ? [] : [Self.legend]
     }
 
-    private static func node(_ node: ServiceGraph.Node) -> Node {
-        let name = GraphvizText.escaped(node.name, limit: 48)
+    private static func node(_ node: ServiceGraph.Node, thresholds: ErrorThresholds) -> Node {
+        var lines = node.labelLines.map { GraphvizText.escaped($0, limit: 48) }
         var attributes: Attributes = [("id", node.id.rawValue)]
         switch node.kind {
         case .service:
-            var summary = node.spanCount == 1 ? "1 span" : "\(node.spanCount) spans"
-            if node.errorSpanCount > 0 {
-                summary += node.errorSpanCount == 1 ? " · 1 error" : " · \(node.errorSpanCount) errors"
-                attributes += [("color", Palette.errorLine), ("fillcolor", Palette.errorFill), ("penwidth", "2")]
+            switch node.health(thresholds) {
+            case .failing: attributes += [("color", Palette.errorLine), ("fillcolor", Palette.errorFill), ("penwidth", "2")]
+            case .degraded: attributes += [("color", Palette.degradedLine), ("fillcolor", Palette.degradedFill), ("penwidth", "1.6")]
+            case .healthy: break
             }
-            attributes += [("label", GraphvizText.lines([name, summary])), ("class", "service")]
-        case .database(let system):
+            attributes += [("class", "service")]
+        case .database:
             attributes += [
-                ("label", GraphvizText.lines([name, GraphvizText.escaped(system, limit: 32)])), ("shape", "cylinder"),
-                ("style", "filled"), ("fillcolor", Palette.databaseFill), ("color", Palette.databaseLine),
+                ("shape", "cylinder"), ("style", "filled"), ("fillcolor", Palette.databaseFill), ("color", Palette.databaseLine),
                 ("class", "peer database"),
             ]
-        case .messaging(let system):
+        case .messaging:
             attributes += [
-                ("label", GraphvizText.lines([name, GraphvizText.escaped(system, limit: 32)])), ("shape", "cds"),
-                ("style", "filled"), ("fillcolor", Palette.queueFill), ("color", Palette.queueLine),
+                ("shape", "cds"), ("style", "filled"), ("fillcolor", Palette.queueFill), ("color", Palette.queueLine),
                 ("class", "peer messaging"),
             ]
         case .remote:
             attributes += [
-                ("label", name), ("style", "rounded,dashed,filled"), ("fillcolor", Palette.remoteFill),
-                ("color", Palette.muted), ("class", "peer remote"),
+                ("style", "rounded,dashed,filled"), ("fillcolor", Palette.remoteFill), ("color", Palette.muted), ("class", "peer remote"),
             ]
         case .outsideInput:
+            lines = node.labelLines
             attributes += [
-                ("label", "spans outside\\nthe input"), ("style", "rounded,dashed"), ("color", Palette.muted),
-                ("fontcolor", Palette.muted), ("class", "outside-input"),
+                ("style", "rounded,dashed"), ("color", Palette.muted), ("fontcolor", Palette.muted), ("class", "outside-input"),
             ]
         }
-        // No tooltip carries trace text: Graphviz expands `\N` and friends in tooltips even
-        // after the backslash is escaped, so tooltips hold only numbers and fixed words.
+        attributes.insert(("label", GraphvizText.lines(lines)), at: 1)
         return Node(name: node.id.rawValue, attributes: attributes)
     }
 
-    private static func callEdge(_ edge: ServiceGraph.CallEdge) -> Edge {
-        var first = edge.calls == 1 ? "1 call" : "\(edge.calls) calls"
-        if edge.errors > 0 { first += edge.errors == 1 ? " · 1 error" : " · \(edge.errors) errors" }
-        let latency = edge.latency
-        let label = GraphvizText.lines([first, "p95 " + DurationText.format(nanos: latency.p95Nanos)])
-        let tooltip = "\(first); p50 \(DurationText.format(nanos: latency.p50Nanos)), "
-            + "p95 \(DurationText.format(nanos: latency.p95Nanos)), p99 \(DurationText.format(nanos: latency.p99Nanos)), "
-            + "max \(DurationText.format(nanos: latency.maxNanos))"
+    private static func callEdge(_ edge: ServiceGraph.CallEdge, thresholds: ErrorThresholds) -> Edge {
         var attributes: Attributes = [
-            ("id", "call_\(edge.from.rawValue)_\(edge.to.rawValue)"), ("class", "call"),
-            ("label", label), ("tooltip", tooltip),
+            ("id", "call_\(edge.from.rawValue)_\(edge.to.rawValue)"), ("class", edge.kind == .request ? "call" : "call message"),
+            ("label", GraphvizText.lines(edge.labelLines.map { GraphvizText.escaped($0) })),
+            ("tooltip", GraphvizText.tooltip(edge.details)),
             ("penwidth", Self.width(count: edge.calls)),
         ]
-        if edge.errors > 0 { attributes += [("color", Palette.errorLine), ("fontcolor", Palette.errorLine)] }
+        switch edge.health(thresholds) {
+        case .failing: attributes += [("color", Palette.errorLine), ("fontcolor", Palette.errorLine)]
+        case .degraded: attributes += [("color", Palette.degradedLine), ("fontcolor", Palette.degradedText)]
+        case .healthy: break
+        }
+        if edge.kind == .deliver { attributes += [("arrowhead", "normal"), ("color", Palette.queueLine)] }
         return Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: attributes)
     }
 
-    private static func linkEdge(_ edge: ServiceGraph.LinkEdge) -> Edge {
-        let label = edge.links == 1 ? "1 link" : "\(edge.links) links"
-        return Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: [
-            ("id", "link_\(edge.from.rawValue)_\(edge.to.rawValue)"), ("class", "link"),
-            ("label", label), ("tooltip", label + " (span links; no time flows across a link)"),
+    private static func linkEdge(_ edge: ServiceGraph.LinkEdge, index: Int) -> Edge {
+        Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: [
+            ("id", "link_\(edge.from.rawValue)_\(edge.to.rawValue)_\(index)"), ("class", "link"),
+            ("label", GraphvizText.lines(edge.labelLines.map { GraphvizText.escaped($0, limit: 40) })),
+            ("tooltip", GraphvizText.tooltip(edge.details)),
             ("style", "dashed"), ("color", Palette.link), ("fontcolor", Palette.link), ("arrowhead", "vee"),
             ("penwidth", Self.width(count: edge.links)),
         ])
@@ -171,7 +176,7 @@ extension GraphvizDrawing {
                 ("label", "calls · errors\\np95 latency"), ("fontsize", "9"),
             ]),
             Edge(tail: "legend_linked", head: "legend_linking", attributes: [
-                ("label", "span links"), ("style", "dashed"), ("color", Palette.link),
+                ("label", "span links\\nlag after cause"), ("style", "dashed"), ("color", Palette.link),
                 ("fontcolor", Palette.link), ("arrowhead", "vee"), ("fontsize", "9"),
             ]),
         ]

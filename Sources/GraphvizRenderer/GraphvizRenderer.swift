@@ -33,9 +33,12 @@ public enum LayoutEngine: String, Sendable, CaseIterable, CustomStringConvertibl
 /// embeds a creation date.
 public struct GraphvizRenderer: Sendable {
     public var engine: LayoutEngine
+    /// When nodes and edges are drawn as degraded or failing.
+    public var errorThresholds: ErrorThresholds
 
-    public init(engine: LayoutEngine = .dot) {
+    public init(engine: LayoutEngine = .dot, errorThresholds: ErrorThresholds = ErrorThresholds()) {
         self.engine = engine
+        self.errorThresholds = errorThresholds
     }
 
     /// Loads what Graphviz needs to lay out and write `format` (its plugins, and the fonts that
@@ -43,13 +46,13 @@ public struct GraphvizRenderer: Sendable {
     /// thread while the graph is still being built, it takes that time off the first `render`.
     public func prepare(for format: GraphFormat) {
         guard format != .dot else { return }
-        let node = ServiceGraph.Node(id: NodeID(name: "service"), name: "service", kind: .service, spanCount: 1)
+        let node = ServiceGraph.Node(id: NodeID(rawValue: "svc_service"), name: "service", kind: .service, spanCount: 1)
         _ = try? render(ServiceGraph(nodes: [node], callEdges: [], linkEdges: []), format: format)
     }
 
     /// The graph in a format: DOT as built (no layout), the others laid out by `engine`.
     public func render(_ graph: ServiceGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
-        let drawing = GraphvizDrawing(graph, engine: engine)
+        let drawing = GraphvizDrawing(graph, engine: engine, thresholds: errorThresholds)
         return try GraphvizContext.shared.withLock { (context: inout GraphvizContext) throws(GraphvizError) in
             let cGraph = try CGraph(drawing)
             if format == .dot { return try cGraph.writeDOT() }

@@ -20,8 +20,12 @@ enum GraphvizText {
         return result
     }
 
-    // Not for tooltips: Graphviz unescapes them once and then expands `\N` and the like,
-    // so no escaping makes a tooltip show a backslash as written.
+    /// Untrusted text for a tooltip. Graphviz unescapes a tooltip once and then expands `\N` and
+    /// the like, so no escaping makes it show a backslash as written: a backslash becomes `∖`
+    /// (U+2216, set minus), which looks like one and means nothing to Graphviz.
+    static func tooltip(_ text: String) -> String {
+        escaped(text.replacingBackslashes())
+    }
 
     /// Escaped text cut to `limit` characters, with an ellipsis when cut.
     static func escaped(_ text: String, limit: Int) -> String {
@@ -34,20 +38,9 @@ enum GraphvizText {
     }
 }
 
-/// Durations as people read them: 850 µs, 3.4 ms, 120 ms, 1.2 s.
-enum DurationText {
-    static func format(nanos: UInt64) -> String {
-        let units: [(size: UInt64, name: String)] = [(60_000_000_000, "min"), (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "µs")]
-        for unit in units where nanos >= unit.size {
-            return scaled(nanos, unit.size) + " " + unit.name
-        }
-        return "\(nanos) ns"
-    }
-
-    /// One decimal below 10, whole numbers above.
-    private static func scaled(_ value: UInt64, _ unit: UInt64) -> String {
-        let tenths = (value * 10 + unit / 2) / unit
-        if tenths < 100 { return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)" }
-        return "\((value + unit / 2) / unit)"
+extension String {
+    fileprivate func replacingBackslashes() -> String {
+        guard utf8.contains(0x5C) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\\" ? "\u{2216}" : $0 }))
     }
 }

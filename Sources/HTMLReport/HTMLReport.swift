@@ -57,8 +57,12 @@ public struct HTMLReport: Sendable {
     ///   - graphSVG: the service graph of all the traces, as SVG; an XML prolog is left out.
     ///   - graph: the graph the SVG draws; its uninstrumented peers become filters of the trace
     ///     list like its services.
+    ///   - attribution: the graph's reading of the spans of `traces`, in their order: each span's
+    ///     parent, and the spans it counts on an edge to or from each peer. Without it, parents
+    ///     are found by their ids, and no span is counted for a peer.
     public init(traces: TraceSet, summary: TraceSetSummary, inputs: [Input], graphSVG: String,
-                graph: ServiceGraph? = nil, options: Options = Options()) throws(ReportError) {
+                graph: ServiceGraph? = nil, attribution: ServiceGraph.SpanAttribution? = nil,
+                options: Options = Options()) throws(ReportError) {
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: options.templates.page)
@@ -77,7 +81,7 @@ public struct HTMLReport: Sendable {
             case .service, .outsideInput: false
             }
         } ?? []
-        let data = ReportData(set: traces, catalog: catalog, kept: kept, peers: peers)
+        let data = ReportData(set: traces, catalog: catalog, kept: kept, graph: graph, peers: peers, attribution: attribution)
         shownTraces = kept.lazy.filter { $0 }.count
         totalTraces = catalog.traces.count
 

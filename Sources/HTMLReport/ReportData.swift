@@ -10,9 +10,13 @@ struct ReportData {
     /// How many spans the data holds.
     let shownSpans: Int
 
-    /// - Parameter peers: the uninstrumented peers the graph draws.
-    init(set: TraceSet, catalog: TraceCatalog, kept: [Bool], peers: [ServiceGraph.Node]) {
-        var encoder = Encoder(set: set, catalog: catalog, shownTraces: catalog.traces.indices.filter { kept[$0] }, peers: peers)
+    /// - Parameters:
+    ///   - peers: the uninstrumented peers the graph draws.
+    ///   - attribution: the graph's parent of each span and the spans it counts for each peer.
+    init(set: TraceSet, catalog: TraceCatalog, kept: [Bool], graph: ServiceGraph?, peers: [ServiceGraph.Node],
+         attribution: ServiceGraph.SpanAttribution?) {
+        var encoder = Encoder(set: set, catalog: catalog, shownTraces: catalog.traces.indices.filter { kept[$0] },
+                              graph: graph, peers: peers, attribution: attribution)
         for traceIndex in encoder.shownTraces { encoder.encodeTrace(traceIndex) }
         json = encoder.finish()
         shownSpans = encoder.spanColumns.name.count
@@ -39,8 +43,14 @@ private struct Encoder {
     /// The graph's uninstrumented peers, sorted by name, and their indices by node.
     private let peers: [ServiceGraph.Node]
     private let peerIndex: [NodeID: Int]
-    /// Spans that name a peer the graph draws, with its index: `[span, peer]`, in span order.
-    private var peerCandidates: [(span: Int, peer: Int)] = []
+    /// The graph's node id of each service.
+    private let serviceNodeIDs: [String: NodeID]
+    /// The graph's parent of each span of the set, by position (-1: none), when the graph gave them.
+    private let graphParents: [Int32]?
+    /// The peer the graph counts each span of the set for, by position.
+    private let peerOfSpan: [Int: Int]
+    /// Shown spans the graph counts for a peer, with its index: `[span, peer]`, in span order.
+    private var peerCalls: [(span: Int, peer: Int)] = []
 
     private var strings = StringTable()
     private(set) var traceColumns = TraceColumns()
@@ -53,9 +63,18 @@ private struct Encoder {
     private var events = JSONArrayWriter(), links = JSONArrayWriter()
     private var linksIn: [Int]
 
-    init(set: TraceSet, catalog: TraceCatalog, shownTraces: [Int], peers: [ServiceGraph.Node]) {
+    init(set: TraceSet, catalog: TraceCatalog, shownTraces: [Int], graph: ServiceGraph?, peers: [ServiceGraph.Node],
+         attribution: ServiceGraph.SpanAttribution?) {
         self.peers = peers.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        peerIndex = Dictionary(self.peers.enumerated().map { ($1.id, $0) }) { first, _ in first }
+        let peerIndex = Dictionary(self.peers.enumerated().map { ($1.id, $0) }) { first, _ in first }
+        self.peerIndex = peerIndex
+        var peerOfSpan: [Int: Int] = [:]
+        for (span, node) in attribution?.peerSpans ?? [] where peerOfSpan[span] == nil {
+            if let peer = peerIndex[node] { peerOfSpan[span] = peer }
+        }
+        self.peerOfSpan = peerOfSpan
+        graphParents = attribution?.parents
+        serviceNodeIDs = Dictionary((graph?.nodes ?? []).filter { $0.kind == .service }.map { ($0.name, $0.id) }) { first, _ in first }
         self.set = set
         self.catalog = catalog
         self.shownTraces = shownTraces
@@ -104,9 +123,9 @@ private struct Encoder {
         let index = spanColumns.name.count
         HexText.append(span.spanID, to: &spanColumns.ids)
         // How far back the parent is (small numbers, short text); 0 when it is not shown.
-        let parentIndex = span.parentSpanID
-            .flatMap { set.index(of: SpanKey(traceID: span.traceID, spanID: $0)) }
-            .map { reportIndex[$0] } ?? -1
+        let parentPosition = graphParents.map { Int($0[position]) }
+            ?? span.parentSpanID.flatMap { set.index(of: SpanKey(traceID: span.traceID, spanID: $0)) } ?? -1
+        let parentIndex = parentPosition >= 0 ? reportIndex[parentPosition] : -1
         spanColumns.parentDistance.append(parentIndex >= 0 ? index - parentIndex : 0)
         spanColumns.start.append(Int(clamping: Int64(bitPattern: span.startTimeUnixNano &- traceStart)))
         spanColumns.duration.append(Int(clamping: span.durationNanos))
@@ -118,9 +137,7 @@ private struct Encoder {
         strings.appendPairs(span.attributes, to: &attributes)
         spanColumns.resource.append(resourceNumbers.number(of: resourceOfSpan[position]))
         spanColumns.scope.append(scopeNumbers.number(of: scopeOfSpan[position]))
-        if !peerIndex.isEmpty, let node = ServiceGraph.peerNodeID(of: span), let peer = peerIndex[node] {
-            peerCandidates.append((index, peer))
-        }
+        if let peer = peerOfSpan[position] { peerCalls.append((index, peer)) }
         if !span.status.message.isEmpty {
             statusMessages.element { $0.appendNumbers([index, strings.index(span.status.message)]) }
         }
@@ -184,17 +201,12 @@ private struct Encoder {
             let nameIndex = strings.index(name)
             serviceList.element { bytes in
                 bytes += Array("{\"name\":\(nameIndex),\"node\":".utf8)
-                JSONWriter.appendString(NodeID(name: name).rawValue, to: &bytes)
+                JSONWriter.appendString(serviceNodeIDs[name]?.rawValue ?? "", to: &bytes)
                 bytes.append(UInt8(ascii: "}"))
             }
         }
-        // The graph draws a span's peer when the span has no child.
-        var hasChild = [Bool](repeating: false, count: spanColumns.parentDistance.count)
-        for (index, distance) in spanColumns.parentDistance.enumerated() where distance != 0 { hasChild[index - distance] = true }
-        var peerCalls = JSONArrayWriter()
-        for candidate in peerCandidates where !hasChild[candidate.span] {
-            peerCalls.element { $0.appendNumbers([candidate.span, candidate.peer]) }
-        }
+        var peerCallList = JSONArrayWriter()
+        for call in peerCalls { peerCallList.element { $0.appendNumbers([call.span, call.peer]) } }
         var peerList = JSONArrayWriter()
         for peer in peers {
             let name = strings.index(peer.name)
@@ -219,7 +231,7 @@ private struct Encoder {
         out.member("events") { events.write(to: &$0) }
         out.member("links") { links.write(to: &$0) }
         out.member("peers") { peerList.write(to: &$0) }
-        out.member("peerCalls") { peerCalls.write(to: &$0) }
+        out.member("peerCalls") { peerCallList.write(to: &$0) }
         return out.finish()
     }
 }

@@ -1,7 +1,8 @@
 import TraceModel
 
 /// Services and the peers they call, joined by the calls between them
-/// (parent span → child span) and by span links (linked-to span → linking span).
+/// (parent span → child span, client span → peer) and by span links
+/// (linked-to span → linking span).
 ///
 /// Everything in it is sorted, so that the same spans give the same graph
 /// whatever order they came in.
@@ -10,7 +11,7 @@ public struct ServiceGraph: Hashable, Sendable {
     public var nodes: [Node]
     /// Call edges sorted by (from, to).
     public var callEdges: [CallEdge]
-    /// Link edges sorted by (from, to).
+    /// Link edges sorted by (from, to, operation).
     public var linkEdges: [LinkEdge]
 
     public init(nodes: [Node], callEdges: [CallEdge], linkEdges: [LinkEdge]) {
@@ -23,38 +24,22 @@ public struct ServiceGraph: Hashable, Sendable {
     public func node(_ id: NodeID) -> Node? {
         nodes.first { $0.id == id }
     }
+
+    /// The node of the service with this name, if the graph has it.
+    public func serviceNode(named name: String) -> Node? {
+        nodes.first { $0.kind == .service && $0.name == name }
+    }
 }
 
-/// A node's id: derived from its name alone, so that it is the same in every
-/// run and every input, and safe to use as an identifier in DOT and SVG.
+/// A node's id in one graph: unique in it, the same in every run on the same spans, and safe
+/// as an identifier in DOT, SVG, HTML and Mermaid: a prefix for the node's kind (`svc_`, `db_`,
+/// `topic_`, `peer_`), the name's ASCII letters, digits, `_` and `-`, and a hash of the node's
+/// identity when anything had to be left out, the name is long, or two nodes would otherwise
+/// share an id. The graph assigns ids (``ServiceGraph/Node/identity``); nothing else makes them.
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: String
 
-    /// The id of the service, or peer, with this name: `svc_` and the name's
-    /// ASCII letters, digits, `_` and `-`, followed by a hash of the whole name
-    /// when anything had to be left out. Safe as an XML or HTML id.
-    public init(name: String) {
-        var slug = ""
-        var isLossy = false
-        for scalar in name.unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-" {
-                slug.unicodeScalars.append(scalar)
-            } else {
-                slug.append("_")
-                isLossy = true
-            }
-        }
-        if slug.count > 48 {
-            slug = String(slug.prefix(48))
-            isLossy = true
-        }
-        if isLossy || slug.isEmpty {
-            slug += "_" + Self.fnv1a32(name)
-        }
-        rawValue = "svc_" + slug
-    }
-
-    private init(rawValue: String) {
+    package init(rawValue: String) {
         self.rawValue = rawValue
     }
 
@@ -65,7 +50,35 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    private static func fnv1a32(_ text: String) -> String {
+    /// The readable id of a node, before collisions in its graph are resolved: the prefix and the
+    /// name's safe characters, with a hash of the identity when the name lost characters or length.
+    static func readable(prefix: String, name: String, identity: String) -> NodeID {
+        var slug = ""
+        var isLossy = false
+        for scalar in name.unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-" {
+                slug.unicodeScalars.append(scalar)
+            } else {
+                slug.append("_")
+                isLossy = true
+            }
+        }
+        if slug.count > 40 {
+            slug = String(slug.prefix(40))
+            isLossy = true
+        }
+        if isLossy || slug.isEmpty {
+            slug += "_" + hashed(identity)
+        }
+        return NodeID(rawValue: prefix + slug)
+    }
+
+    /// The id with the identity's hash (and, past a collision of hashes, a counter) appended.
+    static func disambiguated(_ id: NodeID, identity: String, attempt: Int) -> NodeID {
+        NodeID(rawValue: id.rawValue + "_" + hashed(identity + (attempt == 0 ? "" : "#\(attempt)")))
+    }
+
+    private static func hashed(_ text: String) -> String {
         var hash: UInt32 = 0x811C_9DC5
         for byte in text.utf8 {
             hash ^= UInt32(byte)
@@ -82,11 +95,13 @@ extension ServiceGraph {
         public enum Kind: Hashable, Sendable {
             /// A service that recorded spans.
             case service
-            /// A database that client spans call, known only from their attributes; `system` is `db.system`.
+            /// A database that client spans call, known only from their attributes; `system` is
+            /// `db.system.name` or `db.system`.
             case database(system: String)
-            /// A queue or topic that producer spans send to; `system` is `messaging.system`.
+            /// A queue or topic that producer spans send to and consumer spans receive from;
+            /// `system` is `messaging.system`.
             case messaging(system: String)
-            /// Another peer named by a client span: `peer.service` or a server address.
+            /// Another peer named by a span: `peer.service` or a server address.
             case remote
             /// Spans that links point at but no input holds.
             case outsideInput
@@ -96,53 +111,109 @@ extension ServiceGraph {
         /// The name shown: the service name, the peer's name, or a description of the stand-in.
         public var name: String
         public var kind: Kind
+        /// Where the peer is (`server.address`), when that is part of what tells it apart.
+        public var address: String?
         /// Spans the node recorded (services only).
         public var spanCount: Int
         /// Of those, the ones that ended in error.
         public var errorSpanCount: Int
 
-        public init(id: NodeID, name: String, kind: Kind, spanCount: Int = 0, errorSpanCount: Int = 0) {
+        public init(id: NodeID, name: String, kind: Kind, address: String? = nil, spanCount: Int = 0, errorSpanCount: Int = 0) {
             self.id = id
             self.name = name
             self.kind = kind
+            self.address = address
             self.spanCount = spanCount
             self.errorSpanCount = errorSpanCount
         }
     }
 
-    /// Calls from one node to another: child spans of another service under
-    /// spans of this one, or client spans to an uninstrumented peer.
+    /// Calls from one node to another: requests from a service to another service or to an
+    /// uninstrumented peer, messages sent to a topic, and messages a topic delivered.
     public struct CallEdge: Hashable, Sendable {
+        /// What the calls are.
+        public enum Kind: Hashable, Sendable {
+            /// Requests: a server span under a client span, a child span in another service, or a
+            /// client span to a peer.
+            case request
+            /// Messages that producer spans sent to a topic.
+            case publish
+            /// Messages that consumer spans received from a topic.
+            case deliver
+        }
+
         public var from: NodeID
         public var to: NodeID
-        /// How many calls: child spans (or, to a peer, client spans).
+        public var kind: Kind
+        /// How many calls (requests or messages).
         public var calls: Int
-        /// Of those, the ones that ended in error.
+        /// Of those, the ones that failed: the callee's span, or the caller's client or producer
+        /// span, ended in error.
         public var errors: Int
-        /// The called spans' durations.
+        /// The called side's durations: the server or child spans, or for a peer, which recorded
+        /// nothing, the client spans.
         public var latency: LatencySummary
+        /// The calling side's durations (client spans), where pairs were counted (`--edges paired`).
+        public var clientLatency: LatencySummary?
 
-        public init(from: NodeID, to: NodeID, calls: Int, errors: Int, latency: LatencySummary) {
+        public init(from: NodeID, to: NodeID, kind: Kind = .request, calls: Int, errors: Int,
+                    latency: LatencySummary, clientLatency: LatencySummary? = nil) {
             self.from = from
             self.to = to
+            self.kind = kind
             self.calls = calls
             self.errors = errors
             self.latency = latency
+            self.clientLatency = clientLatency
         }
+
+        /// The share of calls that failed, 0 to 1.
+        public var errorRate: Double { calls == 0 ? 0 : Double(errors) / Double(calls) }
     }
 
-    /// Span links from the spans of one node to the spans of another: the
-    /// edge runs from the linked-to span's node to the linking span's node,
-    /// the way causality flows. No timing is attached: none flows across a link.
+    /// Span links from the spans of one node to the spans of another, of one operation: the edge
+    /// runs from the linked-to span's node (or its topic) to the linking span's service, the way
+    /// causality flows. A link adds to no duration; what it carries is the lag between cause and
+    /// effect.
     public struct LinkEdge: Hashable, Sendable {
         public var from: NodeID
         public var to: NodeID
+        /// The linking spans' name: links between two nodes are grouped by it, so that a retry, a
+        /// compensation and a consumer are edges of their own. Empty when the input names none.
+        public var operation: String
         public var links: Int
+        /// How long after the linked-to span ended the linking span started, over the links whose
+        /// target is in the input and started no earlier than it ended; nil when there are none.
+        public var lag: LatencySummary?
+        /// Links whose linking span started before its target ended: clock skew between the two
+        /// processes, or overlapping work; left out of `lag`.
+        public var negativeLagLinks: Int
+        /// The link attribute keys seen on these links, with how many links carry each, by key.
+        public var attributeKeys: [KeyCount]
+        /// Links the linking spans' SDKs dropped (`droppedLinksCount`): causes not counted in `links`.
+        public var droppedLinks: Int
 
-        public init(from: NodeID, to: NodeID, links: Int) {
+        public init(from: NodeID, to: NodeID, operation: String = "", links: Int, lag: LatencySummary? = nil,
+                    negativeLagLinks: Int = 0, attributeKeys: [KeyCount] = [], droppedLinks: Int = 0) {
             self.from = from
             self.to = to
+            self.operation = operation
             self.links = links
+            self.lag = lag
+            self.negativeLagLinks = negativeLagLinks
+            self.attributeKeys = attributeKeys
+            self.droppedLinks = droppedLinks
+        }
+    }
+
+    /// A key and how often it was seen.
+    public struct KeyCount: Hashable, Sendable {
+        public var key: String
+        public var count: Int
+
+        public init(key: String, count: Int) {
+            self.key = key
+            self.count = count
         }
     }
 }

@@ -2,8 +2,8 @@ import TraceModel
 
 extension ServiceGraph {
     /// Builds a graph from spans as a reader streams them, keeping only a compact
-    /// record of each span (its ids, parent, service, kind, error and duration,
-    /// about 56 bytes) and the targets of its links.
+    /// record of each span (its ids, parent, service, peer, kind, error, start and duration,
+    /// 64 bytes) and of each link (its target, the linking span's name and attribute keys).
     ///
     /// Accumulators filled from different parts of the input, in parallel, are
     /// merged in input order; a span repeated anywhere is counted once. The graph
@@ -18,24 +18,30 @@ extension ServiceGraph {
         private var table = SpanKeyTable()
         private var records: [Record] = []
         private var links: [LinkRecord] = []
-        private var services: [String] = []
-        private var serviceIndex: [String: UInt32] = [:]
-        private var peers: [UninstrumentedPeer] = []
-        private var peerIndex: [UninstrumentedPeer: UInt32] = [:]
+        private var services = Interned<String>()
+        private var peers = Interned<UninstrumentedPeer>()
+        /// Names of linking spans, and the sets of link attribute keys seen, numbered.
+        private var operations = Interned<String>()
+        private var keySets = Interned<[String]>()
+        /// Links the SDKs dropped, by the linking span's service and name.
+        private var droppedLinks: [DroppedLinksKey: Int] = [:]
+        private var emptyServiceNameSpans = 0
+        private var zeroIDSpans = 0
         /// The last service seen and its index: spans of one resource come together.
         private var lastService: (name: String, index: UInt32)?
 
         public init(options: Options = Options()) {
             self.options = options
+            _ = keySets.intern([])
         }
 
-        /// What a reader has to decode for a graph: no names, events, link attributes or
-        /// scopes, and of the span attributes only those that name peers, on the client and
-        /// producer spans that can name one.
+        /// What a reader has to decode for a graph: no events or scopes; span names (links are
+        /// grouped by the linking span's name), link attribute keys, and of the span attributes
+        /// only those that name peers, on the kinds of span that can name one.
         public static let readDetail = ReadDetail(
-            names: false, events: false, linkAttributes: false, scopes: false,
+            names: true, events: false, linkAttributes: true, scopes: false,
             spanAttributeKeys: UninstrumentedPeer.attributeKeys, resourceAttributeKeys: [],
-            spanAttributeKinds: [.client, .producer]
+            spanAttributeKinds: UninstrumentedPeer.spanKinds
         )
 
         /// Spans received so far, repeats included.
@@ -44,15 +50,26 @@ extension ServiceGraph {
         public mutating func receive(_ span: Span) {
             let service = intern(service: span.serviceName)
             var peer = Record.noPeer
-            if options.inferUninstrumentedPeers, let named = UninstrumentedPeer(calledBy: span) {
-                peer = intern(peer: named)
+            if options.inferUninstrumentedPeers, let named = UninstrumentedPeer(namedBy: span) {
+                peer = peers.intern(named)
             }
+            if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
+            if span.hasZeroID { zeroIDSpans += 1 }
             let index = UInt32(store.count + records.count)
             records.append(Record(
                 traceID: span.traceID, spanID: span.spanID, parent: span.parentSpanID?.value ?? 0,
-                duration: span.durationNanos, service: service, peer: peer, kind: span.kind, isError: span.isError
+                start: span.startTimeUnixNano, duration: span.durationNanos, service: service, peer: peer,
+                kind: span.kind, isError: span.isError
             ))
-            for link in span.links { links.append(LinkRecord(span: index, target: link.target)) }
+            guard !span.links.isEmpty || span.droppedLinksCount > 0 else { return }
+            let operation = operations.intern(span.name)
+            for link in span.links {
+                let keys = link.attributes.isEmpty ? 0 : keySets.intern(Array(Set(link.attributes.map(\.key))).sorted())
+                links.append(LinkRecord(span: index, target: link.target, operation: operation, attributeKeys: keys))
+            }
+            if span.droppedLinksCount > 0 {
+                droppedLinks[DroppedLinksKey(service: service, operation: operation), default: 0] += Int(span.droppedLinksCount)
+            }
         }
 
         /// Appends what another accumulator received, as if its spans came after these. Its
@@ -64,15 +81,30 @@ extension ServiceGraph {
                 return
             }
             closeSegment()
-            let serviceMap = other.services.map { intern(service: $0) }
-            let peerMap = other.peers.map { intern(peer: $0) }
+            let serviceMap = other.services.elements.map { intern(service: $0) }
+            let peerMap = other.peers.elements.map { peers.intern($0) }
+            let operationMap = other.operations.elements.map { operations.intern($0) }
+            let keySetMap = other.keySets.elements.map { keySets.intern($0) }
+            for (key, count) in other.droppedLinks {
+                droppedLinks[DroppedLinksKey(service: serviceMap[Int(key.service)], operation: operationMap[Int(key.operation)]),
+                             default: 0] += count
+            }
+            emptyServiceNameSpans += other.emptyServiceNameSpans
+            zeroIDSpans += other.zeroIDSpans
             other.closeSegment()
-            let isIdentity = serviceMap.elementsEqual(0..<UInt32(serviceMap.count)) && peerMap.elementsEqual(0..<UInt32(peerMap.count))
-            for (var segment, segmentLinkRecords) in zip(other.store.segments, other.segmentLinks) {
+            let isIdentity = serviceMap.isIdentity && peerMap.isIdentity
+            let linksAreIdentity = operationMap.isIdentity && keySetMap.isIdentity
+            for (var segment, var segmentLinkRecords) in zip(other.store.segments, other.segmentLinks) {
                 if !isIdentity {
                     for index in segment.indices {
                         segment[index].service = serviceMap[Int(segment[index].service)]
                         if segment[index].peer != Record.noPeer { segment[index].peer = peerMap[Int(segment[index].peer)] }
+                    }
+                }
+                if !linksAreIdentity {
+                    for index in segmentLinkRecords.indices {
+                        segmentLinkRecords[index].operation = operationMap[Int(segmentLinkRecords[index].operation)]
+                        segmentLinkRecords[index].attributeKeys = keySetMap[Int(segmentLinkRecords[index].attributeKeys)]
                     }
                 }
                 store.append(segment)
@@ -133,104 +165,368 @@ extension ServiceGraph {
 
         private mutating func intern(service name: String) -> UInt32 {
             if let last = lastService, last.name == name { return last.index }
-            let index: UInt32
-            if let known = serviceIndex[name] {
-                index = known
-            } else {
-                index = UInt32(services.count)
-                services.append(name)
-                serviceIndex[name] = index
-            }
+            let index = services.intern(name)
             lastService = (name, index)
-            return index
-        }
-
-        private mutating func intern(peer: UninstrumentedPeer) -> UInt32 {
-            // Few peers, as usual: a look along the list costs less than hashing, and names of
-            // another length are passed over without comparing their text.
-            if peers.count <= 16 {
-                let length = peer.name.utf8.count
-                if let index = peers.firstIndex(where: { $0.name.utf8.count == length && $0 == peer }) { return UInt32(index) }
-            } else if let known = peerIndex[peer] {
-                return known
-            }
-            let index = UInt32(peers.count)
-            peers.append(peer)
-            peerIndex[peer] = index
             return index
         }
 
         /// The graph, and the numbers of what was read.
         public consuming func finish() -> (graph: ServiceGraph, summary: TraceSetSummary) {
+            let result = finish(attributingSpans: false)
+            return (result.graph, result.summary)
+        }
+
+        /// The graph, the numbers of what was read and, when asked, which parent and which peer
+        /// the graph gave each span: for a report that shows the graph's own reading of the spans.
+        public consuming func finish(attributingSpans: Bool) -> Reading {
             closeSegment()
             table.catchUp(with: store)
-            var nodes = NodeTable(services: services, peers: peers)
-            var calls = CallTallies(nodeCount: nodes.count)
-            var linkCounts: [EdgeKey: Int] = [:]
-            var hasChild = [Bool](repeating: false, count: store.count)
-            var errorSpans = 0
-            // Inserted one by one: a Set made from the records would reserve room for all of them.
-            var traceIDs = TraceIDCounter()
-            store.forEach { index, reference, record in
-                guard !table.isDuplicate(index) else { return }
-                traceIDs.insert(record.traceID)
-                nodes.countSpan(service: record.service, isError: record.isError)
-                if record.isError { errorSpans += 1 }
-                guard record.parent != 0 else { return }
-                // The parent found in the same segment, unless it repeats an earlier span: then the first one counts.
-                var parentReference: RecordStore.Reference?
-                if record.localParent >= 0 {
-                    let local = RecordStore.reference(sameSegmentAs: reference, offset: Int(record.localParent))
-                    if !table.isDuplicate(store.index(of: local)) { parentReference = local }
-                }
-                if parentReference == nil {
-                    parentReference = table.reference(of: record.traceID, SpanID(record.parent), in: store)
-                }
-                guard let parentReference else { return }
-                hasChild[store.index(of: parentReference)] = true
-                let parent = store[parentReference]
-                if parent.service != record.service {
-                    calls.add(record, from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service))
-                }
-            }
-            if options.inferUninstrumentedPeers {
-                store.forEach { index, _, record in
-                    guard record.peer != Record.noPeer, !table.isDuplicate(index), !hasChild[index] else { return }
-                    let from = nodes.serviceNode(record.service)
-                    let to = nodes.peerNode(record.peer)
-                    if from != to { calls.add(record, from: from, to: to) }
-                }
-            }
-            var unresolved = 0
-            var linkCount = 0
-            var start = 0
-            for (segment, segmentLinkRecords) in zip(store.segments, segmentLinks) {
-                for link in segmentLinkRecords where !table.isDuplicate(start + Int(link.span)) {
-                    linkCount += 1
-                    let to = nodes.serviceNode(segment[Int(link.span)].service)
-                    let from: Int
-                    if let target = table.reference(of: link.target.traceID, link.target.spanID, in: store) {
-                        from = nodes.serviceNode(store[target].service)
-                    } else {
-                        from = nodes.outsideInputNode()
-                        unresolved += 1
-                    }
-                    linkCounts[EdgeKey(from: from, to: to), default: 0] += 1
-                }
-                start += segment.count
-            }
-            let summary = TraceSetSummary(
-                traces: traceIDs.count,
-                spans: store.count - table.duplicateCount,
-                duplicateSpans: table.duplicateCount,
-                links: linkCount,
-                unresolvedLinks: unresolved,
-                services: nodes.serviceNamesWithSpans(),
-                errorSpans: errorSpans
-            )
-            return (nodes.graph(calls: calls.byEdge, links: linkCounts), summary)
+            var reading = EdgeBuilder(store: store, table: table, segmentLinks: segmentLinks,
+                                       services: services.elements, peers: options.inferUninstrumentedPeers ? peers.elements : [],
+                                       operations: operations.elements, keySets: keySets.elements, droppedLinks: droppedLinks)
+            let (graph, attribution) = reading.build(attributingSpans: attributingSpans)
+            var summary = reading.summary
+            summary.emptyServiceNameSpans = emptyServiceNameSpans
+            summary.zeroIDSpans = zeroIDSpans
+            return Reading(graph: graph, summary: summary, attribution: attribution)
         }
     }
+
+    /// What an accumulator made of its spans.
+    public struct Reading: Sendable {
+        public var graph: ServiceGraph
+        public var summary: TraceSetSummary
+        /// The graph's reading of each span, when it was asked for.
+        public var attribution: SpanAttribution?
+    }
+
+    /// The graph's reading of each span, by the order the accumulator received them: the one
+    /// owner of which span is whose parent and which span calls which peer, for outputs that
+    /// show spans (the report) as well as the graph.
+    public struct SpanAttribution: Sendable {
+        /// Each span's parent as the graph found it (the halves of a shared span id sorted out),
+        /// by position; -1 for none, and for a repeated span.
+        public var parents: [Int32]
+        /// The spans the graph counts on an edge to or from a peer (a call to a database or remote
+        /// peer, a message to or from a topic, a call from a named caller), with that peer's node.
+        public var peerSpans: [(span: Int, node: NodeID)]
+    }
+}
+
+/// One finish of an accumulator: the records read into nodes, edges and counts.
+private struct EdgeBuilder {
+    let store: RecordStore
+    var table: SpanKeyTable
+    let segmentLinks: [[LinkRecord]]
+    let services: [String]
+    let peers: [UninstrumentedPeer]
+    let operations: [String]
+    let keySets: [[String]]
+    let droppedLinks: [DroppedLinksKey: Int]
+    var summary = TraceSetSummary(traces: 0, spans: 0, duplicateSpans: 0, links: 0, unresolvedLinks: 0,
+                                  services: [], errorSpans: 0)
+
+    /// What the graph knows of a record's place among its parent's children.
+    private struct ChildFacts: OptionSet {
+        let rawValue: UInt8
+        /// A child in another service.
+        static let childElsewhere = ChildFacts(rawValue: 1)
+        /// A server or consumer child, in any service: the callee recorded the call.
+        static let calleeChild = ChildFacts(rawValue: 2)
+        /// A server or consumer child in another service: the kinds say which child is the request.
+        static let calleeChildElsewhere = ChildFacts(rawValue: 4)
+        /// A consumer whose message the graph counts through a topic already.
+        static let deliveredViaTopic = ChildFacts(rawValue: 8)
+    }
+
+    init(store: RecordStore, table: SpanKeyTable, segmentLinks: [[LinkRecord]], services: [String],
+         peers: [UninstrumentedPeer], operations: [String], keySets: [[String]], droppedLinks: [DroppedLinksKey: Int]) {
+        self.store = store
+        self.table = table
+        self.segmentLinks = segmentLinks
+        self.services = services
+        self.peers = peers
+        self.operations = operations
+        self.keySets = keySets
+        self.droppedLinks = droppedLinks
+    }
+
+    mutating func build(attributingSpans: Bool) -> (ServiceGraph, ServiceGraph.SpanAttribution?) {
+        let halves = sortOutSharedSpanIDs()
+        var nodes = NodeTable(services: services, peers: peers)
+        let count = store.count
+        var parents = [Int32](repeating: -1, count: count)
+        var errorSpans = 0
+        var traceIDs = TraceIDCounter()
+
+        // Each record's parent: in its own segment, else anywhere, then the right half of a shared id.
+        store.forEach { index, reference, record in
+            guard !table.isDuplicate(index) else { return }
+            traceIDs.insert(record.traceID)
+            nodes.countSpan(service: record.service, isError: record.isError)
+            if record.isError { errorSpans += 1 }
+            if let group = halves.group(of: index), record.kind.side == .callee, let caller = halves.caller(of: group, store: store) {
+                parents[index] = Int32(caller)
+                return
+            }
+            guard record.parent != 0 else { return }
+            var parent: Int?
+            if record.localParent >= 0 {
+                let local = RecordStore.reference(sameSegmentAs: reference, offset: Int(record.localParent))
+                let localIndex = store.index(of: local)
+                if !table.isDuplicate(localIndex) { parent = localIndex }
+            }
+            if parent == nil {
+                parent = table.reference(of: record.traceID, SpanID(record.parent), in: store).map(store.index(of:))
+            }
+            guard var found = parent else { return }
+            if let group = halves.group(of: found) {
+                found = halves.half(of: group, forChildIn: record.service, store: store)
+                if found == index { return }
+            }
+            parents[index] = Int32(found)
+        }
+
+        // What each span's children say about it.
+        var facts = [ChildFacts](repeating: [], count: count)
+        store.forEach { index, _, record in
+            let parentIndex = Int(parents[index])
+            guard parentIndex >= 0 else { return }
+            let parent = store[store.reference(ofIndex: parentIndex)]
+            let elsewhere = parent.service != record.service
+            let callee = record.kind.side == .callee
+            if elsewhere { facts[parentIndex].insert(.childElsewhere) }
+            if callee { facts[parentIndex].insert(.calleeChild) }
+            if elsewhere && callee { facts[parentIndex].insert(.calleeChildElsewhere) }
+        }
+
+        var calls = CallTallies()
+        var peerSpans: [(span: Int, node: Int)] = []
+        func topic(of record: Record) -> UInt32? {
+            guard record.peer != Record.noPeer, peers[Int(record.peer)].isTopic else { return nil }
+            return record.peer
+        }
+
+        // Calls between services: a child span under a parent of another service, a server span
+        // under a client span of its own (a loopback call), a consumer under its producer (through
+        // the topic when either names one).
+        store.forEach { index, _, record in
+            let parentIndex = Int(parents[index])
+            guard parentIndex >= 0 else { return }
+            let parent = store[store.reference(ofIndex: parentIndex)]
+            if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
+                let topicNode = nodes.peerNode(topic)
+                calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
+                facts[index].insert(.deliveredViaTopic)
+                peerSpans.append((index, topicNode))
+                return
+            }
+            let failed = record.isError || (parent.kind.isOutgoing && parent.isError)
+            if parent.service != record.service {
+                // When the kinds say which child is the request, only that child is a call.
+                if parent.kind.isOutgoing, facts[parentIndex].contains(.calleeChildElsewhere), record.kind.side != .callee { return }
+                calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
+                          duration: record.duration, failed: failed)
+            } else if parent.kind.isOutgoing, record.kind.side == .callee {
+                let node = nodes.serviceNode(record.service)
+                calls.add(from: node, to: node, duration: record.duration, failed: failed)
+            }
+        }
+
+        // Links, grouped by the linking span's name: from the linked-to span's service, or from
+        // the topic when it is a producer span that names one (or the consumer linking to it does).
+        var linkTallies: [LinkKey: LinkTally] = [:]
+        var linkCount = 0
+        var unresolved = 0
+        var start = 0
+        for (segment, segmentLinkRecords) in zip(store.segments, segmentLinks) {
+            for link in segmentLinkRecords where !table.isDuplicate(start + Int(link.span)) {
+                linkCount += 1
+                let linkingIndex = start + Int(link.span)
+                let linking = segment[Int(link.span)]
+                let to = nodes.serviceNode(linking.service)
+                let from: Int
+                var lag: Int64?
+                if let target = table.reference(of: link.target.traceID, link.target.spanID, in: store) {
+                    let linked = store[target]
+                    if linked.kind == .producer, let topic = topic(of: linked) ?? (linking.kind == .consumer ? topic(of: linking) : nil) {
+                        from = nodes.peerNode(topic)
+                        if linking.kind == .consumer {
+                            facts[linkingIndex].insert(.deliveredViaTopic)
+                            peerSpans.append((linkingIndex, from))
+                        }
+                    } else {
+                        from = nodes.serviceNode(linked.service)
+                    }
+                    lag = Int64(bitPattern: linking.start &- (linked.start &+ linked.duration))
+                } else {
+                    from = nodes.outsideInputNode()
+                    unresolved += 1
+                }
+                linkTallies[LinkKey(from: from, to: to, operation: link.operation), default: LinkTally()]
+                    .add(lag: lag, attributeKeys: link.attributeKeys)
+            }
+            start += segment.count
+        }
+        for (key, dropped) in droppedLinks {
+            let to = nodes.serviceNode(key.service)
+            let groups = linkTallies.filter { $0.key.to == to && $0.key.operation == key.operation }
+            let target = groups.max { ($0.value.count, $1.key.from) < ($1.value.count, $0.key.from) }?.key
+                ?? LinkKey(from: nodes.outsideInputNode(), to: to, operation: key.operation)
+            linkTallies[target, default: LinkTally()].dropped += dropped
+        }
+
+        // Peers: what client spans call when no callee recorded the call, what producers send to
+        // a topic, what consumers take from a topic or broker, who called a root server span.
+        if !peers.isEmpty {
+            store.forEach { index, _, record in
+                guard record.peer != Record.noPeer, !table.isDuplicate(index) else { return }
+                let peer = nodes.peerNode(record.peer)
+                let service = nodes.serviceNode(record.service)
+                switch record.kind {
+                case .client, .producer:
+                    let isTopic = peers[Int(record.peer)].isTopic
+                    guard isTopic || !facts[index].contains(.childElsewhere) && !facts[index].contains(.calleeChild),
+                          peer != service else { return }
+                    calls.add(from: service, to: peer, duration: record.duration, failed: record.isError)
+                case .consumer:
+                    guard !facts[index].contains(.deliveredViaTopic), peer != service else { return }
+                    calls.add(from: peer, to: service, duration: record.duration, failed: record.isError)
+                case .server:
+                    guard parents[index] < 0, record.parent == 0 || table.reference(of: record.traceID, SpanID(record.parent), in: store) == nil,
+                          peer != service else { return }
+                    calls.add(from: peer, to: service, duration: record.duration, failed: record.isError)
+                case .internal, .unspecified:
+                    return
+                }
+                peerSpans.append((index, peer))
+            }
+        }
+
+        summary = TraceSetSummary(
+            traces: traceIDs.count,
+            spans: store.count - table.duplicateCount,
+            duplicateSpans: table.duplicateCount,
+            links: linkCount,
+            unresolvedLinks: unresolved,
+            services: nodes.serviceNamesWithSpans(),
+            errorSpans: errorSpans
+        )
+        summary.sharedSpanIDs = halves.groupCount
+        let (graph, ids) = nodes.graph(calls: calls, links: linkTallies, operations: operations, keySets: keySets)
+        let attribution = attributingSpans
+            ? ServiceGraph.SpanAttribution(
+                parents: parents.enumerated().map { table.isDuplicate($0.offset) ? -1 : $0.element },
+                peerSpans: Self.unique(peerSpans).map { ($0.span, ids[$0.node]) })
+            : nil
+        return (graph, attribution)
+    }
+
+    /// Each (span, node) once, sorted: a consumer linking to several producers of one topic is one span of it.
+    private static func unique(_ pairs: [(span: Int, node: Int)]) -> [(span: Int, node: Int)] {
+        var result: [(span: Int, node: Int)] = []
+        for pair in pairs.sorted(by: { ($0.span, $0.node) < ($1.span, $1.node) }) where result.last.map({ $0 != pair }) ?? true {
+            result.append(pair)
+        }
+        return result
+    }
+
+    /// Finds the records that repeat another's ids but are the other half of its call
+    /// (``SharedSpanID``), takes them off the list of repeats and groups them.
+    private mutating func sortOutSharedSpanIDs() -> SharedSpanHalves {
+        var halves = SharedSpanHalves()
+        for index in table.duplicateIndices {
+            let record = store[store.reference(ofIndex: index)]
+            guard let firstReference = table.reference(of: record.traceID, record.spanID, in: store) else { continue }
+            let first = store.index(of: firstReference)
+            let members = halves.members(of: first)
+            let isNewHalf = members.allSatisfy { member in
+                let other = store[store.reference(ofIndex: member)]
+                return SharedSpanID.areHalvesOfOneCall(service: services[Int(other.service)], kind: other.kind,
+                                                       service: services[Int(record.service)], kind: record.kind)
+            }
+            guard isNewHalf else { continue }
+            table.markNotDuplicate(index)
+            halves.add(index, toGroupOf: first)
+        }
+        halves.sortMembers { store[store.reference(ofIndex: $0)] } by: { services[Int($0.service)] }
+        return halves
+    }
+}
+
+/// The groups of records that carry one span id as halves of one call, by their members' indices.
+private struct SharedSpanHalves {
+    /// Each member's group; a group is numbered by its first record.
+    private var groupOf: [Int: Int] = [:]
+    /// Each group's members: callee halves first, then by service name, then by position.
+    private var groups: [Int: [Int]] = [:]
+
+    var groupCount: Int { groups.count }
+
+    func members(of first: Int) -> [Int] { groups[first] ?? [first] }
+
+    func group(of index: Int) -> Int? {
+        groupOf.isEmpty ? nil : groupOf[index]
+    }
+
+    mutating func add(_ index: Int, toGroupOf first: Int) {
+        groups[first, default: [first]].append(index)
+        groupOf[first] = first
+        groupOf[index] = first
+    }
+
+    /// Orders every group's members so that the choices below do not depend on input order.
+    mutating func sortMembers(_ record: (Int) -> Record, by serviceName: (Record) -> String) {
+        for (first, members) in groups {
+            groups[first] = members.sorted { a, b in
+                let (left, right) = (record(a), record(b))
+                let leftCallee = left.kind.side == .callee, rightCallee = right.kind.side == .callee
+                if leftCallee != rightCallee { return leftCallee }
+                let (leftName, rightName) = (serviceName(left), serviceName(right))
+                return leftName != rightName ? leftName < rightName : a < b
+            }
+        }
+    }
+
+    /// The caller's half of a group, which the callee halves hang under, if it has one.
+    func caller(of group: Int, store: RecordStore) -> Int? {
+        groups[group]!.first { store[store.reference(ofIndex: $0)].kind.side == .caller }
+    }
+
+    /// The half a child of the shared id hangs under: the callee half of its own service (the
+    /// callee's process made it), else any half of its service (a local child of the client half,
+    /// such as a DNS lookup), else the first callee half.
+    func half(of group: Int, forChildIn service: UInt32, store: RecordStore) -> Int {
+        let members = groups[group]!
+        return members.first { store[store.reference(ofIndex: $0)].service == service } ?? members[0]
+    }
+}
+
+/// Values numbered in the order first interned.
+private struct Interned<Value: Hashable & Sendable>: Sendable {
+    private(set) var elements: [Value] = []
+    private var index: [Value: UInt32] = [:]
+
+    var isEmpty: Bool { elements.isEmpty }
+    subscript(position: Int) -> Value { elements[position] }
+
+    mutating func intern(_ value: Value) -> UInt32 {
+        if let known = index[value] { return known }
+        let position = UInt32(elements.count)
+        elements.append(value)
+        index[value] = position
+        return position
+    }
+}
+
+extension Array where Element == UInt32 {
+    /// Whether every element equals its position.
+    fileprivate var isIdentity: Bool { elementsEqual(0..<UInt32(count)) }
+}
+
+private struct DroppedLinksKey: Hashable, Sendable {
+    var service: UInt32
+    var operation: UInt32
 }
 
 /// The records of all segments, addressed by one index counted across them, without copying
@@ -298,8 +594,10 @@ private struct Record: Sendable {
     var spanID: SpanID
     /// The parent's span id; 0 for none.
     var parent: UInt64
+    var start: UInt64
     var duration: UInt64
     var service: UInt32
+    /// The peer the span names (``UninstrumentedPeer``), or `noPeer`.
     var peer: UInt32
     /// The parent's position in the same segment, once found there; -1 otherwise.
     var localParent: Int32 = -1
@@ -311,6 +609,10 @@ private struct LinkRecord: Sendable {
     /// The index of the linking span's record.
     var span: UInt32
     var target: SpanKey
+    /// The linking span's name, numbered.
+    var operation: UInt32
+    /// The link's attribute keys, as a numbered set (0: none).
+    var attributeKeys: UInt32
 }
 
 private struct EdgeKey: Hashable {
@@ -318,56 +620,59 @@ private struct EdgeKey: Hashable {
     var to: Int
 }
 
+private struct LinkKey: Hashable {
+    var from: Int
+    var to: Int
+    var operation: UInt32
+}
+
+/// The calls of one edge.
 private struct CallTally {
     var errors = 0
     var durations: [UInt64] = []
+}
 
-    mutating func add(_ record: Record) {
-        durations.append(record.duration)
-        if record.isError { errors += 1 }
+/// The links of one edge and operation.
+private struct LinkTally {
+    var count = 0
+    var lags: [UInt64] = []
+    var negativeLags = 0
+    var keySets: [UInt32: Int] = [:]
+    var dropped = 0
+
+    mutating func add(lag: Int64?, attributeKeys: UInt32) {
+        count += 1
+        if let lag {
+            if lag < 0 { negativeLags += 1 } else { lags.append(UInt64(lag)) }
+        }
+        if attributeKeys != 0 { keySets[attributeKeys, default: 0] += 1 }
     }
 }
 
-/// Calls by edge: a dense matrix of tally numbers when there are few nodes (the usual case),
-/// so that the hot loop hashes nothing; a dictionary otherwise.
+/// Calls by edge, in the order edges were first met.
 private struct CallTallies {
-    private let nodeCount: Int
-    private var matrix: [Int32]
-    private var sparse: [EdgeKey: Int] = [:]
-    private var keys: [EdgeKey] = []
-    private var tallies: [CallTally] = []
+    private var index: [EdgeKey: Int] = [:]
+    private(set) var keys: [EdgeKey] = []
+    private(set) var tallies: [CallTally] = []
+    /// The last edge added to, as calls of one edge mostly come together.
+    private var last: (key: EdgeKey, index: Int)?
 
-    init(nodeCount: Int) {
-        self.nodeCount = nodeCount
-        matrix = nodeCount <= 1024 ? [Int32](repeating: -1, count: nodeCount * nodeCount) : []
-    }
-
-    mutating func add(_ record: Record, from: Int, to: Int) {
-        let index: Int
-        if !matrix.isEmpty {
-            let cell = from * nodeCount + to
-            if matrix[cell] < 0 {
-                matrix[cell] = Int32(tallies.count)
-                appendTally(EdgeKey(from: from, to: to))
-            }
-            index = Int(matrix[cell])
-        } else if let known = sparse[EdgeKey(from: from, to: to)] {
-            index = known
+    mutating func add(from: Int, to: Int, duration: UInt64, failed: Bool) {
+        let key = EdgeKey(from: from, to: to)
+        let position: Int
+        if let last, last.key == key {
+            position = last.index
+        } else if let known = index[key] {
+            position = known
         } else {
-            index = tallies.count
-            sparse[EdgeKey(from: from, to: to)] = index
-            appendTally(EdgeKey(from: from, to: to))
+            position = tallies.count
+            index[key] = position
+            keys.append(key)
+            tallies.append(CallTally())
         }
-        tallies[index].add(record)
-    }
-
-    private mutating func appendTally(_ key: EdgeKey) {
-        keys.append(key)
-        tallies.append(CallTally())
-    }
-
-    var byEdge: [EdgeKey: CallTally] {
-        Dictionary(uniqueKeysWithValues: zip(keys, tallies))
+        last = (key, position)
+        tallies[position].durations.append(duration)
+        if failed { tallies[position].errors += 1 }
     }
 }
 
@@ -434,8 +739,18 @@ private struct SpanKeyTable: Sendable {
     /// Records that repeat an earlier record's ids, by index across segments.
     private var duplicates: [Bool] = []
     private(set) var duplicateCount = 0
+    /// The indices of the records marked as repeats, in order.
+    private(set) var duplicateIndices: [Int] = []
 
     func isDuplicate(_ index: Int) -> Bool { duplicates[index] }
+
+    /// Takes a record off the repeats: it is the other half of a call recorded under the same ids.
+    /// Lookups by its ids still find the first record.
+    mutating func markNotDuplicate(_ index: Int) {
+        guard duplicates[index] else { return }
+        duplicates[index] = false
+        duplicateCount -= 1
+    }
 
     /// The hash half that a slot keeps: it is also where the slot's probe starts.
     private static func tag(_ traceID: TraceID, _ spanID: SpanID) -> UInt64 {
@@ -470,6 +785,7 @@ private struct SpanKeyTable: Sendable {
                         if other.spanID == record.spanID && other.traceID == record.traceID {
                             isDuplicate = true
                             duplicateCount += 1
+                            duplicateIndices.append(segmentStart + offset)
                             break
                         }
                     }
@@ -521,37 +837,43 @@ private func keyHash(_ traceID: TraceID, _ spanID: SpanID) -> Int {
     return Int(truncatingIfNeeded: value)
 }
 
-/// The graph's nodes: services and peers by name (a peer that is also a service is that
-/// service), and the stand-in for spans outside the input.
+/// The graph's nodes: services by name, peers by identity (a peer that `peer.service` names and
+/// that recorded spans is that service), and the stand-in for spans outside the input.
 private struct NodeTable {
     private var nodes: [ServiceGraph.Node] = []
-    private var byID: [NodeID: Int] = [:]
-    private var serviceNodes: [Int]
+    private var serviceNodes: [Int] = []
     private var peerNodes: [Int] = []
+    private var outsideInput: Int?
 
     init(services: [String], peers: [UninstrumentedPeer]) {
-        serviceNodes = []
+        var byName: [String: Int] = [:]
         for name in services {
-            serviceNodes.append(node(NodeID(name: name), name: name, kind: .service))
+            byName[name] = nodes.count
+            serviceNodes.append(nodes.count)
+            nodes.append(ServiceGraph.Node(id: .outsideInput, name: name, kind: .service))
         }
+        var byPeer: [UninstrumentedPeer: Int] = [:]
         for peer in peers {
-            peerNodes.append(node(NodeID(name: peer.name), name: peer.name, kind: peer.kind))
+            if peer.isNamedService, let service = byName[peer.name] {
+                peerNodes.append(service)
+            } else if let known = byPeer[peer] {
+                peerNodes.append(known)
+            } else {
+                byPeer[peer] = nodes.count
+                peerNodes.append(nodes.count)
+                nodes.append(ServiceGraph.Node(id: .outsideInput, name: peer.name, kind: peer.kind, address: peer.address))
+            }
         }
-    }
-
-    private mutating func node(_ id: NodeID, name: String, kind: ServiceGraph.Node.Kind) -> Int {
-        if let index = byID[id] { return index }
-        nodes.append(ServiceGraph.Node(id: id, name: name, kind: kind))
-        byID[id] = nodes.count - 1
-        return nodes.count - 1
     }
 
     func serviceNode(_ service: UInt32) -> Int { serviceNodes[Int(service)] }
-    var count: Int { nodes.count }
     func peerNode(_ peer: UInt32) -> Int { peerNodes[Int(peer)] }
 
     mutating func outsideInputNode() -> Int {
-        node(.outsideInput, name: "spans outside the input", kind: .outsideInput)
+        if let outsideInput { return outsideInput }
+        nodes.append(ServiceGraph.Node(id: .outsideInput, name: "spans outside the input", kind: .outsideInput))
+        outsideInput = nodes.count - 1
+        return nodes.count - 1
     }
 
     mutating func countSpan(service: UInt32, isError: Bool) {
@@ -564,20 +886,97 @@ private struct NodeTable {
         nodes.filter { $0.kind == .service && $0.spanCount > 0 }.map(\.name).sorted()
     }
 
-    /// The graph: nodes that recorded spans or take part in an edge, everything sorted.
-    func graph(calls: [EdgeKey: CallTally], links: [EdgeKey: Int]) -> ServiceGraph {
+    /// The graph: nodes that recorded spans or take part in an edge, with ids assigned, everything
+    /// sorted; and the id of every node by its number here.
+    func graph(calls: CallTallies, links: [LinkKey: LinkTally], operations: [String], keySets: [[String]]) -> (ServiceGraph, [NodeID]) {
         var used = Set(calls.keys.flatMap { [$0.from, $0.to] } + links.keys.flatMap { [$0.from, $0.to] })
         for (index, node) in nodes.enumerated() where node.spanCount > 0 { used.insert(index) }
-        func byEnds(_ a: (ServiceGraph.CallEdge), _ b: ServiceGraph.CallEdge) -> Bool { (a.from, a.to) < (b.from, b.to) }
-        return ServiceGraph(
-            nodes: used.map { nodes[$0] }.sorted { $0.id < $1.id },
-            callEdges: calls.map { key, tally in
-                ServiceGraph.CallEdge(from: nodes[key.from].id, to: nodes[key.to].id, calls: tally.durations.count,
-                                      errors: tally.errors, latency: LatencySummary(durations: tally.durations))
-            }.sorted(by: byEnds),
-            linkEdges: links.map { key, count in
-                ServiceGraph.LinkEdge(from: nodes[key.from].id, to: nodes[key.to].id, links: count)
-            }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
-        )
+        let ids = Self.assignIDs(nodes, used: used)
+        var graphNodes = used.map { index in
+            var node = nodes[index]
+            node.id = ids[index]
+            return node
+        }
+        graphNodes.sort { $0.id < $1.id }
+        let callEdges = zip(calls.keys, calls.tallies).map { key, tally in
+            ServiceGraph.CallEdge(
+                from: ids[key.from], to: ids[key.to], kind: Self.callKind(from: nodes[key.from], to: nodes[key.to]),
+                calls: tally.durations.count, errors: tally.errors, latency: LatencySummary(durations: tally.durations))
+        }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+        let linkEdges = links.map { key, tally in
+            var keyCounts: [String: Int] = [:]
+            for (set, count) in tally.keySets {
+                for name in keySets[Int(set)] { keyCounts[name, default: 0] += count }
+            }
+            return ServiceGraph.LinkEdge(
+                from: ids[key.from], to: ids[key.to], operation: operations[Int(key.operation)], links: tally.count,
+                lag: tally.lags.isEmpty ? nil : LatencySummary(durations: tally.lags), negativeLagLinks: tally.negativeLags,
+                attributeKeys: keyCounts.map { ServiceGraph.KeyCount(key: $0.key, count: $0.value) }.sorted { $0.key < $1.key },
+                droppedLinks: tally.dropped)
+        }.sorted { ($0.from, $0.to, $0.operation) < ($1.from, $1.to, $1.operation) }
+        return (ServiceGraph(nodes: graphNodes, callEdges: callEdges, linkEdges: linkEdges), ids)
+    }
+
+    private static func callKind(from: ServiceGraph.Node, to: ServiceGraph.Node) -> ServiceGraph.CallEdge.Kind {
+        if case .messaging = to.kind { return .publish }
+        if case .messaging = from.kind { return .deliver }
+        return .request
+    }
+
+    /// Ids unique in the graph, whatever the input order: readable ones first, then, in the order
+    /// of the nodes' identities, a hash of the identity for every node whose readable id another
+    /// node shares or has taken.
+    private static func assignIDs(_ nodes: [ServiceGraph.Node], used: Set<Int>) -> [NodeID] {
+        var ids = [NodeID](repeating: .outsideInput, count: nodes.count)
+        let order = used.sorted { identity(of: nodes[$0]) < identity(of: nodes[$1]) }
+        var readableCount: [NodeID: Int] = [:]
+        var readable: [Int: NodeID] = [:]
+        for index in order where nodes[index].kind != .outsideInput {
+            let node = nodes[index]
+            let id = NodeID.readable(prefix: prefix(of: node.kind), name: node.name, identity: identity(of: node))
+            readable[index] = id
+            readableCount[id, default: 0] += 1
+        }
+        var taken: Set<NodeID> = [.outsideInput]
+        // Ids no other node wants, first, so that a collision elsewhere cannot take them.
+        for index in order where readable[index].map({ readableCount[$0] == 1 }) == true {
+            ids[index] = readable[index]!
+            taken.insert(ids[index])
+        }
+        for index in order where readable[index].map({ readableCount[$0]! > 1 }) == true {
+            let identity = identity(of: nodes[index])
+            var attempt = 0
+            var id = NodeID.disambiguated(readable[index]!, identity: identity, attempt: 0)
+            while taken.contains(id) {
+                attempt += 1
+                id = NodeID.disambiguated(readable[index]!, identity: identity, attempt: attempt)
+            }
+            ids[index] = id
+            taken.insert(id)
+        }
+        return ids
+    }
+
+    private static func prefix(of kind: ServiceGraph.Node.Kind) -> String {
+        switch kind {
+        case .service: "svc_"
+        case .database: "db_"
+        case .messaging: "topic_"
+        case .remote: "peer_"
+        case .outsideInput: ""
+        }
+    }
+
+    /// A node's identity as text, to sort and hash: its kind, system, name and address.
+    private static func identity(of node: ServiceGraph.Node) -> String {
+        let kind: String
+        switch node.kind {
+        case .service: kind = "service"
+        case .database(let system): kind = "database\u{1}" + system
+        case .messaging(let system): kind = "messaging\u{1}" + system
+        case .remote: kind = "remote"
+        case .outsideInput: kind = "outside"
+        }
+        return kind + "\u{1}" + node.name + "\u{1}" + (node.address ?? "")
     }
 }

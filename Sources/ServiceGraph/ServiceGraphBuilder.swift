@@ -27,33 +27,41 @@ extension ServiceGraph {
     }
 }
 
-extension ServiceGraph {
-    /// The node of the peer that a client or producer span names in its attributes (`peer.service`,
-    /// a database, a topic, a server address), if it names one. The graph draws such a peer for
-    /// spans without children when it infers uninstrumented peers.
-    public static func peerNodeID(of span: Span) -> NodeID? {
-        UninstrumentedPeer(calledBy: span).map { NodeID(name: $0.name) }
-    }
-}
 
-/// A peer that a client or producer span names in its attributes.
+/// A peer that a span names in its attributes: what a client span calls, the topic a producer
+/// sends to or a consumer receives from, the caller a server span names. Its identity is its
+/// kind, system, name and address: a PostgreSQL and a MySQL database called `orders` and a Kafka
+/// topic `orders` are three peers; two databases called `postgres` on different hosts are two.
 struct UninstrumentedPeer: Hashable, Sendable {
     var name: String
     var kind: ServiceGraph.Node.Kind
+    /// `server.address` (or `net.peer.name`, `http.host`) of a database named otherwise.
+    var address: String?
+    /// Whether `peer.service` names it: then it is the service of that name when one recorded spans.
+    var isNamedService: Bool
 
     /// The attributes that name a peer: what a reader must keep for peer inference.
     static let attributeKeys = PeerAttribute.allCases.map(\.key)
 
-    /// The peer a client or producer span calls, if its attributes name one. Inlined: for most
-    /// spans, the kind alone answers, without a call.
+    /// The kinds of span whose attributes can name a peer.
+    static let spanKinds: Set<SpanKind> = [.client, .producer, .consumer, .server]
+
+    /// The peer a span names, if its attributes name one: a client or producer span its callee or
+    /// topic, a consumer span its topic or broker, a server span its caller (`peer.service` only,
+    /// as Zipkin's `remoteEndpoint.serviceName` reads). Inlined: for most spans, the kind alone answers.
     @inline(__always)
-    init?(calledBy span: Span) {
-        guard span.kind == .client || span.kind == .producer else { return nil }
-        self.init(attributes: span.attributes)
+    init?(namedBy span: Span) {
+        switch span.kind {
+        case .client, .producer: self.init(attributes: span.attributes, messagingOnly: false)
+        case .consumer: self.init(attributes: span.attributes, messagingOnly: true)
+        case .server: self.init(attributes: span.attributes, peerServiceOnly: true)
+        case .internal, .unspecified: return nil
+        }
     }
 
-    /// The peer a span's attributes name, if they name one.
-    init?(attributes: [Attribute]) {
+    /// The peer a span's attributes name, if they name one. `messagingOnly`: a topic or the
+    /// `peer.service` broker only; `peerServiceOnly`: `peer.service` only.
+    init?(attributes: [Attribute], messagingOnly: Bool = false, peerServiceOnly: Bool = false) {
         guard !attributes.isEmpty else { return nil }
         // One pass over the attributes picks out the ones that name a peer (the first of each key).
         var peerService, dbSystemName, dbSystem, dbNamespace, dbName, messagingSystem: String?
@@ -76,14 +84,33 @@ struct UninstrumentedPeer: Hashable, Sendable {
             }
         }
         let address = serverAddress ?? netPeerName ?? httpHost
-        if let peerService {
+        let databaseSystem = dbSystemName ?? dbSystem
+        isNamedService = false
+        self.address = nil
+        if peerServiceOnly {
+            guard let peerService else { return nil }
             name = peerService
-            kind = (dbSystemName ?? dbSystem).map { .database(system: $0) } ?? .remote
-        } else if let system = dbSystemName ?? dbSystem {
-            name = address ?? dbNamespace ?? dbName ?? system
+            kind = .remote
+            isNamedService = true
+        } else if let system = messagingSystem, let topic = destinationName ?? destination {
+            name = topic
+            kind = .messaging(system: system)
+        } else if let peerService {
+            name = peerService
+            kind = (messagingOnly ? nil : databaseSystem).map { .database(system: $0) } ?? .remote
+            isNamedService = true
+        } else if messagingOnly {
+            return nil
+        } else if let system = databaseSystem {
+            if let named = dbNamespace ?? dbName {
+                name = named
+                self.address = address
+            } else {
+                name = address ?? system
+            }
             kind = .database(system: system)
         } else if let system = messagingSystem {
-            name = destinationName ?? destination ?? system
+            name = system
             kind = .messaging(system: system)
         } else if let address {
             name = address
@@ -91,6 +118,12 @@ struct UninstrumentedPeer: Hashable, Sendable {
         } else {
             return nil
         }
+    }
+
+    /// Whether this is a topic or queue.
+    var isTopic: Bool {
+        if case .messaging = kind { return true }
+        return false
     }
 }
 

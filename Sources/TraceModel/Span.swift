@@ -80,14 +80,19 @@ public struct Resource: Hashable, Sendable {
 
     /// `service.name`, or what OpenTelemetry SDKs write in its absence:
     /// `unknown_service`, followed by `:` and `process.executable.name` when that is known.
+    /// An empty `service.name` counts as none.
     public var serviceName: String
+    /// Whether `service.name` was set to the empty string (and so read as missing).
+    public var hasEmptyServiceName: Bool
     public var attributes: [Attribute]
     public var droppedAttributesCount: UInt32
 
     public init(attributes: [Attribute], droppedAttributesCount: UInt32 = 0) {
         self.attributes = attributes
         self.droppedAttributesCount = droppedAttributesCount
-        if let name = attributes["service.name"]?.stringValue {
+        let named = attributes["service.name"]?.stringValue
+        hasEmptyServiceName = named?.isEmpty == true
+        if let name = named, !name.isEmpty {
             serviceName = name
         } else if let executable = attributes["process.executable.name"]?.stringValue, !executable.isEmpty {
             serviceName = Self.unknownServiceName + ":" + executable
@@ -173,4 +178,43 @@ public struct Span: Hashable, Sendable {
 
     /// Whether the span ended in error.
     public var isError: Bool { status.code == .error }
+
+    /// Whether the span's trace id or span id is all zeros, which W3C Trace Context and OTLP
+    /// call invalid: nothing can point at such a span reliably.
+    public var hasZeroID: Bool { traceID == .zero || spanID.value == 0 }
+}
+
+extension SpanKind {
+    /// Which end of a remote call or a message a span of this kind records.
+    public enum Side: Sendable {
+        /// The caller's or sender's end: client and producer spans, and spans of no remote kind.
+        case caller
+        /// The callee's or receiver's end: server and consumer spans.
+        case callee
+    }
+
+    /// The end of a call a span of this kind records.
+    @inline(__always)
+    public var side: Side { self == .server || self == .consumer ? .callee : .caller }
+
+    /// Whether a span of this kind makes a request or sends a message: client and producer.
+    @inline(__always)
+    public var isOutgoing: Bool { self == .client || self == .producer }
+}
+
+/// Two records that carry one (trace id, span id): a repeat of one span, or the two halves of one
+/// call that B3/Zipkin-style instrumentation records under one span id, the client's half in the
+/// caller's process and the server's in the callee's.
+///
+/// This is the one rule every reader's spans go through when they are merged (``TraceSet`` and the
+/// service graph's accumulator): records are halves of one call when they record different ends
+/// (``SpanKind/Side``) or come from different services; the same end of the same service twice is
+/// a repeat, counted once.
+public enum SharedSpanID {
+    /// Whether two records with the same ids are halves of one call rather than a repeat.
+    @inline(__always)
+    public static func areHalvesOfOneCall(service first: String, kind firstKind: SpanKind,
+                                          service second: String, kind secondKind: SpanKind) -> Bool {
+        firstKind.side != secondKind.side || first != second
+    }
 }

@@ -1,7 +1,8 @@
 /// Spans from any number of inputs, merged into one set: each span once,
 /// however often the inputs repeat it.
 public struct TraceSet: Sendable {
-    /// The spans, each (trace id, span id) once, in the order first seen.
+    /// The spans, each once, in the order first seen: each (trace id, span id) once, but for the
+    /// halves of a call recorded under one span id (``SharedSpanID``).
     public private(set) var spans: [Span] = []
     /// How many spans repeated one already in the set and were counted once.
     public private(set) var duplicateSpanCount = 0
@@ -14,13 +15,29 @@ public struct TraceSet: Sendable {
         add(contentsOf: spans)
     }
 
-    /// Adds a span; returns false, and counts a duplicate, when a span with its ids is already in the set.
+    /// The positions of the second and further halves of calls recorded under one span id
+    /// (``SharedSpanID``), by the key they share; the first is in `indexByKey`.
+    private var laterHalves: [SpanKey: [Int]] = [:]
+
+    /// Adds a span; returns false, and counts a duplicate, when it repeats a span already in the
+    /// set. A span with the ids of one already in the set that records the other end of the call,
+    /// or comes from another service, is the other half of that call (``SharedSpanID``) and is added.
     @discardableResult
     public mutating func add(_ span: Span) -> Bool {
         let key = span.key
-        if indexByKey[key] != nil {
-            duplicateSpanCount += 1
-            return false
+        if let first = indexByKey[key] {
+            let halves = [first] + (laterHalves[key] ?? [])
+            let isNewHalf = halves.allSatisfy { index in
+                SharedSpanID.areHalvesOfOneCall(service: spans[index].serviceName, kind: spans[index].kind,
+                                                service: span.serviceName, kind: span.kind)
+            }
+            guard isNewHalf else {
+                duplicateSpanCount += 1
+                return false
+            }
+            laterHalves[key, default: []].append(spans.count)
+            spans.append(span)
+            return true
         }
         indexByKey[key] = spans.count
         spans.append(span)
@@ -32,7 +49,7 @@ public struct TraceSet: Sendable {
         for span in spans { add(span) }
     }
 
-    /// The span with these ids, if the set has it.
+    /// The span with these ids, if the set has it (of the halves of a shared span id, the first seen).
     public subscript(key: SpanKey) -> Span? {
         indexByKey[key].map { spans[$0] }
     }

@@ -10,6 +10,13 @@ public struct TraceSetSummary: Hashable, Sendable {
     /// Distinct service names, sorted.
     public var services: [String]
     public var errorSpans: Int
+    /// Spans whose resource set `service.name` to the empty string, read as `unknown_service`.
+    public var emptyServiceNameSpans = 0
+    /// Spans with an all-zero trace id or span id, which W3C and OTLP call invalid.
+    public var zeroIDSpans = 0
+    /// Span ids that two spans share as the client's and the server's half of one call
+    /// (``SharedSpanID``); both halves are counted in `spans`.
+    public var sharedSpanIDs = 0
 
     public init(traces: Int, spans: Int, duplicateSpans: Int, links: Int, unresolvedLinks: Int,
                 services: [String], errorSpans: Int) {
@@ -34,7 +41,11 @@ public struct TraceSetSummary: Hashable, Sendable {
             links += span.links.count
             for link in span.links where !traces.contains(link.target) { unresolved += 1 }
             if span.isError { errors += 1 }
+            if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
+            if span.hasZeroID { zeroIDSpans += 1 }
         }
+        sharedSpanIDs = Set(traces.spans.lazy.map(\.key)).count == traces.spans.count ? 0
+            : Dictionary(grouping: traces.spans.lazy.map(\.key), by: { $0 }).values.filter { $0.count > 1 }.count
         self.traces = traceIDs.count
         self.spans = traces.spans.count
         self.duplicateSpans = traces.duplicateSpanCount

@@ -1,9 +1,15 @@
 extension LoadedTraces {
     /// The service graph of these traces.
     public func serviceGraph(_ options: ServiceGraph.Options = .init()) -> (graph: ServiceGraph, summary: TraceSetSummary) {
+        let reading = graphReading(options, attributingSpans: false)
+        return (reading.graph, reading.summary)
+    }
+
+    /// The service graph of these traces, with the graph's reading of each span when asked.
+    public func graphReading(_ options: ServiceGraph.Options = .init(), attributingSpans: Bool) -> ServiceGraph.Reading {
         var accumulator = ServiceGraph.Accumulator(options: options)
         for span in traces.spans { accumulator.receive(span) }
-        return accumulator.finish()
+        return accumulator.finish(attributingSpans: attributingSpans)
     }
 
     /// The HTML report of these traces, with their service graph laid out by Graphviz.
@@ -12,11 +18,12 @@ extension LoadedTraces {
     public func htmlReport(
         graphOptions: ServiceGraph.Options = .init(), engine: LayoutEngine = .dot, options: HTMLReport.Options = .init()
     ) throws -> HTMLReport {
-        let graph = serviceGraph(graphOptions).graph
-        let svg = try GraphvizRenderer(engine: engine).render(graph, format: .svg)
+        let reading = graphReading(graphOptions, attributingSpans: true)
+        let svg = try GraphvizRenderer(engine: engine).render(reading.graph, format: .svg)
         return try HTMLReport(
             traces: traces, summary: summary,
             inputs: inputs.map { HTMLReport.Input(path: $0.source, format: $0.formatDescription, spans: $0.spans) },
-            graphSVG: String(decoding: svg, as: UTF8.self), graph: graph, options: options)
+            graphSVG: String(decoding: svg, as: UTF8.self), graph: reading.graph, attribution: reading.attribution,
+            options: options)
     }
 }

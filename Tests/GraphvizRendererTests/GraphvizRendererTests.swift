@@ -75,9 +75,10 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
 
     @Test(arguments: hostileNames)
     func hostileNamesStayInsideQuotedDOTStrings(name: String) throws {
-        let dot = String(decoding: try GraphvizRenderer().render(twoServices(name, "cart"), format: .dot), as: UTF8.self)
-        // Node names are derived ids; the name only appears inside label and tooltip strings.
-        #expect(dot.contains(NodeID(name: name).rawValue))
+        let graph = twoServices(name, "cart")
+        let dot = String(decoding: try GraphvizRenderer().render(graph, format: .dot), as: UTF8.self)
+        // Node names are derived ids; the name only appears inside label strings.
+        #expect(dot.contains(try #require(graph.serviceNode(named: name)?.id.rawValue)))
         #expect(dot.hasPrefix("digraph services {"))
         // Every statement keeps its quotes balanced: nothing from the name escapes its string.
         for line in dot.split(separator: "\n") {
@@ -94,7 +95,7 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
     @Test func callsAreSolidAndLinksDashed() throws {
         let svg = String(decoding: try GraphvizRenderer().render(twoServices("frontend", "cart"), format: .svg), as: UTF8.self)
         let callEdge = try #require(svg.range(of: #"<g id="call_svc_frontend_svc_cart" class="edge call">"#))
-        let linkEdge = try #require(svg.range(of: #"<g id="link_svc_frontend_svc_cart" class="edge link">"#))
+        let linkEdge = try #require(svg.range(of: #"<g id="link_svc_frontend_svc_cart_0" class="edge link">"#))
         /// The first `<path>` element after a point: the edge's line.
         func pathElement(after range: Range<String.Index>) -> Substring {
             let rest = svg[range.upperBound...]
@@ -103,7 +104,7 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         }
         #expect(!pathElement(after: callEdge).contains("stroke-dasharray"))
         #expect(pathElement(after: linkEdge).contains("stroke-dasharray"))
-        #expect(svg.contains(">1 call · 1 error<"))
+        #expect(svg.contains(">1 call · 1 error (100%)<"))
         #expect(svg.contains(">p95 3.4 ms<"))
         #expect(svg.contains(">1 link<"))
         #expect(svg.contains(">Legend<"))

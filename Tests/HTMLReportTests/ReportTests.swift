@@ -89,11 +89,22 @@ struct ReportDataView {
         let calls = data.object["peerCalls"] as! [[Int]]
         var callsByNode: [String: Int] = [:]
         for call in calls { callsByNode[peers[call[1]]["node"] as! String, default: 0] += 1 }
-        let graph = example.serviceGraph().graph
+        let reading = example.graphReading(attributingSpans: true)
+        let graph = reading.graph
+        // Every call edge to or from a peer counts spans that the page lists for that peer; a
+        // consumer that links to producers is listed for their topic, once.
         var expected: [String: Int] = [:]
-        for edge in graph.callEdges where graph.node(edge.to)?.kind != .service { expected[edge.to.rawValue, default: 0] += edge.calls }
+        for edge in graph.callEdges {
+            for end in [edge.from, edge.to] where graph.node(end)?.kind != .service { expected[end.rawValue, default: 0] += edge.calls }
+        }
+        let linkedConsumers = Set(example.traces.spans.indices.filter { index in
+            let span = example.traces.spans[index]
+            return span.kind == .consumer && span.links.contains { example.traces[$0.target]?.kind == .producer }
+        })
+        expected["topic_orders", default: 0] += linkedConsumers.count
         #expect(peers.count == 9)
         #expect(callsByNode == expected)
+        #expect(reading.attribution?.peerSpans.count == calls.count)
         let withoutPeers = try ReportDataView(html: example.htmlReport(graphOptions: .init(inferUninstrumentedPeers: false)).html)
         #expect((withoutPeers.object["peers"] as! [Any]).isEmpty)
         #expect((withoutPeers.object["peerCalls"] as! [Any]).isEmpty)

@@ -7,7 +7,7 @@ private func graph(_ spans: [Span], options: ServiceGraph.Options = .init()) -> 
     ServiceGraph(traces: TraceSet(spans), options: options)
 }
 
-private func id(_ name: String) -> NodeID { NodeID(name: name) }
+private func id(_ name: String) -> NodeID { .service(name) }
 
 /// Each rule that makes or withholds an edge, on hand-made spans.
 @Suite struct EdgeRuleTests {
@@ -57,10 +57,12 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
     @Test func aLinkInsideTheInputRunsFromTheLinkedSpanToTheLinkingOne() {
         let result = graph([
             Fixture.span(trace: 1, id: 1, service: "checkout", kind: .producer),
-            Fixture.span(trace: 2, id: 7, service: "email", kind: .consumer, durationNanos: 9_000_000,
-                         links: [(trace: 1, span: 1)]),
+            Fixture.span(trace: 2, id: 7, service: "email", name: "orders process", kind: .consumer, start: 5_000,
+                         durationNanos: 9_000_000, links: [(trace: 1, span: 1)]),
         ])
-        #expect(result.linkEdges == [.init(from: id("checkout"), to: id("email"), links: 1)])
+        // The lag: the linking span started 3 µs after the linked-to span ended.
+        #expect(result.linkEdges == [.init(from: id("checkout"), to: id("email"), operation: "orders process", links: 1,
+                                           lag: LatencySummary(p50Nanos: 3_000, p95Nanos: 3_000, p99Nanos: 3_000, maxNanos: 3_000))])
         // No timing flows across a link: it is no call.
         #expect(result.callEdges.isEmpty)
     }
@@ -69,7 +71,7 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
         let result = graph([
             Fixture.span(trace: 2, id: 7, service: "email", links: [(trace: 99, span: 1)]),
         ])
-        #expect(result.linkEdges == [.init(from: .outsideInput, to: id("email"), links: 1)])
+        #expect(result.linkEdges == [.init(from: .outsideInput, to: id("email"), operation: "op", links: 1)])
         #expect(result.node(.outsideInput)?.kind == .outsideInput)
     }
 
@@ -81,11 +83,12 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
             Fixture.span(trace: 4, id: 1, service: "accounting", kind: .consumer,
                          links: [(1, 1), (2, 1), (3, 1), (5, 5)]),
         ])
-        #expect(result.linkEdges == [
-            .init(from: id("checkout"), to: id("accounting"), links: 2),
-            .init(from: id("orders"), to: id("accounting"), links: 1),
-            .init(from: .outsideInput, to: id("accounting"), links: 1),
-        ].sorted { ($0.from, $0.to) < ($1.from, $1.to) })
+        #expect(result.linkEdges.map { [$0.from, $0.to] } == [
+            [.outsideInput, id("accounting")], [id("checkout"), id("accounting")], [id("orders"), id("accounting")],
+        ])
+        #expect(result.linkEdges.map(\.links) == [1, 2, 1])
+        // Same start as their targets, which end later: skew, not lag.
+        #expect(result.linkEdges.map(\.negativeLagLinks) == [0, 2, 1])
     }
 
     @Test func aSpanLinkingIntoItsOwnTraceCounts() {
@@ -93,16 +96,18 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
             Fixture.span(trace: 1, id: 1, service: "frontend"),
             Fixture.span(trace: 1, id: 2, parent: 1, service: "worker", links: [(trace: 1, span: 1)]),
         ])
-        #expect(result.linkEdges == [.init(from: id("frontend"), to: id("worker"), links: 1)])
+        #expect(result.linkEdges.map { [$0.from, $0.to] } == [[id("frontend"), id("worker")]])
         #expect(result.callEdges.map(\.calls) == [1])
     }
 
     @Test func aRetryLinkingToItsFailedAttemptInTheSameServiceIsALoop() {
         let result = graph([
             Fixture.span(trace: 1, id: 1, service: "frontend", error: true),
-            Fixture.span(trace: 2, id: 1, service: "frontend", links: [(trace: 1, span: 1)]),
+            Fixture.span(trace: 2, id: 1, service: "frontend", name: "retry checkout", start: 2_000_000_000, links: [(trace: 1, span: 1)]),
         ])
-        #expect(result.linkEdges == [.init(from: id("frontend"), to: id("frontend"), links: 1)])
+        #expect(result.linkEdges == [.init(from: id("frontend"), to: id("frontend"), operation: "retry checkout", links: 1,
+                                           lag: LatencySummary(p50Nanos: 1_999_998_000, p95Nanos: 1_999_998_000,
+                                                               p99Nanos: 1_999_998_000, maxNanos: 1_999_998_000))])
     }
 
     @Test func latencyPercentilesUseTheNearestRank() {
@@ -155,8 +160,8 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
             Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .client, error: true,
                          attributes: ["db.system": "postgresql", "server.address": "orders-db"]),
         ])
-        #expect(result.node(id("orders-db"))?.kind == .database(system: "postgresql"))
-        #expect(result.callEdges.map { [$0.from, $0.to] } == [[id("payment"), id("orders-db")]])
+        #expect(result.node(NodeID(rawValue: "db_orders-db"))?.kind == .database(system: "postgresql"))
+        #expect(result.callEdges.map { [$0.from, $0.to] } == [[id("payment"), NodeID(rawValue: "db_orders-db")]])
         #expect(result.callEdges.map(\.errors) == [1])
     }
 
@@ -165,8 +170,9 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
             Fixture.span(trace: 1, id: 1, service: "checkout", kind: .producer,
                          attributes: ["messaging.system": "kafka", "messaging.destination.name": "orders"]),
         ])
-        #expect(result.node(id("orders"))?.kind == .messaging(system: "kafka"))
-        #expect(result.callEdges.map(\.to) == [id("orders")])
+        #expect(result.node(NodeID(rawValue: "topic_orders"))?.kind == .messaging(system: "kafka"))
+        #expect(result.callEdges.map(\.to) == [NodeID(rawValue: "topic_orders")])
+        #expect(result.callEdges.map(\.kind) == [.publish])
     }
 
     @Test func aClientSpanWithAChildServerSpanNamesNoPeer() {
@@ -204,7 +210,7 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
         // Keys made afresh, not the literals a reader shares.
         let fresh = Dictionary(uniqueKeysWithValues: attributes.map { (String(decoding: Array($0.key.utf8), as: UTF8.self), $0.value) })
         let result = graph([Fixture.span(trace: 1, id: 1, service: "frontend", kind: .client, attributes: fresh)])
-        #expect(result.callEdges.map(\.to) == (peer.map { [id($0)] } ?? []))
+        #expect(result.callEdges.map { result.node($0.to)?.name } == (peer.map { [$0] } ?? []))
     }
 
     @Test func inferenceCanBeTurnedOff() {
@@ -223,16 +229,31 @@ private func id(_ name: String) -> NodeID { NodeID(name: name) }
         ("order-api", "svc_order-api"),
     ])
     func plainNamesKeepTheirLetters(name: String, expected: String) {
-        #expect(NodeID(name: name).rawValue == expected)
+        #expect(graph([Fixture.span(trace: 1, id: 1, service: name)]).serviceNode(named: name)?.id.rawValue == expected)
     }
 
-    @Test func otherNamesGetAStableHash() {
-        let id = NodeID(name: "yelp_main/api_proxy")
+    @Test func otherNamesGetAStableHash() throws {
+        let name = "yelp_main/api_proxy"
+        let id = try #require(graph([Fixture.span(trace: 1, id: 1, service: name)]).serviceNode(named: name)?.id)
         #expect(id.rawValue.hasPrefix("svc_yelp_main_api_proxy_"))
         #expect(id.rawValue.count == "svc_yelp_main_api_proxy_".count + 8)
-        #expect(NodeID(name: "yelp_main/api_proxy") == id)
-        #expect(NodeID(name: "yelp_main:api_proxy") != id)
-        let hostile = NodeID(name: "</title><script>alert(1)</script> -- \\N")
+        let hostileName = "</title><script>alert(1)</script> -- \\N"
+        let hostile = try #require(graph([Fixture.span(trace: 1, id: 1, service: hostileName)]).serviceNode(named: hostileName)?.id)
         #expect(hostile.rawValue.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+    }
+
+    /// Names that the old ids merged: a name and the lossy id of another, names sharing their
+    /// first 48 characters, and a service, a database and a topic of one name.
+    @Test(arguments: [
+        ["checkout service", "checkout_service_6d06027e", "checkout_service"],
+        [String(repeating: "a", count: 48) + "-one", String(repeating: "a", count: 48) + "-two", String(repeating: "a", count: 40)],
+    ])
+    func everyServiceHasItsOwnID(names: [String]) {
+        let spans = names.enumerated().map { Fixture.span(trace: 1, id: UInt64($0.offset + 1), service: $0.element) }
+        let result = graph(spans)
+        #expect(result.nodes.count == names.count)
+        #expect(Set(result.nodes.map(\.id)).count == names.count)
+        // Stable: the same ids whatever the order.
+        #expect(graph(spans.reversed()).nodes.map(\.id) == result.nodes.map(\.id))
     }
 }

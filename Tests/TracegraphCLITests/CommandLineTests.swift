@@ -71,7 +71,8 @@ func temporaryFolder() throws -> String {
         #expect(result.status == 0, "\(result.standardError)")
         let dot = String(decoding: result.standardOutput, as: UTF8.self)
         #expect(dot.hasPrefix("digraph services {"))
-        #expect(dot.contains("\"svc_order-api\" -> \"svc_analytics-batch\""))
+        #expect(dot.contains("\"svc_order-api\" -> topic_orders"))
+        #expect(dot.contains("topic_orders -> \"svc_analytics-batch\""))
         #expect(result.standardError.contains("10 spans in 5 traces, 4 services, 4 links, 2 error spans"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }

@@ -75,7 +75,8 @@ import TraceTestSupport
         var unresolved = 0
         for edge in graph.linkEdges {
             if edge.from == .outsideInput { unresolved += edge.links; continue }
-            counts.links[Edge(from: names[edge.from]!, to: names[edge.to]!)] = edge.links
+            // Links are grouped by operation; the peer counts them by pair.
+            counts.links[Edge(from: names[edge.from]!, to: names[edge.to]!), default: 0] += edge.links
         }
         return (counts, unresolved)
     }
@@ -86,20 +87,46 @@ import TraceTestSupport
         #expect(peer.links.count >= 3)
         let loaded = try LoadedTraces(paths: [Self.data])
 
-        // Without inferred peers, the service-to-service edges are exactly the peer's.
+        // Without inferred peers, the service-to-service edges are exactly the peer's, but for the
+        // calls whose failure only the client span recorded (a timeout, a reset connection): the
+        // peer counts the callee's errors alone, tracegraph either side's, as Tempo and the Collector do.
+        let clientOnlyFailures = Self.clientOnlyFailures(loaded.traces)
+        #expect(clientOnlyFailures.values.reduce(0, +) > 0)
         let plain = Self.ourCounts(ServiceGraph(traces: loaded.traces, options: .init(inferUninstrumentedPeers: false)))
-        #expect(plain.counts.calls == peer.calls)
+        #expect(plain.counts.calls == peer.calls.mapValues { _ in [] }.merging(peer.calls) { $1 }.reduce(into: [:]) { result, entry in
+            result[entry.key] = [entry.value[0], entry.value[1] + (clientOnlyFailures[entry.key] ?? 0)]
+        })
         #expect(plain.counts.links == peer.links)
         // The peer drops links whose target is not in the file; tracegraph counts them on their own edge.
         #expect(plain.unresolvedLinks == loaded.summary.unresolvedLinks)
 
-        // With inferred peers (databases, topics), every edge of the peer is still there, unchanged.
+        // With inferred peers (databases, topics), every call edge of the peer is still there, unchanged;
+        // links into consumers come from the topic their producers sent to, in the same numbers.
         let full = Self.ourCounts(ServiceGraph(traces: loaded.traces))
-        for (edge, counts) in peer.calls {
+        for (edge, counts) in plain.counts.calls {
             #expect(full.counts.calls[edge] == counts, "\(edge)")
         }
         #expect(full.counts.calls.count > peer.calls.count)
-        #expect(full.counts.links == peer.links)
+        func byLinkingService(_ links: [Edge: Int]) -> [String: Int] {
+            links.reduce(into: [:]) { $0[$1.key.to, default: 0] += $1.value }
+        }
+        #expect(byLinkingService(full.counts.links) == byLinkingService(peer.links))
+        #expect(full.counts.links.keys.contains { $0.from == "orders" && $0.to == "email" })
+        #expect(full.counts.calls[Edge(from: "checkout", to: "orders")] != nil)
+    }
+
+    /// Calls whose client or producer span failed while the callee's span did not, by edge, read
+    /// straight off the spans.
+    static func clientOnlyFailures(_ traces: TraceSet) -> [Edge: Int] {
+        var failures: [Edge: Int] = [:]
+        for span in traces.spans {
+            guard let parentID = span.parentSpanID, !span.isError,
+                  let parent = traces[SpanKey(traceID: span.traceID, spanID: parentID)],
+                  parent.serviceName != span.serviceName, parent.kind == .client || parent.kind == .producer, parent.isError
+            else { continue }
+            failures[Edge(from: parent.serviceName, to: span.serviceName), default: 0] += 1
+        }
+        return failures
     }
 
     @Test func shufflingTheLinesChangesNoByteOfTheOutput() throws {

@@ -1,0 +1,179 @@
+/// How the graph's numbers read, in every output: counts with thousands separators, durations
+/// in the unit a person reads, error rates as percentages. The one owner of that wording; the
+/// report's script formats the same way (`Templates/report.js`, `formatCount`).
+public enum GraphWording {
+    /// `7`, `1,204`, `10,000`.
+    public static func count(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return number < 0 ? "-" + result : result
+    }
+
+    /// `1 call`, `10,000 calls`.
+    public static func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+        count(number) + " " + (number == 1 ? noun : plural ?? noun + "s")
+    }
+
+    /// Durations as people read them: 850 µs, 3.4 ms, 120 ms, 1.2 s, 3 min, 26 h.
+    public static func duration(nanos: UInt64) -> String {
+        let units: [(size: UInt64, name: String)] = [
+            (86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "min"),
+            (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "µs"),
+        ]
+        for unit in units where nanos >= unit.size {
+            return scaled(nanos, unit.size) + " " + unit.name
+        }
+        return "\(nanos) ns"
+    }
+
+    /// One decimal below 10, whole numbers above.
+    private static func scaled(_ value: UInt64, _ unit: UInt64) -> String {
+        if value / unit < 10 {
+            let tenths = (value * 10 + unit / 2) / unit
+            if tenths < 100 { return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)" }
+        }
+        return count(Int(clamping: value / unit + (value % unit >= (unit + 1) / 2 ? 1 : 0)))
+    }
+
+    /// A share as a percentage a person can compare: `0.05%`, `0.8%`, `12%`, `100%`; never `0%`
+    /// for a share above zero.
+    public static func percent(_ share: Double) -> String {
+        let value = share * 100
+        if value >= 10 { return "\(Int(value.rounded()))%" }
+        if value >= 0.1 { return trimmed(value, places: 1) + "%" }
+        if value > 0 { return trimmed(max(value, 0.01), places: 2) + "%" }
+        return "0%"
+    }
+
+    private static func trimmed(_ value: Double, places: Int) -> String {
+        let scale = places == 1 ? 10.0 : 100.0
+        let rounded = (value * scale).rounded() / scale
+        var text = String(rounded)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+}
+
+/// When errors make a node or an edge look unwell: by the rate of errors, not by one error.
+/// The defaults are Kiali's: degraded above 0.1 %, failing above 10 %.
+public struct ErrorThresholds: Hashable, Sendable {
+    /// The share of errors above which a node or edge is drawn as degraded.
+    public var degradedAbove: Double
+    /// The share of errors above which it is drawn as failing.
+    public var failingAbove: Double
+
+    public init(degradedAbove: Double = 0.001, failingAbove: Double = 0.10) {
+        self.degradedAbove = degradedAbove
+        self.failingAbove = failingAbove
+    }
+
+    /// How unwell: `errors` of `total`.
+    public func health(errors: Int, of total: Int) -> Health {
+        guard total > 0, errors > 0 else { return .healthy }
+        let share = Double(errors) / Double(total)
+        if share > failingAbove { return .failing }
+        if share > degradedAbove { return .degraded }
+        return .healthy
+    }
+
+    /// How a node or edge is drawn for its errors.
+    public enum Health: Hashable, Sendable {
+        case healthy, degraded, failing
+    }
+}
+
+extension ServiceGraph.Node {
+    /// The node's label, line by line, untrusted text as it is (each output escapes it).
+    public var labelLines: [String] {
+        switch kind {
+        case .service:
+            var summary = GraphWording.count(spanCount, "span")
+            if errorSpanCount > 0 {
+                summary += " · " + GraphWording.count(errorSpanCount, "error") + " ("
+                    + GraphWording.percent(Double(errorSpanCount) / Double(max(spanCount, 1))) + ")"
+            }
+            return [name, summary]
+        case .database(let system), .messaging(let system):
+            return [name, address.map { system + " · " + $0 } ?? system]
+        case .remote:
+            return [name]
+        case .outsideInput:
+            return ["spans outside", "the input"]
+        }
+    }
+
+    /// How unwell the node is, by its share of error spans.
+    public func health(_ thresholds: ErrorThresholds) -> ErrorThresholds.Health {
+        thresholds.health(errors: errorSpanCount, of: spanCount)
+    }
+}
+
+extension ServiceGraph.CallEdge {
+    /// What one call is called on this edge.
+    private var noun: String { kind == .request ? "call" : "message" }
+
+    /// Calls, errors with their rate, and the p95 latency.
+    public var labelLines: [String] {
+        var first = GraphWording.count(calls, noun)
+        if errors > 0 { first += " · " + GraphWording.count(errors, "error") + " (" + GraphWording.percent(errorRate) + ")" }
+        return [first, "p95 " + GraphWording.duration(nanos: latency.p95Nanos)]
+    }
+
+    /// Every number of the edge, in one line.
+    public var details: String {
+        var text = GraphWording.count(calls, noun)
+        if errors > 0 { text += ", " + GraphWording.count(errors, "failed", plural: "failed") + " (" + GraphWording.percent(errorRate) + ")" }
+        text += "; " + (clientLatency == nil ? "" : "server ") + Self.percentiles(latency)
+        if let clientLatency { text += "; client " + Self.percentiles(clientLatency) }
+        return text
+    }
+
+    static func percentiles(_ summary: LatencySummary) -> String {
+        "p50 \(GraphWording.duration(nanos: summary.p50Nanos)), p95 \(GraphWording.duration(nanos: summary.p95Nanos)), "
+            + "p99 \(GraphWording.duration(nanos: summary.p99Nanos)), max \(GraphWording.duration(nanos: summary.maxNanos))"
+    }
+
+    /// How unwell the edge is, by its share of failed calls.
+    public func health(_ thresholds: ErrorThresholds) -> ErrorThresholds.Health {
+        thresholds.health(errors: errors, of: calls)
+    }
+}
+
+extension ServiceGraph.LinkEdge {
+    /// The linking spans' name, the links (and those the SDK dropped) and the lag, labelled as lag.
+    public var labelLines: [String] {
+        var lines: [String] = []
+        if !operation.isEmpty { lines.append(operation) }
+        var count = GraphWording.count(links, "link")
+        if droppedLinks > 0 { count += " + " + GraphWording.count(droppedLinks, "dropped", plural: "dropped") }
+        lines.append(count)
+        if let lag {
+            lines.append("lag p50 \(GraphWording.duration(nanos: lag.p50Nanos)) · p95 \(GraphWording.duration(nanos: lag.p95Nanos))")
+        }
+        if negativeLagLinks > 0 { lines.append(GraphWording.count(negativeLagLinks, "link") + " with clock skew") }
+        return lines
+    }
+
+    /// Every number of the edge and the link attribute keys seen, in one line.
+    public var details: String {
+        var text = GraphWording.count(links, "span link") + " (no time flows across a link)"
+        if let lag {
+            text += "; lag after the linked span ended: p50 \(GraphWording.duration(nanos: lag.p50Nanos)), "
+                + "p95 \(GraphWording.duration(nanos: lag.p95Nanos)), max \(GraphWording.duration(nanos: lag.maxNanos))"
+        }
+        if negativeLagLinks > 0 {
+            text += "; " + GraphWording.count(negativeLagLinks, "link") + " started before the linked span ended (clock skew)"
+        }
+        if droppedLinks > 0 {
+            text += "; " + GraphWording.count(droppedLinks, "more link") + " dropped by the SDK (droppedLinksCount)"
+        }
+        if !attributeKeys.isEmpty {
+            text += "; link attributes: " + attributeKeys.map { "\($0.key) ×\(GraphWording.count($0.count))" }.joined(separator: ", ")
+        }
+        return text
+    }
+}

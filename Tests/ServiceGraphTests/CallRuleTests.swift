@@ -1,0 +1,219 @@
+import ServiceGraph
+import Testing
+import TraceModel
+import TraceTestSupport
+
+private func graph(_ spans: [Span], options: ServiceGraph.Options = .init()) -> ServiceGraph {
+    ServiceGraph(traces: TraceSet(spans), options: options)
+}
+
+private func reading(_ spans: [Span]) -> ServiceGraph.Reading {
+    var accumulator = ServiceGraph.Accumulator()
+    for span in spans { accumulator.receive(span) }
+    return accumulator.finish(attributingSpans: true)
+}
+
+private func ends(_ graph: ServiceGraph) -> [[String]] {
+    graph.callEdges.map { [graph.node($0.from)!.name, graph.node($0.to)!.name] }
+}
+
+/// The rules that decide what is a call, each on the smallest trace that once got it wrong.
+@Suite struct CallRuleTests {
+    @Test func aClientSpanWithChildrenInItsOwnProcessStillCallsItsPeer() {
+        // Node.js puts dns.lookup and tcp.connect under the HTTP client span.
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "payment"),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .client, error: true,
+                         attributes: ["server.address": "api.paygate.example", "http.request.method": "POST"]),
+            Fixture.span(trace: 1, id: 3, parent: 2, service: "payment", kind: .internal, durationNanos: 10),
+            Fixture.span(trace: 1, id: 4, parent: 2, service: "payment", kind: .internal, durationNanos: 10),
+        ])
+        #expect(ends(result) == [["payment", "api.paygate.example"]])
+        #expect(result.callEdges.map(\.errors) == [1])
+    }
+
+    @Test func aClientSpanWhoseCalleeRecordedTheCallCallsNoPeer() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .client, attributes: ["server.address": "cart.internal"]),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "cart", kind: .server),
+        ])
+        #expect(ends(result) == [["checkout", "cart"]])
+    }
+
+    @Test func aFailureOnlyTheClientRecordedIsAFailedCall() {
+        // A timeout: the client span failed, the server span finished later without error.
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .client, error: true),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .server),
+            Fixture.span(trace: 2, id: 1, service: "checkout", kind: .client),
+            Fixture.span(trace: 2, id: 2, parent: 1, service: "payment", kind: .server),
+        ])
+        #expect(result.callEdges.map(\.calls) == [2])
+        #expect(result.callEdges.map(\.errors) == [1])
+    }
+
+    @Test func anErrorOfAnInternalParentIsNotTheCallsFailure() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .internal, error: true),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .server),
+        ])
+        #expect(result.callEdges.map(\.errors) == [0])
+    }
+
+    @Test func aLoopbackCallIsASelfEdgeAndPlainChildrenAreNone() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "inventory", kind: .server),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "inventory", kind: .client),
+            Fixture.span(trace: 1, id: 3, parent: 2, service: "inventory", kind: .server, durationNanos: 700),
+            Fixture.span(trace: 1, id: 4, parent: 3, service: "inventory", kind: .internal),
+        ])
+        #expect(ends(result) == [["inventory", "inventory"]])
+        #expect(result.callEdges.map(\.calls) == [1])
+        #expect(result.callEdges.map(\.latency.maxNanos) == [700])
+    }
+
+    @Test func oneRequestIsOneCallWhateverTheCalleeHangsUnderTheClientSpan() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .client),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .server, durationNanos: 900),
+            // The callee's middleware parents its own spans on the incoming context, not the server span.
+            Fixture.span(trace: 1, id: 3, parent: 1, service: "payment", kind: .internal),
+            Fixture.span(trace: 1, id: 4, parent: 1, service: "payment", kind: .internal),
+        ])
+        #expect(result.callEdges.map(\.calls) == [1])
+        #expect(result.callEdges.map(\.latency.maxNanos) == [900])
+    }
+
+    @Test func everyServerSpanUnderOneClientSpanIsACall() {
+        // Tempo and the Collector count the first only; a retried request that reuses the
+        // client span's context reaches the server twice.
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .client),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .server, error: true),
+            Fixture.span(trace: 1, id: 3, parent: 1, service: "payment", kind: .server),
+        ])
+        #expect(result.callEdges.map(\.calls) == [2])
+        #expect(result.callEdges.map(\.errors) == [1])
+    }
+
+    @Test func withoutKindsEveryChildInAnotherServiceIsACall() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "a", kind: .unspecified),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "b", kind: .unspecified),
+            Fixture.span(trace: 1, id: 3, parent: 1, service: "b", kind: .unspecified),
+        ])
+        #expect(result.callEdges.map(\.calls) == [2])
+    }
+}
+
+/// B3/Zipkin-style instrumentation records both halves of a call under one span id.
+@Suite struct SharedSpanIDTests {
+    /// The client half in checkout and the server half in payment share span id 2; payment's own
+    /// span hangs under the shared id, and so does checkout's DNS lookup.
+    static let halves = [
+        Fixture.span(trace: 1, id: 1, service: "storefront", kind: .server),
+        Fixture.span(trace: 1, id: 5, parent: 1, service: "storefront", kind: .client),
+        Fixture.span(trace: 1, id: 6, parent: 5, service: "checkout", kind: .server),
+        Fixture.span(trace: 1, id: 2, parent: 6, service: "checkout", kind: .client, error: true, durationNanos: 5_000),
+        Fixture.span(trace: 1, id: 2, parent: 6, service: "payment", kind: .server, durationNanos: 4_000),
+        Fixture.span(trace: 1, id: 3, parent: 2, service: "payment", kind: .internal),
+        Fixture.span(trace: 1, id: 4, parent: 2, service: "checkout", name: "dns.lookup", kind: .internal),
+    ]
+
+    @Test(arguments: [false, true])
+    func theHalvesAreOneCallFromTheCallerToTheCallee(reversed: Bool) {
+        let spans = reversed ? Self.halves.reversed() : Self.halves
+        let result = reading(spans)
+        #expect(ends(result.graph) == [["checkout", "payment"], ["storefront", "checkout"]])
+        // The server half's latency; failed, as the client half says.
+        let call = result.graph.callEdges[0]
+        #expect(call.latency.maxNanos == 4_000)
+        #expect(call.errors == 1)
+        #expect(result.summary.spans == 7)
+        #expect(result.summary.duplicateSpans == 0)
+        #expect(result.summary.sharedSpanIDs == 1)
+        #expect(result.summary.services == ["checkout", "payment", "storefront"])
+    }
+
+    @Test func eachChildHangsUnderTheHalfOfItsOwnService() throws {
+        let result = reading(Self.halves)
+        let parents = try #require(result.attribution?.parents)
+        #expect(parents[3] == 2)  // client half under checkout's server span
+        #expect(parents[4] == 3)  // server half under the client half
+        #expect(parents[5] == 4)  // payment's span under the server half
+        #expect(parents[6] == 3)  // checkout's DNS lookup under the client half
+    }
+
+    @Test func theSameEndOfTheSameServiceTwiceIsARepeat() {
+        let result = reading([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .client),
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .client),
+        ])
+        #expect(result.summary.duplicateSpans == 1)
+        #expect(result.summary.sharedSpanIDs == 0)
+    }
+
+    @Test func aTraceSetKeepsBothHalves() {
+        let set = TraceSet(Self.halves)
+        #expect(set.spans.count == 7)
+        #expect(set.duplicateSpanCount == 0)
+        var again = set
+        let added = again.add(Self.halves[4])
+        #expect(!added)
+        #expect(again.duplicateSpanCount == 1)
+    }
+}
+
+/// A peer is its kind, its system, its name and, for a database named otherwise, its address.
+@Suite struct PeerIdentityTests {
+    @Test func sameNamedPeersOfDifferentKindsAreDifferentNodes() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "a", kind: .client, attributes: ["db.system.name": "postgresql", "db.namespace": "orders"]),
+            Fixture.span(trace: 1, id: 2, service: "b", kind: .client, attributes: ["db.system.name": "mysql", "db.namespace": "orders"]),
+            Fixture.span(trace: 1, id: 3, service: "c", kind: .producer,
+                         attributes: ["messaging.system": "kafka", "messaging.destination.name": "orders"]),
+            Fixture.span(trace: 1, id: 4, service: "orders"),
+        ])
+        let orders = result.nodes.filter { $0.name == "orders" }
+        #expect(orders.count == 4)
+        #expect(Set(orders.map(\.id)).count == 4)
+        #expect(result.callEdges.count == 3)
+    }
+
+    @Test func databasesOfOneNameOnTwoHostsAreTwoNodes() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "a", kind: .client,
+                         attributes: ["db.system.name": "postgresql", "db.namespace": "postgres", "server.address": "db1"]),
+            Fixture.span(trace: 1, id: 2, service: "b", kind: .client,
+                         attributes: ["db.system.name": "postgresql", "db.namespace": "postgres", "server.address": "db2"]),
+        ])
+        let databases = result.nodes.filter { $0.kind == .database(system: "postgresql") }
+        #expect(databases.map(\.address) == ["db1", "db2"])
+        #expect(databases.map(\.labelLines) == [["postgres", "postgresql · db1"], ["postgres", "postgresql · db2"]])
+    }
+}
+
+/// What the summary says about spans that name no service or carry invalid ids.
+@Suite struct SpanProblemTests {
+    @Test func anEmptyServiceNameIsNoServiceNameAndIsCounted() {
+        let empty = Resource(attributes: [Attribute(key: "service.name", value: .string(""))])
+        #expect(empty.serviceName == Resource.unknownServiceName)
+        #expect(empty.hasEmptyServiceName)
+        var span = Fixture.span(trace: 1, id: 1, service: "x")
+        span.resource = empty
+        let result = reading([span, Fixture.span(trace: 1, id: 2, parent: 1, service: "cart")])
+        #expect(result.summary.services == ["cart", "unknown_service"])
+        #expect(result.summary.emptyServiceNameSpans == 1)
+        #expect(!result.graph.nodes.contains { $0.name.isEmpty })
+    }
+
+    @Test func allZeroIDsAreCounted() {
+        let result = reading([
+            Fixture.span(trace: 1, id: 0, service: "a"),
+            Fixture.span(trace: 0, id: 7, service: "a"),
+            Fixture.span(trace: 1, id: 2, service: "a"),
+        ])
+        #expect(result.summary.zeroIDSpans == 2)
+        #expect(result.summary.spans == 3)
+    }
+}
