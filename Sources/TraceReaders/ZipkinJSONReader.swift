@@ -13,10 +13,16 @@ import TraceModel
 /// - `localEndpoint.serviceName` is the resource's `service.name`; without one the
 ///   resource has no `service.name` (and reads as `unknown_service`). The local address
 ///   and port are the attributes `network.local.address` / `network.local.port`.
-/// - `remoteEndpoint`: on a `CLIENT` or `PRODUCER` span, its `serviceName` is the attribute
-///   `peer.service`, or without one its address and port are `server.address` /
-///   `server.port` (the callee the graph draws); otherwise its address and port are
-///   `network.peer.address` / `network.peer.port`. A tag of the same key wins.
+/// - `remoteEndpoint.serviceName` is the attribute `peer.service` on a span of any kind: on a
+///   `CLIENT` or `PRODUCER` span it names the callee or the broker written to (the peer the
+///   graph draws), on a `SERVER` span the caller (of a root span, the only trace of it), on a
+///   `CONSUMER` span the broker read from. This is what the OpenTelemetry Collector's Zipkin
+///   translator does (`pkg/translator/zipkin/zipkinv2`, `zTagsToInternalAttrs`, which maps
+///   the remote service name to `peer.service` whatever the kind); the graph still reads
+///   `peer.service` as a callee only on client and producer spans. The remote address and
+///   port are `server.address` / `server.port` on a `CLIENT` or `PRODUCER` span without a
+///   remote `serviceName` (the callee the graph draws), else `network.peer.address` /
+///   `network.peer.port`. A tag of the same key wins.
 /// - `tags` become attributes; `annotations` become events named by their `value`.
 /// - Status: `otel.status_code` = `ERROR` is an error (the message is the `error` tag, else
 ///   `otel.status_description`) and `OK` is OK; without that tag, any `error` tag, even an
@@ -213,15 +219,10 @@ struct ZipkinJSONReader: JSONDocumentReader {
         if let address = local.address { add("network.local.address", .string(address)) }
         if let port = local.port { add("network.local.port", .int(port)) }
         guard let remote else { return }
-        if span.kind == .client || span.kind == .producer {
-            if !remote.serviceName.isEmpty {
-                add("peer.service", .string(remote.serviceName))
-                if let address = remote.address { add("network.peer.address", .string(address)) }
-                if let port = remote.port { add("network.peer.port", .int(port)) }
-            } else {
-                if let address = remote.address { add("server.address", .string(address)) }
-                if let port = remote.port { add("server.port", .int(port)) }
-            }
+        if !remote.serviceName.isEmpty { add("peer.service", .string(remote.serviceName)) }
+        if (span.kind == .client || span.kind == .producer) && remote.serviceName.isEmpty {
+            if let address = remote.address { add("server.address", .string(address)) }
+            if let port = remote.port { add("server.port", .int(port)) }
         } else {
             if let address = remote.address { add("network.peer.address", .string(address)) }
             if let port = remote.port { add("network.peer.port", .int(port)) }
