@@ -7,7 +7,18 @@ import TraceModel
 /// What it makes of each span:
 /// - `traceId` (16 or 32 hex digits; shorter ones are left-padded to 32), `id`, `parentId`
 ///   (an absent, empty or all-zero one makes a root), `name`, `kind` (`CLIENT`, `SERVER`,
-///   `PRODUCER`, `CONSUMER`, in either case; anything else, or none, is unspecified).
+///   `PRODUCER`, `CONSUMER`, in either case; anything else, or none, is unspecified, but see
+///   the next rule).
+/// - A span without a kind that has both endpoints, a `localEndpoint.serviceName` and a
+///   `remoteEndpoint` with a `serviceName` or an address, is a client call: its kind is
+///   `CLIENT`, so its endpoints map as a client's below. Zipkin's v1 converter
+///   (`zipkin2.v1.V1SpanConverter`) writes such spans for v1 spans with `ca` and `sa` but no
+///   core annotations (`sa` alone too), and Zipkin's own `zipkin2.internal.DependencyLinker`
+///   links them as client spans ("Spans with kind unset, but remoteEndpoint set are treated
+///   the same as client spans"; in its code, "Treat unknown type of span as a client span if
+///   we know both sides"). It needs a remote service name to link, having only names to draw;
+///   here an address is enough, since the graph draws a callee known by its address too. A
+///   `shared` span is not promoted: it is the server half of an RPC.
 /// - `timestamp` and `duration` are microseconds; without a timestamp the span starts at 0,
 ///   without a duration it ends when it starts.
 /// - `localEndpoint.serviceName` is the resource's `service.name`; without one the
@@ -193,8 +204,12 @@ struct ZipkinJSONReader: JSONDocumentReader {
         span.startTimeUnixNano = timestamp
         span.endTimeUnixNano = end
         span.status = status(from: statusTags)
-        addEndpointAttributes(local: local, remote: remote, to: &span)
         let serviceName = local.serviceName.isEmpty ? nil : local.serviceName
+        if span.kind == .unspecified, !isShared, serviceName != nil, let remote,
+           !remote.serviceName.isEmpty || remote.address != nil {
+            span.kind = .client
+        }
+        addEndpointAttributes(local: local, remote: remote, to: &span)
         span.resource = resource(serviceName)
         records.append(Record(span: span, isShared: isShared, serviceName: serviceName))
     }
