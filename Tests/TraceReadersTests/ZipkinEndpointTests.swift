@@ -3,8 +3,9 @@ import Testing
 import TraceModel
 @testable import TraceReaders
 
-/// What the Zipkin v2 reader makes of a span's endpoints: the remote endpoint of server and
-/// consumer spans, and kind-less spans with both endpoints. Each rule is read from a small hand-written document in
+/// What the Zipkin v2 reader makes of a span's endpoints: the service of spans without a
+/// local one, the remote endpoint of server and consumer spans, and kind-less spans with
+/// both endpoints. Each rule is read from a small hand-written document in
 /// `Fixtures/zipkin/`, found beside this file.
 @Suite struct ZipkinEndpointTests {
     /// `Fixtures/zipkin/` beside this file.
@@ -18,6 +19,66 @@ import TraceModel
 
     static func span(_ spans: [Span], named name: String, kind: SpanKind) throws -> Span {
         try #require(spans.first { $0.name == name && $0.kind == kind }, "\(kind) \(name)")
+    }
+
+    // MARK: Spans without a local service
+
+    @Test func aSpanWithoutALocalServiceHasItsNearestAncestors() throws {
+        let spans = try Self.spans(inFixture: "inherited-service.json")
+        try #require(spans.count == 11)
+        func service(_ name: String, _ kind: SpanKind = .unspecified) throws -> String? {
+            try Self.span(spans, named: name, kind: kind).resource.attributes["service.name"]?.stringValue
+        }
+
+        // web's server span → a local span with no localEndpoint → a client half whose
+        // serviceName is empty: both are web's, the client half through the local span.
+        #expect(try service("render cart") == "web")
+        #expect(try service("get /price", .client) == "web")
+        // The client half's own id is derived, as its server half (pricing) kept the id: the
+        // halves were separated by the names as written, then the client half inherited.
+        let client = try Self.span(spans, named: "get /price", kind: .client)
+        let server = try Self.span(spans, named: "get /price", kind: .server)
+        #expect(server.spanID == SpanID(0xB85C_2A7D_3E9F_1046))
+        #expect(client.spanID != server.spanID)
+        #expect(server.parentSpanID == client.spanID)
+        #expect(try service("get /price", .server) == "pricing")
+        // Under the server half, a local span of pricing, then one without a localEndpoint.
+        #expect(try service("cache get") == "pricing")
+
+        // A server span without a service name is in a process of its own, not its caller's:
+        // it stays without one, and so do its local children.
+        let users = try Self.span(spans, named: "get /users", kind: .server)
+        #expect(try service("get /users", .client) == "gateway")
+        #expect(users.parentSpanID == SpanID(0x63A1_F9C0_5E2B_7D84) && users.resource.attributes.isEmpty)
+        #expect(users.serviceName == "unknown_service")
+        #expect(try service("decode") == nil)
+        // A span whose parent is not in the document has no ancestor to ask.
+        #expect(try service("flush") == nil)
+        #expect(try Self.span(spans, named: "flush", kind: .unspecified).serviceName == "unknown_service")
+    }
+
+    @Test func inheritanceSurvivesCyclesAndDeepChains() throws {
+        // Spans naming each other, or themselves, as parent: no ancestor names a service.
+        let cycle = try ZipkinTesting.spans(in: """
+        [\(ZipkinTesting.span("1", parent: "2")), \(ZipkinTesting.span("2", parent: "1")),
+         \(ZipkinTesting.span("3", parent: "3")), \(ZipkinTesting.span("4", parent: "1"))]
+        """)
+        #expect(cycle.allSatisfy { $0.resource.attributes.isEmpty })
+
+        // A cycle above a named span does not hide the name from spans below it.
+        let above = try ZipkinTesting.spans(in: """
+        [\(ZipkinTesting.span("5", parent: "6", service: "svc")), \(ZipkinTesting.span("6", parent: "7")),
+         \(ZipkinTesting.span("7", parent: "6")), \(ZipkinTesting.span("8", parent: "5"))]
+        """)
+        #expect(above.map(\.serviceName) == ["svc", "unknown_service", "unknown_service", "svc"])
+
+        // A chain deeper than any call stack would allow, written leaf first.
+        let depth = 50_000
+        var members = (2...depth).reversed().map { ZipkinTesting.span(String($0, radix: 16), parent: String($0 - 1, radix: 16)) }
+        members.append(ZipkinTesting.span("1", service: "root"))
+        let chain = try ZipkinTesting.spans(in: "[" + members.joined(separator: ",") + "]")
+        #expect(chain.count == depth)
+        #expect(chain.allSatisfy { $0.serviceName == "root" })
     }
 
     // MARK: remoteEndpoint on server and consumer spans
