@@ -7,16 +7,43 @@ import TraceModel
 /// What it makes of each span:
 /// - `traceId` (16 or 32 hex digits; shorter ones are left-padded to 32), `id`, `parentId`
 ///   (an absent, empty or all-zero one makes a root), `name`, `kind` (`CLIENT`, `SERVER`,
-///   `PRODUCER`, `CONSUMER`, in either case; anything else, or none, is unspecified).
+///   `PRODUCER`, `CONSUMER`, in either case; anything else, or none, is unspecified, but see
+///   the next rule).
+/// - A span without a kind that has both endpoints, a `localEndpoint.serviceName` and a
+///   `remoteEndpoint` with a `serviceName` or an address, is a client call: its kind is
+///   `CLIENT`, so its endpoints map as a client's below. Zipkin's v1 converter
+///   (`zipkin2.v1.V1SpanConverter`) writes such spans for v1 spans with `ca` and `sa` but no
+///   core annotations, and for `sa` alone (which it leaves without a kind on purpose, "sa is
+///   a default for a remote address"). Zipkin itself links them as client calls:
+///   `zipkin2.internal.DependencyLinker` treats spans with the kind unset but the
+///   remoteEndpoint set the same as client spans ("Treat unknown type of span as a client
+///   span if we know both sides"). It does so only when the remote endpoint has a service
+///   name, as its links join service names; here an address is enough, as the graph draws a
+///   callee known only by its address too. The local service name must be the span's own,
+///   not inherited (Zipkin reads the span's `localServiceName` too), and a `shared` span is
+///   not promoted: it is the server half of an RPC.
 /// - `timestamp` and `duration` are microseconds; without a timestamp the span starts at 0,
 ///   without a duration it ends when it starts.
-/// - `localEndpoint.serviceName` is the resource's `service.name`; without one the
-///   resource has no `service.name` (and reads as `unknown_service`). The local address
-///   and port are the attributes `network.local.address` / `network.local.port`.
-/// - `remoteEndpoint`: on a `CLIENT` or `PRODUCER` span, its `serviceName` is the attribute
-///   `peer.service`, or without one its address and port are `server.address` /
-///   `server.port` (the callee the graph draws); otherwise its address and port are
-///   `network.peer.address` / `network.peer.port`. A tag of the same key wins.
+/// - `localEndpoint.serviceName` is the resource's `service.name`. A span without one (no
+///   `localEndpoint`, or an empty `serviceName`) has the service of its nearest ancestor in
+///   the same document that names one, found by walking `parentId` up through the
+///   document's spans; a span left without a `localEndpoint` by its instrumentation runs in
+///   its parent's process, and should not break a chain with `unknown_service`. The walk
+///   stops, leaving the span without a `service.name` (it reads as `unknown_service`), at a
+///   parent not in the document, at a cycle, and at a nameless `SERVER`, `CONSUMER` or
+///   `shared` span: such a span was called from another process, so its parent's service is
+///   its caller's, not its own, and its children's neither. The local address and port are
+///   the attributes `network.local.address` / `network.local.port`.
+/// - `remoteEndpoint.serviceName` is the attribute `peer.service` on a span of any kind: on a
+///   `CLIENT` or `PRODUCER` span it names the callee or the broker written to (the peer the
+///   graph draws), on a `SERVER` span the caller (of a root span, the only trace of it), on a
+///   `CONSUMER` span the broker read from. This is what the OpenTelemetry Collector's Zipkin
+///   translator does (`pkg/translator/zipkin/zipkinv2`, `zTagsToInternalAttrs`, which maps
+///   the remote service name to `peer.service` whatever the kind); the graph still reads
+///   `peer.service` as a callee only on client and producer spans. The remote address and
+///   port are `server.address` / `server.port` on a `CLIENT` or `PRODUCER` span without a
+///   remote `serviceName` (the callee the graph draws), else `network.peer.address` /
+///   `network.peer.port`. A tag of the same key wins.
 /// - `tags` become attributes; `annotations` become events named by their `value`.
 /// - Status: `otel.status_code` = `ERROR` is an error (the message is the `error` tag, else
 ///   `otel.status_description`) and `OK` is OK; without that tag, any `error` tag, even an
@@ -51,6 +78,14 @@ import TraceModel
 /// Then the graph reads caller → callee: the parent's service → the client half (the same
 /// service) → the server half (across services).
 ///
+/// **Inherited services come after the separation.** Before it, a `parentId` that names a
+/// shared id names two records, in two processes, and a child cannot say which one's
+/// service it would inherit; after it, every id but those of true repeats names one record,
+/// and the tree the services are inherited along is the one the graph reads. So the
+/// separation sorts the records into halves by the service names as written (a half without
+/// one is a half of its own, rule 4 matching it by "no name" too), and a nameless client
+/// half then inherits the service of its own parent, the caller's.
+///
 /// The spans of a document reach the sink once the whole document is read.
 struct ZipkinJSONReader: JSONDocumentReader {
     var scanner: JSONScanner
@@ -73,6 +108,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
 
     mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink) {
         separateSharedSpans()
+        if records.contains(where: { $0.serviceName == nil }) { inheritServices() }
         for record in records { sink.receive(record.span) }
         records.removeAll(keepingCapacity: true)
     }
@@ -187,8 +223,12 @@ struct ZipkinJSONReader: JSONDocumentReader {
         span.startTimeUnixNano = timestamp
         span.endTimeUnixNano = end
         span.status = status(from: statusTags)
-        addEndpointAttributes(local: local, remote: remote, to: &span)
         let serviceName = local.serviceName.isEmpty ? nil : local.serviceName
+        if span.kind == .unspecified, !isShared, serviceName != nil, let remote,
+           !remote.serviceName.isEmpty || remote.address != nil {
+            span.kind = .client
+        }
+        addEndpointAttributes(local: local, remote: remote, to: &span)
         span.resource = resource(serviceName)
         records.append(Record(span: span, isShared: isShared, serviceName: serviceName))
     }
@@ -213,15 +253,10 @@ struct ZipkinJSONReader: JSONDocumentReader {
         if let address = local.address { add("network.local.address", .string(address)) }
         if let port = local.port { add("network.local.port", .int(port)) }
         guard let remote else { return }
-        if span.kind == .client || span.kind == .producer {
-            if !remote.serviceName.isEmpty {
-                add("peer.service", .string(remote.serviceName))
-                if let address = remote.address { add("network.peer.address", .string(address)) }
-                if let port = remote.port { add("network.peer.port", .int(port)) }
-            } else {
-                if let address = remote.address { add("server.address", .string(address)) }
-                if let port = remote.port { add("server.port", .int(port)) }
-            }
+        if !remote.serviceName.isEmpty { add("peer.service", .string(remote.serviceName)) }
+        if (span.kind == .client || span.kind == .producer) && remote.serviceName.isEmpty {
+            if let address = remote.address { add("server.address", .string(address)) }
+            if let port = remote.port { add("server.port", .int(port)) }
         } else {
             if let address = remote.address { add("network.peer.address", .string(address)) }
             if let port = remote.port { add("network.peer.port", .int(port)) }
@@ -437,6 +472,55 @@ struct ZipkinJSONReader: JSONDocumentReader {
             let id = SpanID(candidate.value == 0 ? 1 : candidate.value)
             if !taken.contains(SpanKey(traceID: key.traceID, spanID: id)) { return id }
             attempt += 1
+        }
+    }
+
+    // MARK: Inherited services
+
+    /// Gives each record without a service name of its own the service of its nearest named
+    /// ancestor in the document, as the type's documentation says. Runs after
+    /// `separateSharedSpans`, when every id but those of true repeats names one record.
+    ///
+    /// Each walk goes up by `parentId` until it meets a named record, a record already
+    /// settled, a callee record (whose parent is in another process), a parent not in the
+    /// document, or a record of its own path (a cycle); every record of the path then has
+    /// the answer. So each record is walked once, with no recursion, however deep the chain.
+    private mutating func inheritServices() {
+        var indexOfID: [SpanKey: Int] = [:]
+        indexOfID.reserveCapacity(records.count)
+        for index in records.indices where indexOfID[records[index].span.key] == nil {
+            indexOfID[records[index].span.key] = index
+        }
+        enum State: UInt8 { case unvisited, onPath, settled }
+        var state = [State](repeating: .unvisited, count: records.count)
+        var settled = [String?](repeating: nil, count: records.count)
+        var path: [Int] = []
+        for start in records.indices where records[start].serviceName == nil && state[start] == .unvisited {
+            var current = start
+            var found: String?
+            while true {
+                if let name = records[current].serviceName {
+                    found = name
+                    break
+                }
+                if state[current] == .settled {
+                    found = settled[current]
+                    break
+                }
+                if state[current] == .onPath { break }  // A cycle of records without a name.
+                state[current] = .onPath
+                path.append(current)
+                guard !records[current].isCallee, let parent = records[current].span.parentSpanID,
+                      let next = indexOfID[SpanKey(traceID: records[current].span.traceID, spanID: parent)]
+                else { break }
+                current = next
+            }
+            for index in path {
+                state[index] = .settled
+                settled[index] = found
+                if let found { records[index].span.resource = resource(found) }
+            }
+            path.removeAll(keepingCapacity: true)
         }
     }
 }

@@ -103,6 +103,8 @@ import TraceTestSupport
         let bouncerServer = try #require(spans.first { $0.spanID == client.parentSpanID })
         #expect(bouncerServer.serviceName == "bouncer")
         #expect(bouncerServer.kind == .server)
+        // pusher's server halves name their caller.
+        #expect(servers.allSatisfy { $0.attributes["peer.service"] == .string("bouncer") })
         #expect(TraceSet(spans).duplicateSpanCount == 4)
         // Records without name or duration.
         #expect(spans.filter(\.name.isEmpty).count == 6)
@@ -153,12 +155,15 @@ import TraceTestSupport
         let empty = try #require(kafka.first { $0.spanID == SpanID(0x568b_33e6_af8a_225a) })
         #expect(empty.status == SpanStatus(code: .error, message: ""))
         #expect(kafka.filter { $0.kind == .producer }.allSatisfy { $0.attributes["peer.service"] == .string("kafka") })
-        #expect(kafka.filter { $0.kind == .consumer }.allSatisfy { $0.attributes["peer.service"] == nil })
+        // A consumer's remote service is the broker it reads from.
+        #expect(kafka.filter { $0.kind == .consumer }.count == 7)
+        #expect(kafka.filter { $0.kind == .consumer }.allSatisfy { $0.attributes["peer.service"] == .string("kafka") })
 
         let rabbit = try ZipkinTesting.spans(inFile: "zipkin/zipkin-lens__messaging.json")
         #expect(rabbit.first { $0.kind == .producer }?.attributes["peer.service"] == .string("rabbitmq"))
         #expect(rabbit.first { $0.kind == .server }?.attributes["network.peer.address"] == .string("::1"))
         #expect(rabbit.first { $0.kind == .server }?.attributes["network.peer.port"] == .int(54602))
+        #expect(rabbit.first { $0.kind == .consumer }?.attributes["peer.service"] == .string("rabbitmq"))
     }
 
     // MARK: Hand-made documents
@@ -274,7 +279,8 @@ import TraceTestSupport
         #expect(spans[1].attributes["server.address"] == .string("::2"))
         #expect(spans[1].attributes["server.port"] == .int(80))
         #expect(spans[2].attributes.filter { $0.key == "peer.service" } == [Attribute(key: "peer.service", value: .string("tagged"))])
-        #expect(spans[3].attributes["peer.service"] == nil)
+        // On a server span it names the caller.
+        #expect(spans[3].attributes["peer.service"] == .string("caller"))
         #expect(spans[4].kind == .producer)
         #expect(spans[4].attributes["peer.service"] == .string("queue"))
     }
