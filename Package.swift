@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(name: "TraceTestSupport", dependencies: ["TraceModel", "ServiceGraph"], path: "Tests/Support"),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
-        .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"]),
+        .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
         .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden"]),

@@ -154,7 +154,8 @@ extension ServiceGraph.LinkEdge {
         if let lag {
             lines.append("lag p50 \(GraphWording.duration(nanos: lag.p50Nanos)) · p95 \(GraphWording.duration(nanos: lag.p95Nanos))")
         }
-        if negativeLagLinks > 0 { lines.append(GraphWording.count(negativeLagLinks, "link") + " with clock skew") }
+        if overlappingLinks > 0 { lines.append(GraphWording.count(overlappingLinks, "link") + " while it ran") }
+        if skewedLinks > 0 { lines.append(GraphWording.count(skewedLinks, "link") + " with clock skew") }
         return lines
     }
 
@@ -165,8 +166,11 @@ extension ServiceGraph.LinkEdge {
             text += "; lag after the linked span ended: p50 \(GraphWording.duration(nanos: lag.p50Nanos)), "
                 + "p95 \(GraphWording.duration(nanos: lag.p95Nanos)), max \(GraphWording.duration(nanos: lag.maxNanos))"
         }
-        if negativeLagLinks > 0 {
-            text += "; " + GraphWording.count(negativeLagLinks, "link") + " started before the linked span ended (clock skew)"
+        if overlappingLinks > 0 {
+            text += "; " + GraphWording.count(overlappingLinks, "link") + " from spans that started while the linked span ran (no lag)"
+        }
+        if skewedLinks > 0 {
+            text += "; " + GraphWording.count(skewedLinks, "link") + " from spans that started before the linked span did (clock skew)"
         }
         if droppedLinks > 0 {
             text += "; " + GraphWording.count(droppedLinks, "more link") + " dropped by the SDK (droppedLinksCount)"

@@ -185,22 +185,26 @@ extension ServiceGraph {
         /// How long after the linked-to span ended the linking span started, over the links whose
         /// target is in the input and started no earlier than it ended; nil when there are none.
         public var lag: LatencySummary?
-        /// Links whose linking span started before its target ended: clock skew between the two
-        /// processes, or overlapping work; left out of `lag`.
-        public var negativeLagLinks: Int
+        /// Links whose linking span started while the linked-to span was still running (a batch
+        /// job's root span that lasts until its items are done, a stream): no lag; left out of `lag`.
+        public var overlappingLinks: Int
+        /// Links whose linking span started before the linked-to span did: an effect before its
+        /// cause, which only clock skew between the two hosts explains; left out of `lag`.
+        public var skewedLinks: Int
         /// The link attribute keys seen on these links, with how many links carry each, by key.
         public var attributeKeys: [KeyCount]
         /// Links the linking spans' SDKs dropped (`droppedLinksCount`): causes not counted in `links`.
         public var droppedLinks: Int
 
         public init(from: NodeID, to: NodeID, operation: String = "", links: Int, lag: LatencySummary? = nil,
-                    negativeLagLinks: Int = 0, attributeKeys: [KeyCount] = [], droppedLinks: Int = 0) {
+                    overlappingLinks: Int = 0, skewedLinks: Int = 0, attributeKeys: [KeyCount] = [], droppedLinks: Int = 0) {
             self.from = from
             self.to = to
             self.operation = operation
             self.links = links
             self.lag = lag
-            self.negativeLagLinks = negativeLagLinks
+            self.overlappingLinks = overlappingLinks
+            self.skewedLinks = skewedLinks
             self.attributeKeys = attributeKeys
             self.droppedLinks = droppedLinks
         }

@@ -188,6 +188,7 @@ extension ServiceGraph {
             var summary = reading.summary
             summary.emptyServiceNameSpans = emptyServiceNameSpans
             summary.zeroIDSpans = zeroIDSpans
+            summary.droppedLinks = droppedLinks.values.reduce(0, +)
             return Reading(graph: graph, summary: summary, attribution: attribution)
         }
     }
@@ -347,6 +348,7 @@ private struct EdgeBuilder {
                 let to = nodes.serviceNode(linking.service)
                 let from: Int
                 var lag: Int64?
+                var targetDuration: UInt64 = 0
                 if let target = table.reference(of: link.target.traceID, link.target.spanID, in: store) {
                     let linked = store[target]
                     if linked.kind == .producer, let topic = topic(of: linked) ?? (linking.kind == .consumer ? topic(of: linking) : nil) {
@@ -359,12 +361,13 @@ private struct EdgeBuilder {
                         from = nodes.serviceNode(linked.service)
                     }
                     lag = Int64(bitPattern: linking.start &- (linked.start &+ linked.duration))
+                    targetDuration = linked.duration
                 } else {
                     from = nodes.outsideInputNode()
                     unresolved += 1
                 }
                 linkTallies[LinkKey(from: from, to: to, operation: link.operation), default: LinkTally()]
-                    .add(lag: lag, attributeKeys: link.attributeKeys)
+                    .add(lag: lag, targetDuration: targetDuration, attributeKeys: link.attributeKeys)
             }
             start += segment.count
         }
@@ -636,14 +639,24 @@ private struct CallTally {
 private struct LinkTally {
     var count = 0
     var lags: [UInt64] = []
-    var negativeLags = 0
+    var overlapping = 0
+    var skewed = 0
     var keySets: [UInt32: Int] = [:]
     var dropped = 0
 
-    mutating func add(lag: Int64?, attributeKeys: UInt32) {
+    /// - Parameters:
+    ///   - lag: the linking span's start less the linked-to span's end, when the target is known.
+    ///   - targetDuration: the linked-to span's duration.
+    mutating func add(lag: Int64?, targetDuration: UInt64, attributeKeys: UInt32) {
         count += 1
         if let lag {
-            if lag < 0 { negativeLags += 1 } else { lags.append(UInt64(lag)) }
+            if lag >= 0 {
+                lags.append(UInt64(lag))
+            } else if lag.magnitude <= targetDuration {
+                overlapping += 1
+            } else {
+                skewed += 1
+            }
         }
         if attributeKeys != 0 { keySets[attributeKeys, default: 0] += 1 }
     }
@@ -910,7 +923,7 @@ private struct NodeTable {
             }
             return ServiceGraph.LinkEdge(
                 from: ids[key.from], to: ids[key.to], operation: operations[Int(key.operation)], links: tally.count,
-                lag: tally.lags.isEmpty ? nil : LatencySummary(durations: tally.lags), negativeLagLinks: tally.negativeLags,
+                lag: tally.lags.isEmpty ? nil : LatencySummary(durations: tally.lags), overlappingLinks: tally.overlapping, skewedLinks: tally.skewed,
                 attributeKeys: keyCounts.map { ServiceGraph.KeyCount(key: $0.key, count: $0.value) }.sorted { $0.key < $1.key },
                 droppedLinks: tally.dropped)
         }.sorted { ($0.from, $0.to, $0.operation) < ($1.from, $1.to, $1.operation) }

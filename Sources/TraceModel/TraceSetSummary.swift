@@ -17,6 +17,8 @@ public struct TraceSetSummary: Hashable, Sendable {
     /// Span ids that two spans share as the client's and the server's half of one call
     /// (``SharedSpanID``); both halves are counted in `spans`.
     public var sharedSpanIDs = 0
+    /// Links the SDKs dropped (`droppedLinksCount`, past their limit of links a span): not in `links`.
+    public var droppedLinks = 0
 
     public init(traces: Int, spans: Int, duplicateSpans: Int, links: Int, unresolvedLinks: Int,
                 services: [String], errorSpans: Int) {
@@ -43,6 +45,7 @@ public struct TraceSetSummary: Hashable, Sendable {
             if span.isError { errors += 1 }
             if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
             if span.hasZeroID { zeroIDSpans += 1 }
+            droppedLinks += Int(span.droppedLinksCount)
         }
         sharedSpanIDs = Set(traces.spans.lazy.map(\.key)).count == traces.spans.count ? 0
             : Dictionary(grouping: traces.spans.lazy.map(\.key), by: { $0 }).values.filter { $0.count > 1 }.count

@@ -20,10 +20,14 @@ public struct InspectReport: Sendable {
             "traces: \(summary.traces)",
             "spans: \(summary.spans)",
             "duplicate spans: \(summary.duplicateSpans) (each counted once)",
+            "span ids shared by a client and a server half: \(summary.sharedSpanIDs)",
             "links: \(summary.links)",
             "links to spans outside the input: \(summary.unresolvedLinks)",
+            "links dropped by SDKs: \(summary.droppedLinks)",
             "services: \(summary.services.count)" + (summary.services.isEmpty ? "" : " (" + summary.services.joined(separator: ", ") + ")"),
             "error spans: \(summary.errorSpans)",
+            "spans with an empty service.name: \(summary.emptyServiceNameSpans)",
+            "spans with an all-zero trace or span id: \(summary.zeroIDSpans)",
             "skipped: \(skipped.count)",
         ]
         lines += skipped.map { "  \($0)" }
@@ -45,10 +49,14 @@ public struct InspectReport: Sendable {
         object.append("traces", String(summary.traces))
         object.append("spans", String(summary.spans))
         object.append("duplicateSpans", String(summary.duplicateSpans))
+        object.append("sharedSpanIDs", String(summary.sharedSpanIDs))
         object.append("links", String(summary.links))
         object.append("unresolvedLinks", String(summary.unresolvedLinks))
+        object.append("droppedLinks", String(summary.droppedLinks))
         object.append("services", JSONWriter.array(summary.services.map(JSONWriter.string)))
         object.append("errorSpans", String(summary.errorSpans))
+        object.append("emptyServiceNameSpans", String(summary.emptyServiceNameSpans))
+        object.append("zeroIDSpans", String(summary.zeroIDSpans))
         object.append("skipped", JSONWriter.array(skipped.map { error in
             var entry = JSONWriter.Object()
             entry.append("file", JSONWriter.string(error.source))

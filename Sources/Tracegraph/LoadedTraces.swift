@@ -110,7 +110,23 @@ extension TraceSetSummary {
         if unresolvedLinks > 0 { linkPart += " (\(unresolvedLinks) to spans outside the input)" }
         parts.append(linkPart)
         parts.append(count(errorSpans, "error span"))
+        if droppedLinks > 0 { parts.append(count(droppedLinks, "link") + " dropped by SDKs") }
         if duplicateSpans > 0 { parts.append(count(duplicateSpans, "duplicate span") + " counted once") }
+        if sharedSpanIDs > 0 { parts.append(count(sharedSpanIDs, "span id") + " shared by a client and a server half") }
         return parts.joined(separator: ", ")
+    }
+
+    /// What a person should know about the spans before trusting the graph: one line each.
+    public var warnings: [String] {
+        func count(_ number: Int, _ noun: String) -> String { number == 1 ? "1 \(noun)" : "\(number) \(noun)s" }
+        var lines: [String] = []
+        if emptyServiceNameSpans > 0 {
+            lines.append(count(emptyServiceNameSpans, "span") + " set service.name to the empty string; read as unknown_service")
+        }
+        if zeroIDSpans > 0 {
+            lines.append(count(zeroIDSpans, "span") + " with an all-zero trace or span id (invalid in W3C and OTLP): "
+                + "parents and links that point at them cannot be told apart")
+        }
+        return lines
     }
 }

@@ -61,6 +61,7 @@ struct InputOptions: ParsableArguments {
         guard !quiet else { return }
         let sources = inputs.count == 1 ? "\(inputs[0].source) (\(inputs[0].formatDescription))" : "\(inputs.count) inputs"
         printError("tracegraph: read \(sources): \(summary.shortDescription)")
+        for warning in summary.warnings { printError("tracegraph: warning: \(warning)") }
         let skipped = inputs.flatMap(\.skipped)
         if !skipped.isEmpty {
             printError("tracegraph: skipped \(skipped.count) part\(skipped.count == 1 ? "" : "s") that did not read:")
@@ -188,7 +189,7 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, links, unresolvedLinks, services, errorSpans, skipped).")
+    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans, skipped).")
     var json = false
 
     func run() throws {

@@ -217,3 +217,49 @@ private func ends(_ graph: ServiceGraph) -> [[String]] {
         #expect(result.summary.spans == 3)
     }
 }
+
+/// What a link edge says about the time between cause and effect.
+@Suite struct LinkLagTests {
+    @Test func lagOverlapAndSkewAreToldApart() throws {
+        let result = graph([
+            // The cause: 1,000 ns to 2,000 ns.
+            Fixture.span(trace: 1, id: 1, service: "job", start: 1_000, durationNanos: 1_000),
+            Fixture.span(trace: 2, id: 1, service: "worker", name: "item", start: 2_500, links: [(1, 1)]),
+            Fixture.span(trace: 3, id: 1, service: "worker", name: "item", start: 3_000, links: [(1, 1)]),
+            Fixture.span(trace: 4, id: 1, service: "worker", name: "item", start: 1_500, links: [(1, 1)]),
+            Fixture.span(trace: 5, id: 1, service: "worker", name: "item", start: 500, links: [(1, 1)]),
+        ])
+        let edge = try #require(result.linkEdges.first)
+        #expect(result.linkEdges.count == 1)
+        #expect(edge.links == 4)
+        #expect(edge.lag == LatencySummary(p50Nanos: 500, p95Nanos: 1_000, p99Nanos: 1_000, maxNanos: 1_000))
+        #expect(edge.overlappingLinks == 1)
+        #expect(edge.skewedLinks == 1)
+        #expect(edge.labelLines == ["item", "4 links", "lag p50 500 ns · p95 1 µs", "1 link while it ran", "1 link with clock skew"])
+    }
+
+    @Test func linksOfOnePairAreGroupedByTheLinkingOperation() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", error: true),
+            Fixture.span(trace: 2, id: 1, service: "checkout", name: "retry checkout", start: 9_000, links: [(1, 1)]),
+            Fixture.span(trace: 3, id: 1, service: "checkout", name: "compensate reserve-inventory", start: 9_000, links: [(1, 1)]),
+            Fixture.span(trace: 4, id: 1, service: "checkout", name: "retry checkout", start: 9_000, links: [(1, 1)]),
+        ])
+        #expect(result.linkEdges.map(\.operation) == ["compensate reserve-inventory", "retry checkout"])
+        #expect(result.linkEdges.map(\.links) == [1, 2])
+    }
+
+    @Test func linksTheSDKDroppedAreCountedOnTheEdge() {
+        var summarize = Fixture.span(trace: 9, id: 1, service: "billing", name: "summarize", start: 9_000, links: [(1, 1), (2, 1)])
+        summarize.droppedLinksCount = 872
+        let result = reading([
+            Fixture.span(trace: 1, id: 1, service: "invoice-worker"),
+            Fixture.span(trace: 2, id: 1, service: "invoice-worker"),
+            summarize,
+        ])
+        #expect(result.graph.linkEdges.map(\.droppedLinks) == [872])
+        #expect(result.graph.linkEdges.map(\.labelLines.last) == ["lag p50 7 µs · p95 7 µs"])
+        #expect(result.graph.linkEdges[0].labelLines.contains("2 links + 872 dropped"))
+        #expect(result.summary.droppedLinks == 872)
+    }
+}

@@ -19,7 +19,7 @@ import TraceTestSupport
         ])
         #expect(result.linkEdges.map(\.links) == [2, 1, 1])
         #expect(result.linkEdges.map(\.operation) == ["orders batch", "orders process", "orders process"])
-        #expect(result.linkEdges.allSatisfy { $0.lag != nil && $0.negativeLagLinks == 0 })
+        #expect(result.linkEdges.allSatisfy { $0.lag != nil && $0.overlappingLinks == 0 && $0.skewedLinks == 0 })
         #expect(result.callEdges.contains { $0.from == NodeID.service("order-api") && $0.to == orders && $0.kind == .publish })
         let services = result.nodes.filter { $0.kind == .service }.map(\.name)
         #expect(services == ["analytics-batch", "billing-worker", "order-api", "shipping-worker"])

@@ -87,8 +87,10 @@ private func id(_ name: String) -> NodeID { .service(name) }
             [.outsideInput, id("accounting")], [id("checkout"), id("accounting")], [id("orders"), id("accounting")],
         ])
         #expect(result.linkEdges.map(\.links) == [1, 2, 1])
-        // Same start as their targets, which end later: skew, not lag.
-        #expect(result.linkEdges.map(\.negativeLagLinks) == [0, 2, 1])
+        // Same start as their targets, which end later: started while the target ran; no lag.
+        #expect(result.linkEdges.map(\.overlappingLinks) == [0, 2, 1])
+        #expect(result.linkEdges.map(\.skewedLinks) == [0, 0, 0])
+        #expect(result.linkEdges.map(\.lag) == [nil, nil, nil])
     }
 
     @Test func aSpanLinkingIntoItsOwnTraceCounts() {

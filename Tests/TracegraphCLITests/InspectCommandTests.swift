@@ -12,8 +12,8 @@ import TraceTestSupport
 
     @Test func jsonHasTheDocumentedKeysAndCounts() throws {
         let json = try inspectJSON([Corpus.folder + "/otlp-jsonl/python-sdk-links.jsonl"])
-        #expect(Set(json.keys) == ["files", "traces", "spans", "duplicateSpans", "links", "unresolvedLinks",
-                                   "services", "errorSpans", "skipped"])
+        #expect(Set(json.keys) == ["files", "traces", "spans", "duplicateSpans", "sharedSpanIDs", "links", "unresolvedLinks",
+                                   "droppedLinks", "services", "errorSpans", "emptyServiceNameSpans", "zeroIDSpans", "skipped"])
         #expect(json["traces"] as? Int == 5)
         #expect(json["spans"] as? Int == 10)
         #expect(json["links"] as? Int == 4)
@@ -23,6 +23,14 @@ import TraceTestSupport
         let files = try #require(json["files"] as? [[String: Any]])
         #expect(files.first?["format"] as? String == "otlp-json")
         #expect(files.first?["layout"] as? String == "JSON lines")
+    }
+
+    @Test func linksTheSDKDroppedAreCounted() throws {
+        // Made with the OpenTelemetry Python SDK: a summary span linking to 1,000 items keeps 128.
+        let json = try inspectJSON([Fixtures.pythonSDKShop])
+        #expect(json["links"] as? Int == 1_251)
+        #expect(json["droppedLinks"] as? Int == 872)
+        #expect(json["zeroIDSpans"] as? Int == 0)
     }
 
     @Test func everyFormatAndAFolderTogether() throws {
