@@ -142,9 +142,22 @@ extension ServiceGraph {
             case deliver
         }
 
+        /// How the two ends are connected, as Tempo's and the Collector's `connection_type` says.
+        public enum Connection: String, Hashable, Sendable {
+            /// Two instrumented services.
+            case direct = ""
+            /// A service and the database it calls.
+            case database
+            /// Through a message broker: producer and consumer, or a topic.
+            case messaging = "messaging_system"
+            /// A service and a peer that recorded no spans, known from attributes.
+            case virtual = "virtual_node"
+        }
+
         public var from: NodeID
         public var to: NodeID
         public var kind: Kind
+        public var connection: Connection
         /// How many calls (requests or messages).
         public var calls: Int
         /// Of those, the ones that failed: the callee's span, or the caller's client or producer
@@ -156,11 +169,12 @@ extension ServiceGraph {
         /// The calling side's durations (client spans), where pairs were counted (`--edges paired`).
         public var clientLatency: LatencySummary?
 
-        public init(from: NodeID, to: NodeID, kind: Kind = .request, calls: Int, errors: Int,
+        public init(from: NodeID, to: NodeID, kind: Kind = .request, connection: Connection = .direct, calls: Int, errors: Int,
                     latency: LatencySummary, clientLatency: LatencySummary? = nil) {
             self.from = from
             self.to = to
             self.kind = kind
+            self.connection = connection
             self.calls = calls
             self.errors = errors
             self.latency = latency

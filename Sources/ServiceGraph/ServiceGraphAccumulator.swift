@@ -183,7 +183,8 @@ extension ServiceGraph {
             table.catchUp(with: store)
             var reading = EdgeBuilder(store: store, table: table, segmentLinks: segmentLinks,
                                        services: services.elements, peers: options.inferUninstrumentedPeers ? peers.elements : [],
-                                       operations: operations.elements, keySets: keySets.elements, droppedLinks: droppedLinks)
+                                       operations: operations.elements, keySets: keySets.elements, droppedLinks: droppedLinks,
+                                      rule: options.edgeRule)
             let (graph, attribution) = reading.build(attributingSpans: attributingSpans)
             var summary = reading.summary
             summary.emptyServiceNameSpans = emptyServiceNameSpans
@@ -224,6 +225,7 @@ private struct EdgeBuilder {
     let operations: [String]
     let keySets: [[String]]
     let droppedLinks: [DroppedLinksKey: Int]
+    let rule: ServiceGraph.EdgeRule
     var summary = TraceSetSummary(traces: 0, spans: 0, duplicateSpans: 0, links: 0, unresolvedLinks: 0,
                                   services: [], errorSpans: 0)
 
@@ -241,7 +243,9 @@ private struct EdgeBuilder {
     }
 
     init(store: RecordStore, table: SpanKeyTable, segmentLinks: [[LinkRecord]], services: [String],
-         peers: [UninstrumentedPeer], operations: [String], keySets: [[String]], droppedLinks: [DroppedLinksKey: Int]) {
+         peers: [UninstrumentedPeer], operations: [String], keySets: [[String]], droppedLinks: [DroppedLinksKey: Int],
+         rule: ServiceGraph.EdgeRule) {
+        self.rule = rule
         self.store = store
         self.table = table
         self.segmentLinks = segmentLinks
@@ -308,29 +312,34 @@ private struct EdgeBuilder {
             return record.peer
         }
 
-        // Calls between services: a child span under a parent of another service, a server span
-        // under a client span of its own (a loopback call), a consumer under its producer (through
-        // the topic when either names one).
-        store.forEach { index, _, record in
-            let parentIndex = Int(parents[index])
-            guard parentIndex >= 0 else { return }
-            let parent = store[store.reference(ofIndex: parentIndex)]
-            if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
-                let topicNode = nodes.peerNode(topic)
-                calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
-                facts[index].insert(.deliveredViaTopic)
-                peerSpans.append((index, topicNode))
-                return
-            }
-            let failed = record.isError || (parent.kind.isOutgoing && parent.isError)
-            if parent.service != record.service {
-                // When the kinds say which child is the request, only that child is a call.
-                if parent.kind.isOutgoing, facts[parentIndex].contains(.calleeChildElsewhere), record.kind.side != .callee { return }
-                calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
-                          duration: record.duration, failed: failed)
-            } else if parent.kind.isOutgoing, record.kind.side == .callee {
-                let node = nodes.serviceNode(record.service)
-                calls.add(from: node, to: node, duration: record.duration, failed: failed)
+        let paired = rule == .paired
+        if paired {
+            addPairedCalls(parents: parents, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
+        } else {
+            // Calls between services: a child span under a parent of another service, a server span
+            // under a client span of its own (a loopback call), a consumer under its producer (through
+            // the topic when either names one).
+            store.forEach { index, _, record in
+                let parentIndex = Int(parents[index])
+                guard parentIndex >= 0 else { return }
+                let parent = store[store.reference(ofIndex: parentIndex)]
+                if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
+                    let topicNode = nodes.peerNode(topic)
+                    calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
+                    facts[index].insert(.deliveredViaTopic)
+                    peerSpans.append((index, topicNode))
+                    return
+                }
+                let failed = record.isError || (parent.kind.isOutgoing && parent.isError)
+                if parent.service != record.service {
+                    // When the kinds say which child is the request, only that child is a call.
+                    if parent.kind.isOutgoing, facts[parentIndex].contains(.calleeChildElsewhere), record.kind.side != .callee { return }
+                    calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
+                              duration: record.duration, failed: failed)
+                } else if parent.kind.isOutgoing, record.kind.side == .callee {
+                    let node = nodes.serviceNode(record.service)
+                    calls.add(from: node, to: node, duration: record.duration, failed: failed)
+                }
             }
         }
 
@@ -351,7 +360,7 @@ private struct EdgeBuilder {
                 var targetDuration: UInt64 = 0
                 if let target = table.reference(of: link.target.traceID, link.target.spanID, in: store) {
                     let linked = store[target]
-                    if linked.kind == .producer, let topic = topic(of: linked) ?? (linking.kind == .consumer ? topic(of: linking) : nil) {
+                    if !paired, linked.kind == .producer, let topic = topic(of: linked) ?? (linking.kind == .consumer ? topic(of: linking) : nil) {
                         from = nodes.peerNode(topic)
                         if linking.kind == .consumer {
                             facts[linkingIndex].insert(.deliveredViaTopic)
@@ -381,7 +390,7 @@ private struct EdgeBuilder {
 
         // Peers: what client spans call when no callee recorded the call, what producers send to
         // a topic, what consumers take from a topic or broker, who called a root server span.
-        if !peers.isEmpty {
+        if !peers.isEmpty, !paired {
             store.forEach { index, _, record in
                 guard record.peer != Record.noPeer, !table.isDuplicate(index) else { return }
                 let peer = nodes.peerNode(record.peer)
@@ -423,6 +432,42 @@ private struct EdgeBuilder {
                 peerSpans: Self.unique(peerSpans).map { ($0.span, ids[$0.node]) })
             : nil
         return (graph, attribution)
+    }
+
+    /// Calls as pairs (``ServiceGraph/EdgeRule/paired``): each server or consumer span under a
+    /// client or producer span, failed when either side failed, with both sides' durations; then
+    /// unpaired client and producer spans to the database or virtual peer they name, and root server
+    /// and consumer spans from the caller they name.
+    private func addPairedCalls(parents: [Int32], nodes: NodeTable, calls: inout CallTallies, peerSpans: inout [(span: Int, node: Int)]) {
+        var isPaired = [Bool](repeating: false, count: store.count)
+        store.forEach { index, _, record in
+            let parentIndex = Int(parents[index])
+            guard record.kind.side == .callee, parentIndex >= 0 else { return }
+            let parent = store[store.reference(ofIndex: parentIndex)]
+            guard parent.kind.isOutgoing else { return }
+            isPaired[parentIndex] = true
+            calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service), duration: record.duration,
+                      failed: parent.isError || record.isError, clientDuration: parent.duration,
+                      connection: parent.kind == .producer || record.kind == .consumer ? .messaging : .direct)
+        }
+        guard !peers.isEmpty else { return }
+        store.forEach { index, _, record in
+            guard record.peer != Record.noPeer, !table.isDuplicate(index) else { return }
+            let peer = nodes.peerNode(record.peer)
+            let service = nodes.serviceNode(record.service)
+            guard peer != service else { return }
+            if record.kind.isOutgoing {
+                guard !isPaired[index] else { return }
+                let isDatabase = if case .database = peers[Int(record.peer)].kind { true } else { false }
+                calls.add(from: service, to: peer, duration: record.duration, failed: record.isError,
+                          clientDuration: record.duration, connection: isDatabase ? .database : .virtual)
+            } else {
+                // A root's caller, named; a span whose parent is lost was called by someone unknown.
+                guard record.parent == 0 else { return }
+                calls.add(from: peer, to: service, duration: record.duration, failed: record.isError, connection: .virtual)
+            }
+            peerSpans.append((index, peer))
+        }
     }
 
     /// Each (span, node) once, sorted: a consumer linking to several producers of one topic is one span of it.
@@ -633,6 +678,10 @@ private struct LinkKey: Hashable {
 private struct CallTally {
     var errors = 0
     var durations: [UInt64] = []
+    /// The calling side's durations, where pairs are counted.
+    var clientDurations: [UInt64] = []
+    /// How the ends are connected, where the rule says so; else the nodes' kinds tell.
+    var connection: ServiceGraph.CallEdge.Connection?
 }
 
 /// The links of one edge and operation.
@@ -670,7 +719,8 @@ private struct CallTallies {
     /// The last edge added to, as calls of one edge mostly come together.
     private var last: (key: EdgeKey, index: Int)?
 
-    mutating func add(from: Int, to: Int, duration: UInt64, failed: Bool) {
+    mutating func add(from: Int, to: Int, duration: UInt64, failed: Bool,
+                      clientDuration: UInt64? = nil, connection: ServiceGraph.CallEdge.Connection? = nil) {
         let key = EdgeKey(from: from, to: to)
         let position: Int
         if let last, last.key == key {
@@ -686,6 +736,8 @@ private struct CallTallies {
         last = (key, position)
         tallies[position].durations.append(duration)
         if failed { tallies[position].errors += 1 }
+        if let clientDuration { tallies[position].clientDurations.append(clientDuration) }
+        if let connection, tallies[position].connection != .messaging { tallies[position].connection = connection }
     }
 }
 
@@ -914,7 +966,9 @@ private struct NodeTable {
         let callEdges = zip(calls.keys, calls.tallies).map { key, tally in
             ServiceGraph.CallEdge(
                 from: ids[key.from], to: ids[key.to], kind: Self.callKind(from: nodes[key.from], to: nodes[key.to]),
-                calls: tally.durations.count, errors: tally.errors, latency: LatencySummary(durations: tally.durations))
+                connection: tally.connection ?? Self.connection(from: nodes[key.from], to: nodes[key.to]),
+                calls: tally.durations.count, errors: tally.errors, latency: LatencySummary(durations: tally.durations),
+                clientLatency: tally.clientDurations.isEmpty ? nil : LatencySummary(durations: tally.clientDurations))
         }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
         let linkEdges = links.map { key, tally in
             var keyCounts: [String: Int] = [:]
@@ -928,6 +982,15 @@ private struct NodeTable {
                 droppedLinks: tally.dropped)
         }.sorted { ($0.from, $0.to, $0.operation) < ($1.from, $1.to, $1.operation) }
         return (ServiceGraph(nodes: graphNodes, callEdges: callEdges, linkEdges: linkEdges), ids)
+    }
+
+    private static func connection(from: ServiceGraph.Node, to: ServiceGraph.Node) -> ServiceGraph.CallEdge.Connection {
+        switch (from.kind, to.kind) {
+        case (_, .database): .database
+        case (.messaging, _), (_, .messaging): .messaging
+        case (.remote, _), (_, .remote): .virtual
+        default: .direct
+        }
     }
 
     private static func callKind(from: ServiceGraph.Node, to: ServiceGraph.Node) -> ServiceGraph.CallEdge.Kind {

@@ -6,10 +6,29 @@ extension ServiceGraph {
         /// Add nodes for databases, queues and other peers that client and
         /// producer spans call but that recorded no spans of their own.
         public var inferUninstrumentedPeers: Bool
+        /// Which spans make a call edge.
+        public var edgeRule: EdgeRule
 
-        public init(inferUninstrumentedPeers: Bool = true) {
+        public init(inferUninstrumentedPeers: Bool = true, edgeRule: EdgeRule = .boundary) {
             self.inferUninstrumentedPeers = inferUninstrumentedPeers
+            self.edgeRule = edgeRule
         }
+    }
+
+    /// Which spans make a call edge.
+    public enum EdgeRule: String, Hashable, Sendable, CaseIterable {
+        /// Every crossing of a service boundary: a child span under a parent of another service
+        /// (when the kinds say which child is the request, only that one), a server span under a
+        /// client span of its own service, a client span to the peer it names when no callee
+        /// recorded the call; producers to their topic and the topic to its consumers.
+        case boundary
+        /// Pairs, as Grafana Tempo's metrics-generator and the OpenTelemetry Collector's
+        /// `servicegraph` connector count them: a client or producer span and each server or
+        /// consumer span under it, with both sides' latency; a client span with database
+        /// attributes and no server span calls its database; other unpaired client spans and root
+        /// server spans call or are called by the virtual peer their attributes name, and by none
+        /// when they name none (no generic `user` or `unknown` node).
+        case paired
     }
 
     /// Builds the graph of a set of traces.

@@ -79,7 +79,12 @@ struct GraphOptions: ParsableArguments {
     @Flag(help: "Leave out the databases, queues and other peers inferred from client and producer spans.")
     var noPeers = false
 
-    var serviceGraphOptions: ServiceGraph.Options { ServiceGraph.Options(inferUninstrumentedPeers: !noPeers) }
+    @Option(help: ArgumentHelp(
+        "Which spans make a call edge: 'boundary' (every crossing of a service boundary, topics between producers and consumers) or 'paired' (client and server spans paired as Grafana Tempo and the OpenTelemetry Collector count them).",
+        valueName: "rule"))
+    var edges: ServiceGraph.EdgeRule = .boundary
+
+    var serviceGraphOptions: ServiceGraph.Options { ServiceGraph.Options(inferUninstrumentedPeers: !noPeers, edgeRule: edges) }
 }
 
 struct GraphCommand: ParsableCommand {
@@ -222,3 +227,4 @@ struct ExampleCommand: ParsableCommand {
 extension GraphFormat: ExpressibleByArgument {}
 extension TraceInputFormat: ExpressibleByArgument {}
 extension LayoutEngine: ExpressibleByArgument {}
+extension ServiceGraph.EdgeRule: ExpressibleByArgument {}

@@ -263,3 +263,47 @@ private func ends(_ graph: ServiceGraph) -> [[String]] {
         #expect(result.summary.droppedLinks == 872)
     }
 }
+
+/// `--edges paired`: client and server spans paired as Tempo and the Collector count them, without their faults.
+@Suite struct PairedEdgeTests {
+    @Test func aPairCarriesBothSidesLatencyAndFailsWhenEitherSideFailed() throws {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .client, error: true, durationNanos: 9_000),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .server, durationNanos: 4_000),
+            // The second server span of one client span counts too (Tempo's store keeps the first).
+            Fixture.span(trace: 1, id: 3, parent: 1, service: "payment", kind: .server, durationNanos: 5_000),
+            // Not a pair: an internal child in another service.
+            Fixture.span(trace: 1, id: 4, parent: 1, service: "payment", kind: .internal),
+        ], options: .init(edgeRule: .paired))
+        let edge = try #require(result.callEdges.first)
+        #expect(result.callEdges.count == 1)
+        #expect(edge.calls == 2)
+        #expect(edge.errors == 2)
+        #expect(edge.latency.maxNanos == 5_000)
+        #expect(edge.clientLatency?.maxNanos == 9_000)
+        #expect(edge.connection == .direct)
+        #expect(edge.details.contains("client p50 9 µs"))
+    }
+
+    @Test func unpairedSpansCallWhatTheyNameAndNothingElse() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "storefront", kind: .server),  // a root naming no caller: no `user`
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "storefront", kind: .client,
+                         attributes: ["db.system.name": "postgresql", "db.namespace": "orders"]),
+            Fixture.span(trace: 1, id: 3, parent: 1, service: "storefront", kind: .client),  // names nothing: no `unknown`
+            Fixture.span(trace: 2, id: 1, service: "worker", kind: .consumer, attributes: ["peer.service": "legacy-queue"]),
+        ], options: .init(edgeRule: .paired))
+        #expect(ends(result) == [["legacy-queue", "worker"], ["storefront", "orders"]])
+        #expect(result.callEdges.map(\.connection) == [.virtual, .database])
+    }
+
+    @Test func producerAndConsumerArePairedDirectly() {
+        let result = graph([
+            Fixture.span(trace: 1, id: 1, service: "checkout", kind: .producer,
+                         attributes: ["messaging.system": "kafka", "messaging.destination.name": "orders"]),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "email", kind: .consumer),
+        ], options: .init(edgeRule: .paired))
+        #expect(ends(result) == [["checkout", "email"]])
+        #expect(result.callEdges.map(\.connection) == [.messaging])
+    }
+}
