@@ -35,11 +35,11 @@ extension ServiceGraph {
             _ = keySets.intern([])
         }
 
-        /// What a reader has to decode for a graph: no events or scopes; span names (links are
-        /// grouped by the linking span's name), link attribute keys, and of the span attributes
+        /// What a reader has to decode for a graph: no events or scopes; the names of spans with
+        /// links (links are grouped by them), link attribute keys, and of the span attributes
         /// only those that name peers, on the kinds of span that can name one.
         public static let readDetail = ReadDetail(
-            names: true, events: false, linkAttributes: true, scopes: false,
+            names: false, linkingSpanNames: true, events: false, linkAttributes: true, scopes: false,
             spanAttributeKeys: UninstrumentedPeer.attributeKeys, resourceAttributeKeys: [],
             spanAttributeKinds: UninstrumentedPeer.spanKinds
         )
@@ -51,7 +51,7 @@ extension ServiceGraph {
             let service = intern(service: span.serviceName)
             var peer = Record.noPeer
             if options.inferUninstrumentedPeers, let named = UninstrumentedPeer(namedBy: span) {
-                peer = peers.intern(named)
+                peer = intern(peer: named)
             }
             if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
             if span.hasZeroID { zeroIDSpans += 1 }
@@ -64,7 +64,8 @@ extension ServiceGraph {
             guard !span.links.isEmpty || span.droppedLinksCount > 0 else { return }
             let operation = operations.intern(span.name)
             for link in span.links {
-                let keys = link.attributes.isEmpty ? 0 : keySets.intern(Array(Set(link.attributes.map(\.key))).sorted())
+                // The keys as the link lists them: a link's SDK lists them the same way each time.
+                let keys = link.attributes.isEmpty ? 0 : keySets.intern(link.attributes.map(\.key))
                 links.append(LinkRecord(span: index, target: link.target, operation: operation, attributeKeys: keys))
             }
             if span.droppedLinksCount > 0 {
@@ -161,6 +162,16 @@ extension ServiceGraph {
                     slot = (slot + 1) & mask
                 }
             }
+        }
+
+        private mutating func intern(peer: UninstrumentedPeer) -> UInt32 {
+            // Few peers, as usual: a look along the list costs less than hashing, and names of
+            // another length are passed over without comparing their text.
+            if peers.count <= 16 {
+                let length = peer.name.utf8.count
+                if let index = peers.elements.firstIndex(where: { $0.name.utf8.count == length && $0 == peer }) { return UInt32(index) }
+            }
+            return peers.intern(peer)
         }
 
         private mutating func intern(service name: String) -> UInt32 {
@@ -265,6 +276,8 @@ private struct EdgeBuilder {
         var traceIDs = TraceIDCounter()
 
         // Each record's parent: in its own segment, else anywhere, then the right half of a shared id.
+        // Each parent also as a reference into the store, which reads it without a search.
+        var parentReferences = [RecordStore.Reference](repeating: -1, count: count)
         store.forEach { index, reference, record in
             guard !table.isDuplicate(index) else { return }
             traceIDs.insert(record.traceID)
@@ -272,39 +285,29 @@ private struct EdgeBuilder {
             if record.isError { errorSpans += 1 }
             if let group = halves.group(of: index), record.kind.side == .callee, let caller = halves.caller(of: group, store: store) {
                 parents[index] = Int32(caller)
+                parentReferences[index] = store.reference(ofIndex: caller)
                 return
             }
             guard record.parent != 0 else { return }
-            var parent: Int?
+            var parent: RecordStore.Reference?
             if record.localParent >= 0 {
                 let local = RecordStore.reference(sameSegmentAs: reference, offset: Int(record.localParent))
-                let localIndex = store.index(of: local)
-                if !table.isDuplicate(localIndex) { parent = localIndex }
+                if !table.isDuplicate(store.index(of: local)) { parent = local }
             }
             if parent == nil {
-                parent = table.reference(of: record.traceID, SpanID(record.parent), in: store).map(store.index(of:))
+                parent = table.reference(of: record.traceID, SpanID(record.parent), in: store)
             }
             guard var found = parent else { return }
-            if let group = halves.group(of: found) {
-                found = halves.half(of: group, forChildIn: record.service, store: store)
-                if found == index { return }
+            if let group = halves.group(of: store.index(of: found)) {
+                let half = halves.half(of: group, forChildIn: record.service, store: store)
+                if half == index { return }
+                found = store.reference(ofIndex: half)
             }
-            parents[index] = Int32(found)
+            parents[index] = Int32(store.index(of: found))
+            parentReferences[index] = found
         }
 
-        // What each span's children say about it.
         var facts = [ChildFacts](repeating: [], count: count)
-        store.forEach { index, _, record in
-            let parentIndex = Int(parents[index])
-            guard parentIndex >= 0 else { return }
-            let parent = store[store.reference(ofIndex: parentIndex)]
-            let elsewhere = parent.service != record.service
-            let callee = record.kind.side == .callee
-            if elsewhere { facts[parentIndex].insert(.childElsewhere) }
-            if callee { facts[parentIndex].insert(.calleeChild) }
-            if elsewhere && callee { facts[parentIndex].insert(.calleeChildElsewhere) }
-        }
-
         var calls = CallTallies()
         var peerSpans: [(span: Int, node: Int)] = []
         func topic(of record: Record) -> UInt32? {
@@ -312,35 +315,50 @@ private struct EdgeBuilder {
             return record.peer
         }
 
+        // What each span's children say about it, and the calls between services: a child span
+        // under a parent of another service, a server span under a client span of its own (a
+        // loopback call), a consumer under its producer (through the topic when either names one).
         let paired = rule == .paired
-        if paired {
-            addPairedCalls(parents: parents, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
-        } else {
-            // Calls between services: a child span under a parent of another service, a server span
-            // under a client span of its own (a loopback call), a consumer under its producer (through
-            // the topic when either names one).
-            store.forEach { index, _, record in
-                let parentIndex = Int(parents[index])
-                guard parentIndex >= 0 else { return }
-                let parent = store[store.reference(ofIndex: parentIndex)]
-                if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
-                    let topicNode = nodes.peerNode(topic)
-                    calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
-                    facts[index].insert(.deliveredViaTopic)
-                    peerSpans.append((index, topicNode))
+        /// Children of another service, not of a callee kind, under a client or producer span: a
+        /// call only if no server or consumer child in another service says which child is the
+        /// request, which is known once all children are seen.
+        var undecided: [(index: Int, record: Record, parent: Record)] = []
+        store.forEach { index, _, record in
+            let parentReference = parentReferences[index]
+            guard parentReference >= 0 else { return }
+            let parentIndex = Int(parents[index])
+            let parent = store[parentReference]
+            let elsewhere = parent.service != record.service
+            let callee = record.kind.side == .callee
+            if elsewhere { facts[parentIndex].insert(.childElsewhere) }
+            if callee { facts[parentIndex].insert(callee && elsewhere ? [.calleeChild, .calleeChildElsewhere] : .calleeChild) }
+            guard !paired else { return }
+            if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
+                let topicNode = nodes.peerNode(topic)
+                calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
+                facts[index].insert(.deliveredViaTopic)
+                peerSpans.append((index, topicNode))
+                return
+            }
+            let failed = record.isError || (parent.kind.isOutgoing && parent.isError)
+            if elsewhere {
+                if parent.kind.isOutgoing, !callee {
+                    undecided.append((parentIndex, record, parent))
                     return
                 }
-                let failed = record.isError || (parent.kind.isOutgoing && parent.isError)
-                if parent.service != record.service {
-                    // When the kinds say which child is the request, only that child is a call.
-                    if parent.kind.isOutgoing, facts[parentIndex].contains(.calleeChildElsewhere), record.kind.side != .callee { return }
-                    calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
-                              duration: record.duration, failed: failed)
-                } else if parent.kind.isOutgoing, record.kind.side == .callee {
-                    let node = nodes.serviceNode(record.service)
-                    calls.add(from: node, to: node, duration: record.duration, failed: failed)
-                }
+                calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
+                          duration: record.duration, failed: failed)
+            } else if parent.kind.isOutgoing, callee {
+                let node = nodes.serviceNode(record.service)
+                calls.add(from: node, to: node, duration: record.duration, failed: failed)
             }
+        }
+        for (parentIndex, record, parent) in undecided where !facts[parentIndex].contains(.calleeChildElsewhere) {
+            calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
+                      duration: record.duration, failed: record.isError || parent.isError)
+        }
+        if paired {
+            addPairedCalls(parents: parentReferences, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
         }
 
         // Links, grouped by the linking span's name: from the linked-to span's service, or from
@@ -438,14 +456,15 @@ private struct EdgeBuilder {
     /// client or producer span, failed when either side failed, with both sides' durations; then
     /// unpaired client and producer spans to the database or virtual peer they name, and root server
     /// and consumer spans from the caller they name.
-    private func addPairedCalls(parents: [Int32], nodes: NodeTable, calls: inout CallTallies, peerSpans: inout [(span: Int, node: Int)]) {
+    private func addPairedCalls(parents: [RecordStore.Reference], nodes: NodeTable, calls: inout CallTallies,
+                                peerSpans: inout [(span: Int, node: Int)]) {
         var isPaired = [Bool](repeating: false, count: store.count)
         store.forEach { index, _, record in
-            let parentIndex = Int(parents[index])
-            guard record.kind.side == .callee, parentIndex >= 0 else { return }
-            let parent = store[store.reference(ofIndex: parentIndex)]
+            let parentReference = parents[index]
+            guard record.kind.side == .callee, parentReference >= 0 else { return }
+            let parent = store[parentReference]
             guard parent.kind.isOutgoing else { return }
-            isPaired[parentIndex] = true
+            isPaired[store.index(of: parentReference)] = true
             calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service), duration: record.duration,
                       failed: parent.isError || record.isError, clientDuration: parent.duration,
                       connection: parent.kind == .producer || record.kind == .consumer ? .messaging : .direct)
@@ -556,6 +575,7 @@ private struct Interned<Value: Hashable & Sendable>: Sendable {
     private var index: [Value: UInt32] = [:]
 
     var isEmpty: Bool { elements.isEmpty }
+    var count: Int { elements.count }
     subscript(position: Int) -> Value { elements[position] }
 
     mutating func intern(_ value: Value) -> UInt32 {
@@ -973,7 +993,7 @@ private struct NodeTable {
         let linkEdges = links.map { key, tally in
             var keyCounts: [String: Int] = [:]
             for (set, count) in tally.keySets {
-                for name in keySets[Int(set)] { keyCounts[name, default: 0] += count }
+                for name in Set(keySets[Int(set)]) { keyCounts[name, default: 0] += count }
             }
             return ServiceGraph.LinkEdge(
                 from: ids[key.from], to: ids[key.to], operation: operations[Int(key.operation)], links: tally.count,

@@ -70,6 +70,8 @@ struct UninstrumentedPeer: Hashable, Sendable {
     /// as Zipkin's `remoteEndpoint.serviceName` reads). Inlined: for most spans, the kind alone answers.
     @inline(__always)
     init?(namedBy span: Span) {
+        // Most spans keep no attribute that names a peer: no call for them.
+        guard !span.attributes.isEmpty else { return nil }
         switch span.kind {
         case .client, .producer: self.init(attributes: span.attributes, messagingOnly: false)
         case .consumer: self.init(attributes: span.attributes, messagingOnly: true)

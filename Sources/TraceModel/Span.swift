@@ -181,6 +181,7 @@ public struct Span: Hashable, Sendable {
 
     /// Whether the span's trace id or span id is all zeros, which W3C Trace Context and OTLP
     /// call invalid: nothing can point at such a span reliably.
+    @inlinable
     public var hasZeroID: Bool { traceID == .zero || spanID.value == 0 }
 }
 
@@ -194,11 +195,11 @@ extension SpanKind {
     }
 
     /// The end of a call a span of this kind records.
-    @inline(__always)
+    @inlinable
     public var side: Side { self == .server || self == .consumer ? .callee : .caller }
 
     /// Whether a span of this kind makes a request or sends a message: client and producer.
-    @inline(__always)
+    @inlinable
     public var isOutgoing: Bool { self == .client || self == .producer }
 }
 
@@ -212,7 +213,7 @@ extension SpanKind {
 /// a repeat, counted once.
 public enum SharedSpanID {
     /// Whether two records with the same ids are halves of one call rather than a repeat.
-    @inline(__always)
+    @inlinable
     public static func areHalvesOfOneCall(service first: String, kind firstKind: SpanKind,
                                           service second: String, kind secondKind: SpanKind) -> Bool {
         firstKind.side != secondKind.side || first != second

@@ -22,6 +22,9 @@ extension TraceSet: SpanSink {
 public struct ReadDetail: Hashable, Sendable {
     /// Span names, trace states, flags and status messages.
     public var names: Bool
+    /// The names of spans with links (or dropped links), and `droppedLinksCount`, when `names`
+    /// is off: what a graph groups links by, without making a string for every span.
+    public var linkingSpanNames: Bool
     public var events: Bool
     /// Link attributes and trace states (link targets are always read).
     public var linkAttributes: Bool
@@ -34,9 +37,10 @@ public struct ReadDetail: Hashable, Sendable {
     /// may still keep attributes of other kinds when it reads them before the span's kind.
     public var spanAttributeKinds: Set<SpanKind>?
 
-    public init(names: Bool, events: Bool, linkAttributes: Bool, scopes: Bool,
+    public init(names: Bool, linkingSpanNames: Bool = false, events: Bool, linkAttributes: Bool, scopes: Bool,
                 spanAttributeKeys: [String]?, resourceAttributeKeys: [String]?, spanAttributeKinds: Set<SpanKind>? = nil) {
         self.names = names
+        self.linkingSpanNames = linkingSpanNames
         self.events = events
         self.linkAttributes = linkAttributes
         self.scopes = scopes
@@ -46,8 +50,11 @@ public struct ReadDetail: Hashable, Sendable {
     }
 
     /// Everything.
-    public static let full = ReadDetail(names: true, events: true, linkAttributes: true, scopes: true,
+    public static let full = ReadDetail(names: true, linkingSpanNames: true, events: true, linkAttributes: true, scopes: true,
                                         spanAttributeKeys: nil, resourceAttributeKeys: nil)
+
+    /// Whether span names are read, of all spans or of those with links.
+    public var readsAnyNames: Bool { names || linkingSpanNames }
 
     /// Whether a span attribute with this key is kept.
     public func keepsSpanAttribute(_ key: String) -> Bool {

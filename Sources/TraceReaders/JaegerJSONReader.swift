@@ -232,7 +232,7 @@ struct JaegerJSONReader: JSONDocumentReader {
                 partial.processID = try scanner.readOptionalString()
             } else if key.matches("process") {
                 partial.process = try readProcess()
-            } else if key.matches("operationName"), detail.names {
+            } else if key.matches("operationName"), detail.readsAnyNames {
                 partial.span.name = try scanner.readOptionalString()
             } else if key.matches("flags"), detail.names {
                 partial.span.flags = try scanner.readUInt32(field: "flags")

@@ -209,6 +209,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
         let start = scanner.position
         var traceID: TraceID?
         var spanID: SpanID?
+        var namePosition: Int?
         var isKindKnown = false
         clearSpan()
         try scanner.beginObject()
@@ -269,6 +270,11 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 span.status = try readStatus()
             case .name? where detail.names:
                 span.name = try scanner.readOptionalString()
+            case .name? where detail.linkingSpanNames:
+                // Read again at the end if the span has links: most have none, and need no string.
+                scanner.skipWhitespace()
+                namePosition = scanner.position
+                try scanner.skipValue()
             case .events? where detail.events:
                 if try scanner.beginArrayUnlessNull() {
                     while try scanner.nextElement() {
@@ -284,13 +290,17 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 span.droppedAttributesCount = try scanner.readUInt32(field: "droppedAttributesCount")
             case .droppedEventsCount? where detail.names:
                 span.droppedEventsCount = try scanner.readUInt32(field: "droppedEventsCount")
-            case .droppedLinksCount? where detail.names:
+            case .droppedLinksCount? where detail.readsAnyNames:
                 span.droppedLinksCount = try scanner.readUInt32(field: "droppedLinksCount")
             default:
                 try scanner.skipValue()
             }
         }
         if let order { spanFieldOrder = order }
+        if let namePosition, !span.links.isEmpty || span.droppedLinksCount > 0 {
+            var again = scanner.rewound(to: namePosition)
+            span.name = try again.readOptionalString()
+        }
         guard let traceID else { throw scanner.error(.missingField(name: "traceId", in: "span"), at: start) }
         guard let spanID else { throw scanner.error(.missingField(name: "spanId", in: "span"), at: start) }
         span.traceID = traceID

@@ -281,6 +281,7 @@ struct OTLPProtobufReader {
         var spanID: SpanID?
         var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                         resource: Self.emptyResource)
+        var nameRange: Range<Int>?
         var message = ProtobufScanner(bytes, range: range)
         while let field = try message.nextField() {
             switch field.number {
@@ -296,7 +297,7 @@ struct OTLPProtobufReader {
                 span.parentSpanID = try readSpanID(value, field, "Span.parent_span_id").flatMap { $0.value == 0 ? nil : $0 }
             case 5:
                 let value = try message.lengthDelimited(field, "Span.name")
-                if detail.names { span.name = message.string(value) }
+                if detail.names { span.name = message.string(value) } else if detail.linkingSpanNames { nameRange = value }
             case 6:
                 span.kind = SpanKind(rawValue: Self.enumValue(try message.varint(field, "Span.kind"))) ?? .unspecified
             case 7:
@@ -319,7 +320,7 @@ struct OTLPProtobufReader {
                 span.links.append(try readLink(message.lengthDelimited(field, "Span.links"), at: field.offset))
             case 14:
                 let value = try message.varint(field, "Span.dropped_links_count")
-                if detail.names { span.droppedLinksCount = UInt32(truncatingIfNeeded: value) }
+                if detail.readsAnyNames { span.droppedLinksCount = UInt32(truncatingIfNeeded: value) }
             case 15:
                 span.status = try readStatus(message.lengthDelimited(field, "Span.status"))
             case 16:
@@ -331,6 +332,8 @@ struct OTLPProtobufReader {
         }
         guard let traceID else { throw ProtobufError(offset: offset, reason: "a span has no trace_id") }
         guard let spanID else { throw ProtobufError(offset: offset, reason: "a span has no span_id") }
+        // Without all names, only a span with links needs its name.
+        if let nameRange, !span.links.isEmpty || span.droppedLinksCount > 0 { span.name = message.string(nameRange) }
         span.traceID = traceID
         span.spanID = spanID
         pending.append(span)

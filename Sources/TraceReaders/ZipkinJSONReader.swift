@@ -208,7 +208,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
                 isShared = try scanner.skipNull() ? false : try scanner.readBool()
             } else if key.matches("annotations"), detail.events {
                 span.events = try readAnnotations()
-            } else if key.matches("name"), detail.names {
+            } else if key.matches("name"), detail.readsAnyNames {
                 span.name = try scanner.readOptionalString()
             } else {
                 try scanner.skipValue()

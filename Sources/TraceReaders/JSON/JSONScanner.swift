@@ -44,6 +44,11 @@ struct JSONScanner {
         self.position = position
     }
 
+    /// A scanner of the same bytes at a position already read past, to read a value there again.
+    func rewound(to position: Int) -> JSONScanner {
+        JSONScanner(bytes, position: position)
+    }
+
     // MARK: Bytes and white space
 
     private var isAtEnd: Bool { position >= bytes.count }
