@@ -50,8 +50,16 @@
  *       // target: global span index when the linked-to span is in the report,
  *       //         -1 when it is not in the input, -2 when its trace was left out
  *       //         by --max-traces
- *   "peers": [{"name": s, "node": "svc_…"}],   // uninstrumented peers the graph draws
- *   "peerCalls": [[span, peer], …]             // spans the graph counts as calls to a peer
+ *   "peers": [{"name": s, "node": "db_…" | "topic_…" | "peer_…",   // uninstrumented peers
+ *              "kind": "database" | "messaging" | "remote",          //   the graph draws;
+ *              "system": s}],   // messaging: a topic or queue; system: db.system or
+ *                               //   messaging.system, "" for a remote peer
+ *   "peerCalls": [[span, peer], …],            // spans the graph counts as calls to a peer:
+ *       // for a topic, the spans that send to it (producer or client spans) and those
+ *       // that receive from it (consumer spans, delivered or linking to a producer)
+ *   "droppedLinks": [[span, count], …]         // spans whose SDK dropped links past its
+ *       // limit (OTLP droppedLinksCount > 0), with that count, in span order; the links
+ *       // kept are in "links"
  * }
  *
  * Page state lives in the URL fragment: #trace=<32 hex>&span=<16 hex>.
