@@ -88,31 +88,96 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
-  /** Three significant digits, no trailing zeros after the point. */
-  function sig3(x) {
-    if (x >= 100) return String(Math.round(x));
-    if (x >= 10) return String(Math.round(x * 10) / 10);
-    return String(Math.round(x * 100) / 100);
+  // Numbers read as in the graph's SVG (GraphWording in the Swift side): counts in groups
+  // of three with commas whatever the browser's locale, durations in the unit a person reads,
+  // shares as percentages.
+
+  /** `7`, `1,204`, `10,000`. */
+  function formatCount(n) {
+    const value = Math.round(Number(n));
+    if (!Number.isFinite(value)) return String(n);
+    const digits = String(Math.abs(value));
+    let out = '';
+    for (let k = 0; k < digits.length; k++) {
+      if (k > 0 && (digits.length - k) % 3 === 0) out += ',';
+      out += digits[k];
+    }
+    return value < 0 ? '-' + out : out;
   }
 
+  const DURATION_UNITS = [[86400e9, 'd'], [3600e9, 'h'], [60e9, 'min'], [1e9, 's'], [1e6, 'ms'], [1e3, 'µs']];
+
+  /** Nanoseconds as people read them: 850 µs, 3.4 ms, 120 ms, 1.2 s, 3 min, 26 h; one decimal below 10. */
   function formatDuration(ns) {
-    if (!(ns > 0)) return '0 ms';
-    if (ns < 1e3) return Math.round(ns) + ' ns';
-    if (ns < 1e6) return sig3(ns / 1e3) + ' µs';
-    if (ns < 1e9) return sig3(ns / 1e6) + ' ms';
-    if (ns < 60e9) return sig3(ns / 1e9) + ' s';
-    const totalSeconds = Math.round(ns / 1e9);
-    const minutes = Math.floor(totalSeconds / 60);
-    if (minutes < 60) return minutes + ' min ' + String(totalSeconds % 60).padStart(2, '0') + ' s';
-    return Math.floor(minutes / 60) + ' h ' + String(minutes % 60).padStart(2, '0') + ' min';
+    const value = Math.round(Number(ns) || 0);
+    if (value < 0) return '-' + formatDuration(-value);
+    for (const [unit, name] of DURATION_UNITS) {
+      if (value < unit) continue;
+      const whole = Math.floor(value / unit);
+      if (whole < 10) {
+        // Tenths, rounded half up.
+        const tenths = Math.floor((value * 10 + Math.floor(unit / 2)) / unit);
+        if (tenths < 100) return (tenths % 10 === 0 ? String(tenths / 10) : Math.floor(tenths / 10) + '.' + (tenths % 10)) + ' ' + name;
+      }
+      return formatCount(whole + (value % unit >= Math.floor((unit + 1) / 2) ? 1 : 0)) + ' ' + name;
+    }
+    return value + ' ns';
   }
 
+  /** A time since a start: `+3.4 ms`, or `-120 µs` before it. */
+  function formatOffset(ns) {
+    return (ns < 0 ? '' : '+') + formatDuration(ns);
+  }
+
+  /** `part` of `whole` as a percentage: `0.05%`, `0.8%`, `12%`, `100%`; never `0%` for a part above zero. */
   function formatPercent(part, whole) {
     if (!(whole > 0)) return '100%';
-    const p = (100 * part) / whole;
-    if (p >= 10) return Math.round(p) + '%';
-    if (p >= 0.1) return (Math.round(p * 10) / 10) + '%';
-    return '<0.1%';
+    const value = (100 * part) / whole;
+    if (value >= 10) return Math.round(value) + '%';
+    if (value >= 0.1) return Math.round(value * 10) / 10 + '%';
+    if (value > 0) return Math.round(Math.max(value, 0.01) * 100) / 100 + '%';
+    return '0%';
+  }
+
+  /** `1 link`, `10,000 links`. */
+  const plural = (n, one, many) => formatCount(n) + ' ' + (n === 1 ? one : many);
+
+  /**
+   * When a linking span started, against the span it links to, by the graph's rules: `lag` is
+   * the linking span's start less the linked span's end (ns). After the linked span ended
+   * (lag ≥ 0), while it ran, or before it started: an effect before its cause, which only
+   * clock skew between the hosts explains.
+   */
+  function linkTiming(lag, linkedDuration) {
+    if (lag >= 0) return { relation: 'after', nanos: lag };
+    if (-lag <= linkedDuration) return { relation: 'during', nanos: 0 };
+    return { relation: 'before', nanos: -lag - linkedDuration };
+  }
+
+  /** The timing in words; `linked` names the linked span: 'the linked span', or 'this span' seen from it. */
+  function lagText(timing, linked) {
+    if (timing.relation === 'after') return 'started ' + formatDuration(timing.nanos) + ' after ' + linked + ' ended';
+    if (timing.relation === 'during') return 'started while ' + linked + ' ran';
+    return 'started ' + formatDuration(timing.nanos) + ' before ' + linked + ' started (clock skew)';
+  }
+
+  /**
+   * Labels of evenly spaced axis ticks (ns): as formatDuration writes them, unless two would
+   * read the same (1.25 s and 1.3 s both as 1.3 s); then each in whole units of the step.
+   */
+  function axisLabels(values) {
+    const labels = values.map((v) => (v === 0 ? '0' : formatDuration(v)));
+    if (labels.every((label, k) => k === 0 || label !== labels[k - 1]) || values.length < 2) return labels;
+    const step = Math.abs(values[1] - values[0]);
+    const [unit, name] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']].find(([size]) => step >= size) || [1, 'ns'];
+    return values.map((v) => (v === 0 ? '0' : formatCount(v / unit) + ' ' + name));
+  }
+
+  /** `872 more links were dropped by the SDK …`: the links a span's SDK dropped past its limit. */
+  function droppedLinksText(n) {
+    return n === 1
+      ? '1 more link was dropped by the SDK (droppedLinksCount): the linked span is not known'
+      : formatCount(n) + ' more links were dropped by the SDK (droppedLinksCount): the linked spans are not known';
   }
 
   const pad2 = (n) => String(n).padStart(2, '0');
@@ -125,12 +190,6 @@
     if (!withDate) return time;
     return d.getUTCFullYear() + '-' + pad2(d.getUTCMonth() + 1) + '-' + pad2(d.getUTCDate()) + ' ' + time;
   }
-
-  function formatCount(n) {
-    return Number(n).toLocaleString('en-US');
-  }
-
-  const plural = (n, one, many) => formatCount(n) + ' ' + (n === 1 ? one : many);
 
   const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
   const STATUS_NAMES = ['unset', 'ok', 'error'];
@@ -902,7 +961,7 @@
     b.classList.add('trace-chip');
     b.append(swatch(model.rootService[t]), el('span', null, model.serviceName(model.rootService[t]) + ' · ' + model.str(model.rootName[t])),
       el('span', 'chip-id', model.traceId(t).slice(0, 8)));
-    if (n > 1) b.append(el('span', 'chip-count', '×' + n));
+    if (n > 1) b.append(el('span', 'chip-count', '×' + formatCount(n)));
     b.title = 'trace ' + model.traceId(t);
     return b;
   }
@@ -1319,12 +1378,14 @@
       ctx.fillStyle = theme.vars.muted;
       ctx.font = '11px ' + FONT_STACK;
       ctx.textBaseline = 'middle';
-      for (const [x, value] of this.ticks(width)) {
+      const ticks = this.ticks(width);
+      const labels = axisLabels(ticks.map(([, value]) => value));
+      ticks.forEach(([x], k) => {
         ctx.fillRect(Math.round(x), AXIS_HEIGHT - 5, 1, 4);
-        const label = formatDuration(value);
+        const label = labels[k];
         const w = ctx.measureText(label).width;
         ctx.fillText(label, Math.min(Math.max(2, x - w / 2), width - w - 2), AXIS_HEIGHT / 2 - 1);
-      }
+      });
     },
 
     drawGrid(ctx, width, height) {
@@ -1551,7 +1612,7 @@
         b.textContent = model.str(model.name[p]) + ' (' + model.spanId(p) + ')';
         add('Parent', b);
       } else add('Parent', 'none in the report');
-      add('Start', '+' + formatDuration(model.start[i]) + ' from the trace start');
+      add('Start', formatOffset(model.start[i]) + ' from the trace start');
       add('Duration', formatDuration(model.duration[i]) + ' (' + formatPercent(model.duration[i], model.traceDuration[t]) + ' of the trace)');
       const message = model.statusMessage.get(i);
       add('Status', (STATUS_NAMES[model.status[i]] || 'unset') + (message !== undefined ? ': ' + model.str(message) : ''), model.status[i] === 2 ? 'is-error' : '');
@@ -1564,7 +1625,7 @@
     section(box, title, cls, list, render) {
       const section = el('section', 'details-section ' + cls);
       const h = el('h4', null, title);
-      if (list.length) h.append(el('span', 'section-count', String(list.length)));
+      if (list.length) h.append(el('span', 'section-count', formatCount(list.length)));
       section.append(h);
       section.append(list.length ? render(list) : el('p', 'none', 'none'));
       box.append(section);
@@ -1576,7 +1637,7 @@
         const [, time, name, attrs] = model.events[e];
         const item = el('div', 'event');
         const head = el('div', 'event-head');
-        head.append(el('span', 'event-time', '+' + formatDuration(time - model.start[i])), el('span', 'event-name', model.str(name)));
+        head.append(el('span', 'event-time', formatOffset(time - model.start[i])), el('span', 'event-name', model.str(name)));
         item.append(head);
         const kv = pairs(attrs || [], 0, (attrs || []).length);
         if (kv.length) item.append(kvTable(kv));
@@ -1695,6 +1756,11 @@
     const probe = {
       timings,
       ready: () => true,
+      // The page's own wording, to compare with the graph's (GraphWording).
+      formatCount: (n) => formatCount(n),
+      formatDuration: (ns) => formatDuration(ns),
+      formatPercent: (part, whole) => formatPercent(part, whole),
+      lagText: (lag, linkedDuration, linked) => lagText(linkTiming(lag, linkedDuration), linked),
       traceCount: () => model.traceCount,
       listOrder: () => Array.from(traceList.view, (t) => model.traceId(t)),
       renderedRows: () => Array.from(document.querySelectorAll('#trace-rows .trace-row:not([hidden])'), (r) => r.dataset.trace),

@@ -2,6 +2,7 @@
 """Browser checks of a tracegraph HTML report, in headless Chromium.
 
     check_report.py --scenario example|hostile|scale REPORT.html [--screenshot OUT.png]
+                    [--wording CASES.json]
 
 Opens the report from file:// the way a person would and checks what they
 would see and do: the service graph, sorting and filtering the trace list,
@@ -17,6 +18,11 @@ The expected values come from the report's own data (the JSON in
 #report-data, decoded here in Python), not from the page's script. The page's
 read-only test probe, window.tracegraph, is used to find where things are
 drawn on the canvas (span rectangles) and what is selected.
+
+--wording names a JSON file of numbers and the graph's wording of them
+(GraphWording, written by the Swift test): {"counts": [[n, text], …],
+"durations": [[ns, text], …], "percents": [[part, whole, text], …]}; the page
+must write each the same way.
 
 Scenarios:
   example  the report of `tracegraph example` (30 traces, 25 links, one to a
@@ -123,8 +129,9 @@ class ReportData:
 # --------------------------------------------------------------------------- checker
 
 class Checks:
-    def __init__(self, driver, report_path):
+    def __init__(self, driver, report_path, wording=None):
         self.driver = driver
+        self.wording = wording
         self.url = Path(report_path).resolve().as_uri()
         self.failures = []
         self.console = []
@@ -281,6 +288,8 @@ class Checks:
     def run_example(self, screenshot):
         self.open()
         d = self.data
+        if self.wording:
+            self.check_wording(self.wording)
         print("graph")
         nodes = self.driver.find_elements(By.CSS_SELECTOR, "#graph svg g.node")
         self.check(len(nodes) >= 10, "the service graph is inline with its nodes (%d)" % len(nodes))
@@ -388,6 +397,19 @@ class Checks:
         self.check_console()
         if screenshot:
             self.take_screenshot(screenshot)
+
+    def check_wording(self, path):
+        """The page writes counts, durations and percentages as the graph's SVG does."""
+        print("wording")
+        with open(path) as f:
+            cases = json.load(f)
+        for kind, probe, arity in (("counts", "formatCount", 1), ("durations", "formatDuration", 1), ("percents", "formatPercent", 2)):
+            wrong = []
+            for case in cases[kind]:
+                got = self.probe(probe, *case[:arity])
+                if got != case[arity]:
+                    wrong.append("%s -> %r, not %r" % (case[:arity], got, case[arity]))
+            self.check(not wrong, "%s reads as in the graph (%d cases) %s" % (kind, len(cases[kind]), wrong[:5]))
 
     def check_sorting(self):
         d = self.data
@@ -662,6 +684,7 @@ def main():
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
     parser.add_argument("--scenario", choices=["example", "hostile", "scale"], required=True)
     parser.add_argument("--screenshot", help="save a 1400x1000 screenshot here")
+    parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")
     parser.add_argument("report")
     args = parser.parse_args()
     if not os.path.exists(args.report):
@@ -669,7 +692,7 @@ def main():
         return 2
 
     driver = start_browser()
-    checks = Checks(driver, args.report)
+    checks = Checks(driver, args.report, args.wording)
     try:
         print("%s: %s" % (args.scenario, args.report))
         getattr(checks, "run_" + args.scenario)(args.screenshot)
