@@ -75,6 +75,38 @@ def set_viewport(driver, width, height):
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
 
+# --------------------------------------------------------------------------- wording
+
+def count_text(n):
+    """`10,000`, as GraphWording.count writes it."""
+    return format(n, ",")
+
+
+DURATION_UNITS = [(86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "min"),
+                  (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "µs")]
+
+
+def duration_text(ns):
+    """`850 µs`, `3.4 ms`, `120 ms`, `1.2 s`: as GraphWording.duration writes it."""
+    for unit, name in DURATION_UNITS:
+        if ns >= unit:
+            if ns // unit < 10:
+                tenths = (ns * 10 + unit // 2) // unit
+                if tenths < 100:
+                    return "%s %s" % (tenths // 10 if tenths % 10 == 0 else "%d.%d" % (tenths // 10, tenths % 10), name)
+            return "%s %s" % (count_text(ns // unit + (1 if ns % unit >= (unit + 1) // 2 else 0)), name)
+    return "%d ns" % ns
+
+
+def lag_text(lag, linked_duration, linked):
+    """When a linking span started against the span it links to (lag: its start less that span's end)."""
+    if lag >= 0:
+        return "started %s after %s ended" % (duration_text(lag), linked)
+    if -lag <= linked_duration:
+        return "started while %s ran" % linked
+    return "started %s before %s started (clock skew)" % (duration_text(-lag - linked_duration), linked)
+
+
 # --------------------------------------------------------------------------- data
 
 class ReportData:
@@ -124,6 +156,15 @@ class ReportData:
 
     def ref(self, i):
         return self.trace_ids[self.span_trace[i]], self.span_ids[i]
+
+    def lag(self, source, target):
+        """Span `source`'s start less span `target`'s end, in ns: trace start (µs) + span start (ns)."""
+        t, s = self.raw["traces"], self.raw["spans"]
+        between = (t["startMicros"][self.span_trace[source]] - t["startMicros"][self.span_trace[target]]) * 1000
+        return between + s["start"][source] - (s["start"][target] + s["duration"][target])
+
+    def kind(self, i):
+        return self.raw["spans"]["kind"][i]
 
 
 # --------------------------------------------------------------------------- checker
@@ -387,6 +428,10 @@ class Checks:
             self.check(not self.driver.find_elements(By.CSS_SELECTOR, "#details .links-out .nav-span"),
                        "the unresolved link is not a button")
 
+        print("link lag")
+        self.check_lag_wording()
+        self.check_link_lag()
+
         print("opening with a fragment")
         self.open("#trace=%s&span=%s" % (target_trace, target_span))
         self.wait_selected(target_trace, target_span, "the fragment's span to be selected on load")
@@ -410,6 +455,48 @@ class Checks:
                 if got != case[arity]:
                     wrong.append("%s -> %r, not %r" % (case[:arity], got, case[arity]))
             self.check(not wrong, "%s reads as in the graph (%d cases) %s" % (kind, len(cases[kind]), wrong[:5]))
+        self.check(all(duration_text(ns) == text for ns, text in cases["durations"])
+                   and all(count_text(n) == text for n, text in cases["counts"]),
+                   "this script's own wording (for the checks below) is the graph's too")
+
+    def check_lag_wording(self):
+        """A link's lag in words: after the linked span ended, while it ran, before it started (clock skew)."""
+        cases = [
+            (3_200_000_000, 10, "the linked span", "started 3.2 s after the linked span ended"),
+            (0, 10, "the linked span", "started 0 ns after the linked span ended"),
+            (-10, 10, "this span", "started while this span ran"),
+            (-1, 1_000, "the linked span", "started while the linked span ran"),
+            (-1_200_000_010, 10, "the linked span", "started 1.2 s before the linked span started (clock skew)"),
+            (-3 * 3_600_000_000_000 - 500, 500, "this span", "started 3 h before this span started (clock skew)"),
+        ]
+        wrong = [(case, got) for case in cases if (got := self.probe("lagText", *case[:3])) != case[3]]
+        self.check(not wrong and all(lag_text(*case[:3]) == case[3] for case in cases),
+                   "a link's lag reads 'after … ended', 'while … ran' or 'before … started (clock skew)' %s" % wrong[:2])
+
+    def check_link_lag(self):
+        """A consumer span's link says how long after the linked span ended it started; the linked span says so too."""
+        d = self.data
+        link = next((l for l in d.links if l[1] >= 0 and d.kind(l[0]) == 5 and d.span_trace[l[0]] != d.span_trace[l[1]]), None)
+        if not self.check(link is not None, "some consumer span links to a span of another trace"):
+            return
+        source, target = link[0], link[1]
+        lag = d.lag(source, target)
+        duration = d.raw["spans"]["duration"][target]
+        (st, ss), (tt, ts) = d.ref(source), d.ref(target)
+        self.open("#trace=%s&span=%s" % (st, ss))
+        self.wait_selected(st, ss)
+        expected = lag_text(lag, duration, "the linked span")
+        shown = self.js("""return Array.from(document.querySelectorAll('#details .links-out .link-item'))
+            .filter(e => e.querySelector('.nav-span[data-span="' + arguments[0] + '"]'))
+            .map(e => (e.querySelector('.link-lag') || {}).textContent)""", ts)
+        self.check(shown == [expected], "the consumer %r shows its link's lag: %r (%s)" % (d.span_name(source), expected, shown))
+        self.open("#trace=%s&span=%s" % (tt, ts))
+        self.wait_selected(tt, ts)
+        expected = lag_text(lag, duration, "this span")
+        shown = self.js("""return Array.from(document.querySelectorAll('#details .links-in .link-item'))
+            .filter(e => e.querySelector('.nav-span[data-span="' + arguments[0] + '"]'))
+            .map(e => (e.querySelector('.link-lag') || {}).textContent)""", ss)
+        self.check(shown == [expected], "the linked %r shows it under 'Linked from': %r" % (d.span_name(target), expected))
 
     def check_sorting(self):
         d = self.data
