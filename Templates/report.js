@@ -173,11 +173,12 @@
     return values.map((v) => (v === 0 ? '0' : formatCount(v / unit) + ' ' + name));
   }
 
-  /** `872 more links were dropped by the SDK …`: the links a span's SDK dropped past its limit. */
-  function droppedLinksText(n) {
+  /** `872 more links were dropped by the SDK …`: the links a span's SDK dropped past its limit, beside the `kept` ones. */
+  function droppedLinksText(n, kept) {
+    const more = kept > 0 ? ' more' : '';
     return n === 1
-      ? '1 more link was dropped by the SDK (droppedLinksCount): the linked span is not known'
-      : formatCount(n) + ' more links were dropped by the SDK (droppedLinksCount): the linked spans are not known';
+      ? '1' + more + ' link was dropped by the SDK (droppedLinksCount): the linked span is not known'
+      : formatCount(n) + more + ' links were dropped by the SDK (droppedLinksCount): the linked spans are not known';
   }
 
   const pad2 = (n) => String(n).padStart(2, '0');
@@ -259,9 +260,11 @@
       links: raw.links,
       peers: raw.peers || [],
       statusMessage: new Map(),
+      droppedLinks: new Map(), // span → links its SDK dropped
     };
 
     for (const [span, s] of raw.statusMessages) m.statusMessage.set(span, s);
+    for (const [span, n] of raw.droppedLinks || []) m.droppedLinks.set(span, n);
 
     m.spanTrace = new Int32Array(spanCount);
     for (let t = 0; t < traceCount; t++) m.spanTrace.fill(t, m.first[t], m.first[t] + m.count[t]);
@@ -909,7 +912,9 @@
     fact('Duration', formatDuration(model.traceDuration[t]));
     fact('Spans', formatCount(model.count[t]));
     fact('Errors', formatCount(model.traceErrors[t]), model.traceErrors[t] ? 'is-error' : '');
-    fact('Links out', formatCount(model.traceLinksOut[t]));
+    let dropped = 0;
+    if (model.droppedLinks.size) for (let i = model.first[t], end = i + model.count[t]; i < end; i++) dropped += model.droppedLinks.get(i) || 0;
+    fact('Links out', formatCount(model.traceLinksOut[t]) + (dropped ? ' (+' + formatCount(dropped) + ' dropped by the SDK)' : ''));
     fact('Links in', formatCount(model.traceLinksIn[t]));
 
     renderTraceLinks(t);
@@ -1533,9 +1538,11 @@
       if (model.status[i] === 2) tip.append(el('div', 'tip-error', 'error'));
       const out = model.linksBySource.start[i + 1] - model.linksBySource.start[i];
       const inn = model.linksByTarget.start[i + 1] - model.linksByTarget.start[i];
-      if (out || inn) {
+      const dropped = model.droppedLinks.get(i) || 0;
+      if (out || inn || dropped) {
         const parts = [];
         if (out) parts.push(plural(out, 'link', 'links') + ' out');
+        if (dropped) parts.push(formatCount(dropped) + ' dropped by the SDK');
         if (inn) parts.push(plural(inn, 'link', 'links') + ' in');
         tip.append(el('div', 'tip-links', parts.join(' · ')));
       }
@@ -1584,7 +1591,10 @@
       box.append(this.header(i), this.facts(i));
       this.section(box, 'Attributes', 'attributes', model.spanAttributes(i), (list) => kvTable(list));
       this.section(box, 'Events', 'events', Array.from(groupItems(model.eventsBySpan, i)), (list) => this.events(i, list));
-      this.section(box, 'Links to', 'links-out', Array.from(groupItems(model.linksBySource, i)), (list) => this.linksOut(i, list));
+      const linksOut = Array.from(groupItems(model.linksBySource, i));
+      const dropped = model.droppedLinks.get(i) || 0;
+      this.section(box, 'Links to', 'links-out', linksOut, (list) => this.linksOut(i, list),
+        dropped > 0 ? el('p', 'dropped-links', droppedLinksText(dropped, linksOut.length)) : null);
       this.section(box, 'Linked from', 'links-in', Array.from(groupItems(model.linksByTarget, i)), (list) => this.linksIn(i, list));
       const resource = model.resources[model.resourceOf[i]];
       const resourceAttrs = resource ? pairs(resource.attributes, 0, resource.attributes.length) : [];
@@ -1631,13 +1641,15 @@
       return dl;
     },
 
-    /** A titled section, with "none" when the list is empty. */
-    section(box, title, cls, list, render) {
+    /** A titled section, with "none" when the list is empty and no note says more. */
+    section(box, title, cls, list, render, note) {
       const section = el('section', 'details-section ' + cls);
       const h = el('h4', null, title);
       if (list.length) h.append(el('span', 'section-count', formatCount(list.length)));
       section.append(h);
-      section.append(list.length ? render(list) : el('p', 'none', 'none'));
+      if (note) section.append(note);
+      if (list.length) section.append(render(list));
+      else if (!note) section.append(el('p', 'none', 'none'));
       box.append(section);
     },
 

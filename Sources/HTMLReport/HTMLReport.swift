@@ -9,7 +9,8 @@ import TraceModel
 /// `generatedBy`, `style`, `script`, `data` (the traces as JSON, escaped for a script
 /// element), `graphSVG`, the list `inputs` (`path`, `format`, `spans`), `timeRangeStart`,
 /// `timeRangeEnd`, `traces`, `spans`, `services`, `errorSpans`, `links`, `unresolvedLinks`,
-/// `duplicateSpans`, and, when traces were left out, the section `omission` (`shownTraces`,
+/// `duplicateSpans`, `droppedLinks` (only when SDKs dropped links, so that it can open a
+/// section), and, when traces were left out, the section `omission` (`shownTraces`,
 /// `totalTraces`, `omittedTraces`, `omittedSpans`, `maxTraces`).
 public struct HTMLReport: Sendable {
     /// One input file, as the header lists it.
@@ -104,6 +105,7 @@ public struct HTMLReport: Sendable {
             "unresolvedLinks": GraphWording.count(summary.unresolvedLinks),
             "duplicateSpans": GraphWording.count(summary.duplicateSpans),
         ]
+        if summary.droppedLinks > 0 { values["droppedLinks"] = GraphWording.count(summary.droppedLinks) }
         if shownTraces < totalTraces {
             values["omission"] = [
                 "shownTraces": GraphWording.count(shownTraces),
