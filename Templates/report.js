@@ -273,8 +273,9 @@
     m.linksByTarget = groupBy(spanCount, raw.links.length, (i) => raw.links[i][1]);
     m.eventsBySpan = groupBy(spanCount, raw.events.length, (i) => raw.events[i][0]);
     // The peer each span calls (-1: none), for filtering by a peer's node in the graph.
+    m.peerCalls = raw.peerCalls || [];
     m.peerOfSpan = new Int32Array(spanCount).fill(-1);
-    for (const [span, peer] of raw.peerCalls || []) m.peerOfSpan[span] = peer;
+    for (const [span, peer] of m.peerCalls) m.peerOfSpan[span] = peer;
 
     m.str = (i) => (i >= 0 && i < str.length ? str[i] : '');
     /**
@@ -295,8 +296,27 @@
     m.isPeerNode = (node) => node >= raw.services.length;
     m.nodeName = (node) => (m.isPeerNode(node) ? m.str(m.peers[node - raw.services.length].name) : m.serviceName(node));
     m.nodeElementId = (node) => (m.isPeerNode(node) ? m.peers[node - raw.services.length].node : raw.services[node].node);
-    /** Whether span i is of the service or calls the peer that graph node `node` stands for. */
-    m.spanTouches = (i, node) => (m.isPeerNode(node) ? m.peerOfSpan[i] === node - raw.services.length : m.service[i] === node);
+    /** Whether graph node `node` is a topic or queue, which spans send to and receive from. */
+    m.isTopicNode = (node) => m.isPeerNode(node) && m.peers[node - raw.services.length].kind === 'messaging';
+    /** The node's name, with its system for a topic (`orders (kafka)`): a database may share its name. */
+    m.nodeLabel = (node) => {
+      const system = m.isTopicNode(node) ? m.str(m.peers[node - raw.services.length].system) : '';
+      return m.nodeName(node) + (system ? ' (' + system + ')' : '');
+    };
+    /**
+     * Which way span i's message goes for the peer it is counted for, by its kind: 'produce'
+     * for a producer or client span (it sends), 'consume' for a consumer or server span (it
+     * receives), '' for other kinds.
+     */
+    m.peerDirection = (i) => (m.kind[i] === 4 || m.kind[i] === 3 ? 'produce' : m.kind[i] === 5 || m.kind[i] === 2 ? 'consume' : '');
+    /**
+     * Whether span i is of the service or calls the peer that graph node `node` stands for;
+     * with `direction` ('produce' or 'consume'), only a span that goes that way to the peer.
+     */
+    m.spanTouches = (i, node, direction) => {
+      if (!m.isPeerNode(node)) return m.service[i] === node;
+      return m.peerOfSpan[i] === node - raw.services.length && (!direction || m.peerDirection(i) === direction);
+    };
     // The offsets count array elements: two per attribute.
     m.spanAttributes = (i) => pairs(raw.attributes, m.attrOffsets[i], m.attrOffsets[i + 1]);
 
@@ -462,6 +482,7 @@
     nodeOfService: new Map(), // node index (services, then peers) → <g>
     serviceOfNode: new Map(), // <g> → node index
     filter: -1, // node index filtering the trace list, or -1
+    direction: '', // for a topic: 'produce' or 'consume' narrows the list to traces that go that way; '' both
     home: null, // the SVG's own viewBox: "fit"
     box: null, // the current viewBox {x, y, w, h}
     dragged: false,
@@ -493,10 +514,11 @@
         g.classList.add('tg-service');
         g.setAttribute('tabindex', '0');
         g.setAttribute('role', 'button');
-        const what = model.isPeerNode(index) ? 'call ' : 'touch ';
-        g.setAttribute('aria-label', 'Show the traces that ' + what + name);
+        const topic = model.isTopicNode(index);
+        const what = topic ? 'produce to or consume from ' : model.isPeerNode(index) ? 'call ' : 'touch ';
+        g.setAttribute('aria-label', 'Show the traces that ' + what + model.nodeLabel(index));
         const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-        title.textContent = name + ': click to show the traces that ' + what + 'it';
+        title.textContent = model.nodeLabel(index) + ': click to show the traces that ' + what + 'it';
         g.prepend(title);
         this.nodeOfService.set(index, g);
         this.serviceOfNode.set(g, index);
@@ -523,6 +545,7 @@
 
     setFilter(svc) {
       this.filter = svc;
+      this.direction = '';
       for (const [index, g] of this.nodeOfService) g.classList.toggle('tg-filtered', index === svc);
       if (this.svg) this.svg.classList.toggle('tg-has-filter', svc >= 0);
       const chip = $('service-filter');
@@ -531,9 +554,35 @@
         const label = $('service-filter-label');
         clear(label);
         if (!model.isPeerNode(svc)) label.append(swatch(svc));
-        label.append(el('span', null, model.nodeName(svc)));
+        label.append(el('span', null, model.isTopicNode(svc) ? model.nodeLabel(svc) : model.nodeName(svc)));
       }
+      this.showTopicTraffic(svc);
       traceList.refilter();
+    },
+
+    /** Narrows a topic's traces to those that produce to it ('produce'), consume from it ('consume'), or either (''). */
+    setDirection(direction) {
+      if (!model.isTopicNode(this.filter)) return;
+      this.direction = direction;
+      for (const b of $('topic-bar').querySelectorAll('[data-direction]')) b.setAttribute('aria-pressed', String(b.dataset.direction === direction));
+      traceList.refilter();
+    },
+
+    /** For a topic or queue: how many traces produce to it and how many consume from it, with buttons to list either. */
+    showTopicTraffic(node) {
+      const bar = $('topic-bar');
+      bar.hidden = !model.isTopicNode(node);
+      if (bar.hidden) return;
+      const traffic = topicTraffic(node);
+      $('topic-summary').textContent = model.nodeLabel(node) + ': '
+        + plural(traffic.produce, 'trace produces', 'traces produce') + ' to it, '
+        + formatCount(traffic.consume) + (traffic.consume === 1 ? ' consumes' : ' consume') + ' from it';
+      for (const b of bar.querySelectorAll('[data-direction]')) {
+        b.setAttribute('aria-pressed', String(b.dataset.direction === this.direction));
+        const n = b.dataset.direction === 'produce' ? traffic.produce : b.dataset.direction === 'consume' ? traffic.consume : traffic.all;
+        b.disabled = n === 0;
+        b.title = plural(n, 'trace', 'traces');
+      }
     },
 
     /** Outlines the services the selected trace touches. */
@@ -626,6 +675,26 @@
     },
   };
 
+  /**
+   * The traces with a span that sends to topic node `node` (`produce`), with one that receives
+   * from it (`consume`), and with either (`all`): a trace can do both.
+   */
+  function topicTraffic(node) {
+    const peer = node - model.services.length;
+    const produce = new Set();
+    const consume = new Set();
+    const all = new Set();
+    for (const [span, p] of model.peerCalls) {
+      if (p !== peer || model.peerOfSpan[span] !== peer) continue;
+      const t = model.spanTrace[span];
+      all.add(t);
+      const direction = model.peerDirection(span);
+      if (direction === 'produce') produce.add(t);
+      else if (direction === 'consume') consume.add(t);
+    }
+    return { produce: produce.size, consume: consume.size, all: all.size };
+  }
+
   // ------------------------------------------------------------- trace list
 
   const ROW_HEIGHT = 30;
@@ -661,6 +730,7 @@
         }, 120);
       });
       $('service-filter-clear').addEventListener('click', () => graph.setFilter(-1));
+      for (const b of $('topic-bar').querySelectorAll('[data-direction]')) b.addEventListener('click', () => graph.setDirection(b.dataset.direction));
       const scroller = $('trace-scroll');
       scroller.addEventListener('scroll', () => this.render());
       scroller.addEventListener('keydown', (e) => this.onKey(e));
@@ -676,7 +746,7 @@
     refilter() {
       const began = performance.now();
       const n = model.traceCount;
-      const keep = filterTraces(this.query, graph.filter);
+      const keep = filterTraces(this.query, graph.filter, graph.direction);
       let count = 0;
       for (let t = 0; t < n; t++) if (keep === null || keep[t]) count++;
       const view = new Int32Array(count);
@@ -848,7 +918,7 @@
    * Uint8Array over traces. The text matches (case-insensitively) the trace
    * id, a span id, a service name, an operation or an attribute value.
    */
-  function filterTraces(query, nodeFilter) {
+  function filterTraces(query, nodeFilter, direction) {
     if (!query && nodeFilter < 0) return null;
     const n = model.traceCount;
     const keep = new Uint8Array(n);
@@ -866,7 +936,7 @@
       const to = from + model.count[t];
       if (nodeFilter >= 0) {
         let touches = false;
-        for (let i = from; i < to && !touches; i++) touches = model.spanTouches(i, nodeFilter);
+        for (let i = from; i < to && !touches; i++) touches = model.spanTouches(i, nodeFilter, direction);
         if (!touches) continue;
       }
       if (!query) {
