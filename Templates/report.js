@@ -1702,7 +1702,7 @@
         b.textContent = model.str(model.name[p]) + ' (' + model.spanId(p) + ')';
         add('Parent', b);
       } else add('Parent', 'none in the report');
-      add('Start', formatOffset(model.start[i]) + ' from the trace start');
+      add('Start', model.start[i] === 0 ? 'at the trace start' : formatOffset(model.start[i]) + ' from the trace start');
       add('Duration', formatDuration(model.duration[i]) + ' (' + formatPercent(model.duration[i], model.traceDuration[t]) + ' of the trace)');
       const message = model.statusMessage.get(i);
       add('Status', (STATUS_NAMES[model.status[i]] || 'unset') + (message !== undefined ? ': ' + model.str(message) : ''), model.status[i] === 2 ? 'is-error' : '');
