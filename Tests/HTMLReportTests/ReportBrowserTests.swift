@@ -74,6 +74,10 @@ import Tracegraph
         return Array(try JSONSerialization.data(withJSONObject: object))
     }
 
+    @Test func thePythonSDKShopsTopicsLinkLagsAndDroppedLinksShowInABrowser() throws {
+        try check(LoadedTraces(paths: [Fixtures.pythonSDKShop]), scenario: "shop")
+    }
+
     @Test func hostileTraceTextShowsAsTextAndRunsNothing() throws {
         try check(LoadedTraces(paths: [Self.browserFolder + "/hostile.json"]), scenario: "hostile")
     }

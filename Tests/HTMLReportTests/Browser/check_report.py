@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Browser checks of a tracegraph HTML report, in headless Chromium.
 
-    check_report.py --scenario example|hostile|scale REPORT.html [--screenshot OUT.png]
+    check_report.py --scenario example|shop|hostile|scale REPORT.html [--screenshot OUT.png]
                     [--wording CASES.json]
 
 Opens the report from file:// the way a person would and checks what they
@@ -27,6 +27,8 @@ must write each the same way.
 Scenarios:
   example  the report of `tracegraph example` (30 traces, 25 links, one to a
            span outside the input)
+  shop     the report of Tests/Fixtures/python-sdk/shop.binpb (1,130 traces,
+           Kafka topics, a batch of 1,000 items, 872 links dropped by the SDK)
   hostile  the report of hostile.json next to this script: markup, script
            end tags, comments and javascript: URLs in every string
   scale    a large report (e.g. gen_traces.py --traces 50000): prints the
@@ -165,6 +167,28 @@ class ReportData:
 
     def kind(self, i):
         return self.raw["spans"]["kind"][i]
+
+    def peer(self, name, kind):
+        """The index of the peer with this name and kind ("messaging" for a topic), or None."""
+        return next((p for p, peer in enumerate(self.raw["peers"]) if self.s(peer["name"]) == name and peer.get("kind") == kind), None)
+
+    def topic_traffic(self, peer):
+        """The traces with a span sending to the peer (producer or client), receiving from it (consumer or server), and either."""
+        produce, consume, every = set(), set(), set()
+        for span, p in self.raw["peerCalls"]:
+            if p != peer:
+                continue
+            tid = self.trace_ids[self.span_trace[span]]
+            every.add(tid)
+            if self.kind(span) in (3, 4):
+                produce.add(tid)
+            elif self.kind(span) in (2, 5):
+                consume.add(tid)
+        return produce, consume, every
+
+    def topic_label(self, peer):
+        p = self.raw["peers"][peer]
+        return "%s (%s)" % (self.s(p["name"]), self.s(p["system"]))
 
 
 # --------------------------------------------------------------------------- checker
@@ -355,6 +379,7 @@ class Checks:
         print("service filter")
         self.check_service_filter(service_nodes)
         self.check_peer_filter()
+        self.check_topic_filter("orders")
 
         print("flame graph")
         # A trace with a span linking to another trace in the report, as a person would find it.
@@ -569,8 +594,105 @@ class Checks:
         self.wait(lambda: len(self.probe("listOrder")) == len(expected), "the peer filter")
         self.check(set(self.probe("listOrder")) == expected,
                    "clicking the peer %s lists the %d traces that call it" % (node["peer"], len(expected)))
+        kind = next(p.get("kind") for p in d.raw["peers"] if p["node"] == node["node"])
+        if kind != "messaging":
+            self.check(not self.driver.find_element(By.ID, "topic-bar").is_displayed(),
+                       "a %s peer shows no topic notice" % kind)
         self.driver.find_element(By.ID, "service-filter-clear").click()
         self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "the clear button")
+
+    def click_node(self, node_id):
+        element = self.driver.find_element(By.ID, node_id)
+        self.js("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+    def check_topic_filter(self, name):
+        """Clicking a topic lists the traces that produce to it or consume from it, says how many do
+        which, and narrows the list to either."""
+        d = self.data
+        peer = d.peer(name, "messaging")
+        if not self.check(peer is not None, "the data has the topic %r" % name):
+            return
+        node = d.raw["peers"][peer]["node"]
+        produce, consume, every = d.topic_traffic(peer)
+        self.check(produce and consume, "%s: %d traces produce to it and %d consume from it in the data" % (name, len(produce), len(consume)))
+        self.click_node(node)
+        self.wait(lambda: len(self.probe("listOrder")) == len(every), "the topic filter")
+        self.check(set(self.probe("listOrder")) == every, "clicking the topic %s lists the %d traces with a span counted for it" % (name, len(every)))
+        label = self.js("return document.getElementById('service-filter-label').textContent")
+        self.check(label == d.topic_label(peer), "the filter chip names the topic with its system: %r" % label)
+        summary = self.js("return document.getElementById('topic-summary').textContent")
+        expected = "%s: %s %s to it, %s %s from it" % (
+            d.topic_label(peer), count_text(len(produce)), "trace produces" if len(produce) == 1 else "traces produce",
+            count_text(len(consume)), "consumes" if len(consume) == 1 else "consume")
+        self.check(self.driver.find_element(By.ID, "topic-bar").is_displayed() and summary == expected,
+                   "the notice says %r (%r)" % (expected, summary))
+        for direction, traces, what in (("produce", produce, "producers"), ("consume", consume, "consumers"), ("", every, "all")):
+            self.driver.find_element(By.CSS_SELECTOR, '#topic-bar [data-direction="%s"]' % direction).click()
+            self.wait(lambda: len(self.probe("listOrder")) == len(traces), "the %s of %s" % (what, name))
+            pressed = self.js("return document.querySelector('#topic-bar [data-direction=\"%s\"]').getAttribute('aria-pressed')" % direction)
+            self.check(set(self.probe("listOrder")) == traces and pressed == "true",
+                       "the %s button lists the %d traces of %s" % (what, len(traces), what))
+        self.driver.find_element(By.ID, "service-filter-clear").click()
+        self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "the clear button")
+        self.check(not self.driver.find_element(By.ID, "topic-bar").is_displayed(), "clearing the filter hides the topic's notice")
+
+    def check_dropped_links(self):
+        """A span whose SDK dropped links says how many, beside the links it kept."""
+        d = self.data
+        dropped = d.raw["droppedLinks"]
+        if not self.check(dropped, "some span's SDK dropped links"):
+            return
+        span, n = max(dropped, key=lambda x: x[1])
+        kept = sum(1 for l in d.links if l[0] == span)
+        tid, sid = d.ref(span)
+        self.open("#trace=%s&span=%s" % (tid, sid))
+        self.wait_selected(tid, sid)
+        expected = "%s%s links were dropped by the SDK (droppedLinksCount): the linked spans are not known" % (
+            count_text(n), " more" if kept else "")
+        line = self.js("const e = document.querySelector('#details .links-out .dropped-links'); return e && e.textContent")
+        self.check(line == expected, "the span %r says %r (%r)" % (d.span_name(span), expected, line))
+        count = self.js("const e = document.querySelector('#details .links-out .section-count'); return e && e.textContent")
+        self.check(count == count_text(kept), "its 'Links to' counts the %s links kept" % count_text(kept))
+        total = sum(x[1] for x in dropped)
+        stat = self.js("const e = document.getElementById('stat-dropped-links'); return e && e.textContent")
+        self.check(stat == "+%s dropped" % count_text(total), "the header counts the %s links SDKs dropped (%r)" % (count_text(total), stat))
+        facts = self.driver.find_element(By.ID, "trace-facts").text
+        self.check("(+%s dropped by the SDK)" % count_text(n) in facts, "the trace's facts count them beside its links out")
+
+    def check_separators(self):
+        """Counts of 1,000 and more are written with separators: in the header, the list, the details and a notice."""
+        d = self.data
+        t = d.raw["traces"]
+        stats = self.driver.find_element(By.CSS_SELECTOR, ".stats").text
+        self.check(count_text(d.span_count) in stats and d.span_count >= 1000,
+                   "the header gives %s spans" % count_text(d.span_count))
+        # The trace with most links in: its row and its linked span's 'Linked from'.
+        best = max(range(d.trace_count), key=lambda i: t["linksIn"][i])
+        tid = d.trace_ids[best]
+        if not self.check(t["linksIn"][best] >= 1000, "some trace has 1,000 or more links in"):
+            return
+        self.type_filter(tid)
+        cell = self.js("""const r = document.querySelector('#trace-rows .trace-row[data-trace="' + arguments[0] + '"]');
+            return r && r.children[6].textContent""", tid)
+        self.check(cell == count_text(t["linksIn"][best]), "its row's links in read %r" % cell)
+        self.type_filter("")
+        targets = {}
+        for l in d.links:
+            if l[1] >= 0 and d.span_trace[l[1]] == best:
+                targets[l[1]] = targets.get(l[1], 0) + 1
+        span = max(targets, key=targets.get)
+        self.open("#trace=%s&span=%s" % (tid, d.span_ids[span]))
+        self.wait_selected(tid, d.span_ids[span])
+        count = self.js("const e = document.querySelector('#details .links-in .section-count'); return e && e.textContent")
+        self.check(count == count_text(targets[span]), "the span %r is linked from %r spans" % (d.span_name(span), count))
+        facts = self.driver.find_element(By.ID, "trace-facts").text
+        self.check(count_text(t["linksIn"][best]) in facts, "the trace's facts give its %s links in" % count_text(t["linksIn"][best]))
+        texts = self.js("""return [document.getElementById('trace-count').textContent]
+            .concat(Array.from(document.querySelectorAll('#trace-facts dd, #details .section-count, #details .facts dd, #trace-rows .trace-row:not([hidden]) .col-num'), e => e.textContent));""")
+        bare = [x for x in texts if any(len(run) >= 4 for run in "".join(c if c.isdigit() else " " for c in x).split())
+                and not x.startswith("20") and not all(c in "0123456789abcdef" for c in x)]
+        self.check(not bare, "no count of the list, facts or details is written without separators %s" % bare[:3])
 
     def take_screenshot(self, path):
         """An interesting trace (errors and links) with its linked span selected, for the README."""
@@ -601,6 +723,45 @@ class Checks:
         self.js("window.scrollTo(0, 0)")
         self.driver.save_screenshot(path)
         print("screenshot: %s (trace %s, span %s)" % (path, tid, d.span_ids[span]))
+
+    # -- shop
+
+    def run_shop(self, screenshot):
+        self.open()
+        print("topics")
+        self.check_topic_filter("orders")
+        self.check_topic_filter("invoice-items")
+        print("link lag")
+        self.check_link_lag()
+        print("dropped links")
+        self.check_dropped_links()
+        print("separators")
+        self.check_separators()
+        self.check_console()
+        if screenshot:
+            self.take_topic_screenshot(screenshot, "orders")
+
+    def take_topic_screenshot(self, path, name):
+        """The topic clicked, its consumers listed, and a consumer span's details with its link's lag."""
+        d = self.data
+        peer = d.peer(name, "messaging")
+        consumer = next(span for span, p in d.raw["peerCalls"] if p == peer and d.kind(span) == 5
+                        and any(l[0] == span and l[1] >= 0 for l in d.links))
+        tid, sid = d.ref(consumer)
+        set_viewport(self.driver, *VIEWPORT)
+        self.open()
+        self.click_node(d.raw["peers"][peer]["node"])
+        self.driver.find_element(By.CSS_SELECTOR, '#topic-bar [data-direction="consume"]').click()
+        self.click_row(tid)
+        self.click_span(sid)
+        self.wait_selected(tid, sid)
+        # The pointer off the flame graph (no tooltip), the details at the span's links.
+        ActionChains(self.driver).move_to_element(self.driver.find_element(By.ID, "details-heading")).perform()
+        self.js("window.scrollTo(0, 0)")
+        self.js("""const box = document.getElementById('details'), links = box.querySelector('.links-out');
+            if (links) box.scrollTop = links.offsetTop - box.offsetTop - 8;""")
+        self.driver.save_screenshot(path)
+        print("screenshot: %s (topic %s, trace %s, span %s)" % (path, name, tid, sid))
 
     # -- hostile
 
@@ -769,7 +930,7 @@ class Checks:
 
 def main():
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
-    parser.add_argument("--scenario", choices=["example", "hostile", "scale"], required=True)
+    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale"], required=True)
     parser.add_argument("--screenshot", help="save a 1400x1000 screenshot here")
     parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")
     parser.add_argument("report")
