@@ -50,8 +50,16 @@
  *       // target: global span index when the linked-to span is in the report,
  *       //         -1 when it is not in the input, -2 when its trace was left out
  *       //         by --max-traces
- *   "peers": [{"name": s, "node": "svc_…"}],   // uninstrumented peers the graph draws
- *   "peerCalls": [[span, peer], …]             // spans the graph counts as calls to a peer
+ *   "peers": [{"name": s, "node": "db_…" | "topic_…" | "peer_…",   // uninstrumented peers
+ *              "kind": "database" | "messaging" | "remote",          //   the graph draws;
+ *              "system": s}],   // messaging: a topic or queue; system: db.system or
+ *                               //   messaging.system, "" for a remote peer
+ *   "peerCalls": [[span, peer], …],            // spans the graph counts as calls to a peer:
+ *       // for a topic, the spans that send to it (producer or client spans) and those
+ *       // that receive from it (consumer spans, delivered or linking to a producer)
+ *   "droppedLinks": [[span, count], …]         // spans whose SDK dropped links past its
+ *       // limit (OTLP droppedLinksCount > 0), with that count, in span order; the links
+ *       // kept are in "links"
  * }
  *
  * Page state lives in the URL fragment: #trace=<32 hex>&span=<16 hex>.
@@ -80,31 +88,97 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
-  /** Three significant digits, no trailing zeros after the point. */
-  function sig3(x) {
-    if (x >= 100) return String(Math.round(x));
-    if (x >= 10) return String(Math.round(x * 10) / 10);
-    return String(Math.round(x * 100) / 100);
+  // Numbers read as in the graph's SVG (GraphWording in the Swift side): counts in groups
+  // of three with commas whatever the browser's locale, durations in the unit a person reads,
+  // shares as percentages.
+
+  /** `7`, `1,204`, `10,000`. */
+  function formatCount(n) {
+    const value = Math.round(Number(n));
+    if (!Number.isFinite(value)) return String(n);
+    const digits = String(Math.abs(value));
+    let out = '';
+    for (let k = 0; k < digits.length; k++) {
+      if (k > 0 && (digits.length - k) % 3 === 0) out += ',';
+      out += digits[k];
+    }
+    return value < 0 ? '-' + out : out;
   }
 
+  const DURATION_UNITS = [[86400e9, 'd'], [3600e9, 'h'], [60e9, 'min'], [1e9, 's'], [1e6, 'ms'], [1e3, 'µs']];
+
+  /** Nanoseconds as people read them: 850 µs, 3.4 ms, 120 ms, 1.2 s, 3 min, 26 h; one decimal below 10. */
   function formatDuration(ns) {
-    if (!(ns > 0)) return '0 ms';
-    if (ns < 1e3) return Math.round(ns) + ' ns';
-    if (ns < 1e6) return sig3(ns / 1e3) + ' µs';
-    if (ns < 1e9) return sig3(ns / 1e6) + ' ms';
-    if (ns < 60e9) return sig3(ns / 1e9) + ' s';
-    const totalSeconds = Math.round(ns / 1e9);
-    const minutes = Math.floor(totalSeconds / 60);
-    if (minutes < 60) return minutes + ' min ' + String(totalSeconds % 60).padStart(2, '0') + ' s';
-    return Math.floor(minutes / 60) + ' h ' + String(minutes % 60).padStart(2, '0') + ' min';
+    const value = Math.round(Number(ns) || 0);
+    if (value < 0) return '-' + formatDuration(-value);
+    for (const [unit, name] of DURATION_UNITS) {
+      if (value < unit) continue;
+      const whole = Math.floor(value / unit);
+      if (whole < 10) {
+        // Tenths, rounded half up.
+        const tenths = Math.floor((value * 10 + Math.floor(unit / 2)) / unit);
+        if (tenths < 100) return (tenths % 10 === 0 ? String(tenths / 10) : Math.floor(tenths / 10) + '.' + (tenths % 10)) + ' ' + name;
+      }
+      return formatCount(whole + (value % unit >= Math.floor((unit + 1) / 2) ? 1 : 0)) + ' ' + name;
+    }
+    return value + ' ns';
   }
 
+  /** A time since a start: `+3.4 ms`, or `-120 µs` before it. */
+  function formatOffset(ns) {
+    return (ns < 0 ? '' : '+') + formatDuration(ns);
+  }
+
+  /** `part` of `whole` as a percentage: `0.05%`, `0.8%`, `12%`, `100%`; never `0%` for a part above zero. */
   function formatPercent(part, whole) {
     if (!(whole > 0)) return '100%';
-    const p = (100 * part) / whole;
-    if (p >= 10) return Math.round(p) + '%';
-    if (p >= 0.1) return (Math.round(p * 10) / 10) + '%';
-    return '<0.1%';
+    const value = (100 * part) / whole;
+    if (value >= 10) return Math.round(value) + '%';
+    if (value >= 0.1) return Math.round(value * 10) / 10 + '%';
+    if (value > 0) return Math.round(Math.max(value, 0.01) * 100) / 100 + '%';
+    return '0%';
+  }
+
+  /** `1 link`, `10,000 links`. */
+  const plural = (n, one, many) => formatCount(n) + ' ' + (n === 1 ? one : many);
+
+  /**
+   * When a linking span started, against the span it links to, by the graph's rules: `lag` is
+   * the linking span's start less the linked span's end (ns). After the linked span ended
+   * (lag ≥ 0), while it ran, or before it started: an effect before its cause, which only
+   * clock skew between the hosts explains.
+   */
+  function linkTiming(lag, linkedDuration) {
+    if (lag >= 0) return { relation: 'after', nanos: lag };
+    if (-lag <= linkedDuration) return { relation: 'during', nanos: 0 };
+    return { relation: 'before', nanos: -lag - linkedDuration };
+  }
+
+  /** The timing in words; `linked` names the linked span: 'the linked span', or 'this span' seen from it. */
+  function lagText(timing, linked) {
+    if (timing.relation === 'after') return 'started ' + formatDuration(timing.nanos) + ' after ' + linked + ' ended';
+    if (timing.relation === 'during') return 'started while ' + linked + ' ran';
+    return 'started ' + formatDuration(timing.nanos) + ' before ' + linked + ' started (clock skew)';
+  }
+
+  /**
+   * Labels of evenly spaced axis ticks (ns): as formatDuration writes them, unless two would
+   * read the same (1.25 s and 1.3 s both as 1.3 s); then each in whole units of the step.
+   */
+  function axisLabels(values) {
+    const labels = values.map((v) => (v === 0 ? '0' : formatDuration(v)));
+    if (labels.every((label, k) => k === 0 || label !== labels[k - 1]) || values.length < 2) return labels;
+    const step = Math.abs(values[1] - values[0]);
+    const [unit, name] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']].find(([size]) => step >= size) || [1, 'ns'];
+    return values.map((v) => (v === 0 ? '0' : formatCount(v / unit) + ' ' + name));
+  }
+
+  /** `872 more links were dropped by the SDK …`: the links a span's SDK dropped past its limit, beside the `kept` ones. */
+  function droppedLinksText(n, kept) {
+    const more = kept > 0 ? ' more' : '';
+    return n === 1
+      ? '1' + more + ' link was dropped by the SDK (droppedLinksCount): the linked span is not known'
+      : formatCount(n) + more + ' links were dropped by the SDK (droppedLinksCount): the linked spans are not known';
   }
 
   const pad2 = (n) => String(n).padStart(2, '0');
@@ -117,12 +191,6 @@
     if (!withDate) return time;
     return d.getUTCFullYear() + '-' + pad2(d.getUTCMonth() + 1) + '-' + pad2(d.getUTCDate()) + ' ' + time;
   }
-
-  function formatCount(n) {
-    return Number(n).toLocaleString('en-US');
-  }
-
-  const plural = (n, one, many) => formatCount(n) + ' ' + (n === 1 ? one : many);
 
   const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
   const STATUS_NAMES = ['unset', 'ok', 'error'];
@@ -192,9 +260,11 @@
       links: raw.links,
       peers: raw.peers || [],
       statusMessage: new Map(),
+      droppedLinks: new Map(), // span → links its SDK dropped
     };
 
     for (const [span, s] of raw.statusMessages) m.statusMessage.set(span, s);
+    for (const [span, n] of raw.droppedLinks || []) m.droppedLinks.set(span, n);
 
     m.spanTrace = new Int32Array(spanCount);
     for (let t = 0; t < traceCount; t++) m.spanTrace.fill(t, m.first[t], m.first[t] + m.count[t]);
@@ -203,10 +273,21 @@
     m.linksByTarget = groupBy(spanCount, raw.links.length, (i) => raw.links[i][1]);
     m.eventsBySpan = groupBy(spanCount, raw.events.length, (i) => raw.events[i][0]);
     // The peer each span calls (-1: none), for filtering by a peer's node in the graph.
+    m.peerCalls = raw.peerCalls || [];
     m.peerOfSpan = new Int32Array(spanCount).fill(-1);
-    for (const [span, peer] of raw.peerCalls || []) m.peerOfSpan[span] = peer;
+    for (const [span, peer] of m.peerCalls) m.peerOfSpan[span] = peer;
 
     m.str = (i) => (i >= 0 && i < str.length ? str[i] : '');
+    /**
+     * The linking span's start less the linked span's end, in ns: each span's absolute time is
+     * its trace's start (µs since the epoch) plus its own start (ns since that start). The
+     * traces' starts are subtracted first, in whole µs, so that no time as large as the epoch's
+     * nanoseconds passes through a double; across traces the result is within 1 µs.
+     */
+    m.linkLag = (source, target) => {
+      const between = (m.traceStart[m.spanTrace[source]] - m.traceStart[m.spanTrace[target]]) * 1000;
+      return between + m.start[source] - (m.start[target] + m.duration[target]);
+    };
     m.traceId = (t) => T.ids.substr(32 * t, 32);
     m.spanId = (i) => S.ids.substr(16 * i, 16);
     m.serviceName = (svc) => (svc >= 0 && svc < raw.services.length ? m.str(raw.services[svc].name) : '');
@@ -215,8 +296,27 @@
     m.isPeerNode = (node) => node >= raw.services.length;
     m.nodeName = (node) => (m.isPeerNode(node) ? m.str(m.peers[node - raw.services.length].name) : m.serviceName(node));
     m.nodeElementId = (node) => (m.isPeerNode(node) ? m.peers[node - raw.services.length].node : raw.services[node].node);
-    /** Whether span i is of the service or calls the peer that graph node `node` stands for. */
-    m.spanTouches = (i, node) => (m.isPeerNode(node) ? m.peerOfSpan[i] === node - raw.services.length : m.service[i] === node);
+    /** Whether graph node `node` is a topic or queue, which spans send to and receive from. */
+    m.isTopicNode = (node) => m.isPeerNode(node) && m.peers[node - raw.services.length].kind === 'messaging';
+    /** The node's name, with its system for a topic (`orders (kafka)`): a database may share its name. */
+    m.nodeLabel = (node) => {
+      const system = m.isTopicNode(node) ? m.str(m.peers[node - raw.services.length].system) : '';
+      return m.nodeName(node) + (system ? ' (' + system + ')' : '');
+    };
+    /**
+     * Which way span i's message goes for the peer it is counted for, by its kind: 'produce'
+     * for a producer or client span (it sends), 'consume' for a consumer or server span (it
+     * receives), '' for other kinds.
+     */
+    m.peerDirection = (i) => (m.kind[i] === 4 || m.kind[i] === 3 ? 'produce' : m.kind[i] === 5 || m.kind[i] === 2 ? 'consume' : '');
+    /**
+     * Whether span i is of the service or calls the peer that graph node `node` stands for;
+     * with `direction` ('produce' or 'consume'), only a span that goes that way to the peer.
+     */
+    m.spanTouches = (i, node, direction) => {
+      if (!m.isPeerNode(node)) return m.service[i] === node;
+      return m.peerOfSpan[i] === node - raw.services.length && (!direction || m.peerDirection(i) === direction);
+    };
     // The offsets count array elements: two per attribute.
     m.spanAttributes = (i) => pairs(raw.attributes, m.attrOffsets[i], m.attrOffsets[i + 1]);
 
@@ -382,6 +482,7 @@
     nodeOfService: new Map(), // node index (services, then peers) → <g>
     serviceOfNode: new Map(), // <g> → node index
     filter: -1, // node index filtering the trace list, or -1
+    direction: '', // for a topic: 'produce' or 'consume' narrows the list to traces that go that way; '' both
     home: null, // the SVG's own viewBox: "fit"
     box: null, // the current viewBox {x, y, w, h}
     dragged: false,
@@ -413,10 +514,11 @@
         g.classList.add('tg-service');
         g.setAttribute('tabindex', '0');
         g.setAttribute('role', 'button');
-        const what = model.isPeerNode(index) ? 'call ' : 'touch ';
-        g.setAttribute('aria-label', 'Show the traces that ' + what + name);
+        const topic = model.isTopicNode(index);
+        const what = topic ? 'produce to or consume from ' : model.isPeerNode(index) ? 'call ' : 'touch ';
+        g.setAttribute('aria-label', 'Show the traces that ' + what + model.nodeLabel(index));
         const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-        title.textContent = name + ': click to show the traces that ' + what + 'it';
+        title.textContent = model.nodeLabel(index) + ': click to show the traces that ' + what + 'it';
         g.prepend(title);
         this.nodeOfService.set(index, g);
         this.serviceOfNode.set(g, index);
@@ -443,6 +545,7 @@
 
     setFilter(svc) {
       this.filter = svc;
+      this.direction = '';
       for (const [index, g] of this.nodeOfService) g.classList.toggle('tg-filtered', index === svc);
       if (this.svg) this.svg.classList.toggle('tg-has-filter', svc >= 0);
       const chip = $('service-filter');
@@ -451,9 +554,35 @@
         const label = $('service-filter-label');
         clear(label);
         if (!model.isPeerNode(svc)) label.append(swatch(svc));
-        label.append(el('span', null, model.nodeName(svc)));
+        label.append(el('span', null, model.isTopicNode(svc) ? model.nodeLabel(svc) : model.nodeName(svc)));
       }
+      this.showTopicTraffic(svc);
       traceList.refilter();
+    },
+
+    /** Narrows a topic's traces to those that produce to it ('produce'), consume from it ('consume'), or either (''). */
+    setDirection(direction) {
+      if (!model.isTopicNode(this.filter)) return;
+      this.direction = direction;
+      for (const b of $('topic-bar').querySelectorAll('[data-direction]')) b.setAttribute('aria-pressed', String(b.dataset.direction === direction));
+      traceList.refilter();
+    },
+
+    /** For a topic or queue: how many traces produce to it and how many consume from it, with buttons to list either. */
+    showTopicTraffic(node) {
+      const bar = $('topic-bar');
+      bar.hidden = !model.isTopicNode(node);
+      if (bar.hidden) return;
+      const traffic = topicTraffic(node);
+      $('topic-summary').textContent = model.nodeLabel(node) + ': '
+        + plural(traffic.produce, 'trace produces', 'traces produce') + ' to it, '
+        + formatCount(traffic.consume) + (traffic.consume === 1 ? ' consumes' : ' consume') + ' from it';
+      for (const b of bar.querySelectorAll('[data-direction]')) {
+        b.setAttribute('aria-pressed', String(b.dataset.direction === this.direction));
+        const n = b.dataset.direction === 'produce' ? traffic.produce : b.dataset.direction === 'consume' ? traffic.consume : traffic.all;
+        b.disabled = n === 0;
+        b.title = plural(n, 'trace', 'traces');
+      }
     },
 
     /** Outlines the services the selected trace touches. */
@@ -546,6 +675,26 @@
     },
   };
 
+  /**
+   * The traces with a span that sends to topic node `node` (`produce`), with one that receives
+   * from it (`consume`), and with either (`all`): a trace can do both.
+   */
+  function topicTraffic(node) {
+    const peer = node - model.services.length;
+    const produce = new Set();
+    const consume = new Set();
+    const all = new Set();
+    for (const [span, p] of model.peerCalls) {
+      if (p !== peer || model.peerOfSpan[span] !== peer) continue;
+      const t = model.spanTrace[span];
+      all.add(t);
+      const direction = model.peerDirection(span);
+      if (direction === 'produce') produce.add(t);
+      else if (direction === 'consume') consume.add(t);
+    }
+    return { produce: produce.size, consume: consume.size, all: all.size };
+  }
+
   // ------------------------------------------------------------- trace list
 
   const ROW_HEIGHT = 30;
@@ -581,6 +730,7 @@
         }, 120);
       });
       $('service-filter-clear').addEventListener('click', () => graph.setFilter(-1));
+      for (const b of $('topic-bar').querySelectorAll('[data-direction]')) b.addEventListener('click', () => graph.setDirection(b.dataset.direction));
       const scroller = $('trace-scroll');
       scroller.addEventListener('scroll', () => this.render());
       scroller.addEventListener('keydown', (e) => this.onKey(e));
@@ -596,7 +746,7 @@
     refilter() {
       const began = performance.now();
       const n = model.traceCount;
-      const keep = filterTraces(this.query, graph.filter);
+      const keep = filterTraces(this.query, graph.filter, graph.direction);
       let count = 0;
       for (let t = 0; t < n; t++) if (keep === null || keep[t]) count++;
       const view = new Int32Array(count);
@@ -768,7 +918,7 @@
    * Uint8Array over traces. The text matches (case-insensitively) the trace
    * id, a span id, a service name, an operation or an attribute value.
    */
-  function filterTraces(query, nodeFilter) {
+  function filterTraces(query, nodeFilter, direction) {
     if (!query && nodeFilter < 0) return null;
     const n = model.traceCount;
     const keep = new Uint8Array(n);
@@ -786,7 +936,7 @@
       const to = from + model.count[t];
       if (nodeFilter >= 0) {
         let touches = false;
-        for (let i = from; i < to && !touches; i++) touches = model.spanTouches(i, nodeFilter);
+        for (let i = from; i < to && !touches; i++) touches = model.spanTouches(i, nodeFilter, direction);
         if (!touches) continue;
       }
       if (!query) {
@@ -832,7 +982,9 @@
     fact('Duration', formatDuration(model.traceDuration[t]));
     fact('Spans', formatCount(model.count[t]));
     fact('Errors', formatCount(model.traceErrors[t]), model.traceErrors[t] ? 'is-error' : '');
-    fact('Links out', formatCount(model.traceLinksOut[t]));
+    let dropped = 0;
+    if (model.droppedLinks.size) for (let i = model.first[t], end = i + model.count[t]; i < end; i++) dropped += model.droppedLinks.get(i) || 0;
+    fact('Links out', formatCount(model.traceLinksOut[t]) + (dropped ? ' (+' + formatCount(dropped) + ' dropped by the SDK)' : ''));
     fact('Links in', formatCount(model.traceLinksIn[t]));
 
     renderTraceLinks(t);
@@ -894,7 +1046,7 @@
     b.classList.add('trace-chip');
     b.append(swatch(model.rootService[t]), el('span', null, model.serviceName(model.rootService[t]) + ' · ' + model.str(model.rootName[t])),
       el('span', 'chip-id', model.traceId(t).slice(0, 8)));
-    if (n > 1) b.append(el('span', 'chip-count', '×' + n));
+    if (n > 1) b.append(el('span', 'chip-count', '×' + formatCount(n)));
     b.title = 'trace ' + model.traceId(t);
     return b;
   }
@@ -1311,12 +1463,14 @@
       ctx.fillStyle = theme.vars.muted;
       ctx.font = '11px ' + FONT_STACK;
       ctx.textBaseline = 'middle';
-      for (const [x, value] of this.ticks(width)) {
+      const ticks = this.ticks(width);
+      const labels = axisLabels(ticks.map(([, value]) => value));
+      ticks.forEach(([x], k) => {
         ctx.fillRect(Math.round(x), AXIS_HEIGHT - 5, 1, 4);
-        const label = formatDuration(value);
+        const label = labels[k];
         const w = ctx.measureText(label).width;
         ctx.fillText(label, Math.min(Math.max(2, x - w / 2), width - w - 2), AXIS_HEIGHT / 2 - 1);
-      }
+      });
     },
 
     drawGrid(ctx, width, height) {
@@ -1454,9 +1608,11 @@
       if (model.status[i] === 2) tip.append(el('div', 'tip-error', 'error'));
       const out = model.linksBySource.start[i + 1] - model.linksBySource.start[i];
       const inn = model.linksByTarget.start[i + 1] - model.linksByTarget.start[i];
-      if (out || inn) {
+      const dropped = model.droppedLinks.get(i) || 0;
+      if (out || inn || dropped) {
         const parts = [];
         if (out) parts.push(plural(out, 'link', 'links') + ' out');
+        if (dropped) parts.push(formatCount(dropped) + ' dropped by the SDK');
         if (inn) parts.push(plural(inn, 'link', 'links') + ' in');
         tip.append(el('div', 'tip-links', parts.join(' · ')));
       }
@@ -1505,7 +1661,10 @@
       box.append(this.header(i), this.facts(i));
       this.section(box, 'Attributes', 'attributes', model.spanAttributes(i), (list) => kvTable(list));
       this.section(box, 'Events', 'events', Array.from(groupItems(model.eventsBySpan, i)), (list) => this.events(i, list));
-      this.section(box, 'Links to', 'links-out', Array.from(groupItems(model.linksBySource, i)), (list) => this.linksOut(list));
+      const linksOut = Array.from(groupItems(model.linksBySource, i));
+      const dropped = model.droppedLinks.get(i) || 0;
+      this.section(box, 'Links to', 'links-out', linksOut, (list) => this.linksOut(i, list),
+        dropped > 0 ? el('p', 'dropped-links', droppedLinksText(dropped, linksOut.length)) : null);
       this.section(box, 'Linked from', 'links-in', Array.from(groupItems(model.linksByTarget, i)), (list) => this.linksIn(i, list));
       const resource = model.resources[model.resourceOf[i]];
       const resourceAttrs = resource ? pairs(resource.attributes, 0, resource.attributes.length) : [];
@@ -1543,7 +1702,7 @@
         b.textContent = model.str(model.name[p]) + ' (' + model.spanId(p) + ')';
         add('Parent', b);
       } else add('Parent', 'none in the report');
-      add('Start', '+' + formatDuration(model.start[i]) + ' from the trace start');
+      add('Start', model.start[i] === 0 ? 'at the trace start' : formatOffset(model.start[i]) + ' from the trace start');
       add('Duration', formatDuration(model.duration[i]) + ' (' + formatPercent(model.duration[i], model.traceDuration[t]) + ' of the trace)');
       const message = model.statusMessage.get(i);
       add('Status', (STATUS_NAMES[model.status[i]] || 'unset') + (message !== undefined ? ': ' + model.str(message) : ''), model.status[i] === 2 ? 'is-error' : '');
@@ -1552,13 +1711,15 @@
       return dl;
     },
 
-    /** A titled section, with "none" when the list is empty. */
-    section(box, title, cls, list, render) {
+    /** A titled section, with "none" when the list is empty and no note says more. */
+    section(box, title, cls, list, render, note) {
       const section = el('section', 'details-section ' + cls);
       const h = el('h4', null, title);
-      if (list.length) h.append(el('span', 'section-count', String(list.length)));
+      if (list.length) h.append(el('span', 'section-count', formatCount(list.length)));
       section.append(h);
-      section.append(list.length ? render(list) : el('p', 'none', 'none'));
+      if (note) section.append(note);
+      if (list.length) section.append(render(list));
+      else if (!note) section.append(el('p', 'none', 'none'));
       box.append(section);
     },
 
@@ -1568,7 +1729,7 @@
         const [, time, name, attrs] = model.events[e];
         const item = el('div', 'event');
         const head = el('div', 'event-head');
-        head.append(el('span', 'event-time', '+' + formatDuration(time - model.start[i])), el('span', 'event-name', model.str(name)));
+        head.append(el('span', 'event-time', formatOffset(time - model.start[i])), el('span', 'event-name', model.str(name)));
         item.append(head);
         const kv = pairs(attrs || [], 0, (attrs || []).length);
         if (kv.length) item.append(kvTable(kv));
@@ -1577,12 +1738,13 @@
       return wrap;
     },
 
-    linksOut(list) {
+    linksOut(i, list) {
       const wrap = el('div', 'links');
       for (const l of list) {
         const [, target, traceHex, spanHex, traceState, attrs] = model.links[l];
         const item = el('div', 'link-item');
         item.append(this.linkTargetLine(target, traceHex, spanHex));
+        if (target >= 0 && target < model.spanCount) item.append(this.lagLine(model.linkLag(i, target), model.duration[target], 'the linked span'));
         const facts = [['trace id', String(traceHex)], ['span id', String(spanHex)]];
         if (model.str(traceState)) facts.push(['trace state', model.str(traceState)]);
         item.append(kvTable(facts, 'link-ids'));
@@ -1605,6 +1767,12 @@
       return line;
     },
 
+    /** When the linking span started, against the linked span: after it ended, while it ran, or before it (clock skew). */
+    lagLine(lag, linkedDuration, linked) {
+      const timing = linkTiming(lag, linkedDuration);
+      return el('div', 'link-lag' + (timing.relation === 'before' ? ' is-skew' : ''), lagText(timing, linked));
+    },
+
     linksIn(i, list) {
       const wrap = el('div', 'links');
       for (const l of list) {
@@ -1614,7 +1782,7 @@
         const line = el('div', 'link-target');
         line.append(spanButton(source));
         if (model.spanTrace[source] === model.spanTrace[i]) line.append(el('span', 'same-trace', 'this trace'));
-        item.append(line);
+        item.append(line, this.lagLine(model.linkLag(source, i), model.duration[i], 'this span'));
         const facts = [];
         if (model.str(traceState)) facts.push(['trace state', model.str(traceState)]);
         const kv = facts.concat(pairs(attrs || [], 0, (attrs || []).length));
@@ -1687,6 +1855,11 @@
     const probe = {
       timings,
       ready: () => true,
+      // The page's own wording, to compare with the graph's (GraphWording).
+      formatCount: (n) => formatCount(n),
+      formatDuration: (ns) => formatDuration(ns),
+      formatPercent: (part, whole) => formatPercent(part, whole),
+      lagText: (lag, linkedDuration, linked) => lagText(linkTiming(lag, linkedDuration), linked),
       traceCount: () => model.traceCount,
       listOrder: () => Array.from(traceList.view, (t) => model.traceId(t)),
       renderedRows: () => Array.from(document.querySelectorAll('#trace-rows .trace-row:not([hidden])'), (r) => r.dataset.trace),

@@ -9,7 +9,8 @@ import TraceModel
 /// `generatedBy`, `style`, `script`, `data` (the traces as JSON, escaped for a script
 /// element), `graphSVG`, the list `inputs` (`path`, `format`, `spans`), `timeRangeStart`,
 /// `timeRangeEnd`, `traces`, `spans`, `services`, `errorSpans`, `links`, `unresolvedLinks`,
-/// `duplicateSpans`, and, when traces were left out, the section `omission` (`shownTraces`,
+/// `duplicateSpans`, `droppedLinks` (only when SDKs dropped links, so that it can open a
+/// section), and, when traces were left out, the section `omission` (`shownTraces`,
 /// `totalTraces`, `omittedTraces`, `omittedSpans`, `maxTraces`).
 public struct HTMLReport: Sendable {
     /// One input file, as the header lists it.
@@ -93,23 +94,24 @@ public struct HTMLReport: Sendable {
             "script": options.templates.script,
             "data": String(decoding: data.json, as: UTF8.self),
             "graphSVG": Self.inlineSVG(graphSVG),
-            "inputs": inputs.map { ["path": $0.path, "format": $0.format, "spans": Self.grouped($0.spans)] as [String: Any] },
+            "inputs": inputs.map { ["path": $0.path, "format": $0.format, "spans": GraphWording.count($0.spans)] as [String: Any] },
             "timeRangeStart": catalog.traces.map(\.start).min().map(Timestamp.iso8601) ?? "",
             "timeRangeEnd": catalog.traces.map(\.end).max().map(Timestamp.iso8601) ?? "",
-            "traces": Self.grouped(summary.traces),
-            "spans": Self.grouped(summary.spans),
-            "services": Self.grouped(summary.services.count),
-            "errorSpans": Self.grouped(summary.errorSpans),
-            "links": Self.grouped(summary.links),
-            "unresolvedLinks": Self.grouped(summary.unresolvedLinks),
-            "duplicateSpans": Self.grouped(summary.duplicateSpans),
+            "traces": GraphWording.count(summary.traces),
+            "spans": GraphWording.count(summary.spans),
+            "services": GraphWording.count(summary.services.count),
+            "errorSpans": GraphWording.count(summary.errorSpans),
+            "links": GraphWording.count(summary.links),
+            "unresolvedLinks": GraphWording.count(summary.unresolvedLinks),
+            "duplicateSpans": GraphWording.count(summary.duplicateSpans),
         ]
+        if summary.droppedLinks > 0 { values["droppedLinks"] = GraphWording.count(summary.droppedLinks) }
         if shownTraces < totalTraces {
             values["omission"] = [
-                "shownTraces": Self.grouped(shownTraces),
-                "totalTraces": Self.grouped(totalTraces),
-                "omittedTraces": Self.grouped(totalTraces - shownTraces),
-                "omittedSpans": Self.grouped(traces.spans.count - data.shownSpans),
+                "shownTraces": GraphWording.count(shownTraces),
+                "totalTraces": GraphWording.count(totalTraces),
+                "omittedTraces": GraphWording.count(totalTraces - shownTraces),
+                "omittedSpans": GraphWording.count(traces.spans.count - data.shownSpans),
                 "maxTraces": String(options.maxTraces ?? 0),
             ] as [String: Any]
         }
@@ -128,17 +130,6 @@ public struct HTMLReport: Sendable {
     static func inlineSVG(_ svg: String) -> String {
         guard let start = svg.firstRange(of: "<svg") else { return "" }
         return String(svg[start.lowerBound...])
-    }
-
-    /// `525916` as `525,916`.
-    static func grouped(_ number: Int) -> String {
-        let digits = String(number.magnitude)
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return number < 0 ? "-" + result : result
     }
 }
 

@@ -51,6 +51,8 @@ private struct Encoder {
     private let peerOfSpan: [Int: Int]
     /// Shown spans the graph counts for a peer, with its index: `[span, peer]`, in span order.
     private var peerCalls: [(span: Int, peer: Int)] = []
+    /// Shown spans whose SDK dropped links (`droppedLinksCount` > 0), with the count, in span order.
+    private var droppedLinks: [(span: Int, count: Int)] = []
 
     private var strings = StringTable()
     private(set) var traceColumns = TraceColumns()
@@ -138,6 +140,7 @@ private struct Encoder {
         spanColumns.resource.append(resourceNumbers.number(of: resourceOfSpan[position]))
         spanColumns.scope.append(scopeNumbers.number(of: scopeOfSpan[position]))
         if let peer = peerOfSpan[position] { peerCalls.append((index, peer)) }
+        if span.droppedLinksCount > 0 { droppedLinks.append((index, Int(span.droppedLinksCount))) }
         if !span.status.message.isEmpty {
             statusMessages.element { $0.appendNumbers([index, strings.index(span.status.message)]) }
         }
@@ -207,13 +210,17 @@ private struct Encoder {
         }
         var peerCallList = JSONArrayWriter()
         for call in peerCalls { peerCallList.element { $0.appendNumbers([call.span, call.peer]) } }
+        var droppedLinkList = JSONArrayWriter()
+        for dropped in droppedLinks { droppedLinkList.element { $0.appendNumbers([dropped.span, dropped.count]) } }
         var peerList = JSONArrayWriter()
         for peer in peers {
             let name = strings.index(peer.name)
+            let (kind, system) = peer.kind.reportKind
+            let systemIndex = strings.index(system)
             peerList.element { bytes in
                 bytes += Array("{\"name\":\(name),\"node\":".utf8)
                 JSONWriter.appendString(peer.id.rawValue, to: &bytes)
-                bytes.append(UInt8(ascii: "}"))
+                bytes += Array(",\"kind\":\"\(kind)\",\"system\":\(systemIndex)}".utf8)
             }
         }
         var stringList = JSONArrayWriter()
@@ -232,6 +239,7 @@ private struct Encoder {
         out.member("links") { links.write(to: &$0) }
         out.member("peers") { peerList.write(to: &$0) }
         out.member("peerCalls") { peerCallList.write(to: &$0) }
+        out.member("droppedLinks") { droppedLinkList.write(to: &$0) }
         return out.finish()
     }
 }
@@ -442,6 +450,18 @@ extension SpanKind {
         case .client: 3
         case .producer: 4
         case .consumer: 5
+        }
+    }
+}
+
+extension ServiceGraph.Node.Kind {
+    /// What the page's script knows a peer by: `database`, `messaging` (a topic or queue) or
+    /// `remote`, and its system (`db.system`, `messaging.system`; empty for a remote peer).
+    fileprivate var reportKind: (kind: String, system: String) {
+        switch self {
+        case .database(let system): ("database", system)
+        case .messaging(let system): ("messaging", system)
+        case .remote, .service, .outsideInput: ("remote", "")
         }
     }
 }

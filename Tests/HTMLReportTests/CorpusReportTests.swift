@@ -3,7 +3,7 @@ import Testing
 import TraceTestSupport
 import Tracegraph
 
-/// The report of every real export in the corpus holds every span, link, event and error of it.
+/// The report of every real export in the corpus holds every span, link (and count of links dropped), event and error of it.
 @Suite struct CorpusReportTests {
     static let files: [Corpus.Counts] = ["otlp-json", "otlp-jsonl", "otlp-proto", "jaeger", "zipkin", "tempo"]
         .flatMap { (try? Corpus.counts(in: $0)) ?? [] }
@@ -22,6 +22,7 @@ import Tracegraph
         #expect(data.traces("count").reduce(0, +) == spans.count)
         #expect(data.spanIDs.count == 16 * spans.count)
         #expect(data.links.count == spans.reduce(0) { $0 + $1.links.count })
+        #expect((data.object["droppedLinks"] as! [[Int]]).reduce(0) { $0 + $1[1] } == spans.reduce(0) { $0 + Int($1.droppedLinksCount) })
         #expect((data.object["events"] as! [Any]).count == spans.reduce(0) { $0 + $1.events.count })
         #expect(data.spans("status").filter { $0 == 2 }.count == spans.filter(\.isError).count)
         #expect(data.spans("attributeCount").reduce(0, +) == spans.reduce(0) { $0 + $1.attributes.count })

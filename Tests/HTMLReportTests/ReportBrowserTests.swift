@@ -39,15 +39,43 @@ import Tracegraph
         try check(html: traces.htmlReport().html, scenario: scenario, sourceLocation: sourceLocation)
     }
 
-    func check(html: String, scenario: String, name: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func check(html: String, scenario: String, name: String? = nil, arguments: [String] = [],
+               sourceLocation: SourceLocation = #_sourceLocation) throws {
         let path = Self.folder + "/\(name ?? scenario).html"
         try OutputFile.write(Array(html.utf8), to: path)
-        let result = try Self.run(["python3", Self.browserFolder + "/check_report.py", "--scenario", scenario, path])
+        let result = try Self.run(["python3", Self.browserFolder + "/check_report.py", "--scenario", scenario] + arguments + [path])
         #expect(result.status == 0, "the browser checks of the \(scenario) report failed:\n\(result.text)", sourceLocation: sourceLocation)
     }
 
     @Test func theExampleReportWorksInABrowser() throws {
-        try check(LoadedTraces.builtInExample(), scenario: "example")
+        let wording = Self.folder + "/wording.json"
+        try OutputFile.write(Self.wordingCases(), to: wording)
+        try check(html: LoadedTraces.builtInExample().htmlReport().html, scenario: "example", arguments: ["--wording", wording])
+    }
+
+    /// Numbers and the graph's wording of them, which the page's script must match, as JSON.
+    static func wordingCases() throws -> [UInt8] {
+        var random = SeededGenerator(seed: 5)
+        let counts = [0, 7, 999, 1_000, 1_204, 10_000, 999_999, 1_234_567, -1_234] + (0..<40).map { _ in Int(random.next() % 10_000_000_000) }
+        var durations: [UInt64] = [0, 1, 999, 1_000, 1_049, 1_050, 9_949, 9_950, 9_999, 10_000, 850_000, 3_400_000, 3_449_999,
+                                   120_000_000, 1_200_000_000, 59_499_999_999, 59_500_000_000, 60_000_000_000, 180_000_000_000,
+                                   3_600_000_000_000, 93_600_000_000_000, 864_000_000_000_000]
+        // Every magnitude, from nanoseconds to days, at random places.
+        for _ in 0..<200 {
+            durations.append(random.next() % (UInt64(1) << (random.next() % 50)))
+        }
+        let shares: [(Int, Int)] = [(0, 10), (1, 2_000), (1, 10_000), (1, 1_000_000), (8, 1_000), (1, 8), (12, 100), (1, 1),
+                                    (5, 1_000), (999, 1_000), (1, 3), (2, 3), (1, 7), (1, 12), (3, 400), (1, 1_500)]
+        let object: [String: Any] = [
+            "counts": counts.map { [$0, GraphWording.count($0)] as [Any] },
+            "durations": durations.map { [$0, GraphWording.duration(nanos: $0)] as [Any] },
+            "percents": shares.map { [$0.0, $0.1, GraphWording.percent(Double($0.0) / Double($0.1))] as [Any] },
+        ]
+        return Array(try JSONSerialization.data(withJSONObject: object))
+    }
+
+    @Test func thePythonSDKShopsTopicsLinkLagsAndDroppedLinksShowInABrowser() throws {
+        try check(LoadedTraces(paths: [Fixtures.pythonSDKShop]), scenario: "shop")
     }
 
     @Test func hostileTraceTextShowsAsTextAndRunsNothing() throws {

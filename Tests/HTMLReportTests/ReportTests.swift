@@ -110,6 +110,54 @@ struct ReportDataView {
         #expect((withoutPeers.object["peerCalls"] as! [Any]).isEmpty)
     }
 
+    @Test func peersSayTheirKindAndSystem() throws {
+        let data = try ReportDataView(html: report(example).html)
+        let peers = data.object["peers"] as! [[String: Any]]
+        let described = Dictionary(uniqueKeysWithValues: peers.map {
+            ($0["node"] as! String, "\($0["kind"] as! String) \(data.strings[$0["system"] as! Int])")
+        })
+        #expect(described["topic_orders"] == "messaging kafka")
+        #expect(described["db_orders-db"] == "database postgresql")
+        #expect(described["db_cart-cache"] == "database redis")
+        #expect(described["peer_api_payments_example_fbb852c2"] == "remote ")
+        // Every peer of the graph, with the kind the graph gives it.
+        let graph = example.graphReading(attributingSpans: true).graph
+        for node in graph.nodes {
+            switch node.kind {
+            case .database(let system): #expect(described[node.id.rawValue] == "database \(system)")
+            case .messaging(let system): #expect(described[node.id.rawValue] == "messaging \(system)")
+            case .remote: #expect(described[node.id.rawValue] == "remote ")
+            case .service, .outsideInput: #expect(described[node.id.rawValue] == nil)
+            }
+        }
+    }
+
+    @Test func droppedLinksAreListedForTheSpansWhoseSDKDroppedSomeInSpanOrder() throws {
+        var spans = (1...4).map { Fixture.span(trace: 1, id: $0, parent: $0 == 1 ? nil : 1, service: "batch", start: 1_000 * $0) }
+        spans[1].droppedLinksCount = 872
+        spans[3].droppedLinksCount = 1
+        spans[2].links = [SpanLink(traceID: Fixture.traceID(1), spanID: SpanID(1))]
+        let set = TraceSet(spans.reversed())
+        let html = try HTMLReport(traces: set, summary: TraceSetSummary(set), inputs: [], graphSVG: "").html
+        let data = try ReportDataView(html: html)
+        #expect(data.object["droppedLinks"] as! [[Int]] == [[1, 872], [3, 1]])
+        #expect(data.links.count == 1)
+        #expect(try ReportDataView(html: report(example).html).object["droppedLinks"] as! [[Int]] == [])
+    }
+
+    @Test func theShopsSummarySpanKeeps128LinksAndSaysTheSDKDropped872() throws {
+        let shop = try LoadedTraces(paths: [Fixtures.pythonSDKShop])
+        let data = try ReportDataView(html: shop.htmlReport().html)
+        let dropped = data.object["droppedLinks"] as! [[Int]]
+        try #require(dropped.count == 1)
+        let span = dropped[0][0]
+        #expect(dropped[0][1] == 872)
+        #expect(data.strings[data.spans("name")[span]] == "nightly-invoices summarize")
+        let services = data.object["services"] as! [[String: Any]]
+        #expect(data.strings[services[data.spans("service")[span]]["name"] as! Int] == "billing")
+        #expect(data.links.filter { $0[0] as! Int == span }.count == 128)
+    }
+
     @Test func theSameSpansInAnyOrderGiveTheSamePage() throws {
         var shuffled = example
         var generator = SeededGenerator(seed: 7)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Browser checks of a tracegraph HTML report, in headless Chromium.
 
-    check_report.py --scenario example|hostile|scale REPORT.html [--screenshot OUT.png]
+    check_report.py --scenario example|shop|hostile|scale REPORT.html [--screenshot OUT.png]
+                    [--wording CASES.json]
 
 Opens the report from file:// the way a person would and checks what they
 would see and do: the service graph, sorting and filtering the trace list,
@@ -18,9 +19,16 @@ The expected values come from the report's own data (the JSON in
 read-only test probe, window.tracegraph, is used to find where things are
 drawn on the canvas (span rectangles) and what is selected.
 
+--wording names a JSON file of numbers and the graph's wording of them
+(GraphWording, written by the Swift test): {"counts": [[n, text], …],
+"durations": [[ns, text], …], "percents": [[part, whole, text], …]}; the page
+must write each the same way.
+
 Scenarios:
   example  the report of `tracegraph example` (30 traces, 25 links, one to a
            span outside the input)
+  shop     the report of Tests/Fixtures/python-sdk/shop.binpb (1,130 traces,
+           Kafka topics, a batch of 1,000 items, 872 links dropped by the SDK)
   hostile  the report of hostile.json next to this script: markup, script
            end tags, comments and javascript: URLs in every string
   scale    a large report (e.g. gen_traces.py --traces 50000): prints the
@@ -67,6 +75,38 @@ def start_browser():
 def set_viewport(driver, width, height):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+# --------------------------------------------------------------------------- wording
+
+def count_text(n):
+    """`10,000`, as GraphWording.count writes it."""
+    return format(n, ",")
+
+
+DURATION_UNITS = [(86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "min"),
+                  (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "µs")]
+
+
+def duration_text(ns):
+    """`850 µs`, `3.4 ms`, `120 ms`, `1.2 s`: as GraphWording.duration writes it."""
+    for unit, name in DURATION_UNITS:
+        if ns >= unit:
+            if ns // unit < 10:
+                tenths = (ns * 10 + unit // 2) // unit
+                if tenths < 100:
+                    return "%s %s" % (tenths // 10 if tenths % 10 == 0 else "%d.%d" % (tenths // 10, tenths % 10), name)
+            return "%s %s" % (count_text(ns // unit + (1 if ns % unit >= (unit + 1) // 2 else 0)), name)
+    return "%d ns" % ns
+
+
+def lag_text(lag, linked_duration, linked):
+    """When a linking span started against the span it links to (lag: its start less that span's end)."""
+    if lag >= 0:
+        return "started %s after %s ended" % (duration_text(lag), linked)
+    if -lag <= linked_duration:
+        return "started while %s ran" % linked
+    return "started %s before %s started (clock skew)" % (duration_text(-lag - linked_duration), linked)
 
 
 # --------------------------------------------------------------------------- data
@@ -119,12 +159,44 @@ class ReportData:
     def ref(self, i):
         return self.trace_ids[self.span_trace[i]], self.span_ids[i]
 
+    def lag(self, source, target):
+        """Span `source`'s start less span `target`'s end, in ns: trace start (µs) + span start (ns)."""
+        t, s = self.raw["traces"], self.raw["spans"]
+        between = (t["startMicros"][self.span_trace[source]] - t["startMicros"][self.span_trace[target]]) * 1000
+        return between + s["start"][source] - (s["start"][target] + s["duration"][target])
+
+    def kind(self, i):
+        return self.raw["spans"]["kind"][i]
+
+    def peer(self, name, kind):
+        """The index of the peer with this name and kind ("messaging" for a topic), or None."""
+        return next((p for p, peer in enumerate(self.raw["peers"]) if self.s(peer["name"]) == name and peer.get("kind") == kind), None)
+
+    def topic_traffic(self, peer):
+        """The traces with a span sending to the peer (producer or client), receiving from it (consumer or server), and either."""
+        produce, consume, every = set(), set(), set()
+        for span, p in self.raw["peerCalls"]:
+            if p != peer:
+                continue
+            tid = self.trace_ids[self.span_trace[span]]
+            every.add(tid)
+            if self.kind(span) in (3, 4):
+                produce.add(tid)
+            elif self.kind(span) in (2, 5):
+                consume.add(tid)
+        return produce, consume, every
+
+    def topic_label(self, peer):
+        p = self.raw["peers"][peer]
+        return "%s (%s)" % (self.s(p["name"]), self.s(p["system"]))
+
 
 # --------------------------------------------------------------------------- checker
 
 class Checks:
-    def __init__(self, driver, report_path):
+    def __init__(self, driver, report_path, wording=None):
         self.driver = driver
+        self.wording = wording
         self.url = Path(report_path).resolve().as_uri()
         self.failures = []
         self.console = []
@@ -281,6 +353,8 @@ class Checks:
     def run_example(self, screenshot):
         self.open()
         d = self.data
+        if self.wording:
+            self.check_wording(self.wording)
         print("graph")
         nodes = self.driver.find_elements(By.CSS_SELECTOR, "#graph svg g.node")
         self.check(len(nodes) >= 10, "the service graph is inline with its nodes (%d)" % len(nodes))
@@ -305,6 +379,7 @@ class Checks:
         print("service filter")
         self.check_service_filter(service_nodes)
         self.check_peer_filter()
+        self.check_topic_filter("orders")
 
         print("flame graph")
         # A trace with a span linking to another trace in the report, as a person would find it.
@@ -378,6 +453,10 @@ class Checks:
             self.check(not self.driver.find_elements(By.CSS_SELECTOR, "#details .links-out .nav-span"),
                        "the unresolved link is not a button")
 
+        print("link lag")
+        self.check_lag_wording()
+        self.check_link_lag()
+
         print("opening with a fragment")
         self.open("#trace=%s&span=%s" % (target_trace, target_span))
         self.wait_selected(target_trace, target_span, "the fragment's span to be selected on load")
@@ -388,6 +467,61 @@ class Checks:
         self.check_console()
         if screenshot:
             self.take_screenshot(screenshot)
+
+    def check_wording(self, path):
+        """The page writes counts, durations and percentages as the graph's SVG does."""
+        print("wording")
+        with open(path) as f:
+            cases = json.load(f)
+        for kind, probe, arity in (("counts", "formatCount", 1), ("durations", "formatDuration", 1), ("percents", "formatPercent", 2)):
+            wrong = []
+            for case in cases[kind]:
+                got = self.probe(probe, *case[:arity])
+                if got != case[arity]:
+                    wrong.append("%s -> %r, not %r" % (case[:arity], got, case[arity]))
+            self.check(not wrong, "%s reads as in the graph (%d cases) %s" % (kind, len(cases[kind]), wrong[:5]))
+        self.check(all(duration_text(ns) == text for ns, text in cases["durations"])
+                   and all(count_text(n) == text for n, text in cases["counts"]),
+                   "this script's own wording (for the checks below) is the graph's too")
+
+    def check_lag_wording(self):
+        """A link's lag in words: after the linked span ended, while it ran, before it started (clock skew)."""
+        cases = [
+            (3_200_000_000, 10, "the linked span", "started 3.2 s after the linked span ended"),
+            (0, 10, "the linked span", "started 0 ns after the linked span ended"),
+            (-10, 10, "this span", "started while this span ran"),
+            (-1, 1_000, "the linked span", "started while the linked span ran"),
+            (-1_200_000_010, 10, "the linked span", "started 1.2 s before the linked span started (clock skew)"),
+            (-3 * 3_600_000_000_000 - 500, 500, "this span", "started 3 h before this span started (clock skew)"),
+        ]
+        wrong = [(case, got) for case in cases if (got := self.probe("lagText", *case[:3])) != case[3]]
+        self.check(not wrong and all(lag_text(*case[:3]) == case[3] for case in cases),
+                   "a link's lag reads 'after … ended', 'while … ran' or 'before … started (clock skew)' %s" % wrong[:2])
+
+    def check_link_lag(self):
+        """A consumer span's link says how long after the linked span ended it started; the linked span says so too."""
+        d = self.data
+        link = next((l for l in d.links if l[1] >= 0 and d.kind(l[0]) == 5 and d.span_trace[l[0]] != d.span_trace[l[1]]), None)
+        if not self.check(link is not None, "some consumer span links to a span of another trace"):
+            return
+        source, target = link[0], link[1]
+        lag = d.lag(source, target)
+        duration = d.raw["spans"]["duration"][target]
+        (st, ss), (tt, ts) = d.ref(source), d.ref(target)
+        self.open("#trace=%s&span=%s" % (st, ss))
+        self.wait_selected(st, ss)
+        expected = lag_text(lag, duration, "the linked span")
+        shown = self.js("""return Array.from(document.querySelectorAll('#details .links-out .link-item'))
+            .filter(e => e.querySelector('.nav-span[data-span="' + arguments[0] + '"]'))
+            .map(e => (e.querySelector('.link-lag') || {}).textContent)""", ts)
+        self.check(shown == [expected], "the consumer %r shows its link's lag: %r (%s)" % (d.span_name(source), expected, shown))
+        self.open("#trace=%s&span=%s" % (tt, ts))
+        self.wait_selected(tt, ts)
+        expected = lag_text(lag, duration, "this span")
+        shown = self.js("""return Array.from(document.querySelectorAll('#details .links-in .link-item'))
+            .filter(e => e.querySelector('.nav-span[data-span="' + arguments[0] + '"]'))
+            .map(e => (e.querySelector('.link-lag') || {}).textContent)""", ss)
+        self.check(shown == [expected], "the linked %r shows it under 'Linked from': %r" % (d.span_name(target), expected))
 
     def check_sorting(self):
         d = self.data
@@ -460,8 +594,105 @@ class Checks:
         self.wait(lambda: len(self.probe("listOrder")) == len(expected), "the peer filter")
         self.check(set(self.probe("listOrder")) == expected,
                    "clicking the peer %s lists the %d traces that call it" % (node["peer"], len(expected)))
+        kind = next(p.get("kind") for p in d.raw["peers"] if p["node"] == node["node"])
+        if kind != "messaging":
+            self.check(not self.driver.find_element(By.ID, "topic-bar").is_displayed(),
+                       "a %s peer shows no topic notice" % kind)
         self.driver.find_element(By.ID, "service-filter-clear").click()
         self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "the clear button")
+
+    def click_node(self, node_id):
+        element = self.driver.find_element(By.ID, node_id)
+        self.js("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+    def check_topic_filter(self, name):
+        """Clicking a topic lists the traces that produce to it or consume from it, says how many do
+        which, and narrows the list to either."""
+        d = self.data
+        peer = d.peer(name, "messaging")
+        if not self.check(peer is not None, "the data has the topic %r" % name):
+            return
+        node = d.raw["peers"][peer]["node"]
+        produce, consume, every = d.topic_traffic(peer)
+        self.check(produce and consume, "%s: %d traces produce to it and %d consume from it in the data" % (name, len(produce), len(consume)))
+        self.click_node(node)
+        self.wait(lambda: len(self.probe("listOrder")) == len(every), "the topic filter")
+        self.check(set(self.probe("listOrder")) == every, "clicking the topic %s lists the %d traces with a span counted for it" % (name, len(every)))
+        label = self.js("return document.getElementById('service-filter-label').textContent")
+        self.check(label == d.topic_label(peer), "the filter chip names the topic with its system: %r" % label)
+        summary = self.js("return document.getElementById('topic-summary').textContent")
+        expected = "%s: %s %s to it, %s %s from it" % (
+            d.topic_label(peer), count_text(len(produce)), "trace produces" if len(produce) == 1 else "traces produce",
+            count_text(len(consume)), "consumes" if len(consume) == 1 else "consume")
+        self.check(self.driver.find_element(By.ID, "topic-bar").is_displayed() and summary == expected,
+                   "the notice says %r (%r)" % (expected, summary))
+        for direction, traces, what in (("produce", produce, "producers"), ("consume", consume, "consumers"), ("", every, "all")):
+            self.driver.find_element(By.CSS_SELECTOR, '#topic-bar [data-direction="%s"]' % direction).click()
+            self.wait(lambda: len(self.probe("listOrder")) == len(traces), "the %s of %s" % (what, name))
+            pressed = self.js("return document.querySelector('#topic-bar [data-direction=\"%s\"]').getAttribute('aria-pressed')" % direction)
+            self.check(set(self.probe("listOrder")) == traces and pressed == "true",
+                       "the %s button lists the %d traces of %s" % (what, len(traces), what))
+        self.driver.find_element(By.ID, "service-filter-clear").click()
+        self.wait(lambda: len(self.probe("listOrder")) == d.trace_count, "the clear button")
+        self.check(not self.driver.find_element(By.ID, "topic-bar").is_displayed(), "clearing the filter hides the topic's notice")
+
+    def check_dropped_links(self):
+        """A span whose SDK dropped links says how many, beside the links it kept."""
+        d = self.data
+        dropped = d.raw["droppedLinks"]
+        if not self.check(dropped, "some span's SDK dropped links"):
+            return
+        span, n = max(dropped, key=lambda x: x[1])
+        kept = sum(1 for l in d.links if l[0] == span)
+        tid, sid = d.ref(span)
+        self.open("#trace=%s&span=%s" % (tid, sid))
+        self.wait_selected(tid, sid)
+        expected = "%s%s links were dropped by the SDK (droppedLinksCount): the linked spans are not known" % (
+            count_text(n), " more" if kept else "")
+        line = self.js("const e = document.querySelector('#details .links-out .dropped-links'); return e && e.textContent")
+        self.check(line == expected, "the span %r says %r (%r)" % (d.span_name(span), expected, line))
+        count = self.js("const e = document.querySelector('#details .links-out .section-count'); return e && e.textContent")
+        self.check(count == count_text(kept), "its 'Links to' counts the %s links kept" % count_text(kept))
+        total = sum(x[1] for x in dropped)
+        stat = self.js("const e = document.getElementById('stat-dropped-links'); return e && e.textContent")
+        self.check(stat == "+%s dropped" % count_text(total), "the header counts the %s links SDKs dropped (%r)" % (count_text(total), stat))
+        facts = self.driver.find_element(By.ID, "trace-facts").text
+        self.check("(+%s dropped by the SDK)" % count_text(n) in facts, "the trace's facts count them beside its links out")
+
+    def check_separators(self):
+        """Counts of 1,000 and more are written with separators: in the header, the list, the details and a notice."""
+        d = self.data
+        t = d.raw["traces"]
+        stats = self.driver.find_element(By.CSS_SELECTOR, ".stats").text
+        self.check(count_text(d.span_count) in stats and d.span_count >= 1000,
+                   "the header gives %s spans" % count_text(d.span_count))
+        # The trace with most links in: its row and its linked span's 'Linked from'.
+        best = max(range(d.trace_count), key=lambda i: t["linksIn"][i])
+        tid = d.trace_ids[best]
+        if not self.check(t["linksIn"][best] >= 1000, "some trace has 1,000 or more links in"):
+            return
+        self.type_filter(tid)
+        cell = self.js("""const r = document.querySelector('#trace-rows .trace-row[data-trace="' + arguments[0] + '"]');
+            return r && r.children[6].textContent""", tid)
+        self.check(cell == count_text(t["linksIn"][best]), "its row's links in read %r" % cell)
+        self.type_filter("")
+        targets = {}
+        for l in d.links:
+            if l[1] >= 0 and d.span_trace[l[1]] == best:
+                targets[l[1]] = targets.get(l[1], 0) + 1
+        span = max(targets, key=targets.get)
+        self.open("#trace=%s&span=%s" % (tid, d.span_ids[span]))
+        self.wait_selected(tid, d.span_ids[span])
+        count = self.js("const e = document.querySelector('#details .links-in .section-count'); return e && e.textContent")
+        self.check(count == count_text(targets[span]), "the span %r is linked from %r spans" % (d.span_name(span), count))
+        facts = self.driver.find_element(By.ID, "trace-facts").text
+        self.check(count_text(t["linksIn"][best]) in facts, "the trace's facts give its %s links in" % count_text(t["linksIn"][best]))
+        texts = self.js("""return [document.getElementById('trace-count').textContent]
+            .concat(Array.from(document.querySelectorAll('#trace-facts dd, #details .section-count, #details .facts dd, #trace-rows .trace-row:not([hidden]) .col-num'), e => e.textContent));""")
+        bare = [x for x in texts if any(len(run) >= 4 for run in "".join(c if c.isdigit() else " " for c in x).split())
+                and not x.startswith("20") and not all(c in "0123456789abcdef" for c in x)]
+        self.check(not bare, "no count of the list, facts or details is written without separators %s" % bare[:3])
 
     def take_screenshot(self, path):
         """An interesting trace (errors and links) with its linked span selected, for the README."""
@@ -492,6 +723,45 @@ class Checks:
         self.js("window.scrollTo(0, 0)")
         self.driver.save_screenshot(path)
         print("screenshot: %s (trace %s, span %s)" % (path, tid, d.span_ids[span]))
+
+    # -- shop
+
+    def run_shop(self, screenshot):
+        self.open()
+        print("topics")
+        self.check_topic_filter("orders")
+        self.check_topic_filter("invoice-items")
+        print("link lag")
+        self.check_link_lag()
+        print("dropped links")
+        self.check_dropped_links()
+        print("separators")
+        self.check_separators()
+        self.check_console()
+        if screenshot:
+            self.take_topic_screenshot(screenshot, "orders")
+
+    def take_topic_screenshot(self, path, name):
+        """The topic clicked, its consumers listed, and a consumer span's details with its link's lag."""
+        d = self.data
+        peer = d.peer(name, "messaging")
+        consumer = next(span for span, p in d.raw["peerCalls"] if p == peer and d.kind(span) == 5
+                        and any(l[0] == span and l[1] >= 0 for l in d.links))
+        tid, sid = d.ref(consumer)
+        set_viewport(self.driver, *VIEWPORT)
+        self.open()
+        self.click_node(d.raw["peers"][peer]["node"])
+        self.driver.find_element(By.CSS_SELECTOR, '#topic-bar [data-direction="consume"]').click()
+        self.click_row(tid)
+        self.click_span(sid)
+        self.wait_selected(tid, sid)
+        # The pointer off the flame graph (no tooltip), the details at the span's links.
+        ActionChains(self.driver).move_to_element(self.driver.find_element(By.ID, "details-heading")).perform()
+        self.js("window.scrollTo(0, 0)")
+        self.js("""const box = document.getElementById('details'), links = box.querySelector('.links-out');
+            if (links) box.scrollTop = links.offsetTop - box.offsetTop - 8;""")
+        self.driver.save_screenshot(path)
+        print("screenshot: %s (topic %s, trace %s, span %s)" % (path, name, tid, sid))
 
     # -- hostile
 
@@ -660,8 +930,9 @@ class Checks:
 
 def main():
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
-    parser.add_argument("--scenario", choices=["example", "hostile", "scale"], required=True)
+    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale"], required=True)
     parser.add_argument("--screenshot", help="save a 1400x1000 screenshot here")
+    parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")
     parser.add_argument("report")
     args = parser.parse_args()
     if not os.path.exists(args.report):
@@ -669,7 +940,7 @@ def main():
         return 2
 
     driver = start_browser()
-    checks = Checks(driver, args.report)
+    checks = Checks(driver, args.report, args.wording)
     try:
         print("%s: %s" % (args.scenario, args.report))
         getattr(checks, "run_" + args.scenario)(args.screenshot)
