@@ -29,6 +29,7 @@ extension ServiceGraph {
         private var zeroIDSpans = 0
         /// The last service seen and its index: spans of one resource come together.
         private var lastService: (name: String, index: UInt32)?
+        private var lastKeySet: (keys: [String], index: UInt32)?
 
         public init(options: Options = Options()) {
             self.options = options
@@ -64,9 +65,8 @@ extension ServiceGraph {
             guard !span.links.isEmpty || span.droppedLinksCount > 0 else { return }
             let operation = operations.intern(span.name)
             for link in span.links {
-                // The keys as the link lists them: a link's SDK lists them the same way each time.
-                let keys = link.attributes.isEmpty ? 0 : keySets.intern(link.attributes.map(\.key))
-                links.append(LinkRecord(span: index, target: link.target, operation: operation, attributeKeys: keys))
+                links.append(LinkRecord(span: index, target: link.target, operation: operation,
+                                        attributeKeys: link.attributes.isEmpty ? 0 : intern(keysOf: link.attributes)))
             }
             if span.droppedLinksCount > 0 {
                 droppedLinks[DroppedLinksKey(service: service, operation: operation), default: 0] += Int(span.droppedLinksCount)
@@ -174,6 +174,17 @@ extension ServiceGraph {
             return peers.intern(peer)
         }
 
+        /// The keys as the link lists them (its SDK lists them the same way each time), numbered;
+        /// the set of the link before is tried first, as the links of a span mostly carry the same keys.
+        private mutating func intern(keysOf attributes: [Attribute]) -> UInt32 {
+            if let last = lastKeySet, last.keys.count == attributes.count,
+               zip(last.keys, attributes).allSatisfy({ $0 == $1.key }) { return last.index }
+            let keys = attributes.map(\.key)
+            let index = keySets.intern(keys)
+            lastKeySet = (keys, index)
+            return index
+        }
+
         private mutating func intern(service name: String) -> UInt32 {
             if let last = lastService, last.name == name { return last.index }
             let index = services.intern(name)
@@ -275,64 +286,62 @@ private struct EdgeBuilder {
         var errorSpans = 0
         var traceIDs = TraceIDCounter()
 
-        // Each record's parent: in its own segment, else anywhere, then the right half of a shared id.
-        // Each parent also as a reference into the store, which reads it without a search.
-        var parentReferences = [RecordStore.Reference](repeating: -1, count: count)
-        store.forEach { index, reference, record in
-            guard !table.isDuplicate(index) else { return }
-            traceIDs.insert(record.traceID)
-            nodes.countSpan(service: record.service, isError: record.isError)
-            if record.isError { errorSpans += 1 }
-            if let group = halves.group(of: index), record.kind.side == .callee, let caller = halves.caller(of: group, store: store) {
-                parents[index] = Int32(caller)
-                parentReferences[index] = store.reference(ofIndex: caller)
-                return
-            }
-            guard record.parent != 0 else { return }
-            var parent: RecordStore.Reference?
-            if record.localParent >= 0 {
-                let local = RecordStore.reference(sameSegmentAs: reference, offset: Int(record.localParent))
-                if !table.isDuplicate(store.index(of: local)) { parent = local }
-            }
-            if parent == nil {
-                parent = table.reference(of: record.traceID, SpanID(record.parent), in: store)
-            }
-            guard var found = parent else { return }
-            if let group = halves.group(of: store.index(of: found)) {
-                let half = halves.half(of: group, forChildIn: record.service, store: store)
-                if half == index { return }
-                found = store.reference(ofIndex: half)
-            }
-            parents[index] = Int32(store.index(of: found))
-            parentReferences[index] = found
-        }
-
+        let paired = rule == .paired
+        // Each parent also as a reference into the store, which reads it without a search, for pairs.
+        var parentReferences = [RecordStore.Reference](repeating: -1, count: paired ? count : 0)
         var facts = [ChildFacts](repeating: [], count: count)
-        var calls = CallTallies()
+        var calls = CallTallies(nodeCount: nodes.count)
         var peerSpans: [(span: Int, node: Int)] = []
         func topic(of record: Record) -> UInt32? {
             guard record.peer != Record.noPeer, peers[Int(record.peer)].isTopic else { return nil }
             return record.peer
         }
-
-        // What each span's children say about it, and the calls between services: a child span
-        // under a parent of another service, a server span under a client span of its own (a
-        // loopback call), a consumer under its producer (through the topic when either names one).
-        let paired = rule == .paired
         /// Children of another service, not of a callee kind, under a client or producer span: a
         /// call only if no server or consumer child in another service says which child is the
         /// request, which is known once all children are seen.
         var undecided: [(index: Int, record: Record, parent: Record)] = []
-        store.forEach { index, _, record in
-            let parentReference = parentReferences[index]
-            guard parentReference >= 0 else { return }
-            let parentIndex = Int(parents[index])
-            let parent = store[parentReference]
+
+        // Each record's parent (in its own segment, else anywhere, then the right half of a shared
+        // id), what the record says about it, and the call it is: a child span under a parent of
+        // another service, a server span under a client span of its own (a loopback call), a
+        // consumer under its producer (through the topic when either names one).
+        store.forEach { index, reference, record in
+            guard !table.isDuplicate(index) else { return }
+            traceIDs.insert(record.traceID)
+            nodes.countSpan(service: record.service, isError: record.isError)
+            if record.isError { errorSpans += 1 }
+            var found: RecordStore.Reference
+            if let group = halves.group(of: index), record.kind.side == .callee, let caller = halves.caller(of: group, store: store) {
+                found = store.reference(ofIndex: caller)
+            } else {
+                guard record.parent != 0 else { return }
+                var parent: RecordStore.Reference?
+                if record.localParent >= 0 {
+                    let local = RecordStore.reference(sameSegmentAs: reference, offset: Int(record.localParent))
+                    if !table.isDuplicate(store.index(of: local)) { parent = local }
+                }
+                if parent == nil {
+                    parent = table.reference(of: record.traceID, SpanID(record.parent), in: store)
+                }
+                guard let parent else { return }
+                found = parent
+                if let group = halves.group(of: store.index(of: found)) {
+                    let half = halves.half(of: group, forChildIn: record.service, store: store)
+                    if half == index { return }
+                    found = store.reference(ofIndex: half)
+                }
+            }
+            let parentIndex = store.index(of: found)
+            parents[index] = Int32(parentIndex)
+            let parent = store[found]
             let elsewhere = parent.service != record.service
             let callee = record.kind.side == .callee
             if elsewhere { facts[parentIndex].insert(.childElsewhere) }
-            if callee { facts[parentIndex].insert(callee && elsewhere ? [.calleeChild, .calleeChildElsewhere] : .calleeChild) }
-            guard !paired else { return }
+            if callee { facts[parentIndex].insert(elsewhere ? [.calleeChild, .calleeChildElsewhere] : .calleeChild) }
+            if paired {
+                parentReferences[index] = found
+                return
+            }
             if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
                 let topicNode = nodes.peerNode(topic)
                 calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
@@ -731,33 +740,46 @@ private struct LinkTally {
     }
 }
 
-/// Calls by edge, in the order edges were first met.
+/// Calls by edge, in the order edges were first met: a dense matrix of tally numbers when there
+/// are few nodes (the usual case), so that the hot loop hashes nothing; a dictionary otherwise.
 private struct CallTallies {
-    private var index: [EdgeKey: Int] = [:]
+    private let nodeCount: Int
+    private var matrix: [Int32]
+    private var sparse: [EdgeKey: Int] = [:]
     private(set) var keys: [EdgeKey] = []
     private(set) var tallies: [CallTally] = []
-    /// The last edge added to, as calls of one edge mostly come together.
-    private var last: (key: EdgeKey, index: Int)?
+
+    init(nodeCount: Int) {
+        self.nodeCount = nodeCount
+        matrix = nodeCount <= 1024 ? [Int32](repeating: -1, count: nodeCount * nodeCount) : []
+    }
 
     mutating func add(from: Int, to: Int, duration: UInt64, failed: Bool,
                       clientDuration: UInt64? = nil, connection: ServiceGraph.CallEdge.Connection? = nil) {
-        let key = EdgeKey(from: from, to: to)
         let position: Int
-        if let last, last.key == key {
-            position = last.index
-        } else if let known = index[key] {
+        if !matrix.isEmpty, from < nodeCount, to < nodeCount {
+            let cell = from * nodeCount + to
+            if matrix[cell] < 0 {
+                matrix[cell] = Int32(tallies.count)
+                appendTally(EdgeKey(from: from, to: to))
+            }
+            position = Int(matrix[cell])
+        } else if let known = sparse[EdgeKey(from: from, to: to)] {
             position = known
         } else {
             position = tallies.count
-            index[key] = position
-            keys.append(key)
-            tallies.append(CallTally())
+            sparse[EdgeKey(from: from, to: to)] = position
+            appendTally(EdgeKey(from: from, to: to))
         }
-        last = (key, position)
         tallies[position].durations.append(duration)
         if failed { tallies[position].errors += 1 }
         if let clientDuration { tallies[position].clientDurations.append(clientDuration) }
         if let connection, tallies[position].connection != .messaging { tallies[position].connection = connection }
+    }
+
+    private mutating func appendTally(_ key: EdgeKey) {
+        keys.append(key)
+        tallies.append(CallTally())
     }
 }
 
@@ -953,6 +975,7 @@ private struct NodeTable {
 
     func serviceNode(_ service: UInt32) -> Int { serviceNodes[Int(service)] }
     func peerNode(_ peer: UInt32) -> Int { peerNodes[Int(peer)] }
+    var count: Int { nodes.count }
 
     mutating func outsideInputNode() -> Int {
         if let outsideInput { return outsideInput }

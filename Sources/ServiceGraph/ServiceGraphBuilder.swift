@@ -82,6 +82,7 @@ struct UninstrumentedPeer: Hashable, Sendable {
 
     /// The peer a span's attributes name, if they name one. `messagingOnly`: a topic or the
     /// `peer.service` broker only; `peerServiceOnly`: `peer.service` only.
+    @inline(__always)
     init?(attributes: [Attribute], messagingOnly: Bool = false, peerServiceOnly: Bool = false) {
         guard !attributes.isEmpty else { return nil }
         // One pass over the attributes picks out the ones that name a peer (the first of each key).
