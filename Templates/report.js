@@ -500,6 +500,7 @@
       this.home = vb && vb.width > 0 ? { x: vb.x, y: vb.y, w: vb.width, h: vb.height } : { x: 0, y: 0, w: width, h: height };
       this.svg.removeAttribute('width');
       this.svg.removeAttribute('height');
+      box.style.aspectRatio = this.home.w + ' / ' + this.home.h;
       this.svg.setAttribute('role', 'group');
       this.svg.setAttribute('aria-label', 'Service graph');
       this.setBox(this.home);

@@ -67,6 +67,13 @@ import TraceTestSupport
         #expect(call(inventory, inventory)?.calls == 1)
     }
 
+    /// The drawing of every asynchronous structure at once: topics between producers and
+    /// consumers, link edges grouped by operation with their lag, overlap and dropped links.
+    @Test func itsDOTMatchesTheGoldenFile() throws {
+        let dot = try GraphvizRenderer().render(graph, format: .dot)
+        Golden.check(String(decoding: dot, as: UTF8.self), matches: "python-sdk-shop.dot")
+    }
+
     @Test func theJSONEncodingGivesTheSameGraph() throws {
         #expect(try GraphReading(paths: [Fixtures.pythonSDKShopJSON]).graph == graph)
     }

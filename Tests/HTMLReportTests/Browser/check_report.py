@@ -929,9 +929,11 @@ class Checks:
 
 
 def main():
+    global VIEWPORT
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
     parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale"], required=True)
-    parser.add_argument("--screenshot", help="save a 1400x1000 screenshot here")
+    parser.add_argument("--screenshot", help="save a screenshot of the viewport here")
+    parser.add_argument("--viewport", default="1400x1000", help="the window's size, WIDTHxHEIGHT")
     parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")
     parser.add_argument("report")
     args = parser.parse_args()
@@ -939,6 +941,7 @@ def main():
         print("no such report: " + args.report)
         return 2
 
+    VIEWPORT = tuple(int(part) for part in args.viewport.split("x"))
     driver = start_browser()
     checks = Checks(driver, args.report, args.wording)
     try:
