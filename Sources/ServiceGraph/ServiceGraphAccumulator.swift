@@ -169,7 +169,9 @@ extension ServiceGraph {
             // another length are passed over without comparing their text.
             if peers.count <= 16 {
                 let length = peer.name.utf8.count
-                if let index = peers.elements.firstIndex(where: { $0.name.utf8.count == length && $0 == peer }) { return UInt32(index) }
+                for (index, known) in peers.elements.enumerated() where known.name.utf8.count == length && known == peer {
+                    return UInt32(index)
+                }
             }
             return peers.intern(peer)
         }

@@ -16,10 +16,11 @@ extension LoadedTraces {
     /// - Throws: `GraphvizError` when the graph cannot be drawn, `ReportError` when the
     ///   templates are not valid.
     public func htmlReport(
-        graphOptions: ServiceGraph.Options = .init(), engine: LayoutEngine = .dot, options: HTMLReport.Options = .init()
+        graphOptions: ServiceGraph.Options = .init(), renderer: GraphvizRenderer = GraphvizRenderer(),
+        options: HTMLReport.Options = .init()
     ) throws -> HTMLReport {
         let reading = graphReading(graphOptions, attributingSpans: true)
-        let svg = try GraphvizRenderer(engine: engine).render(reading.graph, format: .svg)
+        let svg = try renderer.render(reading.graph, format: .svg)
         return try HTMLReport(
             traces: traces, summary: summary,
             inputs: inputs.map { HTMLReport.Input(path: $0.source, format: $0.formatDescription, spans: $0.spans) },

@@ -84,7 +84,27 @@ struct GraphOptions: ParsableArguments {
         valueName: "rule"))
     var edges: ServiceGraph.EdgeRule = .boundary
 
+    @Option(help: ArgumentHelp("Draw a node or edge as degraded (amber) above this share of errors, in percent.", valueName: "percent"))
+    var degradedAbove = 0.1
+
+    @Option(help: ArgumentHelp("Draw a node or edge as failing (red) above this share of errors, in percent.", valueName: "percent"))
+    var failingAbove = 10.0
+
     var serviceGraphOptions: ServiceGraph.Options { ServiceGraph.Options(inferUninstrumentedPeers: !noPeers, edgeRule: edges) }
+
+    var errorThresholds: ErrorThresholds { ErrorThresholds(degradedAbove: degradedAbove / 100, failingAbove: failingAbove / 100) }
+
+    /// The renderer these options ask for.
+    var renderer: GraphvizRenderer { GraphvizRenderer(engine: engine, errorThresholds: errorThresholds) }
+
+    func validate() throws {
+        guard (0...100).contains(degradedAbove), (0...100).contains(failingAbove) else {
+            throw ValidationError("--degraded-above and --failing-above are percentages, from 0 to 100.")
+        }
+        guard degradedAbove <= failingAbove else {
+            throw ValidationError("--degraded-above (\(degradedAbove)) must not be above --failing-above (\(failingAbove)).")
+        }
+    }
 }
 
 struct GraphCommand: ParsableCommand {
@@ -115,7 +135,7 @@ struct GraphCommand: ParsableCommand {
     @OptionGroup var drawing: GraphOptions
 
     func run() throws {
-        let renderer = GraphvizRenderer(engine: drawing.engine)
+        let renderer = drawing.renderer
         // Graphviz loads its plugins and fonts on another thread while the inputs are read;
         // the command waits for it before it ends, whatever happens.
         let preparing = DispatchGroup()
@@ -174,7 +194,7 @@ struct ReportCommand: ParsableCommand {
             let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
             let loaded = try input.readTraces()
             let report = try loaded.htmlReport(
-                graphOptions: drawing.serviceGraphOptions, engine: drawing.engine,
+                graphOptions: drawing.serviceGraphOptions, renderer: drawing.renderer,
                 options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates))
             try OutputFile.write(Array(report.html.utf8), to: output)
             if !input.quiet, output != "-" {

@@ -152,3 +152,29 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(try svgTexts(svg).texts.isEmpty)
     }
 }
+
+/// Nodes and edges look unwell by their rate of errors, not for one error.
+@Suite struct ErrorRateColourTests {
+    static func dot(errors: Int, of spans: Int, thresholds: ErrorThresholds = ErrorThresholds()) throws -> String {
+        let node = ServiceGraph.Node(id: .service("checkout"), name: "checkout", kind: .service, spanCount: spans, errorSpanCount: errors)
+        let graph = ServiceGraph(nodes: [node], callEdges: [], linkEdges: [])
+        return String(decoding: try GraphvizRenderer(errorThresholds: thresholds).render(graph, format: .dot), as: UTF8.self)
+    }
+
+    @Test(arguments: [
+        (0, 10_000, "#eaf2fb"), (1, 10_000, "#eaf2fb"), (10, 10_000, "#eaf2fb"),  // at most 0.1 %: healthy
+        (11, 10_000, "#fff4e0"), (1_000, 10_000, "#fff4e0"),                     // above 0.1 %: degraded
+        (1_001, 10_000, "#fdecea"), (1, 1, "#fdecea"),                            // above 10 %: failing
+    ])
+    func theFillFollowsTheRate(errors: Int, spans: Int, fill: String) throws {
+        let dot = try Self.dot(errors: errors, of: spans)
+        let expected = fill == "#eaf2fb" ? !dot.contains("#fff4e0") && !dot.contains("#fdecea\"") : dot.contains("fillcolor=\"\(fill)\"")
+        #expect(expected, "\(errors) of \(spans)")
+    }
+
+    @Test func thresholdsAreSettings() throws {
+        let strict = ErrorThresholds(degradedAbove: 0, failingAbove: 0.00005)
+        #expect(try Self.dot(errors: 1, of: 10_000, thresholds: strict).contains("fillcolor=\"#fdecea\""))
+        #expect(try Self.dot(errors: 1, of: 10_000).contains("1 error (0.01%)"))
+    }
+}
