@@ -18,7 +18,7 @@ public enum GraphWording {
         count(number) + " " + (number == 1 ? noun : plural ?? noun + "s")
     }
 
-    /// Durations as people read them: 850 µs, 3.4 ms, 120 ms, 1.2 s, 3 min, 26 h.
+    /// Durations as people read them: 850 µs, 3.4 ms, 120 ms, 1.2 s, 3 min, 5 h, 1.1 d.
     public static func duration(nanos: UInt64) -> String {
         let units: [(size: UInt64, name: String)] = [
             (86_400_000_000_000, "d"), (3_600_000_000_000, "h"), (60_000_000_000, "min"),

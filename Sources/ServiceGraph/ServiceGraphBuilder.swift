@@ -33,19 +33,22 @@ extension ServiceGraph {
 
     /// Builds the graph of a set of traces.
     ///
-    /// - A call edge joins a parent span's service to a child span's service when they differ.
-    /// - A link edge joins the linked-to span's service to the linking span's service; a link
-    ///   whose target no input holds comes from the `outsideInput` node.
-    /// - With `inferUninstrumentedPeers`, a client or producer span with no child names its
-    ///   peer through its attributes (`peer.service`, `db.system.name` or `db.system`,
-    ///   `messaging.system`, `server.address`), and a call edge joins its service to that peer.
+    /// - Calls follow `options.edgeRule` (``EdgeRule``): by default a child span under a parent of
+    ///   another service (only the server or consumer child, when the kinds say which child is the
+    ///   request), a server span under a client span of its own service, and, with
+    ///   `inferUninstrumentedPeers`, a client span to the peer its attributes name unless a callee
+    ///   recorded the call, a producer to its topic and the topic to its consumers. A call failed
+    ///   when the callee's span or the caller's client or producer span failed.
+    /// - A link edge joins the linked-to span's service (or its topic) to the linking span's
+    ///   service, one per linking operation, with the lag; a link whose target no input holds
+    ///   comes from the `outsideInput` node.
+    /// - Records that share a span id are the halves of one call (``SharedSpanID``).
     public init(traces: TraceSet, options: Options = Options()) {
         var accumulator = Accumulator(options: options)
         for span in traces.spans { accumulator.receive(span) }
         self = accumulator.finish().graph
     }
 }
-
 
 /// A peer that a span names in its attributes: what a client span calls, the topic a producer
 /// sends to or a consumer receives from, the caller a server span names. Its identity is its

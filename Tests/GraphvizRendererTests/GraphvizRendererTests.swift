@@ -178,3 +178,23 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(try Self.dot(errors: 1, of: 10_000).contains("1 error (0.01%)"))
     }
 }
+
+/// Link attribute keys and span names come from untrusted programs: in a link edge's label and
+/// tooltip they show as text and nothing else.
+@Suite struct HostileLinkTextTests {
+    @Test(arguments: GraphvizRendererTests.hostileNames)
+    func hostileOperationsAndAttributeKeysStayText(text: String) throws {
+        var linking = Fixture.span(trace: 2, id: 1, service: "worker", name: text, start: 9_000, links: [(trace: 1, span: 1)])
+        linking.links[0].attributes = [Attribute(key: text, value: .string("v"))]
+        let graph = ServiceGraph(traces: TraceSet([Fixture.span(trace: 1, id: 1, service: "job"), linking]))
+        #expect(graph.linkEdges.first?.attributeKeys.map(\.key) == [text])
+        let svg = try GraphvizRenderer().render(graph, format: .svg)
+        let parsed = try svgTexts(svg)
+        #expect(!parsed.elements.contains("script"))
+        #expect(!parsed.elements.contains("img"))
+        // The tooltip names the key, with a backslash shown as a look-alike Graphviz does not expand.
+        let shown = text.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" }
+            .map { $0 == "\n" || $0 == "\t" ? " " : $0 == "\\" ? "\u{2216}" : String($0) }.joined()
+        #expect(parsed.titles.contains { $0.contains(shown) }, "titles: \(parsed.titles)")
+    }
+}
