@@ -30,6 +30,8 @@ extension ServiceGraph {
         /// The last service seen and its index: spans of one resource come together.
         private var lastService: (name: String, index: UInt32)?
         private var lastKeySet: (keys: [String], index: UInt32)?
+        /// The peers that recent attribute lists named, by span kind (``peerNamed(by:)``).
+        private var recentPeers: [RecentPeer?] = []
 
         public init(options: Options = Options()) {
             self.options = options
@@ -51,8 +53,8 @@ extension ServiceGraph {
         public mutating func receive(_ span: Span) {
             let service = intern(service: span.serviceName)
             var peer = Record.noPeer
-            if options.inferUninstrumentedPeers, let named = UninstrumentedPeer(namedBy: span) {
-                peer = intern(peer: named)
+            if options.inferUninstrumentedPeers, !span.attributes.isEmpty {
+                peer = peerNamed(by: span)
             }
             if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
             if span.hasZeroID { zeroIDSpans += 1 }
@@ -162,6 +164,22 @@ extension ServiceGraph {
                     slot = (slot + 1) & mask
                 }
             }
+        }
+
+        /// The peer a span names, or `noPeer`: the spans of one call site carry the same attributes,
+        /// so the answers for recent attribute lists are kept, in slots picked by the kind and the
+        /// lengths of the first attribute, and compared first.
+        private mutating func peerNamed(by span: Span) -> UInt32 {
+            let kind = span.kind
+            let first = span.attributes[0]
+            var slotHash = Int(kind.rawValue) &* 31 &+ span.attributes.count &* 7
+            slotHash = slotHash &+ first.key.utf8.count &* 13 &+ (first.value.stringValue?.utf8.count ?? 0) &* 17
+            let slot = slotHash & (RecentPeer.slotCount - 1)
+            if recentPeers.isEmpty { recentPeers = Array(repeating: nil, count: RecentPeer.slotCount) }
+            if let entry = recentPeers[slot], entry.kind == kind, entry.attributes == span.attributes { return entry.peer }
+            let peer = UninstrumentedPeer(namedBy: span).map { intern(peer: $0) } ?? Record.noPeer
+            recentPeers[slot] = RecentPeer(kind: kind, attributes: span.attributes, peer: peer)
+            return peer
         }
 
         private mutating func intern(peer: UninstrumentedPeer) -> UInt32 {
@@ -284,7 +302,8 @@ private struct EdgeBuilder {
         let halves = sortOutSharedSpanIDs()
         var nodes = NodeTable(services: services, peers: peers)
         let count = store.count
-        var parents = [Int32](repeating: -1, count: count)
+        // Each record's parent by index, kept only for the attribution.
+        var parents = [Int32](repeating: -1, count: attributingSpans ? count : 0)
         var errorSpans = 0
         var traceIDs = TraceIDCounter()
 
@@ -334,7 +353,7 @@ private struct EdgeBuilder {
                 }
             }
             let parentIndex = store.index(of: found)
-            parents[index] = Int32(parentIndex)
+            if attributingSpans { parents[index] = Int32(parentIndex) }
             let parent = store[found]
             let elsewhere = parent.service != record.service
             let callee = record.kind.side == .callee
@@ -434,7 +453,9 @@ private struct EdgeBuilder {
                     guard !facts[index].contains(.deliveredViaTopic), peer != service else { return }
                     calls.add(from: peer, to: service, duration: record.duration, failed: record.isError)
                 case .server:
-                    guard parents[index] < 0, record.parent == 0 || table.reference(of: record.traceID, SpanID(record.parent), in: store) == nil,
+                    // A root: no parent id, or one that no input holds; not the callee half of a shared id.
+                    guard halves.group(of: index) == nil,
+                          record.parent == 0 || table.reference(of: record.traceID, SpanID(record.parent), in: store) == nil,
                           peer != service else { return }
                     calls.add(from: peer, to: service, duration: record.duration, failed: record.isError)
                 case .internal, .unspecified:
@@ -601,6 +622,14 @@ private struct Interned<Value: Hashable & Sendable>: Sendable {
 extension Array where Element == UInt32 {
     /// Whether every element equals its position.
     fileprivate var isIdentity: Bool { elementsEqual(0..<UInt32(count)) }
+}
+
+/// An attribute list a span of a kind carried, and the peer it named.
+private struct RecentPeer: Sendable {
+    static let slotCount = 16
+    var kind: SpanKind
+    var attributes: [Attribute]
+    var peer: UInt32
 }
 
 private struct DroppedLinksKey: Hashable, Sendable {
