@@ -1,3 +1,5 @@
+import ServiceGraph
+
 /// Turns untrusted text (service names, span names) into Graphviz strings that
 /// show exactly that text and nothing else.
 enum GraphvizText {
@@ -27,9 +29,9 @@ enum GraphvizText {
         escaped(text.replacingBackslashes())
     }
 
-    /// Escaped text cut to `limit` characters, with an ellipsis when cut.
+    /// Escaped text cut to `limit` Unicode scalars, with an ellipsis when cut (``GraphWording/shortened(_:limit:)``).
     static func escaped(_ text: String, limit: Int) -> String {
-        text.count > limit ? escaped(String(text.prefix(limit - 1))) + "…" : escaped(text)
+        escaped(GraphWording.shortened(text, limit: limit))
     }
 
     /// Lines joined with Graphviz's centred line break, `\n`.

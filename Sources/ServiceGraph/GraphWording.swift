@@ -13,6 +13,23 @@ public enum GraphWording {
         return number < 0 ? "-" + result : result
     }
 
+    /// Text cut to at most `limit` Unicode scalars, with an ellipsis when cut. Scalars, not
+    /// characters: one character followed by half a million combining marks is one character, and
+    /// would pass any cap that counts characters.
+    public static func shortened(_ text: String, limit: Int) -> String {
+        var scalars = text.unicodeScalars.makeIterator()
+        var kept = String.UnicodeScalarView()
+        var count = 0
+        while let scalar = scalars.next() {
+            if count == limit - 1 {
+                return scalars.next() == nil ? String(kept) + String(scalar) : String(kept) + "…"
+            }
+            kept.append(scalar)
+            count += 1
+        }
+        return String(kept)
+    }
+
     /// `1 call`, `10,000 calls`.
     public static func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
         count(number) + " " + (number == 1 ? noun : plural ?? noun + "s")
@@ -176,7 +193,9 @@ extension ServiceGraph.LinkEdge {
             text += "; " + GraphWording.count(droppedLinks, "more link") + " dropped by the SDK (droppedLinksCount)"
         }
         if !attributeKeys.isEmpty {
-            text += "; link attributes: " + attributeKeys.map { "\($0.key) ×\(GraphWording.count($0.count))" }.joined(separator: ", ")
+            let shown = attributeKeys.prefix(12).map { "\(GraphWording.shortened($0.key, limit: 64)) ×\(GraphWording.count($0.count))" }
+            text += "; link attributes: " + shown.joined(separator: ", ")
+            if attributeKeys.count > 12 { text += " and " + GraphWording.count(attributeKeys.count - 12, "more key") }
         }
         return text
     }

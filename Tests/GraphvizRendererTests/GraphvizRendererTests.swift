@@ -198,3 +198,24 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(parsed.titles.contains { $0.contains(shown) }, "titles: \(parsed.titles)")
     }
 }
+
+/// Caps that count Unicode scalars, not characters: a character can carry any number of marks.
+@Suite struct LabelCapTests {
+    @Test(arguments: [("frontend", 48, "frontend"), ("abcdef", 4, "abc…"), ("abcd", 4, "abcd"), ("", 4, "")])
+    func shortTextIsKeptAndLongTextEndsInAnEllipsis(text: String, limit: Int, expected: String) {
+        #expect(GraphWording.shortened(text, limit: limit) == expected)
+    }
+
+    @Test func aCharacterWithHalfAMillionCombiningMarksMakesASmallSVG() throws {
+        let name = "x" + String(repeating: "\u{301}", count: 500_000)
+        #expect(name.count == 1)
+        let graph = ServiceGraph(traces: TraceSet([
+            Fixture.span(trace: 1, id: 1, service: name),
+            Fixture.span(trace: 1, id: 2, parent: 1, service: "cart", name: name),
+            Fixture.span(trace: 2, id: 1, service: "cart", name: name, start: 9_000, links: [(1, 1)]),
+        ]))
+        let svg = try GraphvizRenderer().render(graph, format: .svg)
+        // The name is cut to 48 scalars in the node, 40 in the link's label: a few kilobytes in all.
+        #expect(svg.count < 40_000, "\(svg.count) bytes")
+    }
+}
