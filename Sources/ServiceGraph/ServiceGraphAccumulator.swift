@@ -538,66 +538,80 @@ private struct EdgeBuilder {
             let record = store[store.reference(ofIndex: index)]
             guard let firstReference = table.reference(of: record.traceID, record.spanID, in: store) else { continue }
             let first = store.index(of: firstReference)
-            let members = halves.members(of: first)
-            let isNewHalf = members.allSatisfy { member in
-                let other = store[store.reference(ofIndex: member)]
-                return SharedSpanID.areHalvesOfOneCall(service: services[Int(other.service)], kind: other.kind,
-                                                       service: services[Int(record.service)], kind: record.kind)
-            }
-            guard isNewHalf else { continue }
-            table.markNotDuplicate(index)
-            halves.add(index, toGroupOf: first)
+            let firstRecord = store[firstReference]
+            let isNewHalf = halves.add(
+                index, as: SharedSpanID.Half(service: services[Int(record.service)], side: record.kind.side),
+                toGroupOf: first, firstAs: SharedSpanID.Half(service: services[Int(firstRecord.service)], side: firstRecord.kind.side))
+            if isNewHalf { table.markNotDuplicate(index) }
         }
-        halves.sortMembers { store[store.reference(ofIndex: $0)] } by: { services[Int($0.service)] }
+        halves.settle { store[store.reference(ofIndex: $0)] } serviceName: { services[Int($0.service)] }
         return halves
     }
 }
 
 /// The groups of records that carry one span id as halves of one call, by their members' indices.
 private struct SharedSpanHalves {
+    private struct Group {
+        var members: [Int]
+        var halves: Set<SharedSpanID.Half>
+        /// The caller's half, which the callee halves hang under, once settled.
+        var caller: Int?
+        /// For each service, the half its children hang under, once settled.
+        var halfOfService: [UInt32: Int] = [:]
+    }
+
     /// Each member's group; a group is numbered by its first record.
     private var groupOf: [Int: Int] = [:]
-    /// Each group's members: callee halves first, then by service name, then by position.
-    private var groups: [Int: [Int]] = [:]
+    private var groups: [Int: Group] = [:]
 
     var groupCount: Int { groups.count }
-
-    func members(of first: Int) -> [Int] { groups[first] ?? [first] }
 
     func group(of index: Int) -> Int? {
         groupOf.isEmpty ? nil : groupOf[index]
     }
 
-    mutating func add(_ index: Int, toGroupOf first: Int) {
-        groups[first, default: [first]].append(index)
+    /// Adds a record to the group of the first record with its ids, if it is a half the group does
+    /// not have yet; returns whether it was.
+    mutating func add(_ index: Int, as half: SharedSpanID.Half, toGroupOf first: Int, firstAs firstHalf: SharedSpanID.Half) -> Bool {
+        var group = groups[first] ?? Group(members: [first], halves: [firstHalf])
+        guard group.halves.insert(half).inserted else { return false }
+        group.members.append(index)
+        groups[first] = group
         groupOf[first] = first
         groupOf[index] = first
+        return true
     }
 
-    /// Orders every group's members so that the choices below do not depend on input order.
-    mutating func sortMembers(_ record: (Int) -> Record, by serviceName: (Record) -> String) {
-        for (first, members) in groups {
-            groups[first] = members.sorted { a, b in
-                let (left, right) = (record(a), record(b))
-                let leftCallee = left.kind.side == .callee, rightCallee = right.kind.side == .callee
+    /// Orders every group's members (callee halves first, then by service name, then by position)
+    /// so that the choices below do not depend on input order, and makes those choices.
+    mutating func settle(_ record: (Int) -> Record, serviceName: (Record) -> String) {
+        for (first, var group) in groups {
+            let sorted = group.members.map { (index: $0, record: record($0)) }.sorted { a, b in
+                let leftCallee = a.record.kind.side == .callee, rightCallee = b.record.kind.side == .callee
                 if leftCallee != rightCallee { return leftCallee }
-                let (leftName, rightName) = (serviceName(left), serviceName(right))
-                return leftName != rightName ? leftName < rightName : a < b
+                let (leftName, rightName) = (serviceName(a.record), serviceName(b.record))
+                return leftName != rightName ? leftName < rightName : a.index < b.index
             }
+            group.members = sorted.map(\.index)
+            group.caller = sorted.first { $0.record.kind.side == .caller }?.index
+            for member in sorted where group.halfOfService[member.record.service] == nil {
+                group.halfOfService[member.record.service] = member.index
+            }
+            groups[first] = group
         }
     }
 
     /// The caller's half of a group, which the callee halves hang under, if it has one.
     func caller(of group: Int, store: RecordStore) -> Int? {
-        groups[group]!.first { store[store.reference(ofIndex: $0)].kind.side == .caller }
+        groups[group]!.caller
     }
 
     /// The half a child of the shared id hangs under: the callee half of its own service (the
     /// callee's process made it), else any half of its service (a local child of the client half,
     /// such as a DNS lookup), else the first callee half.
     func half(of group: Int, forChildIn service: UInt32, store: RecordStore) -> Int {
-        let members = groups[group]!
-        return members.first { store[store.reference(ofIndex: $0)].service == service } ?? members[0]
+        let group = groups[group]!
+        return group.halfOfService[service] ?? group.members[0]
     }
 }
 

@@ -187,7 +187,7 @@ public struct Span: Hashable, Sendable {
 
 extension SpanKind {
     /// Which end of a remote call or a message a span of this kind records.
-    public enum Side: Sendable {
+    public enum Side: Hashable, Sendable {
         /// The caller's or sender's end: client and producer spans, and spans of no remote kind.
         case caller
         /// The callee's or receiver's end: server and consumer spans.
@@ -216,6 +216,19 @@ public enum SharedSpanID {
     @inlinable
     public static func areHalvesOfOneCall(service first: String, kind firstKind: SpanKind,
                                           service second: String, kind secondKind: SpanKind) -> Bool {
-        firstKind.side != secondKind.side || first != second
+        Half(service: first, side: firstKind.side) != Half(service: second, side: secondKind.side)
+    }
+
+    /// What tells the halves of a call apart: the end each records and the service that recorded it.
+    /// Records of one id with the same `Half` repeat each other.
+    public struct Half: Hashable, Sendable {
+        public var service: String
+        public var side: SpanKind.Side
+
+        @inlinable
+        public init(service: String, side: SpanKind.Side) {
+            self.service = service
+            self.side = side
+        }
     }
 }

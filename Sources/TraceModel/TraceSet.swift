@@ -15,9 +15,9 @@ public struct TraceSet: Sendable {
         add(contentsOf: spans)
     }
 
-    /// The positions of the second and further halves of calls recorded under one span id
-    /// (``SharedSpanID``), by the key they share; the first is in `indexByKey`.
-    private var laterHalves: [SpanKey: [Int]] = [:]
+    /// The halves of calls recorded under one span id (``SharedSpanID``) by the key they share:
+    /// each half's end and service, seen so far.
+    private var halvesByKey: [SpanKey: Set<SharedSpanID.Half>] = [:]
 
     /// Adds a span; returns false, and counts a duplicate, when it repeats a span already in the
     /// set. A span with the ids of one already in the set that records the other end of the call,
@@ -26,16 +26,13 @@ public struct TraceSet: Sendable {
     public mutating func add(_ span: Span) -> Bool {
         let key = span.key
         if let first = indexByKey[key] {
-            let halves = [first] + (laterHalves[key] ?? [])
-            let isNewHalf = halves.allSatisfy { index in
-                SharedSpanID.areHalvesOfOneCall(service: spans[index].serviceName, kind: spans[index].kind,
-                                                service: span.serviceName, kind: span.kind)
-            }
-            guard isNewHalf else {
+            let half = SharedSpanID.Half(service: span.serviceName, side: span.kind.side)
+            var halves = halvesByKey[key] ?? [SharedSpanID.Half(service: spans[first].serviceName, side: spans[first].kind.side)]
+            guard halves.insert(half).inserted else {
                 duplicateSpanCount += 1
                 return false
             }
-            laterHalves[key, default: []].append(spans.count)
+            halvesByKey[key] = halves
             spans.append(span)
             return true
         }

@@ -377,18 +377,27 @@ struct ZipkinJSONReader: JSONDocumentReader {
         var id: SpanID
     }
 
+    /// A half's side and service.
+    private struct HalfKey: Hashable {
+        var isCallee: Bool
+        var serviceName: String?
+    }
+
     /// A group of records sharing a span id, split into halves with distinct ids.
     private struct Split {
         var halves: [Half]
         /// The half that kept the original id.
         var primary: Int
+        /// Each half by its side and service.
+        var halfOf: [HalfKey: Int]
 
-        /// The half a record of this service, whose `parentId` names the group, hangs under.
+        /// The half a record of this service, whose `parentId` names the group, hangs under: the
+        /// callee half of its service, else the caller half of its service, else the primary.
         func parent(forService serviceName: String?) -> SpanID {
-            let half = halves.first { $0.isCallee && $0.serviceName == serviceName }
-                ?? halves.first { $0.serviceName == serviceName }
-                ?? halves[primary]
-            return half.id
+            let half = halfOf[HalfKey(isCallee: true, serviceName: serviceName)]
+                ?? halfOf[HalfKey(isCallee: false, serviceName: serviceName)]
+                ?? primary
+            return halves[half].id
         }
     }
 
@@ -408,13 +417,15 @@ struct ZipkinJSONReader: JSONDocumentReader {
             let key = record.span.key
             guard let members = groups[key], members.count > 1, members[0] == index else { continue }
             var halves: [Half] = []
+            // Each half by its side and service: many records of one id must not make this quadratic.
+            var halfOf: [HalfKey: Int] = [:]
             for member in members {
-                let isCallee = records[member].isCallee
-                let serviceName = records[member].serviceName
-                if let half = halves.firstIndex(where: { $0.isCallee == isCallee && $0.serviceName == serviceName }) {
+                let halfKey = HalfKey(isCallee: records[member].isCallee, serviceName: records[member].serviceName)
+                if let half = halfOf[halfKey] {
                     halves[half].members.append(member)
                 } else {
-                    halves.append(Half(isCallee: isCallee, serviceName: serviceName, members: [member], id: key.spanID))
+                    halfOf[halfKey] = halves.count
+                    halves.append(Half(isCallee: halfKey.isCallee, serviceName: halfKey.serviceName, members: [member], id: key.spanID))
                 }
             }
             guard halves.count > 1 else { continue }
@@ -446,7 +457,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
                     }
                 }
             }
-            splits[key] = Split(halves: halves, primary: primary)
+            splits[key] = Split(halves: halves, primary: primary, halfOf: halfOf)
         }
         guard !splits.isEmpty else { return }
         for index in records.indices where !reparented.contains(index) {

@@ -307,3 +307,20 @@ private func ends(_ graph: ServiceGraph) -> [[String]] {
         #expect(result.callEdges.map(\.connection) == [.messaging])
     }
 }
+
+/// Many records under one span id: each new half is told from a repeat by its end and service, looked
+/// up, not compared with every half before it.
+@Suite struct ManyHalvesTests {
+    @Test func twentyThousandRecordsOfOneIDAreSortedOutInOnePass() {
+        let spans = (0..<20_000).map { index in
+            Fixture.span(trace: 1, id: 7, service: "svc\(index / 2)", kind: index % 2 == 0 ? .client : .server)
+        } + [Fixture.span(trace: 1, id: 7, service: "svc0", kind: .client)]  // one true repeat
+        let set = TraceSet(spans)
+        #expect(set.spans.count == 20_000)
+        #expect(set.duplicateSpanCount == 1)
+        let result = reading(spans)
+        #expect(result.summary.spans == 20_000)
+        #expect(result.summary.duplicateSpans == 1)
+        #expect(result.summary.sharedSpanIDs == 1)
+    }
+}
