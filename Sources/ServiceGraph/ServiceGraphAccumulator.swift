@@ -573,10 +573,10 @@ private struct SharedSpanHalves {
     /// Adds a record to the group of the first record with its ids, if it is a half the group does
     /// not have yet; returns whether it was.
     mutating func add(_ index: Int, as half: SharedSpanID.Half, toGroupOf first: Int, firstAs firstHalf: SharedSpanID.Half) -> Bool {
-        var group = groups[first] ?? Group(members: [first], halves: [firstHalf])
-        guard group.halves.insert(half).inserted else { return false }
-        group.members.append(index)
-        groups[first] = group
+        guard half != firstHalf else { return false }
+        // In place: a copy of the group for every record would make many records of one id quadratic.
+        guard groups[first, default: Group(members: [first], halves: [firstHalf])].halves.insert(half).inserted else { return false }
+        groups[first]!.members.append(index)
         groupOf[first] = first
         groupOf[index] = first
         return true
@@ -1092,12 +1092,14 @@ private struct NodeTable {
     /// node shares or has taken.
     private static func assignIDs(_ nodes: [ServiceGraph.Node], used: Set<Int>) -> [NodeID] {
         var ids = [NodeID](repeating: .outsideInput, count: nodes.count)
-        let order = used.sorted { identity(of: nodes[$0]) < identity(of: nodes[$1]) }
+        // Each identity made once, not in every comparison of the sort.
+        let identities = Dictionary(uniqueKeysWithValues: used.map { ($0, identity(of: nodes[$0])) })
+        let order = used.sorted { identities[$0]! < identities[$1]! }
         var readableCount: [NodeID: Int] = [:]
         var readable: [Int: NodeID] = [:]
         for index in order where nodes[index].kind != .outsideInput {
             let node = nodes[index]
-            let id = NodeID.readable(prefix: prefix(of: node.kind), name: node.name, identity: identity(of: node))
+            let id = NodeID.readable(prefix: prefix(of: node.kind), name: node.name, identity: identities[index]!)
             readable[index] = id
             readableCount[id, default: 0] += 1
         }
@@ -1108,7 +1110,7 @@ private struct NodeTable {
             taken.insert(ids[index])
         }
         for index in order where readable[index].map({ readableCount[$0]! > 1 }) == true {
-            let identity = identity(of: nodes[index])
+            let identity = identities[index]!
             var attempt = 0
             var id = NodeID.disambiguated(readable[index]!, identity: identity, attempt: 0)
             while taken.contains(id) {

@@ -27,12 +27,12 @@ public struct TraceSet: Sendable {
         let key = span.key
         if let first = indexByKey[key] {
             let half = SharedSpanID.Half(service: span.serviceName, side: span.kind.side)
-            var halves = halvesByKey[key] ?? [SharedSpanID.Half(service: spans[first].serviceName, side: spans[first].kind.side)]
-            guard halves.insert(half).inserted else {
+            let firstHalf = SharedSpanID.Half(service: spans[first].serviceName, side: spans[first].kind.side)
+            // In place: a copy of the set for every record would make many records of one id quadratic.
+            guard half != firstHalf, halvesByKey[key, default: [firstHalf]].insert(half).inserted else {
                 duplicateSpanCount += 1
                 return false
             }
-            halvesByKey[key] = halves
             spans.append(span)
             return true
         }
