@@ -117,8 +117,11 @@ public enum TraceReader {
                 while !(isAtEnd && pending.isEmpty) {
                     var block = pending
                     if !isAtEnd {
-                        block = try source.read(chunkSize, after: pending)
-                        isAtEnd = block.count < pending.count + chunkSize
+                        // At least as much again as is pending: a line of any length is read in
+                        // geometrically growing steps, not a chunk at a time copied over and over.
+                        let step = max(chunkSize, pending.count)
+                        block = try source.read(step, after: pending)
+                        isAtEnd = block.count < pending.count + step
                     }
                     guard let end = isAtEnd ? block.count : block.withUnsafeBytes(FormatSniffer.lastLineBoundary) else {
                         pending = block // A line longer than a chunk: read on until it ends.
@@ -186,8 +189,19 @@ public enum TraceReader {
         return TraceFile(report: report, spans: spans)
     }
 
-    /// Reads an export held in memory; `source` names it in errors.
+    /// Reads an export held in memory, gzip-compressed or not; `source` names it in errors.
     public static func read(_ bytes: UnsafeRawBufferPointer, source: String, options: ReadOptions = ReadOptions()) throws(TraceReadError) -> TraceFile {
+        if FormatSniffer.isGzip(bytes) {
+            // Inflated whole, as a file's would be; the report says it was compressed.
+            let gzip = try GzipSource(upstream: MemorySource(bytes), prefix: [], path: source)
+            var inflated: [UInt8] = []
+            while try gzip.append(upTo: max(inflated.count, chunkSize), to: &inflated) > 0 {}
+            var file = try inflated.withUnsafeBytes { buffer in
+                Result { () throws(TraceReadError) in try read(buffer, source: source, options: options) }
+            }.get()
+            file.report.isCompressed = true
+            return file
+        }
         var format = options.format
         if format == nil, case .format(let detected) = FormatSniffer.detect(bytes, isComplete: true) { format = detected }
         let context = ReadContext(source: source, format: format ?? .otlpJSON, isCompressed: false, options: options)

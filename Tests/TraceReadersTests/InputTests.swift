@@ -58,6 +58,44 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(compressed.report.formatDescription == "otlp-json (JSON lines, gzip)")
     }
 
+    @Test func gzipBytesInMemoryReadLikeTheFile() throws {
+        let original = try TraceReader.read(contentsOf: sdkLinks)
+        let compressed = try gzip(sdkLinks)
+        let inMemory = try compressed.withUnsafeBytes { try TraceReader.read($0, source: "links.jsonl.gz") }
+        #expect(inMemory.spans == original.spans)
+        #expect(inMemory.report.isCompressed)
+        #expect(inMemory.report.formatDescription == "otlp-json (JSON lines, gzip)")
+    }
+
+    @Test func aLineLongerThanManyChunksFromStandardInputIsReadInGrowingSteps() throws {
+        // One JSON line of over three chunks piped in: the same spans as from the file.
+        let line = try String(contentsOfFile: Corpus.folder + "/otlp-json/otel-proto__trace.json", encoding: .utf8)
+            .replacingOccurrences(of: "\n", with: "")
+        // The request's resourceSpans repeated until the line is over three chunks long.
+        let key = try #require(line.range(of: "\"resourceSpans\"")).upperBound
+        let listStart = line.index(after: try #require(line[key...].firstIndex(of: "[")))
+        let listEnd = try #require(line.range(of: "]", options: .backwards)).lowerBound
+        let inner = String(line[listStart..<listEnd])
+        let copies = 3 * (2 << 20) / inner.utf8.count + 2
+        let big = Data((String(line[..<listStart]) + Array(repeating: inner, count: copies).joined(separator: ",") + String(line[listEnd...])).utf8)
+        let path = try temporaryFile("big.jsonl", big + Data("\n".utf8) + Data(line.utf8) + Data("\n".utf8))
+        let fromFile = try TraceReader.read(contentsOf: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/cat")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let saved = dup(STDIN_FILENO)
+        dup2(pipe.fileHandleForReading.fileDescriptor, STDIN_FILENO)
+        defer { dup2(saved, STDIN_FILENO); close(saved) }
+        let fromStandardInput = try TraceReader.read(contentsOf: "-")
+        process.waitUntilExit()
+        #expect(big.count > 3 * (2 << 20))
+        #expect(fromStandardInput.spans.count == fromFile.spans.count)
+        #expect(fromStandardInput.spans == fromFile.spans)
+    }
+
     @Test func concatenatedGzipMembersReadAsOneStream() throws {
         let member = try gzip(Corpus.folder + "/otlp-json/otel-proto__trace.json")
         let path = try temporaryFile("two.json.gz", member + member)

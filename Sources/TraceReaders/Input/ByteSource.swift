@@ -41,6 +41,24 @@ extension ByteSource {
     }
 }
 
+/// Bytes already in memory, copied out as they are read.
+final class MemorySource: ByteSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = Array(bytes)
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TraceReadError) -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + count])) }
+        offset += count
+        return count
+    }
+}
+
 /// A file or standard input, read with `read(2)`; the descriptor is closed once, when the source goes away.
 final class FileSource: ByteSource {
     let path: String
