@@ -13,9 +13,7 @@ struct TracegraphCommand: ParsableCommand {
             query answers), Jaeger JSON and Zipkin v2 JSON, gzip-compressed or not, without any \
             tracing backend. The format is told from the content.
 
-            Exit codes: 0 success, 64 wrong usage, 65 malformed input, 66 an input cannot be read, \
-            70 Graphviz failed, 73 an output cannot be written.
-            """,
+            """ + ExitStatus.sentence,
         subcommands: [GraphCommand.self, ReportCommand.self, InspectCommand.self, ExampleCommand.self]
     )
 }
