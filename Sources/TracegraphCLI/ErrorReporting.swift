@@ -4,9 +4,11 @@ import Tracegraph
 import Glibc
 #endif
 
-/// Writes a line to standard error.
+/// Writes a line to standard error. Everything tracegraph prints there goes through here, and
+/// the line's control characters are escaped, so that no file name, argument or trace text
+/// in a message can move the cursor, recolour, retitle or reorder the terminal.
 func printError(_ line: String) {
-    var text = line + "\n"
+    var text = TerminalText.escaping(line) + "\n"
     text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
 

@@ -16,6 +16,26 @@ struct TracegraphCommand: ParsableCommand {
             """ + ExitStatus.sentence,
         subcommands: [GraphCommand.self, ReportCommand.self, InspectCommand.self, ExampleCommand.self]
     )
+
+    /// ArgumentParser's `main`, except that what it says on standard error (a usage error, which
+    /// can quote an argument) goes through `printError` too.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = exitCode(for: error)
+            let text = fullMessage(for: error, columns: nil)
+            if !text.isEmpty {
+                if status == .success {
+                    print(text)
+                } else {
+                    for line in text.split(separator: "\n", omittingEmptySubsequences: false) { printError(String(line)) }
+                }
+            }
+            exit(withError: status)
+        }
+    }
 }
 
 /// Options every command that reads traces shares.
