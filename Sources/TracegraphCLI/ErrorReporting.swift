@@ -47,6 +47,8 @@ enum ExitStatus: Int32, CaseIterable {
 /// Every way a command's work fails: a closed set, each with its exit status and its message.
 enum Failure: Error {
     case read(TraceReadError)
+    /// Standard input held no bytes at all; `named` when it was read as `-`, not for want of inputs.
+    case emptyStandardInput(named: Bool)
     case graphviz(GraphvizError)
     case report(ReportError)
     case output(OutputError)
@@ -69,6 +71,7 @@ enum Failure: Error {
         case .read(let error):
             if case .cannotOpen = error.problem { return .unreadableInput }
             return .malformedInput
+        case .emptyStandardInput: return .malformedInput
         case .graphviz: return .internalFailure
         case .report(.templateUnreadable): return .unreadableInput
         case .report(.templateInvalid): return .malformedInput
@@ -80,6 +83,10 @@ enum Failure: Error {
     var message: String {
         switch self {
         case .read(let error): "\(error)"
+        case .emptyStandardInput(named: true): "standard input is empty: no spans to read"
+        case .emptyStandardInput(named: false):
+            "standard input is empty: no spans to read. With no input named, tracegraph reads standard input; "
+                + "name the exports to read, or pass --example for the built-in example."
         case .graphviz(let error): "\(error)"
         case .report(let error): "\(error)"
         case .output(let error): "\(error)"

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Tracegraph
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct TracegraphCommand: ParsableCommand {
@@ -41,9 +44,12 @@ struct TracegraphCommand: ParsableCommand {
 /// Options every command that reads traces shares.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Trace exports to read, merged into one set: files, folders of files, '-' for standard input. None: the built-in example.",
+        "Trace exports to read, merged into one set: files, folders of files, '-' for standard input. None: standard input, unless it is a terminal.",
         valueName: "input"))
     var inputs: [String] = []
+
+    @Flag(help: "Read the built-in example, a small shop ('tracegraph example' prints it), instead of inputs.")
+    var example = false
 
     @Option(help: ArgumentHelp(
         "Read every input as this format instead of telling it from the content: \(TraceInputFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
@@ -58,20 +64,45 @@ struct InputOptions: ParsableArguments {
 
     var readOptions: ReadOptions { ReadOptions(keepGoing: keepGoing, format: inputFormat) }
 
-    /// Reads the inputs, or the built-in example when there are none, straight into a graph.
+    func validate() throws {
+        if example, !inputs.isEmpty {
+            let named = inputs.count == 1 ? "one input was named" : "\(inputs.count) inputs were named"
+            throw ValidationError("--example reads the built-in example instead of inputs, and \(named): give either, not both.")
+        }
+        if !example, inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
+            throw ValidationError("No input: name the trace exports to read, pipe them in, or pass --example for the built-in example.")
+        }
+    }
+
+    /// What is read: the inputs named, or standard input when there are none.
+    private var paths: [String] { inputs.isEmpty ? ["-"] : inputs }
+
+    /// Reads the inputs, or the built-in example, straight into a graph.
     func readGraph(_ options: ServiceGraph.Options) throws -> GraphReading {
-        let reading = try inputs.isEmpty
+        let reading = try example
             ? GraphReading(builtInExampleWith: options)
-            : GraphReading(paths: inputs, options: readOptions, graphOptions: options)
+            : noticingEmptyStandardInput { try GraphReading(paths: paths, options: readOptions, graphOptions: options) }
         report(reading.inputs, reading.summary)
         return reading
     }
 
-    /// Reads the inputs whole, or the built-in example when there are none.
+    /// Reads the inputs whole, or the built-in example.
     func readTraces() throws -> LoadedTraces {
-        let loaded = try inputs.isEmpty ? LoadedTraces.builtInExample() : LoadedTraces(paths: inputs, options: readOptions)
+        let loaded = try example
+            ? LoadedTraces.builtInExample()
+            : noticingEmptyStandardInput { try LoadedTraces(paths: paths, options: readOptions) }
         report(loaded.inputs, loaded.summary)
         return loaded
+    }
+
+    /// Runs a read; standard input that holds nothing at all is a failure of its own, which
+    /// says what happened when no input was named.
+    private func noticingEmptyStandardInput<Read>(_ read: () throws -> Read) throws -> Read {
+        do {
+            return try read()
+        } catch let error as TraceReadError where error.source == "-" && error.problem == .emptyInput {
+            throw Failure.emptyStandardInput(named: !inputs.isEmpty)
+        }
     }
 
     /// Says on standard error what was read, unless quiet.
