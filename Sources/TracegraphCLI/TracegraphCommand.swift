@@ -174,16 +174,23 @@ struct GraphCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Where to write the graph; '-' writes to standard output. Default: Output/service-graph.<format>.",
+        "Where to write the graph; '-' writes to standard output. Its extension sets the format. Default: Output/service-graph.<format>.",
         valueName: "file"))
     var output: String?
 
-    @Option(help: "Output format: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). DOT is written before layout.")
-    var format: GraphFormat = .svg
+    @Option(name: [.customShort("T", allowingJoined: true), .long], help: ArgumentHelp(
+        "Output format: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says (.svg, .dot or .gv, .png, .pdf), else svg. DOT is written before layout.",
+        valueName: "format"))
+    var format: GraphFormat?
 
     @OptionGroup var drawing: GraphOptions
 
+    func validate() throws {
+        try GraphFormat.chosen(asked: format, output: output).checkNotToATerminal(output: output)
+    }
+
     func run() throws {
+        let format = try GraphFormat.chosen(asked: format, output: output)
         let renderer = drawing.renderer
         // Graphviz loads its plugins and fonts on another thread while the inputs are read;
         // the command waits for it before it ends, whatever happens.
