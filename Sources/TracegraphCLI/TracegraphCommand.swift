@@ -20,6 +20,14 @@ struct TracegraphCommand: ParsableCommand {
         subcommands: [GraphCommand.self, ReportCommand.self, InspectCommand.self, ExampleCommand.self]
     )
 
+    @Flag(help: "Print tracegraph's version and the Graphviz library's.")
+    var version = false
+
+    func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        print("tracegraph \(tracegraphVersion) (Graphviz \(GraphvizRenderer.graphvizVersion))")
+    }
+
     /// ArgumentParser's `main`, except that what it says on standard error (a usage error, which
     /// can quote an argument) goes through `printError` too.
     static func main() {
