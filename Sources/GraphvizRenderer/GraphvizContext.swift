@@ -23,6 +23,11 @@ struct GraphvizContext: ~Copyable {
     /// The context, for use only inside `withLock`.
     static let shared = Mutex(GraphvizContext())
 
+    /// The version of the Graphviz library loaded, as it says itself.
+    var version: String {
+        gvcVersion(context).map { String(cString: $0) } ?? "unknown"
+    }
+
     /// Lays the graph out and renders it; the layout is freed before returning.
     func layoutAndRender(_ graph: CGraph, engine: String, format: String) throws(GraphvizError) -> [UInt8] {
         GraphvizMessages.clear()

@@ -41,6 +41,11 @@ public struct GraphvizRenderer: Sendable {
         self.errorThresholds = errorThresholds
     }
 
+    /// The version of the Graphviz library in use (`gvcVersion`), for example `2.43.0`.
+    public static var graphvizVersion: String {
+        GraphvizContext.shared.withLock { $0.version }
+    }
+
     /// Loads what Graphviz needs to lay out and write `format` (its plugins, and the fonts that
     /// labels are measured with) by drawing a one-node graph and dropping it. Called on another
     /// thread while the graph is still being built, it takes that time off the first `render`.

@@ -4,30 +4,105 @@ import Tracegraph
 import Glibc
 #endif
 
-/// Writes a line to standard error.
+/// Writes a line to standard error. Everything tracegraph prints there goes through here, and
+/// the line's control characters are escaped, so that no file name, argument or trace text
+/// in a message can move the cursor, recolour, retitle or reorder the terminal.
 func printError(_ line: String) {
-    var text = line + "\n"
+    var text = TerminalText.escaping(line) + "\n"
     text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
 
-/// Runs a command's work; an error of the pipeline becomes one line on standard
-/// error and an exit code from sysexits.h. This is the one place errors turn into text.
-func reportingErrors(_ work: () throws -> Void) throws {
+/// How a command ends: the exit codes of sysexits.h that tracegraph uses, and what each means.
+/// This is the one table; `--help` and README.md say it.
+enum ExitStatus: Int32, CaseIterable {
+    case success = 0
+    /// EX_USAGE; ArgumentParser ends with it when the arguments are wrong.
+    case usage = 64
+    /// EX_DATAERR.
+    case malformedInput = 65
+    /// EX_NOINPUT.
+    case unreadableInput = 66
+    /// EX_SOFTWARE.
+    case internalFailure = 70
+    /// EX_CANTCREAT.
+    case unwritableOutput = 73
+
+    var meaning: String {
+        switch self {
+        case .success: "success"
+        case .usage: "wrong usage"
+        case .malformedInput: "malformed input, or an invalid report template"
+        case .unreadableInput: "an input or a report template cannot be read"
+        case .internalFailure: "Graphviz failed, or another internal error"
+        case .unwritableOutput: "an output cannot be written"
+        }
+    }
+
+    /// The table in one sentence.
+    static var sentence: String {
+        "Exit codes: " + allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: ", ") + "."
+    }
+}
+
+/// Every way a command's work fails: a closed set, each with its exit status and its message.
+enum Failure: Error {
+    case read(TraceReadError)
+    /// Standard input held no bytes at all; `named` when it was read as `-`, not for want of inputs.
+    case emptyStandardInput(named: Bool)
+    case graphviz(GraphvizError)
+    case report(ReportError)
+    case output(OutputError)
+    /// An error that no part of tracegraph is meant to throw: a fault in tracegraph.
+    case unexpected(any Error)
+
+    init(_ error: any Error) {
+        switch error {
+        case let failure as Failure: self = failure
+        case let error as TraceReadError: self = .read(error)
+        case let error as GraphvizError: self = .graphviz(error)
+        case let error as ReportError: self = .report(error)
+        case let error as OutputError: self = .output(error)
+        default: self = .unexpected(error)
+        }
+    }
+
+    var status: ExitStatus {
+        switch self {
+        case .read(let error):
+            if case .cannotOpen = error.problem { return .unreadableInput }
+            return .malformedInput
+        case .emptyStandardInput: return .malformedInput
+        case .graphviz: return .internalFailure
+        case .report(.templateUnreadable): return .unreadableInput
+        case .report(.templateInvalid): return .malformedInput
+        case .output: return .unwritableOutput
+        case .unexpected: return .internalFailure
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .read(let error): "\(error)"
+        case .emptyStandardInput(named: true): "standard input is empty: no spans to read"
+        case .emptyStandardInput(named: false):
+            "standard input is empty: no spans to read. With no input named, tracegraph reads standard input; "
+                + "name the exports to read, or pass --example for the built-in example."
+        case .graphviz(let error): "\(error)"
+        case .report(let error): "\(error)"
+        case .output(let error): "\(error)"
+        case .unexpected(let error): "internal error, please report it: \(String(reflecting: type(of: error))): \(error)"
+        }
+    }
+}
+
+/// Runs a command's work; an error becomes one line on standard error and an exit status
+/// from the table. This is the one place errors turn into text and exit codes.
+func reportingErrors(_ work: () throws -> Void) throws(ExitCode) {
     do {
         try work()
-    } catch let error as TraceReadError {
-        printError("tracegraph: error: \(error)")
-        if case .cannotOpen = error.problem { throw ExitCode(66) }
-        throw ExitCode(65)
-    } catch let error as GraphvizError {
-        printError("tracegraph: error: \(error)")
-        throw ExitCode(70)
-    } catch let error as ReportError {
-        printError("tracegraph: error: \(error)")
-        if case .templateUnreadable = error { throw ExitCode(66) }
-        throw ExitCode(65)
-    } catch let error as OutputError {
-        printError("tracegraph: error: \(error)")
-        throw ExitCode(73)
+    } catch {
+        let failure = Failure(error)
+        printError("tracegraph: error: \(failure.message)")
+        throw ExitCode(failure.status.rawValue)
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Tracegraph
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct TracegraphCommand: ParsableCommand {
@@ -13,19 +16,48 @@ struct TracegraphCommand: ParsableCommand {
             query answers), Jaeger JSON and Zipkin v2 JSON, gzip-compressed or not, without any \
             tracing backend. The format is told from the content.
 
-            Exit codes: 0 success, 64 wrong usage, 65 malformed input, 66 an input cannot be read, \
-            70 Graphviz failed, 73 an output cannot be written.
-            """,
+            """ + ExitStatus.sentence,
         subcommands: [GraphCommand.self, ReportCommand.self, InspectCommand.self, ExampleCommand.self]
     )
+
+    @Flag(help: "Print tracegraph's version and the Graphviz library's.")
+    var version = false
+
+    func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        print("tracegraph \(tracegraphVersion) (Graphviz \(GraphvizRenderer.graphvizVersion))")
+    }
+
+    /// ArgumentParser's `main`, except that what it says on standard error (a usage error, which
+    /// can quote an argument) goes through `printError` too.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = exitCode(for: error)
+            let text = fullMessage(for: error, columns: nil)
+            if !text.isEmpty {
+                if status == .success {
+                    print(text)
+                } else {
+                    for line in text.split(separator: "\n", omittingEmptySubsequences: false) { printError(String(line)) }
+                }
+            }
+            exit(withError: status)
+        }
+    }
 }
 
 /// Options every command that reads traces shares.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Trace exports to read, merged into one set: files, folders of files, '-' for standard input. None: the built-in example.",
+        "Trace exports to read, merged into one set: files, folders of files, '-' for standard input. None: standard input, unless it is a terminal.",
         valueName: "input"))
     var inputs: [String] = []
+
+    @Flag(help: "Read the built-in example, a small shop ('tracegraph example' prints it), instead of inputs.")
+    var example = false
 
     @Option(help: ArgumentHelp(
         "Read every input as this format instead of telling it from the content: \(TraceInputFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
@@ -40,20 +72,45 @@ struct InputOptions: ParsableArguments {
 
     var readOptions: ReadOptions { ReadOptions(keepGoing: keepGoing, format: inputFormat) }
 
-    /// Reads the inputs, or the built-in example when there are none, straight into a graph.
+    func validate() throws {
+        if example, !inputs.isEmpty {
+            let named = inputs.count == 1 ? "one input was named" : "\(inputs.count) inputs were named"
+            throw ValidationError("--example reads the built-in example instead of inputs, and \(named): give either, not both.")
+        }
+        if !example, inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
+            throw ValidationError("No input: name the trace exports to read, pipe them in, or pass --example for the built-in example.")
+        }
+    }
+
+    /// What is read: the inputs named, or standard input when there are none.
+    private var paths: [String] { inputs.isEmpty ? ["-"] : inputs }
+
+    /// Reads the inputs, or the built-in example, straight into a graph.
     func readGraph(_ options: ServiceGraph.Options) throws -> GraphReading {
-        let reading = try inputs.isEmpty
+        let reading = try example
             ? GraphReading(builtInExampleWith: options)
-            : GraphReading(paths: inputs, options: readOptions, graphOptions: options)
+            : noticingEmptyStandardInput { try GraphReading(paths: paths, options: readOptions, graphOptions: options) }
         report(reading.inputs, reading.summary)
         return reading
     }
 
-    /// Reads the inputs whole, or the built-in example when there are none.
+    /// Reads the inputs whole, or the built-in example.
     func readTraces() throws -> LoadedTraces {
-        let loaded = try inputs.isEmpty ? LoadedTraces.builtInExample() : LoadedTraces(paths: inputs, options: readOptions)
+        let loaded = try example
+            ? LoadedTraces.builtInExample()
+            : noticingEmptyStandardInput { try LoadedTraces(paths: paths, options: readOptions) }
         report(loaded.inputs, loaded.summary)
         return loaded
+    }
+
+    /// Runs a read; standard input that holds nothing at all is a failure of its own, which
+    /// says what happened when no input was named.
+    private func noticingEmptyStandardInput<Read>(_ read: () throws -> Read) throws -> Read {
+        do {
+            return try read()
+        } catch let error as TraceReadError where error.source == "-" && error.problem == .emptyInput {
+            throw Failure.emptyStandardInput(named: !inputs.isEmpty)
+        }
     }
 
     /// Says on standard error what was read, unless quiet.
@@ -125,16 +182,23 @@ struct GraphCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Where to write the graph; '-' writes to standard output. Default: Output/service-graph.<format>.",
+        "Where to write the graph; '-' writes to standard output. Its extension sets the format. Default: Output/service-graph.<format>.",
         valueName: "file"))
     var output: String?
 
-    @Option(help: "Output format: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). DOT is written before layout.")
-    var format: GraphFormat = .svg
+    @Option(name: [.customShort("T", allowingJoined: true), .long], help: ArgumentHelp(
+        "Output format: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says (.svg, .dot or .gv, .png, .pdf), else svg. DOT is written before layout.",
+        valueName: "format"))
+    var format: GraphFormat?
 
     @OptionGroup var drawing: GraphOptions
 
+    func validate() throws {
+        try GraphFormat.chosen(asked: format, output: output).checkNotToATerminal(output: output)
+    }
+
     func run() throws {
+        let format = try GraphFormat.chosen(asked: format, output: output)
         let renderer = drawing.renderer
         // Graphviz loads its plugins and fonts on another thread while the inputs are read;
         // the command waits for it before it ends, whatever happens.

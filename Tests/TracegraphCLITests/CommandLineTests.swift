@@ -52,9 +52,9 @@ func temporaryFolder() throws -> String {
 }
 
 @Suite struct CommandLineTests {
-    @Test func withNoInputTheExampleGoesToOutput() throws {
+    @Test func theExampleGoesToOutput() throws {
         let folder = try temporaryFolder()
-        let result = try Tool.run(["graph"], in: folder)
+        let result = try Tool.run(["graph", "--example"], in: folder)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("read built-in example (otlp-json): 217 spans in 30 traces"))
         let svg = try String(contentsOfFile: folder + "/Output/service-graph.svg", encoding: .utf8)
@@ -79,7 +79,7 @@ func temporaryFolder() throws -> String {
 
     @Test func quietPrintsNothing() throws {
         let folder = try temporaryFolder()
-        let result = try Tool.run(["graph", "--quiet", "-o", "graph.svg"], in: folder)
+        let result = try Tool.run(["graph", "--example", "--quiet", "-o", "graph.svg"], in: folder)
         #expect(result.status == 0)
         #expect(result.standardError.isEmpty)
         #expect(FileManager.default.fileExists(atPath: folder + "/graph.svg"))
@@ -130,7 +130,7 @@ func temporaryFolder() throws -> String {
     @Test func anUnwritableOutputIsReported() throws {
         let folder = try temporaryFolder()
         try "x".write(toFile: folder + "/file", atomically: true, encoding: .utf8)
-        let result = try Tool.run(["graph", "-o", "file/graph.svg"], in: folder)
+        let result = try Tool.run(["graph", "--example", "-o", "file/graph.svg"], in: folder)
         #expect(result.status == 73)
         #expect(result.standardError.contains("file/graph.svg: cannot write the output"))
     }
@@ -138,7 +138,7 @@ func temporaryFolder() throws -> String {
     @Test func missingGraphvizPluginsSayWhatToInstall() throws {
         let folder = try temporaryFolder()
         try FileManager.default.createDirectory(atPath: folder + "/no-plugins", withIntermediateDirectories: true)
-        let result = try Tool.run(["graph", "-o", "graph.svg"], in: folder, environment: ["GVBINDIR": folder + "/no-plugins"])
+        let result = try Tool.run(["graph", "--example", "-o", "graph.svg"], in: folder, environment: ["GVBINDIR": folder + "/no-plugins"])
         #expect(result.status == 70)
         #expect(result.standardError.contains(#"Graphviz has no layout plugin "dot""#))
         #expect(result.standardError.contains("apt-get install libgraphviz-dev"))
@@ -147,7 +147,7 @@ func temporaryFolder() throws -> String {
 
     @Test func anUnknownFormatIsAUsageError() throws {
         let folder = try temporaryFolder()
-        let result = try Tool.run(["graph", "--format", "gif"], in: folder)
+        let result = try Tool.run(["graph", "--example", "--format", "gif"], in: folder)
         #expect(result.status == 64)
         #expect(result.standardError.contains("gif"))
     }
