@@ -30,7 +30,6 @@ struct GraphvizContext: ~Copyable {
 
     /// Lays the graph out and renders it; the layout is freed before returning.
     func layoutAndRender(_ graph: CGraph, engine: String, format: String) throws(GraphvizError) -> [UInt8] {
-        GraphvizMessages.clear()
         guard gvLayout(context, graph.pointer, engine) == 0 else {
             let messages = GraphvizMessages.take()
             if messages.contains(where: { $0.contains("not recognized") }) {

@@ -59,6 +59,9 @@ public struct GraphvizRenderer: Sendable {
     public func render(_ graph: ServiceGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
         let drawing = GraphvizDrawing(graph, engine: engine, thresholds: errorThresholds)
         return try GraphvizContext.shared.withLock { (context: inout GraphvizContext) throws(GraphvizError) in
+            // Every render starts with no messages: an earlier render's warnings must not reach
+            // this one's error, on the DOT path as on the others.
+            GraphvizMessages.clear()
             let cGraph = try CGraph(drawing)
             if format == .dot { return try cGraph.writeDOT() }
             return try context.layoutAndRender(cGraph, engine: engine.rawValue, format: format.rawValue)
