@@ -133,13 +133,32 @@ public enum TerminalText {
 extension TraceReadError.Location {
     /// The line and column of a byte offset in text.
     static func text(of offset: Int, in bytes: UnsafeRawBufferPointer) -> Self {
+        var locator = TextLocator(bytes)
+        return locator.location(of: offset)
+    }
+}
+
+/// Lines and columns of byte offsets in one text, found going forward from the last offset asked
+/// for: the places of many errors, in order, take one pass over the text, not one each.
+struct TextLocator {
+    private let bytes: UnsafeRawBufferPointer
+    /// Where the last scan stopped, its line, and where that line starts.
+    private var scanned = 0
+    private var line = 1
+    private var lineStart = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    mutating func location(of offset: Int) -> TraceReadError.Location {
         let end = min(offset, bytes.count)
-        var line = 1
-        var lineStart = 0
-        for index in 0..<end where bytes[index] == UInt8(ascii: "\n") {
+        if end < scanned { self = TextLocator(bytes) }
+        for index in scanned..<end where bytes[index] == UInt8(ascii: "\n") {
             line += 1
             lineStart = index + 1
         }
+        scanned = end
         // Columns count scalars: every byte that is not a UTF-8 continuation byte.
         var column = 1
         for index in lineStart..<end where bytes[index] & 0xC0 != 0x80 {

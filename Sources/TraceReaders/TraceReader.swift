@@ -463,7 +463,8 @@ struct ReadContext: Sendable {
         } catch {
             throw textError(error, in: bytes, firstLine: 1)
         }
-        return skipped.map { textError($0, in: bytes, firstLine: 1) }
+        var locator = TextLocator(bytes)
+        return skipped.map { textError($0, locatedBy: &locator, firstLine: 1) }
     }
 
     /// Reads OTLP/JSON whose first line is line `firstLine` of the input.
@@ -479,11 +480,18 @@ struct ReadContext: Sendable {
         } catch {
             throw textError(error, in: bytes, firstLine: firstLine)
         }
-        return (counted.count, reader.documentCount, skipped.map { textError($0, in: bytes, firstLine: firstLine) })
+        var locator = TextLocator(bytes)
+        return (counted.count, reader.documentCount, skipped.map { textError($0, locatedBy: &locator, firstLine: firstLine) })
     }
 
     func textError(_ error: JSONError, in bytes: UnsafeRawBufferPointer, firstLine: Int) -> TraceReadError {
-        var location = TraceReadError.Location.text(of: error.offset, in: bytes)
+        var locator = TextLocator(bytes)
+        return textError(error, locatedBy: &locator, firstLine: firstLine)
+    }
+
+    /// An error with its line and column, found by a locator that goes forward through the text.
+    func textError(_ error: JSONError, locatedBy locator: inout TextLocator, firstLine: Int) -> TraceReadError {
+        var location = locator.location(of: error.offset)
         if case .text(let line, let column) = location { location = .text(line: line + firstLine - 1, column: column) }
         return TraceReadError(source: source, location: location, problem: error.problem)
     }

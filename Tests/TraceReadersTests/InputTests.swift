@@ -143,6 +143,23 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         if case .invalidID = error.problem {} else { Issue.record("unexpected problem \(error.problem)") }
     }
 
+    @Test func everySkippedLineIsPlacedOnItsOwnLine() throws {
+        // Many bad lines, each placed by one pass over the text, not a scan from the start each.
+        let lines = (0..<5_000).map { "{\"resourceSpans\":[bad \($0) é" }
+        let path = try temporaryFile("bad.jsonl", Data((lines.joined(separator: "\n") + "\n").utf8))
+        let file = try TraceReader.read(contentsOf: path, options: ReadOptions(keepGoing: true))
+        #expect(file.report.skipped.count == 5_000)
+        for (index, error) in file.report.skipped.enumerated() {
+            guard case .text(let line, let column)? = error.location else {
+                Issue.record("no text location: \(error)")
+                break
+            }
+            #expect(line == index + 1)
+            #expect(column == 19)  // at the b of "bad"
+            if line != index + 1 { break }
+        }
+    }
+
     @Test func keepGoingSkipsTheBadLineAndSaysSo() throws {
         let (path, spansPerLine) = try bigJSONLines(lines: 3_000, badLine: 2_321)
         let file = try TraceReader.read(contentsOf: path, options: ReadOptions(keepGoing: true))
