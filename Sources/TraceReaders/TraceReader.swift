@@ -28,11 +28,19 @@ public struct ReadOptions: Sendable {
     public var keepGoing: Bool
     /// The format to read; nil tells it from the content.
     public var format: TraceInputFormat?
+    /// How many times its compressed size gzip input may inflate to, past 64 MiB, before it is
+    /// refused as a gzip bomb.
+    public var maximumInflation: Int
 
-    public init(detail: ReadDetail = .full, keepGoing: Bool = false, format: TraceInputFormat? = nil) {
+    /// Real exports inflate tens of times; a gzip bomb a thousand.
+    public static let defaultMaximumInflation = 200
+
+    public init(detail: ReadDetail = .full, keepGoing: Bool = false, format: TraceInputFormat? = nil,
+                maximumInflation: Int = ReadOptions.defaultMaximumInflation) {
         self.detail = detail
         self.keepGoing = keepGoing
         self.format = format
+        self.maximumInflation = maximumInflation
     }
 }
 
@@ -97,7 +105,7 @@ public enum TraceReader {
         var isCompressed = false
         if bytes.withUnsafeBytes(FormatSniffer.isGzip) {
             isCompressed = true
-            source = try GzipSource(upstream: source, prefix: bytes, path: path)
+            source = try GzipSource(upstream: source, prefix: bytes, path: path, maximumInflation: options.maximumInflation)
             bytes = []
             isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
         }
@@ -193,7 +201,7 @@ public enum TraceReader {
     public static func read(_ bytes: UnsafeRawBufferPointer, source: String, options: ReadOptions = ReadOptions()) throws(TraceReadError) -> TraceFile {
         if FormatSniffer.isGzip(bytes) {
             // Inflated whole, as a file's would be; the report says it was compressed.
-            let gzip = try GzipSource(upstream: MemorySource(bytes), prefix: [], path: source)
+            let gzip = try GzipSource(upstream: MemorySource(bytes), prefix: [], path: source, maximumInflation: options.maximumInflation)
             var inflated: [UInt8] = []
             while try gzip.append(upTo: max(inflated.count, chunkSize), to: &inflated) > 0 {}
             var file = try inflated.withUnsafeBytes { buffer in

@@ -70,7 +70,12 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
 
-    var readOptions: ReadOptions { ReadOptions(keepGoing: keepGoing, format: inputFormat) }
+    @Option(help: ArgumentHelp(
+        "Refuse gzip input that inflates to more than this many times its compressed size (past 64 MiB): a gzip bomb.",
+        valueName: "ratio"))
+    var maxInflation = ReadOptions.defaultMaximumInflation
+
+    var readOptions: ReadOptions { ReadOptions(keepGoing: keepGoing, format: inputFormat, maximumInflation: maxInflation) }
 
     func validate() throws {
         if example, !inputs.isEmpty {

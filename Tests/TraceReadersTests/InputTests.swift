@@ -58,6 +58,27 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(compressed.report.formatDescription == "otlp-json (JSON lines, gzip)")
     }
 
+    @Test func aGzipBombIsRefusedBeforeItFillsTheMemory() throws {
+        // 100 MB of zeros in about 100 KB: it inflates a thousand times its size.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "head -c 100000000 /dev/zero | /bin/gzip -9"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let bomb = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let path = try temporaryFile("bomb.json.gz", bomb)
+        for read in [{ try TraceReader.read(contentsOf: path) }, { try bomb.withUnsafeBytes { try TraceReader.read($0, source: path) } }] {
+            #expect {
+                _ = try read()
+            } throws: { error in
+                guard let error = error as? TraceReadError, case .malformedCompression(let reason) = error.problem else { return false }
+                return reason.contains("inflates more than 200 times")
+            }
+        }
+    }
+
     @Test func gzipBytesInMemoryReadLikeTheFile() throws {
         let original = try TraceReader.read(contentsOf: sdkLinks)
         let compressed = try gzip(sdkLinks)

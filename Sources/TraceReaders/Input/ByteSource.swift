@@ -106,9 +106,17 @@ final class FileSource: ByteSource {
 /// Gzip (or zlib) data inflated as it is read; several gzip members one after the other
 /// (as `cat a.gz b.gz` makes) read as one stream. The inflater is released once, at the end.
 final class GzipSource: ByteSource {
+    /// Inflated bytes allowed whatever the ratio (`ReadOptions.maximumInflation`): small inputs are never refused.
+    static let inflationAllowance = 64 << 20
+
     private let upstream: ByteSource
     private let path: String
-    private var stream = z_stream()
+    private let maximumInflation: Int
+    /// zlib keeps the stream's address between calls: it lives in storage of its own that never
+    /// moves, allocated here and freed once, when the source goes away.
+    private let stream: UnsafeMutablePointer<z_stream>
+    /// Inflated bytes handed out so far.
+    private var inflated = 0
     private var input: [UInt8]
     private var inputOffset = 0
     private var upstreamEnded = false
@@ -117,16 +125,25 @@ final class GzipSource: ByteSource {
     private var consumed = 0
 
     /// `prefix` holds bytes already taken from `upstream`, to be inflated first.
-    init(upstream: ByteSource, prefix: [UInt8], path: String) throws(TraceReadError) {
+    init(upstream: ByteSource, prefix: [UInt8], path: String, maximumInflation: Int = ReadOptions.defaultMaximumInflation) throws(TraceReadError) {
         self.upstream = upstream
         self.path = path
+        self.maximumInflation = maximumInflation
         input = prefix
-        guard czlib_inflate_init_auto(&stream) == Z_OK else {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard czlib_inflate_init_auto(stream) == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
             throw TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: "cannot start gzip decompression"))
         }
     }
 
-    deinit { inflateEnd(&stream) }
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(TraceReadError) -> Int {
         guard !finished, buffer.count > 0 else { return 0 }
@@ -145,28 +162,34 @@ final class GzipSource: ByteSource {
             }
             var produced = 0
             let status: Int32 = input.withUnsafeMutableBytes { inputBytes in
-                stream.next_in = inputBytes.baseAddress!.assumingMemoryBound(to: Bytef.self) + inputOffset
-                stream.avail_in = uInt(available)
-                stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.avail_out = uInt(buffer.count)
-                let status = inflate(&stream, Z_NO_FLUSH)
-                let used = available - Int(stream.avail_in)
+                stream.pointee.next_in = inputBytes.baseAddress!.assumingMemoryBound(to: Bytef.self) + inputOffset
+                stream.pointee.avail_in = uInt(available)
+                stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                // At most 1 MiB at a time, so that the check of the inflation below comes often.
+                stream.pointee.avail_out = uInt(min(buffer.count, 1 << 20))
+                let status = inflate(stream, Z_NO_FLUSH)
+                let used = available - Int(stream.pointee.avail_in)
                 inputOffset += used
                 consumed += used
-                produced = buffer.count - Int(stream.avail_out)
+                produced = min(buffer.count, 1 << 20) - Int(stream.pointee.avail_out)
                 return status
             }
             switch status {
             case Z_STREAM_END:
                 // Another member may follow.
-                inflateReset(&stream)
+                inflateReset(stream)
                 atMemberBoundary = true
             case Z_OK:
                 atMemberBoundary = false
             case Z_BUF_ERROR where available == 0:
                 break
             default:
-                throw error(stream.msg.map { String(cString: $0) } ?? "corrupt gzip data")
+                throw error(stream.pointee.msg.map { String(cString: $0) } ?? "corrupt gzip data")
+            }
+            inflated += produced
+            if inflated > Self.inflationAllowance, inflated / max(consumed, 1) > maximumInflation {
+                throw error("the gzip data inflates more than \(maximumInflation) times its size "
+                    + "(\(consumed) bytes to over \(inflated)): a gzip bomb? --max-inflation sets the ratio")
             }
             if produced > 0 { return produced }
         }
