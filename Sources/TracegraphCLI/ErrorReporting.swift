@@ -49,6 +49,10 @@ enum Failure: Error {
     case read(TraceReadError)
     /// Standard input held no bytes at all; `named` when it was read as `-`, not for want of inputs.
     case emptyStandardInput(named: Bool)
+    /// The inputs read hold no spans at all (and `--allow-empty` was not given).
+    case noSpans(inputs: [String])
+    /// A folder named as an input holds no files.
+    case emptyFolder(String)
     case graphviz(GraphvizError)
     case report(ReportError)
     case output(OutputError)
@@ -72,6 +76,8 @@ enum Failure: Error {
             if case .cannotOpen = error.problem { return .unreadableInput }
             return .malformedInput
         case .emptyStandardInput: return .malformedInput
+        case .noSpans: return .malformedInput
+        case .emptyFolder: return .unreadableInput
         case .graphviz: return .internalFailure
         case .report(.templateUnreadable): return .unreadableInput
         case .report(.templateInvalid): return .malformedInput
@@ -87,6 +93,10 @@ enum Failure: Error {
         case .emptyStandardInput(named: false):
             "standard input is empty: no spans to read. With no input named, tracegraph reads standard input; "
                 + "name the exports to read, or pass --example for the built-in example."
+        case .noSpans(let inputs):
+            (inputs.count == 1 ? "\(inputs[0]) holds no span" : "none of the \(inputs.count) inputs holds a span")
+                + ": nothing to draw (--allow-empty draws an empty graph)"
+        case .emptyFolder(let folder): "\(folder) holds no files to read (--allow-empty reads on)"
         case .graphviz(let error): "\(error)"
         case .report(let error): "\(error)"
         case .output(let error): "\(error)"

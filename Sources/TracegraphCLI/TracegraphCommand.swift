@@ -75,6 +75,9 @@ struct InputOptions: ParsableArguments {
         valueName: "ratio"))
     var maxInflation = ReadOptions.defaultMaximumInflation
 
+    @Flag(help: "Draw and write what was read even when no input holds a span, instead of failing (exit 65).")
+    var allowEmpty = false
+
     var readOptions: ReadOptions { ReadOptions(keepGoing: keepGoing, format: inputFormat, maximumInflation: maxInflation) }
 
     func validate() throws {
@@ -92,20 +95,43 @@ struct InputOptions: ParsableArguments {
 
     /// Reads the inputs, or the built-in example, straight into a graph.
     func readGraph(_ options: ServiceGraph.Options) throws -> GraphReading {
+        if !example { try checkFolders() }
         let reading = try example
             ? GraphReading(builtInExampleWith: options)
             : noticingEmptyStandardInput { try GraphReading(paths: paths, options: readOptions, graphOptions: options) }
         report(reading.inputs, reading.summary)
+        try checkSpans(reading.inputs)
         return reading
     }
 
     /// Reads the inputs whole, or the built-in example.
     func readTraces() throws -> LoadedTraces {
+        if !example { try checkFolders() }
         let loaded = try example
             ? LoadedTraces.builtInExample()
             : noticingEmptyStandardInput { try LoadedTraces(paths: paths, options: readOptions) }
         report(loaded.inputs, loaded.summary)
+        try checkSpans(loaded.inputs)
         return loaded
+    }
+
+    /// A folder named as an input that holds no files is an error (66), or with `--allow-empty` a warning.
+    private func checkFolders() throws {
+        for path in inputs where path != "-" {
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, try TraceReader.expand([path]).isEmpty else { continue }
+            guard allowEmpty else { throw Failure.emptyFolder(path) }
+            if !quiet { printError("tracegraph: warning: \(path) holds no files to read") }
+        }
+    }
+
+    /// Inputs that hold no span are named; when none holds one, that is an error (65) unless
+    /// `--allow-empty`: `{}`, `[]` or JSON of another kind draw no picture that looks like a result.
+    private func checkSpans(_ inputs: [InputReport]) throws {
+        let empty = inputs.filter { $0.spans == 0 }.map(\.source)
+        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty { throw Failure.noSpans(inputs: empty) }
+        guard !quiet else { return }
+        for source in empty { printError("tracegraph: warning: \(source) holds no spans") }
     }
 
     /// Runs a read; standard input that holds nothing at all is a failure of its own, which
