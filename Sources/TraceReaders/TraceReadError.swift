@@ -34,6 +34,8 @@ public struct TraceReadError: Error, Sendable, Equatable {
         case malformedProtobuf(reason: String)
         /// Compressed input that does not inflate.
         case malformedCompression(reason: String)
+        /// A file whose first bytes say it is something else: a PNG image, a PDF, a ZIP archive, HTML.
+        case notATraceExport(looksLike: String)
     }
 
     /// The input's path, or `-` for standard input, or a name given by the caller.
@@ -82,6 +84,7 @@ extension TraceReadError.Problem: CustomStringConvertible {
         case .invalidValue(let field, let value): "\(field) cannot be \(Self.quote(value))"
         case .malformedProtobuf(let reason): "not a well-formed OTLP protobuf message: \(reason)"
         case .malformedCompression(let reason): "cannot decompress: \(reason)"
+        case .notATraceExport(let kind): "this is \(kind), not a trace export"
         }
     }
 

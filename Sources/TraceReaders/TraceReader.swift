@@ -110,6 +110,9 @@ public enum TraceReader {
             isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
         }
         var format = options.format
+        if format == nil, let kind = bytes.withUnsafeBytes(FormatSniffer.foreignKind) {
+            throw TraceReadError(source: path, location: nil, problem: .notATraceExport(looksLike: kind))
+        }
         while format == nil {
             switch bytes.withUnsafeBytes({ FormatSniffer.detect($0, isComplete: isComplete) }) {
             case .format(let detected): format = detected
@@ -154,6 +157,9 @@ public enum TraceReader {
     ) throws(TraceReadError) -> InputReport {
         let buffer = input.buffer
         var format = options.format
+        if format == nil, let kind = FormatSniffer.foreignKind(buffer) {
+            throw TraceReadError(source: path, location: nil, problem: .notATraceExport(looksLike: kind))
+        }
         if format == nil, case .format(let detected) = FormatSniffer.detect(buffer, isComplete: true) { format = detected }
         let context = ReadContext(source: path, format: format ?? .otlpJSON, isCompressed: false, options: options)
         let firstWindow = UnsafeRawBufferPointer(rebasing: buffer[..<min(buffer.count, chunkSize)])
@@ -211,6 +217,9 @@ public enum TraceReader {
             return file
         }
         var format = options.format
+        if format == nil, let kind = FormatSniffer.foreignKind(bytes) {
+            throw TraceReadError(source: source, location: nil, problem: .notATraceExport(looksLike: kind))
+        }
         if format == nil, case .format(let detected) = FormatSniffer.detect(bytes, isComplete: true) { format = detected }
         let context = ReadContext(source: source, format: format ?? .otlpJSON, isCompressed: false, options: options)
         var list = SpanList()

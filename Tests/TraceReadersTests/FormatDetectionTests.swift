@@ -63,3 +63,39 @@ import TraceTestSupport
         #expect(error.source.hasSuffix("otel-proto__trace.json"))
     }
 }
+
+/// Files that are something else, named as such; JSON that a bad byte must not turn into protobuf.
+@Suite struct ForeignFileTests {
+    static let samples: [(bytes: [UInt8], kind: String)] = [
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], "a PNG image"),
+        (Array("%PDF-1.7\n%âãÏÓ\n".utf8), "a PDF document"),
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0], "a ZIP archive"),
+        (Array("\n  <!DOCTYPE html><html><body>502 Bad Gateway</body></html>".utf8), "an HTML page"),
+        (Array("<html><head><title>Sign in</title></head></html>".utf8), "an HTML page"),
+    ]
+
+    @Test(arguments: samples.indices)
+    func aFileOfAnotherKindIsNamedAsSuch(sample: Int) throws {
+        let (bytes, kind) = Self.samples[sample]
+        for read in [
+            { try bytes.withUnsafeBytes { try TraceReader.read($0, source: "export.json") } },
+            { try TraceReader.read(contentsOf: try temporaryFile("export.json", Data(bytes))) },
+        ] {
+            #expect {
+                _ = try read()
+            } throws: { error in
+                (error as? TraceReadError)?.problem == .notATraceExport(looksLike: kind)
+            }
+        }
+    }
+
+    @Test func oneControlByteNearTheStartOfJSONIsAJSONErrorWhereItIs() throws {
+        let text = "{\"resourceSpans\": [\u{01}]}"
+        #expect {
+            _ = try TraceReader.read(text, source: "export.json")
+        } throws: { error in
+            guard let error = error as? TraceReadError else { return false }
+            return error.location == .text(line: 1, column: 20) && error.description.contains("export.json:1:20")
+        }
+    }
+}

@@ -4,7 +4,7 @@ import Testing
 import TraceModel
 import TraceTestSupport
 
-private func temporaryFile(_ name: String, _ data: Data) throws -> String {
+func temporaryFile(_ name: String, _ data: Data) throws -> String {
     let folder = NSTemporaryDirectory() + "tracegraph-input-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let path = folder + "/" + name

@@ -13,12 +13,38 @@ enum FormatSniffer {
     }
 
     /// Text (JSON, or something that is not an export at all) or binary protobuf: a protobuf
-    /// message holds ids and lengths as raw bytes, which text never does.
+    /// message holds ids and lengths as raw bytes, which text never does. Bytes that open with `{`
+    /// or `[` (after white space) are JSON whatever follows, so that one bad byte near the start
+    /// is reported by the JSON reader, where it is, instead of making the whole file protobuf.
     static func isText(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if let first = bytes.first(where: { !isWhitespace($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            return true
+        }
         for byte in bytes.prefix(64) where byte < 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 {
             return false
         }
         return true
+    }
+
+    /// What a file is, when its first bytes say it is no export at all: an image, a document,
+    /// an archive or a web page sent instead of traces.
+    static func foreignKind(_ bytes: UnsafeRawBufferPointer) -> String? {
+        func starts(with magic: [UInt8], at offset: Int = 0) -> Bool {
+            bytes.count >= offset + magic.count && zip(bytes[offset...], magic).allSatisfy { $0 == $1 }
+        }
+        if starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "a PNG image" }
+        if starts(with: Array("%PDF-".utf8)) { return "a PDF document" }
+        if starts(with: [0x50, 0x4B, 0x03, 0x04]) || starts(with: [0x50, 0x4B, 0x05, 0x06]) { return "a ZIP archive" }
+        if starts(with: [0xFF, 0xD8, 0xFF]) { return "a JPEG image" }
+        if starts(with: Array("GIF8".utf8)) { return "a GIF image" }
+        // Markup: HTML pages (an error page of a proxy, say) and XML.
+        let start = bytes.firstIndex { !isWhitespace($0) } ?? bytes.count
+        let head = String(decoding: bytes[start..<min(bytes.count, start + 15)], as: UTF8.self).lowercased()
+        if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") || head.hasPrefix("<head") || head.hasPrefix("<body") {
+            return "an HTML page"
+        }
+        if head.hasPrefix("<?xml") { return "an XML document" }
+        return nil
     }
 
     static func detect(_ bytes: UnsafeRawBufferPointer, isComplete: Bool) -> Verdict {
