@@ -10,9 +10,18 @@ public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(path): cannot write the output: \(reason)" }
 }
 
-/// Writes outputs whole or not at all.
+/// Writes outputs whole or not at all, to what their path names.
 ///
-/// - `-` is standard output.
+/// - `-` is standard output. So are `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and `/proc/self/fd/N`:
+///   the process's own descriptor is written to, where it stands (appending if it was opened to append),
+///   as `-` does; `-o /dev/stdout` prints.
+/// - A symbolic link is followed, link by link, to what it names, which is written as below;
+///   the link stays a link. A dangling link names the file to create (and the folders it needs).
+/// - What exists and is neither a regular file nor a folder (a character or block device, a FIFO,
+///   another link in /proc) is opened and written in place, not truncated and never replaced:
+///   `/dev/null` stays a device, a FIFO waits for its reader as with the shell's `>`, and a write
+///   error such as `/dev/full`'s "No space left on device" is an ``OutputError``. (A socket cannot
+///   be opened, which is an error too.)
 /// - A regular file, or no file yet, is written whole to a temporary file in the target's folder,
 ///   flushed with fsync and renamed over the target, so that no reader ever sees half a file and a
 ///   failed write leaves the earlier file as it was. The new file keeps the mode of the file it
@@ -22,7 +31,8 @@ public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
 ///   says that the other names keep the earlier content. Writing it in place instead would change
 ///   every name at once, but a reader could then see half a report, and a failed write (a full disk)
 ///   would destroy the earlier one; and hard links to outputs are mostly made by tools that count on
-///   a file never changing under them (snapshots made with `cp -al`, build caches).
+///   a file never changing under them (snapshots made with `cp -al`, build caches). A symbolic link
+///   is the way to give an output a second name that follows it.
 ///
 /// The temporary file is made with O_TMPFILE: it has no name until it is complete, and a process
 /// that ends while writing, even by SIGKILL, leaves nothing. Where the filesystem has no O_TMPFILE
@@ -44,10 +54,67 @@ public enum OutputFile {
             return
         }
         try makeFolders(folder(of: path), for: path)
+        switch try destination(of: path) {
+        case .descriptor(let descriptor):
+            try writeAll(bytes, to: descriptor, path: path)
+        case .inPlace(let target):
+            try writeInPlace(bytes, to: target, path: path)
+        case .replacing(let target, let previous):
+            try replace(target, previous: previous, with: bytes, path: path, unnamedTemporaryFile: unnamedTemporaryFile)
+        }
+    }
+
+    private enum Destination {
+        /// One of this process's descriptors.
+        case descriptor(Int32)
+        /// A device, a FIFO, a link in /proc.
+        case inPlace(String)
+        /// A regular file, a folder (which the rename refuses), or nothing yet: `previous` is what is there.
+        case replacing(String, previous: stat?)
+    }
+
+    /// What `path` names, its symbolic links followed.
+    private static func destination(of path: String) throws(OutputError) -> Destination {
+        var current = path
+        for _ in 0..<40 {
+            var status = stat()
+            guard lstat(current, &status) == 0 else {
+                guard errno == ENOENT else { throw OutputError(path: path) }
+                if current != path { try makeFolders(folder(of: current), for: path) }
+                return .replacing(current, previous: nil)
+            }
+            switch status.st_mode & S_IFMT {
+            case S_IFREG, S_IFDIR:
+                return .replacing(current, previous: status)
+            case S_IFLNK:
+                switch procLink(current) {
+                case .descriptor(let descriptor): return .descriptor(descriptor)
+                case .other: return .inPlace(current)
+                case nil: break
+                }
+                guard let target = linkTarget(current) else { throw OutputError(path: path) }
+                current = target
+            default:
+                return .inPlace(current)
+            }
+        }
+        throw OutputError(path: path, errno: ELOOP)
+    }
+
+    /// Writes to what exists at `target` and is not a regular file, without truncating it.
+    private static func writeInPlace(_ bytes: [UInt8], to target: String, path: String) throws(OutputError) {
+        let opened = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+        guard opened >= 0 else { throw OutputError(path: path) }
+        let file = Descriptor(opened)
         var status = stat()
-        let found = lstat(path, &status) == 0
-        guard found || errno == ENOENT else { throw OutputError(path: path) }
-        try replace(path, previous: found ? status : nil, with: bytes, path: path, unnamedTemporaryFile: unnamedTemporaryFile)
+        guard fstat(file.raw, &status) == 0 else { throw OutputError(path: path) }
+        let kind = status.st_mode & S_IFMT
+        // A regular file here is another process's descriptor in /proc (or what took a device's
+        // place an instant ago): it is emptied first, as the shell's `>` does.
+        if kind == S_IFREG, ftruncate(file.raw, 0) != 0 { throw OutputError(path: path) }
+        try writeAll(bytes, to: file.raw, path: path)
+        if kind == S_IFREG || kind == S_IFBLK, fsync(file.raw) != 0, errno != EINVAL { throw OutputError(path: path) }
+        try file.close(path: path)
     }
 
     /// Writes `bytes` whole beside `target`, then puts them in its place.

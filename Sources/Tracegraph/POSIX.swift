@@ -45,6 +45,42 @@ func lastComponent(of path: String) -> String {
     path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
 }
 
+/// Where `link`, a symbolic link, points: its target, read as the kernel reads it
+/// (relative to the link's folder).
+func linkTarget(_ link: String) -> String? {
+    var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = buffer.withUnsafeMutableBufferPointer { readlink(link, $0.baseAddress!, Int(PATH_MAX)) }
+    guard count >= 0 else { return nil }
+    let target = String(decoding: buffer[..<count], as: UTF8.self)
+    let base = folder(of: link)
+    if target.hasPrefix("/") || base.isEmpty { return target }
+    return base.hasSuffix("/") ? base + target : base + "/" + target
+}
+
+/// What a link in /proc, rather than a file's own link, stands for.
+enum ProcLink {
+    /// One of this process's descriptors: /dev/stdout, /dev/fd/N, /proc/self/fd/N.
+    case descriptor(Int32)
+    /// Anything else in /proc: another process's descriptor, a folder, a program.
+    case other
+}
+
+/// What `link`, a symbolic link, is when its folder is in /proc; nil for any other link.
+func procLink(_ link: String) -> ProcLink? {
+    let base = folder(of: link)
+    guard let real = realpath(base.isEmpty ? "." : base, nil) else { return nil }
+    let parts = String(cString: real).split(separator: "/")
+    free(real)
+    guard parts.first == "proc" else { return nil }
+    let process = Substring(String(getpid()))
+    let ownDescriptors = parts.count >= 3 && parts[1] == process && parts.last == "fd"
+        && (parts.count == 3 || (parts.count == 5 && parts[2] == "task"))
+    let number = lastComponent(of: link)
+    guard ownDescriptors, !number.isEmpty, number.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+          let descriptor = Int32(number) else { return .other }
+    return .descriptor(descriptor)
+}
+
 // MARK: Removing a named temporary file when a signal ends the process
 
 // The signal handler reads only these, set up before any handler is installed:
