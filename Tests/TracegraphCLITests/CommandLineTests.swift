@@ -164,6 +164,33 @@ func temporaryFolder() throws -> String {
 /// Outputs that are not new regular files, through the built tool: what `-o` names is written
 /// as OutputFile's documentation says.
 @Suite struct OutputPathTests {
+    @Test func theToolsOwnDescriptorsAreWrittenToThemselves() throws {
+        let folder = try temporaryFolder()
+        let expected = try Tool.run(["example"], in: folder).standardOutput
+        var paths = ["/dev/fd/1", "/proc/self/fd/1"]
+        // As root, a regression would replace the machine's /dev/stdout: only a user tries it.
+        if getuid() != 0 { paths.append("/dev/stdout") }
+        for path in paths {
+            let result = try Tool.run(["example", "-o", path], in: folder)
+            #expect(result.status == 0, "\(path): \(result.standardError)")
+            #expect(result.standardOutput == expected, "\(path)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    @Test func devicesStayDevicesAndAFullOneIsAnError() throws {
+        let folder = try temporaryFolder()
+        guard let (null, full) = try characterDevices(in: folder) else { return }
+        let written = try Tool.run(["graph", "-o", null], in: folder)
+        #expect(written.status == 0, "\(written.standardError)")
+        #expect(fileType(null) == S_IFCHR)
+        let failed = try Tool.run(["graph", "-o", full], in: folder)
+        #expect(failed.status == 73)
+        #expect(failed.standardError.contains("tracegraph: error: \(full): cannot write the output: No space left on device"),
+                "\(failed.standardError)")
+        #expect(fileType(full) == S_IFCHR)
+    }
+
     @Test func aHardLinkedOutputIsReplacedWithAWarning() throws {
         let folder = try temporaryFolder()
         try "earlier".write(toFile: folder + "/example.json", atomically: true, encoding: .utf8)
@@ -277,4 +304,20 @@ private func isWriting(into folder: String, process: Int32) -> Bool {
         }
     }
     return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasPrefix(".") }
+}
+
+private func fileType(_ path: String) -> mode_t? {
+    var status = stat()
+    return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : nil
+}
+
+/// A null device and a full one: /dev/null and /dev/full for a user, who cannot replace them;
+/// copies made with mknod in `folder` for root. Nil when root cannot make them.
+private func characterDevices(in folder: String) throws -> (null: String, full: String)? {
+    guard getuid() == 0 else { return ("/dev/null", "/dev/full") }
+    var filesystem = statvfs()
+    guard statvfs(folder, &filesystem) == 0, filesystem.f_flag & 4 == 0 /* ST_NODEV */,
+          mknod(folder + "/null", S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0,
+          mknod(folder + "/full", S_IFCHR | 0o666, dev_t(1 << 8 | 7)) == 0 else { return nil }
+    return (folder + "/null", folder + "/full")
 }
