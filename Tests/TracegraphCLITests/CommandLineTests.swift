@@ -181,10 +181,10 @@ func temporaryFolder() throws -> String {
     @Test func devicesStayDevicesAndAFullOneIsAnError() throws {
         let folder = try temporaryFolder()
         guard let (null, full) = try characterDevices(in: folder) else { return }
-        let written = try Tool.run(["graph", "-o", null], in: folder)
+        let written = try Tool.run(["example", "-o", null], in: folder)
         #expect(written.status == 0, "\(written.standardError)")
         #expect(fileType(null) == S_IFCHR)
-        let failed = try Tool.run(["graph", "-o", full], in: folder)
+        let failed = try Tool.run(["example", "-o", full], in: folder)
         #expect(failed.status == 73)
         #expect(failed.standardError.contains("tracegraph: error: \(full): cannot write the output: No space left on device"),
                 "\(failed.standardError)")
