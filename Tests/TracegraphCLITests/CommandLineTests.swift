@@ -160,3 +160,164 @@ func temporaryFolder() throws -> String {
         #expect((json?["resourceSpans"] as? [Any])?.count == 10)
     }
 }
+
+/// Outputs that are not new regular files, through the built tool: what `-o` names is written
+/// as OutputFile's documentation says.
+@Suite struct OutputPathTests {
+    @Test func theToolsOwnDescriptorsAreWrittenToThemselves() throws {
+        let folder = try temporaryFolder()
+        let expected = try Tool.run(["example"], in: folder).standardOutput
+        var paths = ["/dev/fd/1", "/proc/self/fd/1"]
+        // As root, a regression would replace the machine's /dev/stdout: only a user tries it.
+        if getuid() != 0 { paths.append("/dev/stdout") }
+        for path in paths {
+            let result = try Tool.run(["example", "-o", path], in: folder)
+            #expect(result.status == 0, "\(path): \(result.standardError)")
+            #expect(result.standardOutput == expected, "\(path)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    @Test func devicesStayDevicesAndAFullOneIsAnError() throws {
+        let folder = try temporaryFolder()
+        guard let (null, full) = try characterDevices(in: folder) else { return }
+        let written = try Tool.run(["example", "-o", null], in: folder)
+        #expect(written.status == 0, "\(written.standardError)")
+        #expect(fileType(null) == S_IFCHR)
+        let failed = try Tool.run(["example", "-o", full], in: folder)
+        #expect(failed.status == 73)
+        #expect(failed.standardError.contains("tracegraph: error: \(full): cannot write the output: No space left on device"),
+                "\(failed.standardError)")
+        #expect(fileType(full) == S_IFCHR)
+    }
+
+    @Test func aHardLinkedOutputIsReplacedWithAWarning() throws {
+        let folder = try temporaryFolder()
+        try "earlier".write(toFile: folder + "/example.json", atomically: true, encoding: .utf8)
+        try #require(link(folder + "/example.json", folder + "/published.json") == 0)
+        let result = try Tool.run(["example", "-o", "example.json"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains(
+            "tracegraph: warning: example.json: replaced; its other hard link keeps the earlier content"), "\(result.standardError)")
+        #expect(try String(contentsOfFile: folder + "/published.json", encoding: .utf8) == "earlier")
+        #expect(FileManager.default.contents(atPath: folder + "/example.json") == (try Tool.run(["example"], in: folder).standardOutput))
+    }
+
+    /// 4,000 request traces (a report of some megabytes), generated once and kept between runs.
+    static let largeInput: String? = {
+        let path = NSTemporaryDirectory() + "tracegraph-output-test-4000-traces.json"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let partial = path + ".\(getpid())"
+        _ = FileManager.default.createFile(atPath: partial, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Corpus.benchFolder + "/gen_traces.py", "--traces", "4000", "--seed", "3"]
+        process.standardOutput = FileHandle(forWritingAtPath: partial)
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, rename(partial, path) == 0 else { return nil }
+        return path
+    }()
+
+    /// The report of `largeInput`, written without interruption.
+    static let completeReport: Data? = {
+        guard let input = largeInput, let result = try? Tool.run(["report", input, "-q", "-o", "-"], in: NSTemporaryDirectory()),
+              result.status == 0 else { return nil }
+        return result.standardOutput
+    }()
+
+    /// A signal while the report is being written (its file open in the folder, or a hidden file
+    /// there), with each kind of temporary file, over an earlier report or none: SIGTERM, and
+    /// SIGKILL where nothing can clean up (O_TMPFILE and no earlier report, so no name until the end).
+    @Test(arguments: [(named: true, earlier: false, signal: SIGTERM), (named: true, earlier: true, signal: SIGTERM),
+                      (named: false, earlier: true, signal: SIGTERM), (named: false, earlier: false, signal: SIGKILL)])
+    func aSignalWhileWritingLeavesNoTemporaryFile(named: Bool, earlier: Bool, signal: Int32) throws {
+        let input = try #require(Self.largeInput, "gen_traces.py could not make the input")
+        let complete = try #require(Self.completeReport)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TRACEGRAPH_NO_O_TMPFILE"] = named ? "1" : nil
+        for _ in 0..<3 {
+            let folder = try #require(realpath(try temporaryFolder(), nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            })
+            if earlier { try "earlier".write(toFile: folder + "/report.html", atomically: true, encoding: .utf8) }
+            let process = try spawn(Tool.path, ["report", input, "-q", "-o", folder + "/report.html"], environment: environment)
+            var signalled = false
+            var status: Int32 = 0
+            while waitpid(process, &status, WNOHANG) == 0 {
+                if isWriting(into: folder, process: process) {
+                    signalled = kill(process, signal) == 0
+                    waitpid(process, &status, 0)
+                    break
+                }
+                usleep(100)
+            }
+            let left = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0 != "report.html" }
+            #expect(left.isEmpty, "left behind: \(left)")
+            let report = FileManager.default.contents(atPath: folder + "/report.html")
+            let expected: [Data?] = [complete, earlier ? Data("earlier".utf8) : nil]
+            #expect(expected.contains(report), "report.html: \(report.map { "\($0.count) bytes" } ?? "absent")")
+            let killedBy = status & 0x7f
+            #expect(killedBy == 0 ? status == 0 : killedBy == signal, "wait status \(status)")
+            if signalled && killedBy == signal { break }
+        }
+    }
+}
+
+/// Starts `executable` with every signal unblocked and handled by default: Foundation's Process
+/// passes its own thread's blocked signals on, and a blocked SIGTERM would never arrive.
+private func spawn(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> pid_t {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var handled = sigset_t()
+    sigemptyset(&handled)
+    for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&handled, number) }
+    posix_spawnattr_setsigdefault(&attributes, &handled)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
+        posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0)
+    }
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var process: pid_t = 0
+    let result = posix_spawn(&process, executable, &actions, &attributes, argv, envp)
+    guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+    return process
+}
+
+/// Whether `process` has a file open in `folder`, or a hidden file is there.
+private func isWriting(into folder: String, process: Int32) -> Bool {
+    let descriptors = "/proc/\(process)/fd"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: descriptors)) ?? [] {
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: descriptors + "/" + name),
+           target.hasPrefix(folder + "/") {
+            return true
+        }
+    }
+    return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasPrefix(".") }
+}
+
+private func fileType(_ path: String) -> mode_t? {
+    var status = stat()
+    return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : nil
+}
+
+/// A null device and a full one: /dev/null and /dev/full for a user, who cannot replace them;
+/// copies made with mknod in `folder` for root. Nil when root cannot make them.
+private func characterDevices(in folder: String) throws -> (null: String, full: String)? {
+    guard getuid() == 0 else { return ("/dev/null", "/dev/full") }
+    var filesystem = statvfs()
+    guard statvfs(folder, &filesystem) == 0, filesystem.f_flag & 4 == 0 /* ST_NODEV */,
+          mknod(folder + "/null", S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0,
+          mknod(folder + "/full", S_IFCHR | 0o666, dev_t(1 << 8 | 7)) == 0 else { return nil }
+    return (folder + "/null", folder + "/full")
+}
