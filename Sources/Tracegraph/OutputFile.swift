@@ -42,25 +42,31 @@ public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
 /// TRACEGRAPH_NO_O_TMPFILE=1 in the environment asks for the named file, to test that way.
 public enum OutputFile {
     /// Writes `bytes` to `path`, as ``OutputFile`` says; `-` writes to standard output.
-    public static func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
+    /// - Returns: what a person should know about the write, one line each (a replaced file's other
+    ///   hard links keep the earlier content); the caller says them, or not when asked to be quiet.
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to path: String) throws(OutputError) -> [String] {
         let named = getenv("TRACEGRAPH_NO_O_TMPFILE").map { $0.pointee != 0 } ?? false
-        try write(bytes, to: path, unnamedTemporaryFile: !named)
+        return try write(bytes, to: path, unnamedTemporaryFile: !named)
     }
 
     /// Writes `bytes` to `path`, with a named temporary file unless `unnamedTemporaryFile`.
-    static func write(_ bytes: [UInt8], to path: String, unnamedTemporaryFile: Bool) throws(OutputError) {
+    @discardableResult
+    static func write(_ bytes: [UInt8], to path: String, unnamedTemporaryFile: Bool) throws(OutputError) -> [String] {
         if path == "-" {
             try writeAll(bytes, to: STDOUT_FILENO, path: path)
-            return
+            return []
         }
         try makeFolders(folder(of: path), for: path)
         switch try destination(of: path) {
         case .descriptor(let descriptor):
             try writeAll(bytes, to: descriptor, path: path)
+            return []
         case .inPlace(let target):
             try writeInPlace(bytes, to: target, path: path)
+            return []
         case .replacing(let target, let previous):
-            try replace(target, previous: previous, with: bytes, path: path, unnamedTemporaryFile: unnamedTemporaryFile)
+            return try replace(target, previous: previous, with: bytes, path: path, unnamedTemporaryFile: unnamedTemporaryFile)
         }
     }
 
@@ -119,7 +125,7 @@ public enum OutputFile {
 
     /// Writes `bytes` whole beside `target`, then puts them in its place.
     private static func replace(_ target: String, previous: stat?, with bytes: [UInt8], path: String,
-                                unnamedTemporaryFile: Bool) throws(OutputError) {
+                                unnamedTemporaryFile: Bool) throws(OutputError) -> [String] {
         let kept = previous.flatMap { $0.st_mode & S_IFMT == S_IFREG ? $0 : nil }
         let base = folder(of: target)
         let name = lastComponent(of: target)
@@ -143,10 +149,9 @@ public enum OutputFile {
             try replaceWithNamedFile(in: folder, name: name, mode: mode, like: kept, bytes: bytes, path: path)
         }
         syncFolder(folder)
-        if let kept, kept.st_nlink > 1 {
-            let others = kept.st_nlink - 1
-            warn("\(path): replaced; \(others == 1 ? "its other hard link keeps" : "its \(others) other hard links keep") the earlier content")
-        }
+        guard let kept, kept.st_nlink > 1 else { return [] }
+        let others = kept.st_nlink - 1
+        return ["\(path): replaced; \(others == 1 ? "its other hard link keeps" : "its \(others) other hard links keep") the earlier content"]
     }
 
     /// Writes an O_TMPFILE file and links it in: straight to the target's name when there is
@@ -265,8 +270,4 @@ public enum OutputFile {
         }
     }
 
-    private static func warn(_ message: String) {
-        var line = "tracegraph: warning: " + message + "\n"
-        line.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
 }

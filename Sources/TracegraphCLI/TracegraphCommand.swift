@@ -240,7 +240,8 @@ struct GraphCommand: ParsableCommand {
             let graph = try input.readGraph(drawing.serviceGraphOptions).graph
             let bytes = try renderer.render(graph, format: format)
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
-            try OutputFile.write(bytes, to: path)
+            let notes = try OutputFile.write(bytes, to: path)
+            if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
             if !input.quiet, path != "-" {
                 printError("tracegraph: wrote \(path): \(graph.nodes.count) nodes, \(graph.callEdges.count) call edges, \(graph.linkEdges.count) link edges")
             }
@@ -291,7 +292,8 @@ struct ReportCommand: ParsableCommand {
             let report = try loaded.htmlReport(
                 graphOptions: drawing.serviceGraphOptions, renderer: drawing.renderer,
                 options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates))
-            try OutputFile.write(Array(report.html.utf8), to: output)
+            let notes = try OutputFile.write(Array(report.html.utf8), to: output)
+            if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
             if !input.quiet, output != "-" {
                 let omitted = report.totalTraces - report.shownTraces
                 printError("tracegraph: wrote \(output): \(report.shownTraces) traces"
@@ -334,7 +336,9 @@ struct ExampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try OutputFile.write(Array(BuiltInExample.otlpJSON.utf8), to: output)
+            for note in try OutputFile.write(Array(BuiltInExample.otlpJSON.utf8), to: output) {
+                printError("tracegraph: warning: \(note)")
+            }
         }
     }
 }
