@@ -35,6 +35,10 @@ public struct ReadOptions: Sendable {
     /// Real exports inflate tens of times; a gzip bomb a thousand.
     public static let defaultMaximumInflation = 200
 
+    /// Stop at a span that is well formed but cannot be used (in OTLP/JSON: one without a trace
+    /// id or span id) instead of leaving it out and saying so among the skipped parts.
+    public var strict = false
+
     public init(detail: ReadDetail = .full, keepGoing: Bool = false, format: TraceInputFormat? = nil,
                 maximumInflation: Int = ReadOptions.defaultMaximumInflation) {
         self.detail = detail
@@ -493,7 +497,7 @@ struct ReadContext: Sendable {
         var reader = OTLPJSONReader<CountingSink<Sink>>(bytes, detail: options.detail)
         var skipped: [JSONError] = []
         do {
-            try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
+            try reader.readAll(into: &counted, keepGoing: options.keepGoing, strict: options.strict, skipped: &skipped)
         } catch {
             throw textError(error, in: bytes, firstLine: firstLine)
         }

@@ -78,7 +78,14 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Draw and write what was read even when no input holds a span, instead of failing (exit 65).")
     var allowEmpty = false
 
-    var readOptions: ReadOptions { ReadOptions(keepGoing: keepGoing, format: inputFormat, maximumInflation: maxInflation) }
+    @Flag(help: "Stop at a span that cannot be used (no trace id or span id) instead of leaving it out and saying so.")
+    var strict = false
+
+    var readOptions: ReadOptions {
+        var options = ReadOptions(keepGoing: keepGoing, format: inputFormat, maximumInflation: maxInflation)
+        options.strict = strict
+        return options
+    }
 
     func validate() throws {
         if example, !inputs.isEmpty {

@@ -98,8 +98,9 @@ func temporaryFolder() throws -> String {
         ("not-json.json", "hello, world", 65, "not-json.json:1:1: unexpected 'h': expected a value"),
         ("truncated.json", #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","#,
          65, "truncated.json:1:90: the input ends too early"),
+        // The span without ids is left out, and said, and then the file holds no span.
         ("no-ids.json", "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[\n  {\"name\":\"x\"}]}]}]}", 65,
-         "no-ids.json:2:3: span has no traceId"),
+         "no-ids.json holds no span"),
         ("bad-id.json", #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"trace-123","spanId":"0102030405060708"}]}]}]}"#,
          65, #"bad-id.json:1:55: traceId "trace-123" is not an id of 16 bytes"#),
         ("empty.json", "", 65, "empty.json:1:1: the input is empty"),
@@ -125,6 +126,21 @@ func temporaryFolder() throws -> String {
         #expect(try String(contentsOfFile: folder + "/kept.svg", encoding: .utf8) == "earlier")
         let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(left == ([bad.name, "kept.svg"].filter { $0 != "missing.json" }).sorted())
+    }
+
+    @Test func aSpanWithoutIDsIsLeftOutAndSaidOrFailsWhenStrict() throws {
+        let folder = try temporaryFolder()
+        let text = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"api\"}}]},"
+            + "\"scopeSpans\":[{\"spans\":[\n  {\"name\":\"x\"},\n  {\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"0102030405060708\",\"name\":\"y\"}]}]}]}"
+        try text.write(toFile: folder + "/export.json", atomically: true, encoding: .utf8)
+        let result = try Tool.run(["graph", "export.json", "-o", "graph.svg"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("1 span in 1 trace"))
+        #expect(result.standardError.contains("export.json:2:3: span has no traceId"))
+        let strict = try Tool.run(["graph", "export.json", "--strict", "-o", "strict.svg"], in: folder)
+        #expect(strict.status == 65)
+        #expect(strict.standardError.contains("tracegraph: error: export.json:2:3: span has no traceId"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/strict.svg"))
     }
 
     @Test func anUnwritableOutputIsReported() throws {
