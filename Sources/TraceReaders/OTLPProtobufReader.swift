@@ -45,6 +45,10 @@ struct OTLPProtobufReader {
     private let resourceKeys: ProtobufKeyFilter
     /// The spans of the message being read.
     private var pending: [Span] = []
+    /// Whether a span without ids stops the read.
+    private var strict = false
+    /// Spans left out because they have no ids, with where they are.
+    private var unusableSpans: [ProtobufError] = []
     /// The last resource decoded and the bytes it came from: the next `ResourceSpans`
     /// (or frame) usually repeats the same resource byte for byte, and then shares it.
     private var lastResource: (range: Range<Int>, resource: Resource)?
@@ -108,8 +112,17 @@ struct OTLPProtobufReader {
     /// goes on with the next frame; a length prefix that runs past the end of the input
     /// (or too few bytes left for one) leaves no next frame to find, so it is noted and
     /// reading stops. A single message cannot be skipped: its error is thrown.
-    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
+    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false, strict: Bool = false,
                                           skipped: inout [ProtobufError]) throws(ProtobufError) {
+        self.strict = strict
+        // Spans left out for want of ids are said among the skipped parts, in input order.
+        defer {
+            if !unusableSpans.isEmpty {
+                skipped += unusableSpans
+                skipped.sort { $0.offset < $1.offset }
+                unusableSpans = []
+            }
+        }
         switch Self.layout(of: bytes) {
         case .singleMessage:
             try readMessage(0..<bytes.count)
@@ -330,8 +343,13 @@ struct OTLPProtobufReader {
                 try message.skip(field)
             }
         }
-        guard let traceID else { throw ProtobufError(offset: offset, reason: "a span has no trace_id") }
-        guard let spanID else { throw ProtobufError(offset: offset, reason: "a span has no span_id") }
+        guard let traceID, let spanID else {
+            // Well formed, but nothing can point at it: left out and said, unless strict.
+            let error = ProtobufError(offset: offset, reason: traceID == nil ? "a span has no trace_id" : "a span has no span_id")
+            if strict { throw error }
+            unusableSpans.append(error)
+            return
+        }
         // Without all names, only a span with links needs its name.
         if let nameRange, !span.links.isEmpty || span.droppedLinksCount > 0 { span.name = message.string(nameRange) }
         span.traceID = traceID

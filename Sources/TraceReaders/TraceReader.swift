@@ -35,8 +35,8 @@ public struct ReadOptions: Sendable {
     /// Real exports inflate tens of times; a gzip bomb a thousand.
     public static let defaultMaximumInflation = 200
 
-    /// Stop at a span that is well formed but cannot be used (in OTLP/JSON: one without a trace
-    /// id or span id) instead of leaving it out and saying so among the skipped parts.
+    /// Stop at a span that is well formed but cannot be used (in OTLP, JSON or protobuf: one
+    /// without a trace id or span id) instead of leaving it out and saying so among the skipped parts.
     public var strict = false
 
     public init(detail: ReadDetail = .full, keepGoing: Bool = false, format: TraceInputFormat? = nil,
@@ -467,7 +467,7 @@ struct ReadContext: Sendable {
             TraceReadError(source: source, location: .byteOffset(offset + error.offset), problem: .malformedProtobuf(reason: error.reason))
         }
         do {
-            try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
+            try reader.readAll(into: &counted, keepGoing: options.keepGoing, strict: options.strict, skipped: &skipped)
         } catch {
             throw readError(error)
         }

@@ -189,11 +189,30 @@ import TraceTestSupport
         #expect(error.reason.contains("Link.span_id"))
     }
 
-    @Test func aSpanWithoutIdsIsAnError() throws {
+    @Test func aSpanWithoutIdsIsLeftOutAndSaidOrAnErrorWhenStrict() throws {
         let noTrace = PB.bytes(2, [UInt8](repeating: 1, count: 8))
-        #expect(decode(PB.request(spans: [noTrace])).failure?.reason.contains("no trace_id") == true)
         let noSpan = PB.bytes(1, [UInt8](repeating: 1, count: 16)) + PB.bytes(2, [])
-        #expect(decode(PB.request(spans: [noSpan])).failure?.reason.contains("no span_id") == true)
+        for (span, reason) in [(noTrace, "no trace_id"), (noSpan, "no span_id")] {
+            let request = PB.request(spans: [span, PB.span()])
+            let (spans, skipped) = try request.withUnsafeBytes { buffer in
+                var reader = OTLPProtobufReader(buffer, detail: .full)
+                var list = SpanList()
+                var skipped: [ProtobufError] = []
+                try reader.readAll(into: &list, skipped: &skipped)
+                return (list.spans, skipped)
+            }
+            #expect(spans.count == 1)
+            #expect(skipped.map(\.reason) == ["a span has \(reason)"])
+            let strict = request.withUnsafeBytes { buffer in
+                Result { () throws(ProtobufError) in
+                    var reader = OTLPProtobufReader(buffer, detail: .full)
+                    var list = SpanList()
+                    var skipped: [ProtobufError] = []
+                    try reader.readAll(into: &list, strict: true, skipped: &skipped)
+                }
+            }
+            #expect(strict.failure?.reason.contains(reason) == true)
+        }
     }
 
     @Test func aKnownFieldWithTheWrongWireTypeIsAnError() throws {
