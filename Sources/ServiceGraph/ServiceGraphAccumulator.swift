@@ -284,20 +284,6 @@ private struct EdgeBuilder {
         static let deliveredViaTopic = ChildFacts(rawValue: 8)
     }
 
-    init(store: RecordStore, table: SpanKeyTable, segmentLinks: [[LinkRecord]], services: [String],
-         peers: [UninstrumentedPeer], operations: [String], keySets: [[String]], droppedLinks: [DroppedLinksKey: Int],
-         rule: ServiceGraph.EdgeRule) {
-        self.rule = rule
-        self.store = store
-        self.table = table
-        self.segmentLinks = segmentLinks
-        self.services = services
-        self.peers = peers
-        self.operations = operations
-        self.keySets = keySets
-        self.droppedLinks = droppedLinks
-    }
-
     mutating func build(attributingSpans: Bool) -> (ServiceGraph, ServiceGraph.SpanAttribution?) {
         let halves = sortOutSharedSpanIDs()
         var nodes = NodeTable(services: services, peers: peers)
@@ -332,7 +318,7 @@ private struct EdgeBuilder {
             nodes.countSpan(service: record.service, isError: record.isError)
             if record.isError { errorSpans += 1 }
             var found: RecordStore.Reference
-            if let group = halves.group(of: index), record.kind.side == .callee, let caller = halves.caller(of: group, store: store) {
+            if let group = halves.group(of: index), record.kind.side == .callee, let caller = halves.caller(of: group) {
                 found = store.reference(ofIndex: caller)
             } else {
                 guard record.parent != 0 else { return }
@@ -347,7 +333,7 @@ private struct EdgeBuilder {
                 guard let parent else { return }
                 found = parent
                 if let group = halves.group(of: store.index(of: found)) {
-                    let half = halves.half(of: group, forChildIn: record.service, store: store)
+                    let half = halves.half(of: group, forChildIn: record.service)
                     if half == index { return }
                     found = store.reference(ofIndex: half)
                 }
@@ -602,14 +588,14 @@ private struct SharedSpanHalves {
     }
 
     /// The caller's half of a group, which the callee halves hang under, if it has one.
-    func caller(of group: Int, store: RecordStore) -> Int? {
+    func caller(of group: Int) -> Int? {
         groups[group]!.caller
     }
 
     /// The half a child of the shared id hangs under: the callee half of its own service (the
     /// callee's process made it), else any half of its service (a local child of the client half,
     /// such as a DNS lookup), else the first callee half.
-    func half(of group: Int, forChildIn service: UInt32, store: RecordStore) -> Int {
+    func half(of group: Int, forChildIn service: UInt32) -> Int {
         let group = groups[group]!
         return group.halfOfService[service] ?? group.members[0]
     }
@@ -622,7 +608,6 @@ private struct Interned<Value: Hashable & Sendable>: Sendable {
 
     var isEmpty: Bool { elements.isEmpty }
     var count: Int { elements.count }
-    subscript(position: Int) -> Value { elements[position] }
 
     mutating func intern(_ value: Value) -> UInt32 {
         if let known = index[value] { return known }

@@ -208,17 +208,10 @@ extension SpanKind {
 /// caller's process and the server's in the callee's.
 ///
 /// This is the one rule every reader's spans go through when they are merged (``TraceSet`` and the
-/// service graph's accumulator): records are halves of one call when they record different ends
-/// (``SpanKind/Side``) or come from different services; the same end of the same service twice is
-/// a repeat, counted once.
+/// service graph's accumulator): records are halves of one call when their ``Half``s differ, that
+/// is when they record different ends (``SpanKind/Side``) or come from different services; the same
+/// end of the same service twice is a repeat, counted once.
 public enum SharedSpanID {
-    /// Whether two records with the same ids are halves of one call rather than a repeat.
-    @inlinable
-    public static func areHalvesOfOneCall(service first: String, kind firstKind: SpanKind,
-                                          service second: String, kind secondKind: SpanKind) -> Bool {
-        Half(service: first, side: firstKind.side) != Half(service: second, side: secondKind.side)
-    }
-
     /// What tells the halves of a call apart: the end each records and the service that recorded it.
     /// Records of one id with the same `Half` repeat each other.
     public struct Half: Hashable, Sendable {

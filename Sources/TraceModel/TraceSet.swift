@@ -19,6 +19,9 @@ public struct TraceSet: Sendable {
     /// each half's end and service, seen so far.
     private var halvesByKey: [SpanKey: Set<SharedSpanID.Half>] = [:]
 
+    /// How many span ids two or more halves of one call share (``SharedSpanID``).
+    public var sharedSpanIDCount: Int { halvesByKey.count }
+
     /// Adds a span; returns false, and counts a duplicate, when it repeats a span already in the
     /// set. A span with the ids of one already in the set that records the other end of the call,
     /// or comes from another service, is the other half of that call (``SharedSpanID``) and is added.

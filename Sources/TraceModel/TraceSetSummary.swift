@@ -47,8 +47,7 @@ public struct TraceSetSummary: Hashable, Sendable {
             if span.hasZeroID { zeroIDSpans += 1 }
             droppedLinks += Int(span.droppedLinksCount)
         }
-        sharedSpanIDs = Set(traces.spans.lazy.map(\.key)).count == traces.spans.count ? 0
-            : Dictionary(grouping: traces.spans.lazy.map(\.key), by: { $0 }).values.filter { $0.count > 1 }.count
+        sharedSpanIDs = traces.sharedSpanIDCount
         self.traces = traceIDs.count
         self.spans = traces.spans.count
         self.duplicateSpans = traces.duplicateSpanCount
