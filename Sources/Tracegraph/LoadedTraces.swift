@@ -104,7 +104,7 @@ private struct SpanCollector: SpanSink, Sendable {
 extension TraceSetSummary {
     /// One line for a terminal: spans, traces, services, links, errors, and repeats when there were any.
     public var shortDescription: String {
-        func count(_ number: Int, _ noun: String) -> String { number == 1 ? "1 \(noun)" : "\(number) \(noun)s" }
+        let count = Self.count
         var parts = [count(spans, "span") + " in " + count(traces, "trace"), count(services.count, "service")]
         var linkPart = count(links, "link")
         if unresolvedLinks > 0 { linkPart += " (\(unresolvedLinks) to spans outside the input)" }
@@ -116,9 +116,12 @@ extension TraceSetSummary {
         return parts.joined(separator: ", ")
     }
 
+    /// `1 span`, `12 spans`: the numbers of the read summary, as they have always been written.
+    private static func count(_ number: Int, _ noun: String) -> String { number == 1 ? "1 \(noun)" : "\(number) \(noun)s" }
+
     /// What a person should know about the spans before trusting the graph: one line each.
     public var warnings: [String] {
-        func count(_ number: Int, _ noun: String) -> String { number == 1 ? "1 \(noun)" : "\(number) \(noun)s" }
+        let count = Self.count
         var lines: [String] = []
         if emptyServiceNameSpans > 0 {
             lines.append(count(emptyServiceNameSpans, "span") + " set service.name to the empty string; read as unknown_service")
