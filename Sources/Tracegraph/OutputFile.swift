@@ -179,14 +179,7 @@ public enum OutputFile {
         let temporary = try temporaryName(for: name, in: folderRaw, cleanup: cleanup, path: path) { candidate in
             linkat(AT_FDCWD, source, folderRaw, candidate, AT_SYMLINK_FOLLOW) == 0
         }
-        do throws(OutputError) {
-            try file.close(path: path)
-            guard renameat(folderRaw, temporary, folderRaw, name) == 0 else { throw OutputError(path: path) }
-        } catch {
-            unlinkat(folderRaw, temporary, 0)
-            throw error
-        }
-        cleanup.disarm()
+        try moveIntoPlace(file, from: temporary, to: name, in: folderRaw, cleanup: cleanup, path: path)
     }
 
     /// Writes a named temporary file, which a signal or a failure removes, and renames it over the target.
@@ -199,14 +192,26 @@ public enum OutputFile {
             opened = openat(folderRaw, candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
             return opened >= 0
         }
-        let file = Descriptor(opened)
-        do throws(OutputError) {
+        try moveIntoPlace(Descriptor(opened), from: temporary, to: name, in: folderRaw, cleanup: cleanup, path: path) { file throws(OutputError) in
             try writeAll(bytes, to: file.raw, path: path)
             try settle(file, like: kept, path: path)
+        }
+    }
+
+    /// Finishes a file written under a temporary name (`finishing` it, then closing it) and renames
+    /// it over `name`; when any step fails the temporary name is removed, and only a file in place
+    /// disarms the signal cleanup.
+    private static func moveIntoPlace(
+        _ file: consuming Descriptor, from temporary: String, to name: String, in folder: Int32,
+        cleanup: borrowing TemporaryFileCleanup, path: String,
+        finishing: (borrowing Descriptor) throws(OutputError) -> Void = { _ in }
+    ) throws(OutputError) {
+        do throws(OutputError) {
+            try finishing(file)
             try file.close(path: path)
-            guard renameat(folderRaw, temporary, folderRaw, name) == 0 else { throw OutputError(path: path) }
+            guard renameat(folder, temporary, folder, name) == 0 else { throw OutputError(path: path) }
         } catch {
-            unlinkat(folderRaw, temporary, 0)
+            unlinkat(folder, temporary, 0)
             throw error
         }
         cleanup.disarm()
