@@ -133,14 +133,6 @@ public enum TerminalText {
     }
 }
 
-extension TraceReadError.Location {
-    /// The line and column of a byte offset in text.
-    static func text(of offset: Int, in bytes: UnsafeRawBufferPointer) -> Self {
-        var locator = TextLocator(bytes)
-        return locator.location(of: offset)
-    }
-}
-
 /// Lines and columns of byte offsets in one text, found going forward from the last offset asked
 /// for: the places of many errors, in order, take one pass over the text, not one each.
 struct TextLocator {

@@ -35,7 +35,7 @@ public struct ReadOptions: Sendable {
     /// Real exports inflate tens of times; a gzip bomb a thousand.
     public static let defaultMaximumInflation = 200
 
-    /// Stop at a span that is well formed but cannot be used (in OTLP, JSON or protobuf: one
+    /// Stop at a span that is well formed but cannot be used (in OTLP/JSON or OTLP/protobuf: one
     /// without a trace id or span id) instead of leaving it out and saying so among the skipped parts.
     public var strict = false
 
@@ -114,9 +114,7 @@ public enum TraceReader {
             isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
         }
         var format = options.format
-        if format == nil, let kind = bytes.withUnsafeBytes(FormatSniffer.foreignKind) {
-            throw TraceReadError(source: path, location: nil, problem: .notATraceExport(looksLike: kind))
-        }
+        if format == nil, let error = bytes.withUnsafeBytes({ foreignFileError($0, source: path) }) { throw error }
         while format == nil {
             switch bytes.withUnsafeBytes({ FormatSniffer.detect($0, isComplete: isComplete) }) {
             case .format(let detected): format = detected
@@ -161,9 +159,7 @@ public enum TraceReader {
     ) throws(TraceReadError) -> InputReport {
         let buffer = input.buffer
         var format = options.format
-        if format == nil, let kind = FormatSniffer.foreignKind(buffer) {
-            throw TraceReadError(source: path, location: nil, problem: .notATraceExport(looksLike: kind))
-        }
+        if format == nil, let error = foreignFileError(buffer, source: path) { throw error }
         if format == nil, case .format(let detected) = FormatSniffer.detect(buffer, isComplete: true) { format = detected }
         let context = ReadContext(source: path, format: format ?? .otlpJSON, isCompressed: false, options: options)
         let firstWindow = UnsafeRawBufferPointer(rebasing: buffer[..<min(buffer.count, chunkSize)])
@@ -200,6 +196,12 @@ public enum TraceReader {
         return report
     }
 
+    /// The error for bytes whose start says they are something else than an export: an image, a
+    /// document, an archive, a web page; nil for anything else.
+    private static func foreignFileError(_ bytes: UnsafeRawBufferPointer, source: String) -> TraceReadError? {
+        FormatSniffer.foreignKind(bytes).map { TraceReadError(source: source, location: nil, problem: .notATraceExport(looksLike: $0)) }
+    }
+
     /// Reads one file whole (`-`: standard input).
     public static func read(contentsOf path: String, options: ReadOptions = ReadOptions()) throws(TraceReadError) -> TraceFile {
         var spans: [Span] = []
@@ -221,9 +223,7 @@ public enum TraceReader {
             return file
         }
         var format = options.format
-        if format == nil, let kind = FormatSniffer.foreignKind(bytes) {
-            throw TraceReadError(source: source, location: nil, problem: .notATraceExport(looksLike: kind))
-        }
+        if format == nil, let error = foreignFileError(bytes, source: source) { throw error }
         if format == nil, case .format(let detected) = FormatSniffer.detect(bytes, isComplete: true) { format = detected }
         let context = ReadContext(source: source, format: format ?? .otlpJSON, isCompressed: false, options: options)
         var list = SpanList()
