@@ -296,7 +296,7 @@ private struct EdgeBuilder {
         let paired = rule == .paired
         // Each parent also as a reference into the store, which reads it without a search, for pairs.
         var parentReferences = [RecordStore.Reference](repeating: -1, count: paired ? count : 0)
-        var facts = [ChildFacts](repeating: [], count: count)
+        var facts = [ChildFacts](repeating: [], count: paired ? 0 : count)
         var calls = CallTallies(nodeCount: nodes.count)
         var peerSpans: [(span: Int, node: Int)] = []
         func topic(of record: Record) -> UInt32? {
@@ -340,15 +340,16 @@ private struct EdgeBuilder {
             }
             let parentIndex = store.index(of: found)
             if attributingSpans { parents[index] = Int32(parentIndex) }
+            if paired {
+                // Pairs are counted from the parents alone; the children's facts serve the boundary rule.
+                parentReferences[index] = found
+                return
+            }
             let parent = store[found]
             let elsewhere = parent.service != record.service
             let callee = record.kind.side == .callee
             if elsewhere { facts[parentIndex].insert(.childElsewhere) }
             if callee { facts[parentIndex].insert(elsewhere ? [.calleeChild, .calleeChildElsewhere] : .calleeChild) }
-            if paired {
-                parentReferences[index] = found
-                return
-            }
             if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
                 let topicNode = nodes.peerNode(topic)
                 calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
