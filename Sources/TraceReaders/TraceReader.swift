@@ -149,7 +149,7 @@ public enum TraceReader {
         while !isComplete {
             isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
         }
-        return try readWhole(InputBytes(bytes), context: context, makeSink: makeSink, take: take)
+        return try readWhole(InputBytes(consume bytes), context: context, makeSink: makeSink, take: take)
     }
 
     /// A file mapped into memory: JSON lines in chunks of it, anything else whole, parsed in place.

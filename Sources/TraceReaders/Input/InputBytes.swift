@@ -2,22 +2,26 @@
 import Glibc
 #endif
 
-/// An input's bytes, held still for as long as the value lives: a file mapped into memory
-/// (unmapped once, when the value goes away), or bytes read into an array.
+/// An input's bytes, held still for as long as the value lives: a file mapped into memory, or
+/// bytes read, copied into memory of its own. Either is released once, when the value goes away.
 final class InputBytes: @unchecked Sendable {
     /// Stays valid, and unchanged, while the value lives.
     let buffer: UnsafeRawBufferPointer
+    /// A mapped file's address; nil when the bytes were copied.
     private let mapping: UnsafeMutableRawPointer?
-    private let storage: [UInt8]
+    /// The copy's memory; nil for a mapped file.
+    private let allocation: UnsafeMutableRawBufferPointer?
     /// Pages before this offset have been handed back.
     private var released = 0
 
-    init(_ bytes: [UInt8]) {
-        storage = bytes
+    /// A copy of `bytes`, in memory this value owns: a pointer into an array is valid only inside
+    /// the array's `withUnsafeBytes`, and these bytes are read long after.
+    init(_ bytes: consuming [UInt8]) {
+        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        bytes.withUnsafeBytes { owned.copyMemory(from: $0) }
+        allocation = owned
+        buffer = UnsafeRawBufferPointer(owned)
         mapping = nil
-        // The array is a constant of this object and never changes, so its storage stays where
-        // it is for as long as the object lives.
-        buffer = storage.withUnsafeBytes { $0 }
     }
 
     /// Maps a regular, non-empty file; nil for anything else (a pipe, a terminal, an empty file).
@@ -29,12 +33,13 @@ final class InputBytes: @unchecked Sendable {
         else { return nil }
         madvise(address, Int(status.st_size), MADV_SEQUENTIAL)
         mapping = address
-        storage = []
+        allocation = nil
         buffer = UnsafeRawBufferPointer(start: address, count: Int(status.st_size))
     }
 
     deinit {
         if let mapping { munmap(mapping, buffer.count) }
+        allocation?.deallocate()
     }
 
     /// Says that the bytes before `offset` will not be read again: a mapped file's pages go back
