@@ -125,6 +125,18 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         #expect(TraceSet(file.spans).duplicateSpanCount == 1)
     }
 
+    @Test func aFewEmptyGzipMembersAreReadButAStreamOfThemIsRefused() throws {
+        let empty = try gzip("/dev/null")
+        let member = try gzip(Corpus.folder + "/otlp-json/otel-proto__trace.json")
+        // `cat` of a few empty files and an export reads as the export.
+        let few = try TraceReader.read(contentsOf: try temporaryFile("few.json.gz", empty + empty + member + empty))
+        #expect(few.spans.count == 1)
+        // A run of members that hold nothing would stall a reader of standard input for ever.
+        let run = Data((0...GzipSource.maximumEmptyMembersInARow).map { _ in empty }.joined()) + member
+        let error = #expect(throws: TraceReadError.self) { try TraceReader.read(contentsOf: try temporaryFile("stall.json.gz", run)) }
+        #expect(error?.description.contains("gzip members in a row hold nothing") == true, "\(String(describing: error))")
+    }
+
     @Test func truncatedGzipIsAnError() throws {
         let data = try gzip(sdkLinks)
         let path = try temporaryFile("cut.jsonl.gz", data.prefix(data.count / 2))

@@ -16,6 +16,16 @@ import TraceTestSupport
         }
     }
 
+    @Test func aFileOfNULBytesIsNamedAsHoldingNoSpanNotDrawn() throws {
+        // 1,024 zero bytes read as OTLP/protobuf are 1,024 empty messages: well formed, and no span.
+        let folder = try temporaryFolder()
+        try Data(count: 1024).write(to: URL(fileURLWithPath: folder + "/zeros.bin"))
+        let result = try Tool.run(["graph", "zeros.bin", "-o", "graph.svg"], in: folder)
+        #expect(result.status == 65, "\(result.standardError)")
+        #expect(result.standardError.contains("zeros.bin holds no span"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/graph.svg"))
+    }
+
     @Test func withAllowEmptyTheEmptyGraphIsWrittenAndTheInputNamed() throws {
         let folder = try temporaryFolder()
         try "{}".write(toFile: folder + "/export.json", atomically: true, encoding: .utf8)

@@ -176,7 +176,13 @@ final class GzipSource: ByteSource {
             }
             switch status {
             case Z_STREAM_END:
-                // Another member may follow.
+                // Another member may follow; a stream of members that hold nothing would keep the
+                // read going for ever without a byte to show, so a run of them is refused.
+                emptyMembersInARow = inflated + produced == inflatedAtMemberStart ? emptyMembersInARow + 1 : 0
+                inflatedAtMemberStart = inflated + produced
+                if emptyMembersInARow > Self.maximumEmptyMembersInARow {
+                    throw error("more than \(Self.maximumEmptyMembersInARow) gzip members in a row hold nothing")
+                }
                 inflateReset(stream)
                 atMemberBoundary = true
             case Z_OK:
@@ -196,6 +202,11 @@ final class GzipSource: ByteSource {
     }
 
     private var atMemberBoundary = false
+    /// Members that inflated to nothing, one after the other, and where the current member started.
+    private var emptyMembersInARow = 0
+    private var inflatedAtMemberStart = 0
+    /// `cat` of a few empty files makes a few; a thousand is a stream made to stall the reader.
+    static let maximumEmptyMembersInARow = 1_000
 
     private func error(_ reason: String) -> TraceReadError {
         TraceReadError(source: path, location: .byteOffset(consumed), problem: .malformedCompression(reason: reason))
