@@ -12,15 +12,40 @@ public enum JSONWriter {
     }
 
     /// Appends `text` as a JSON string literal, escaped as ``string(_:)`` escapes it.
+    ///
+    /// Text is also made stream-safe (Unicode's UAX #15): of a run of more than
+    /// ``maximumNonStartersInARow`` combining marks only the first are kept. One letter followed
+    /// by half a million accents is one character that a browser never finishes laying out.
     public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var index = 0
+            var nonStartersInARow = 0
             while index < utf8.count {
                 let byte = utf8[index]
+                if byte >= 0x80 {
+                    let (scalar, length) = decodeScalar(utf8, at: index)
+                    if scalar.properties.canonicalCombiningClass != .notReordered {
+                        nonStartersInARow += 1
+                        if nonStartersInARow > maximumNonStartersInARow {
+                            index += length
+                            continue
+                        }
+                    } else {
+                        nonStartersInARow = 0
+                    }
+                    if scalar == "\u{2028}" || scalar == "\u{2029}" {
+                        appendUnicodeEscape(UInt16(scalar.value), to: &bytes)
+                    } else {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[index..<index + length]))
+                    }
+                    index += length
+                    continue
+                }
+                nonStartersInARow = 0
                 if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte != UInt8(ascii: "<"),
-                   byte != UInt8(ascii: ">"), byte != UInt8(ascii: "&"), byte != 0x7F, byte != 0xE2 {
+                   byte != UInt8(ascii: ">"), byte != UInt8(ascii: "&"), byte != 0x7F {
                     bytes.append(byte)
                     index += 1
                     continue
@@ -31,18 +56,24 @@ public enum JSONWriter {
                 case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
                 case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
                 case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
-                    // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR
-                    appendUnicodeEscape(utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &bytes)
-                    index += 3
-                    continue
-                case 0xE2: bytes.append(byte)
                 default: appendUnicodeEscape(UInt16(byte), to: &bytes)
                 }
                 index += 1
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Combining marks kept in a row: Unicode's stream-safe text format allows 30.
+    public static let maximumNonStartersInARow = 30
+
+    /// The scalar whose UTF-8 starts at `index` of valid UTF-8 (a String's), and its length in bytes.
+    private static func decodeScalar(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(utf8[index])
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = lead & (0x7F >> length)
+        for offset in 1..<length { value = value << 6 | UInt32(utf8[index + offset] & 0x3F) }
+        return (Unicode.Scalar(value)!, length)
     }
 
     private static func appendUnicodeEscape(_ value: UInt16, to bytes: inout [UInt8]) {

@@ -256,6 +256,19 @@ struct ReportDataView {
         #expect(data.attributes(ofSpan: 0).map { [$0.0, $0.1] } == [[Self.payloads[0], Self.payloads[0]]])
     }
 
+    @Test(arguments: [
+        ("a" + String(repeating: "\u{301}", count: 100_000), "a" + String(repeating: "\u{301}", count: 30)),
+        ("Zalgo: Z\u{351}\u{36B}\u{343}a\u{35B}", "Zalgo: Z\u{351}\u{36B}\u{343}a\u{35B}"),
+        ("e\u{301}" + String(repeating: "\u{302}", count: 40) + "x\u{303}", "e\u{301}" + String(repeating: "\u{302}", count: 29) + "x\u{303}"),
+        ("Ωμέγα 日本語 🇩🇪 \u{2028}", "Ωμέγα 日本語 🇩🇪 \u{2028}"),
+    ])
+    func textReachesThePageStreamSafe(text: String, shown: String) throws {
+        // One letter with 100,000 accents is one character a browser never finishes laying out:
+        // past 30 combining marks in a row the rest are left out, as Unicode's stream-safe format does.
+        let json = JSONWriter.string(text)
+        #expect(try JSONDecoder().decode(String.self, from: Data(json.utf8)).unicodeScalars.elementsEqual(shown.unicodeScalars))
+    }
+
     @Test func theHeaderEscapesTheInputsAndTitle() throws {
         let html = try hostileReport()
         #expect(html.contains("&lt;/script&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;"))
