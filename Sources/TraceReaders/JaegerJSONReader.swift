@@ -51,6 +51,8 @@ struct JaegerJSONReader: JSONDocumentReader {
     private static let expectedDocument = "a Jaeger JSON trace with \"spans\", or {\"data\": [traces]}"
     private static let emptyResource = Resource(attributes: [])
 
+    static let recoverableArrays: Set<String> = ["spans", "data"]
+
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
         scanner = JSONScanner(bytes)
         self.detail = detail

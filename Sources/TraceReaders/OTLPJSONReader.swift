@@ -58,8 +58,9 @@ struct OTLPJSONReader<Sink: SpanSink> {
         attributeKinds = detail.spanAttributeKinds.map { $0.reduce(0) { $0 | 1 << $1.rawValue } } ?? .max
     }
 
-    /// Reads every request in the input, one after the other. With `keepGoing`, a request that
-    /// does not read is left out, with the rest of its line, and noted in `skipped`. A span without
+    /// Reads every request in the input, one after the other. With `keepGoing`, an error is noted
+    /// in `skipped` and ``JSONRecovery`` says how to go on: in JSON lines the rest of the line is
+    /// left out, in a request that spans lines the broken span. A span without
     /// a trace id or span id is left out and noted in `skipped`, or with `strict` stops the read.
     mutating func readAll(into sink: inout Sink, keepGoing: Bool = false, strict: Bool = false, skipped: inout [JSONError]) throws(JSONError) {
         try withUnsafeMutablePointer(to: &sink) { pointer in
@@ -91,8 +92,12 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     private mutating func readAll(skipped: inout [JSONError]) throws(JSONError) {
         if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
+        var recovery = JSONRecovery(arrays: ["spans", "scopeSpans", "resourceSpans", "batches"])
+        var rereading = false
         repeat {
-            documentCount += 1
+            let documentStart = scanner.position
+            if !rereading { documentCount += 1 }
+            rereading = false
             do {
                 try readDocument()
                 for index in pending.indices { sink!.pointee.receive(pending[index]) }
@@ -101,7 +106,13 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 guard keepGoing else { throw error }
                 skipped.append(error)
                 pending.removeAll(keepingCapacity: true)
-                scanner.restart(atLineAfter: error.offset)
+                switch recovery.step(after: error, documentStart: documentStart, in: scanner.bytes) {
+                case .reread(let patched):
+                    scanner = JSONScanner(patched, position: documentStart)
+                    rereading = true
+                case .resume(let offset):
+                    scanner = scanner.rewound(to: offset)
+                }
             }
         } while !scanner.isAtEndOfInput()
     }

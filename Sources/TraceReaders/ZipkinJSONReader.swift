@@ -100,6 +100,8 @@ struct ZipkinJSONReader: JSONDocumentReader {
     private static let expectedDocument = "a Zipkin v2 JSON array of spans"
     private static let emptyResource = Resource(attributes: [])
 
+    static let recoverableArrays: Set<String> = [""]
+
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
         scanner = JSONScanner(bytes)
         self.detail = detail

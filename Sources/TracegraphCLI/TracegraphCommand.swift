@@ -64,7 +64,7 @@ struct InputOptions: ParsableArguments {
         valueName: "format"))
     var inputFormat: TraceInputFormat?
 
-    @Flag(help: "Skip a JSON line or protobuf message that does not read, count it and say so at the end, instead of stopping.")
+    @Flag(help: "Skip what does not read, count it and say so at the end, instead of stopping: a JSON line or protobuf message; in a pretty-printed document, the span that holds the error (or the batch, outside spans).")
     var keepGoing = false
 
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
@@ -136,7 +136,7 @@ struct InputOptions: ParsableArguments {
     /// `--allow-empty`: `{}`, `[]` or JSON of another kind draw no picture that looks like a result.
     private func checkSpans(_ inputs: [InputReport]) throws {
         let empty = inputs.filter { $0.spans == 0 }.map(\.source)
-        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty { throw Failure.noSpans(inputs: empty) }
+        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty { throw Failure.noSpans(inputs: empty, skipped: inputs.flatMap(\.skipped)) }
         guard !quiet else { return }
         for source in empty { printError("tracegraph: warning: \(source) holds no spans") }
     }

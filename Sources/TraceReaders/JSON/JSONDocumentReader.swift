@@ -11,15 +11,22 @@ protocol JSONDocumentReader {
     mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink)
     /// Drops the kept spans of a document that did not read.
     mutating func dropDocument()
+    /// The names of the arrays of spans, and of the batches that hold them (a trace), in the
+    /// format; "" for an array that is the document: under `keepGoing`, a broken span of a
+    /// pretty-printed document is left out whole, or the batch when the error is outside its spans.
+    static var recoverableArrays: Set<String> { get }
 }
 
 extension JSONDocumentReader {
-    /// Reads every document in the input, one after the other. With `keepGoing`, a document that
-    /// does not read is left out, with the rest of its line, and noted in `skipped`.
+    /// Reads every document in the input, one after the other. With `keepGoing`, an error is noted
+    /// in `skipped` and ``JSONRecovery`` says how to go on: in JSON lines the rest of the line is
+    /// left out, in a document that spans lines the broken span.
     mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
                                           skipped: inout [JSONError]) throws(JSONError) {
         if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
+        var recovery = JSONRecovery(arrays: Self.recoverableArrays)
         repeat {
+            let documentStart = scanner.position
             do {
                 try readDocument()
                 passOnDocument(to: &sink)
@@ -27,7 +34,10 @@ extension JSONDocumentReader {
                 guard keepGoing else { throw error }
                 skipped.append(error)
                 dropDocument()
-                scanner.restart(atLineAfter: error.offset)
+                switch recovery.step(after: error, documentStart: documentStart, in: scanner.bytes) {
+                case .reread(let patched): scanner = JSONScanner(patched, position: documentStart)
+                case .resume(let offset): scanner = scanner.rewound(to: offset)
+                }
             }
         } while !scanner.isAtEndOfInput()
     }

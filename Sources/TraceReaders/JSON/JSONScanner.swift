@@ -387,16 +387,6 @@ struct JSONScanner {
         position += 1
     }
 
-    /// Starts afresh at the start of the line after `offset`, outside any container: to go on
-    /// after a bad line of JSON lines.
-    mutating func restart(atLineAfter offset: Int) {
-        var index = min(offset, bytes.count)
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        position = min(index + 1, bytes.count)
-        depth = 0
-        atContainerStart = false
-    }
-
     /// Reads the key at the position: its raw bytes when it holds no escapes.
     private mutating func readKey() throws(JSONError) -> JSONKey {
         let (start, end) = scanPlainString()
