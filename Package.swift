@@ -12,7 +12,8 @@ import PackageDescription
 // build plugin writes them into HTMLReport as string literals, so the tool carries them.
 //
 // `Tracegraph` ties the stages together for programs that import the library;
-// the `tracegraph` executable is a thin command-line layer over it.
+// the `tracegraph` executable is a thin command-line layer over it. `SystemCalls` holds every
+// POSIX call (files read and written, memory maps, signals) for the stages that touch the system.
 let package = Package(
     name: "tracegraph",
     products: [
@@ -39,25 +40,28 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Every POSIX call of the package, behind Swift types that own what they open.
+        .target(name: "SystemCalls"),
         .target(name: "TraceModel"),
-        .target(name: "TraceReaders", dependencies: ["TraceModel", "CZlib"]),
+        .target(name: "TraceReaders", dependencies: ["TraceModel", "SystemCalls", "CZlib"]),
         .target(name: "ServiceGraph", dependencies: ["TraceModel"]),
         .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "CGraphviz"]),
         .target(
             name: "HTMLReport",
-            dependencies: ["TraceModel", "ServiceGraph", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["TraceModel", "ServiceGraph", "SystemCalls", .product(name: "Mustache", package: "swift-mustache")],
             plugins: ["EmbedTemplates"]
         ),
         .executableTarget(name: "TemplateEmbedder"),
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["TemplateEmbedder"]),
         .target(
             name: "Tracegraph",
-            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "GraphvizRenderer", "HTMLReport"]
+            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "GraphvizRenderer", "HTMLReport", "SystemCalls"]
         ),
         .executableTarget(
             name: "TracegraphCLI",
             dependencies: [
                 "Tracegraph",
+                "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

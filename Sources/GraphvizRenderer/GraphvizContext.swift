@@ -1,8 +1,5 @@
 import CGraphviz
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The one Graphviz context of the process, behind the one lock every call into
 /// cgraph and gvc takes.

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import SystemCalls
 import TraceModel
 #if canImport(Glibc)
 import Glibc
@@ -244,8 +245,7 @@ public enum TraceReader {
     public static func expand(_ paths: [String]) throws(TraceReadError) -> [String] {
         var files: [String] = []
         for path in paths {
-            var status = stat()
-            if path != "-", stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            if path != "-", (try? FileSystem.status(ofPath: path))?.kind == .folder {
                 files += try filesInFolder(path)
             } else {
                 files.append(path)
@@ -255,22 +255,19 @@ public enum TraceReader {
     }
 
     private static func filesInFolder(_ folder: String) throws(TraceReadError) -> [String] {
-        guard let directory = opendir(folder) else { throw FileSource.failure(folder) }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if !name.hasPrefix(".") { names.append(name) }
+        let names: [String]
+        do throws(SystemError) {
+            names = try FileSystem.names(inFolder: folder)
+        } catch {
+            throw FileSource.failure(folder, error)
         }
         var files: [String] = []
-        for name in names.sorted() {
+        for name in names.sorted() where !name.hasPrefix(".") {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            var status = stat()
-            guard stat(path, &status) == 0 else { continue }
-            if status.st_mode & S_IFMT == S_IFDIR {
-                files += try filesInFolder(path)
-            } else if status.st_mode & S_IFMT == S_IFREG {
-                files.append(path)
+            switch (try? FileSystem.status(ofPath: path))?.kind {
+            case .folder?: files += try filesInFolder(path)
+            case .regular?: files.append(path)
+            default: break
             }
         }
         return files
@@ -290,7 +287,7 @@ public enum TraceReader {
         var taken = 0
         var chunkEnds: [Int: (InputBytes, Int)] = [:]
         let finished = Mutex([Int: Outcome]())
-        let slots = DispatchSemaphore(value: max(2, System.activeProcessorCount + 1))
+        let slots = DispatchSemaphore(value: max(2, Machine.activeProcessorCount + 1))
         let group = DispatchGroup()
         var failure: TraceReadError?
 
@@ -351,7 +348,7 @@ extension TraceReader {
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             offset += 4 + length
         }
-        let groupCount = min(starts.count, 4 * System.activeProcessorCount)
+        let groupCount = min(starts.count, 4 * Machine.activeProcessorCount)
         let target = (bytes.count + groupCount - 1) / max(groupCount, 1)
         var groups: [Range<Int>] = []
         var groupStart = 0
@@ -535,7 +532,4 @@ struct SpanList: SpanSink, Sendable {
     mutating func receive(_ span: Span) { spans.append(span) }
 }
 
-/// The machine, as far as reading needs to know it.
-enum System {
-    static var activeProcessorCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-}
+

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 /// Why an output could not be written.
 public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -8,6 +6,12 @@ public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
 
     public var description: String { "\(path): cannot write the output: \(reason)" }
+}
+
+extension OutputError {
+    init(path: String, _ error: SystemError) {
+        self.init(path: path, reason: error.description)
+    }
 }
 
 /// Writes outputs whole or not at all, to what their path names.
@@ -46,27 +50,31 @@ public enum OutputFile {
     ///   hard links keep the earlier content); the caller says them, or not when asked to be quiet.
     @discardableResult
     public static func write(_ bytes: [UInt8], to path: String) throws(OutputError) -> [String] {
-        let named = getenv("TRACEGRAPH_NO_O_TMPFILE").map { $0.pointee != 0 } ?? false
+        let named = Machine.environment("TRACEGRAPH_NO_O_TMPFILE").map { !$0.isEmpty } ?? false
         return try write(bytes, to: path, unnamedTemporaryFile: !named)
     }
 
     /// Writes `bytes` to `path`, with a named temporary file unless `unnamedTemporaryFile`.
     @discardableResult
     static func write(_ bytes: [UInt8], to path: String, unnamedTemporaryFile: Bool) throws(OutputError) -> [String] {
-        if path == "-" {
-            try writeAll(bytes, to: STDOUT_FILENO, path: path)
-            return []
-        }
-        try makeFolders(folder(of: path), for: path)
-        switch try destination(of: path) {
-        case .descriptor(let descriptor):
-            try writeAll(bytes, to: descriptor, path: path)
-            return []
-        case .inPlace(let target):
-            try writeInPlace(bytes, to: target, path: path)
-            return []
-        case .replacing(let target, let previous):
-            return try replace(target, previous: previous, with: bytes, path: path, unnamedTemporaryFile: unnamedTemporaryFile)
+        do throws(SystemError) {
+            if path == "-" {
+                try FileDescriptor.standardOutput.write(bytes)
+                return []
+            }
+            try makeFolders(folder(of: path))
+            switch try destination(of: path) {
+            case .descriptor(let descriptor):
+                try FileDescriptor(borrowing: descriptor).write(bytes)
+                return []
+            case .inPlace(let target):
+                try writeInPlace(bytes, to: target)
+                return []
+            case .replacing(let target, let previous):
+                return try replace(target, previous: previous, with: bytes, path: path, unnamedTemporaryFile: unnamedTemporaryFile)
+            }
+        } catch {
+            throw OutputError(path: path, error)
         }
     }
 
@@ -76,125 +84,123 @@ public enum OutputFile {
         /// A device, a FIFO, a link in /proc.
         case inPlace(String)
         /// A regular file, a folder (which the rename refuses), or nothing yet: `previous` is what is there.
-        case replacing(String, previous: stat?)
+        case replacing(String, previous: FileStatus?)
     }
 
     /// What `path` names, its symbolic links followed.
-    private static func destination(of path: String) throws(OutputError) -> Destination {
+    private static func destination(of path: String) throws(SystemError) -> Destination {
         var current = path
         for _ in 0..<40 {
-            var status = stat()
-            guard lstat(current, &status) == 0 else {
-                guard errno == ENOENT else { throw OutputError(path: path) }
-                if current != path { try makeFolders(folder(of: current), for: path) }
+            let status: FileStatus
+            do throws(SystemError) {
+                status = try FileSystem.status(ofPath: current, followingLinks: false)
+            } catch where error == .noSuchFile {
+                if current != path { try makeFolders(folder(of: current)) }
                 return .replacing(current, previous: nil)
             }
-            switch status.st_mode & S_IFMT {
-            case S_IFREG, S_IFDIR:
+            switch status.kind {
+            case .regular, .folder:
                 return .replacing(current, previous: status)
-            case S_IFLNK:
+            case .symbolicLink:
                 switch procLink(current) {
                 case .descriptor(let descriptor): return .descriptor(descriptor)
                 case .other: return .inPlace(current)
                 case nil: break
                 }
-                guard let target = linkTarget(current) else { throw OutputError(path: path) }
+                guard let target = linkTarget(current) else { throw .current }
                 current = target
             default:
                 return .inPlace(current)
             }
         }
-        throw OutputError(path: path, errno: ELOOP)
+        throw .tooManyLinks
     }
 
     /// Writes to what exists at `target` and is not a regular file, without truncating it.
-    private static func writeInPlace(_ bytes: [UInt8], to target: String, path: String) throws(OutputError) {
-        let opened = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-        guard opened >= 0 else { throw OutputError(path: path) }
-        let file = Descriptor(opened)
-        var status = stat()
-        guard fstat(file.raw, &status) == 0 else { throw OutputError(path: path) }
-        let kind = status.st_mode & S_IFMT
+    private static func writeInPlace(_ bytes: [UInt8], to target: String) throws(SystemError) {
+        let file = try FileDescriptor.open(target, for: .writingInPlace)
+        let kind = try file.status().kind
         // A regular file here is another process's descriptor in /proc (or what took a device's
         // place an instant ago): it is emptied first, as the shell's `>` does.
-        if kind == S_IFREG, ftruncate(file.raw, 0) != 0 { throw OutputError(path: path) }
-        try writeAll(bytes, to: file.raw, path: path)
-        if kind == S_IFREG || kind == S_IFBLK, fsync(file.raw) != 0, errno != EINVAL { throw OutputError(path: path) }
-        try file.close(path: path)
+        if kind == .regular { try file.truncate() }
+        try file.write(bytes)
+        if kind == .regular || kind == .blockDevice { try file.sync() }
+        try file.close()
     }
 
     /// Writes `bytes` whole beside `target`, then puts them in its place.
-    private static func replace(_ target: String, previous: stat?, with bytes: [UInt8], path: String,
-                                unnamedTemporaryFile: Bool) throws(OutputError) -> [String] {
-        let kept = previous.flatMap { $0.st_mode & S_IFMT == S_IFREG ? $0 : nil }
+    private static func replace(_ target: String, previous: FileStatus?, with bytes: [UInt8], path: String,
+                                unnamedTemporaryFile: Bool) throws(SystemError) -> [String] {
+        let kept = previous.flatMap { $0.kind == .regular ? $0 : nil }
         let base = folder(of: target)
         let name = lastComponent(of: target)
-        let openedFolder = open(base.isEmpty ? "." : base, openPathOnly | O_DIRECTORY | O_CLOEXEC)
-        guard openedFolder >= 0 else { throw OutputError(path: path) }
-        let folder = Descriptor(openedFolder)
+        let folder = try FileDescriptor.open(base.isEmpty ? "." : base, for: .folder)
         // A file that replaces another is its owner's alone until it has the other's mode.
-        let mode: mode_t = kept == nil ? 0o666 : 0o600
+        let mode: UInt32 = kept == nil ? 0o666 : 0o600
         var written = false
-        if unnamedTemporaryFile && access("/proc/self/fd", X_OK) == 0 {
-            let opened = openat(folder.raw, ".", openUnnamedFile | O_WRONLY | O_CLOEXEC, mode)
-            if opened >= 0 {
-                try replaceWithUnnamedFile(Descriptor(opened), in: folder, name: name, exists: previous != nil,
-                                           like: kept, bytes: bytes, path: path)
+        if unnamedTemporaryFile && FileSystem.canEnter("/proc/self/fd") {
+            var unnamed: FileDescriptor?
+            do throws(SystemError) {
+                unnamed = try folder.makeUnnamedFile(mode: mode)
+            } catch where [.notSupported, .isFolder, .invalid].contains(error) {
+                // No O_TMPFILE on this filesystem: a named file instead.
+            }
+            if let file = unnamed.take() {
+                try replaceWithUnnamedFile(file, in: folder, name: name, exists: previous != nil, like: kept, bytes: bytes)
                 written = true
-            } else if errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL {
-                throw OutputError(path: path)
             }
         }
         if !written {
-            try replaceWithNamedFile(in: folder, name: name, mode: mode, like: kept, bytes: bytes, path: path)
+            try replaceWithNamedFile(in: folder, name: name, mode: mode, like: kept, bytes: bytes)
         }
-        syncFolder(folder)
-        guard let kept, kept.st_nlink > 1 else { return [] }
-        let others = kept.st_nlink - 1
+        folder.syncFolder()
+        guard let kept, kept.linkCount > 1 else { return [] }
+        let others = kept.linkCount - 1
         return ["\(path): replaced; \(others == 1 ? "its other hard link keeps" : "its \(others) other hard links keep") the earlier content"]
     }
 
     /// Writes an O_TMPFILE file and links it in: straight to the target's name when there is
     /// nothing there, or else to a temporary name renamed over the target.
-    private static func replaceWithUnnamedFile(_ file: consuming Descriptor, in folder: borrowing Descriptor, name: String,
-                                               exists: Bool, like kept: stat?, bytes: [UInt8], path: String) throws(OutputError) {
-        try writeAll(bytes, to: file.raw, path: path)
-        try settle(file, like: kept, path: path)
-        let source = "/proc/self/fd/\(file.raw)"
-        let folderRaw = folder.raw
+    private static func replaceWithUnnamedFile(_ file: consuming FileDescriptor, in folder: borrowing FileDescriptor, name: String,
+                                               exists: Bool, like kept: FileStatus?, bytes: [UInt8]) throws(SystemError) {
+        try file.write(bytes)
+        try settle(file, like: kept)
         if !exists {
-            if linkat(AT_FDCWD, source, folderRaw, name, AT_SYMLINK_FOLLOW) == 0 {
-                do throws(OutputError) {
-                    try file.close(path: path)
+            var linked = true
+            do throws(SystemError) {
+                try folder.link(file, as: name)
+            } catch where error == .exists {
+                // Something appeared there meanwhile: it is replaced, as if it had been there.
+                linked = false
+            }
+            if linked {
+                do throws(SystemError) {
+                    try file.close()
                 } catch {
-                    unlinkat(folderRaw, name, 0)
+                    folder.remove(name)
                     throw error
                 }
                 return
             }
-            // Something appeared there meanwhile: it is replaced, as if it had been there.
-            guard errno == EEXIST else { throw OutputError(path: path) }
         }
         let cleanup = TemporaryFileCleanup()
-        let temporary = try temporaryName(for: name, in: folderRaw, cleanup: cleanup, path: path) { candidate in
-            linkat(AT_FDCWD, source, folderRaw, candidate, AT_SYMLINK_FOLLOW) == 0
+        let temporary = try temporaryName(for: name, in: folder, cleanup: cleanup) { (candidate: String) throws(SystemError) in
+            try folder.link(file, as: candidate)
         }
-        try moveIntoPlace(file, from: temporary, to: name, in: folderRaw, cleanup: cleanup, path: path)
+        try moveIntoPlace(file, from: temporary, to: name, in: folder, cleanup: cleanup)
     }
 
     /// Writes a named temporary file, which a signal or a failure removes, and renames it over the target.
-    private static func replaceWithNamedFile(in folder: borrowing Descriptor, name: String, mode: mode_t,
-                                             like kept: stat?, bytes: [UInt8], path: String) throws(OutputError) {
-        let folderRaw = folder.raw
+    private static func replaceWithNamedFile(in folder: borrowing FileDescriptor, name: String, mode: UInt32,
+                                             like kept: FileStatus?, bytes: [UInt8]) throws(SystemError) {
         let cleanup = TemporaryFileCleanup()
-        var opened: Int32 = -1
-        let temporary = try temporaryName(for: name, in: folderRaw, cleanup: cleanup, path: path) { candidate in
-            opened = openat(folderRaw, candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-            return opened >= 0
+        var made: FileDescriptor?
+        let temporary = try temporaryName(for: name, in: folder, cleanup: cleanup) { (candidate: String) throws(SystemError) in
+            made = try folder.makeFile(named: candidate, mode: mode)
         }
-        try moveIntoPlace(Descriptor(opened), from: temporary, to: name, in: folderRaw, cleanup: cleanup, path: path) { file throws(OutputError) in
-            try writeAll(bytes, to: file.raw, path: path)
-            try settle(file, like: kept, path: path)
+        try moveIntoPlace(made.take()!, from: temporary, to: name, in: folder, cleanup: cleanup) { file throws(SystemError) in
+            try file.write(bytes)
+            try settle(file, like: kept)
         }
     }
 
@@ -202,16 +208,16 @@ public enum OutputFile {
     /// it over `name`; when any step fails the temporary name is removed, and only a file in place
     /// disarms the signal cleanup.
     private static func moveIntoPlace(
-        _ file: consuming Descriptor, from temporary: String, to name: String, in folder: Int32,
-        cleanup: borrowing TemporaryFileCleanup, path: String,
-        finishing: (borrowing Descriptor) throws(OutputError) -> Void = { _ in }
-    ) throws(OutputError) {
-        do throws(OutputError) {
+        _ file: consuming FileDescriptor, from temporary: String, to name: String, in folder: borrowing FileDescriptor,
+        cleanup: borrowing TemporaryFileCleanup,
+        finishing: (borrowing FileDescriptor) throws(SystemError) -> Void = { _ in }
+    ) throws(SystemError) {
+        do throws(SystemError) {
             try finishing(file)
-            try file.close(path: path)
-            guard renameat(folder, temporary, folder, name) == 0 else { throw OutputError(path: path) }
+            try file.close()
+            try folder.rename(temporary, to: name)
         } catch {
-            unlinkat(folder, temporary, 0)
+            folder.remove(temporary)
             throw error
         }
         cleanup.disarm()
@@ -219,60 +225,41 @@ public enum OutputFile {
 
     /// Gives a file a hidden name beside the target, `.NAME.tmp-XXXXXX`, with `create`,
     /// under `cleanup`'s watch.
-    private static func temporaryName(for name: String, in folder: Int32, cleanup: borrowing TemporaryFileCleanup,
-                                      path: String, _ create: (String) -> Bool) throws(OutputError) -> String {
+    private static func temporaryName(for name: String, in folder: borrowing FileDescriptor, cleanup: borrowing TemporaryFileCleanup,
+                                      _ create: (String) throws(SystemError) -> Void) throws(SystemError) -> String {
         var prefix = name
         while prefix.utf8.count > 200 { prefix.removeLast() }
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
         for _ in 0..<100 {
             let suffix = String(decoding: (0..<6).map { _ in letters.randomElement()! }, as: UTF8.self)
             let candidate = ".\(prefix).tmp-\(suffix)"
-            if cleanup.make(candidate, in: folder, with: { create(candidate) }) { return candidate }
-            guard errno == EEXIST else { throw OutputError(path: path) }
+            do throws(SystemError) {
+                try cleanup.make(candidate, in: folder) { () throws(SystemError) in try create(candidate) }
+                return candidate
+            } catch where error == .exists {
+                continue
+            }
         }
-        throw OutputError(path: path, errno: EEXIST)
+        throw .exists
     }
 
     /// Gives a new file the owner, group and mode of the one it replaces, as far as the process
     /// may, then flushes it to disk.
-    private static func settle(_ file: borrowing Descriptor, like kept: stat?, path: String) throws(OutputError) {
+    private static func settle(_ file: borrowing FileDescriptor, like kept: FileStatus?) throws(SystemError) {
         if let kept {
-            // Only root gives files away; others may still keep a group they are in. Mode after owner,
-            // since chown clears the set-id bits. A mode that cannot be set leaves the file at 0600.
-            if fchown(file.raw, kept.st_uid, kept.st_gid) != 0, errno != EPERM, errno != EINVAL {
-                throw OutputError(path: path)
-            }
-            _ = fchmod(file.raw, kept.st_mode & 0o7777)
+            // Mode after owner, since chown clears the set-id bits. A mode that cannot be set
+            // leaves the file at 0600.
+            try file.setOwner(kept.owner, group: kept.group)
+            file.setPermissions(kept.permissions)
         }
-        if fsync(file.raw) != 0, errno != EINVAL { throw OutputError(path: path) }
+        try file.sync()
     }
 
-    /// Flushes a folder's new entry to disk, if the system lets it.
-    private static func syncFolder(_ folder: borrowing Descriptor) {
-        let opened = openat(folder.raw, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard opened >= 0 else { return }
-        _ = fsync(opened)
-        _ = close(opened)
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(OutputError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(path: path)
-            }
-            offset += written
-        }
-    }
-
-    private static func makeFolders(_ folder: String, for path: String) throws(OutputError) {
+    private static func makeFolders(_ folder: String) throws(SystemError) {
         var current = folder.hasPrefix("/") ? "" : "."
         for component in folder.split(separator: "/") {
             current += "/" + component
-            if mkdir(current, 0o777) != 0 && errno != EEXIST { throw OutputError(path: path) }
+            try FileSystem.makeFolder(current)
         }
     }
-
 }

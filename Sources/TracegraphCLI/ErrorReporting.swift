@@ -1,15 +1,13 @@
 import ArgumentParser
+import SystemCalls
 import Tracegraph
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Writes a line to standard error. Everything tracegraph prints there goes through here, and
 /// the line's control characters are escaped, so that no file name, argument or trace text
 /// in a message can move the cursor, recolour, retitle or reorder the terminal.
 func printError(_ line: String) {
-    var text = TerminalText.escaping(line) + "\n"
-    text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    // Nothing is left to tell of a failure to write there.
+    try? FileDescriptor.standardError.write(Array((TerminalText.escaping(line) + "\n").utf8))
 }
 
 /// How a command ends: the exit codes of sysexits.h that tracegraph uses, and what each means.

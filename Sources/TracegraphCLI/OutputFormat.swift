@@ -1,8 +1,6 @@
 import ArgumentParser
+import SystemCalls
 import Tracegraph
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension GraphFormat {
     /// The format a file's extension names, in any case: `.svg`, `.dot` or `.gv`, `.png`, `.pdf`.
@@ -39,7 +37,7 @@ extension GraphFormat {
 
     /// A usage error when this format would go to standard output and that is a terminal.
     func checkNotToATerminal(output: String?) throws(ValidationError) {
-        guard isBinary, output == "-", isatty(STDOUT_FILENO) != 0 else { return }
+        guard isBinary, output == "-", FileDescriptor.standardOutput.isTerminal else { return }
         throw ValidationError("""
             \(rawValue.uppercased()) is not written to a terminal: redirect standard output \
             (-o - > graph.\(fileExtension)) or name a file with -o.

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Tracegraph
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 @main
 struct TracegraphCommand: ParsableCommand {
@@ -92,7 +90,7 @@ struct InputOptions: ParsableArguments {
             let named = inputs.count == 1 ? "one input was named" : "\(inputs.count) inputs were named"
             throw ValidationError("--example reads the built-in example instead of inputs, and \(named): give either, not both.")
         }
-        if !example, inputs.isEmpty, isatty(STDIN_FILENO) != 0 {
+        if !example, inputs.isEmpty, FileDescriptor.standardInput.isTerminal {
             throw ValidationError("No input: name the trace exports to read, pipe them in, or pass --example for the built-in example.")
         }
     }
@@ -125,8 +123,7 @@ struct InputOptions: ParsableArguments {
     /// A folder named as an input that holds no files is an error (66), or with `--allow-empty` a warning.
     private func checkFolders() throws {
         for path in inputs where path != "-" {
-            var status = stat()
-            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, try TraceReader.expand([path]).isEmpty else { continue }
+            guard (try? FileSystem.status(ofPath: path))?.kind == .folder, try TraceReader.expand([path]).isEmpty else { continue }
             guard allowEmpty else { throw Failure.emptyFolder(path) }
             if !quiet { printError("tracegraph: warning: \(path) holds no files to read") }
         }

@@ -1,7 +1,5 @@
 import CZlib
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemCalls
 
 /// Where an input's bytes come from: a file, standard input, or gzip data inflated on the fly.
 protocol ByteSource: AnyObject {
@@ -62,44 +60,40 @@ final class MemorySource: ByteSource {
 /// A file or standard input, read with `read(2)`; the descriptor is closed once, when the source goes away.
 final class FileSource: ByteSource {
     let path: String
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private let file: FileDescriptor
 
     /// Opens `path`; `-` is standard input.
     init(path: String) throws(TraceReadError) {
         self.path = path
         if path == "-" {
-            descriptor = STDIN_FILENO
-            ownsDescriptor = false
+            file = .standardInput
             return
         }
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Self.failure(path) }
-        ownsDescriptor = true
-        var status = stat()
-        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            close(descriptor)
+        do throws(SystemError) {
+            file = try FileDescriptor.open(path, for: .reading)
+        } catch {
+            throw Self.failure(path, error)
+        }
+        if (try? file.status())?.kind == .folder {
             throw TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: "it is a folder, not a file"))
         }
     }
 
-    deinit { if ownsDescriptor { close(descriptor) } }
-
     /// The whole file mapped into memory, when it is a regular file.
     func mapped() -> InputBytes? {
-        path == "-" ? nil : InputBytes(mapping: descriptor)
+        path == "-" ? nil : file.mapped().map(InputBytes.init(mapping:))
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(TraceReadError) -> Int {
-        while true {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            if errno != EINTR { throw Self.failure(path) }
+        do throws(SystemError) {
+            return try file.read(into: buffer)
+        } catch {
+            throw Self.failure(path, error)
         }
     }
 
-    static func failure(_ path: String) -> TraceReadError {
-        TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: String(cString: strerror(errno))))
+    static func failure(_ path: String, _ error: SystemError) -> TraceReadError {
+        TraceReadError(source: path, location: nil, problem: .cannotOpen(reason: error.description))
     }
 }
 
