@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "TraceModel"),
         .target(name: "TraceReaders", dependencies: ["TraceModel", "SystemCalls", "CZlib"]),
         .target(name: "ServiceGraph", dependencies: ["TraceModel"]),
-        .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "CGraphviz"]),
+        .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "SystemCalls", "CGraphviz"]),
         .target(
             name: "HTMLReport",
             dependencies: ["TraceModel", "ServiceGraph", "SystemCalls", .product(name: "Mustache", package: "swift-mustache")],

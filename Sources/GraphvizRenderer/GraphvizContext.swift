@@ -1,4 +1,5 @@
 import CGraphviz
+import SystemCalls
 import Synchronization
 
 /// The one Graphviz context of the process, behind the one lock every call into
@@ -25,19 +26,29 @@ struct GraphvizContext: ~Copyable {
         gvcVersion(context).map { String(cString: $0) } ?? "unknown"
     }
 
-    /// Lays the graph out and renders it; the layout is freed before returning.
+    /// Lays the graph out and renders it; the layout is freed before returning. Graphviz recurses
+    /// as deep as the graph is large, so it works on a thread with room for that.
     func layoutAndRender(_ graph: CGraph, engine: String, format: String) throws(GraphvizError) -> [UInt8] {
-        guard gvLayout(context, graph.pointer, engine) == 0 else {
+        let context = context
+        let graph = graph.pointer
+        return try LargeStackThread.run { () throws(GraphvizError) in
+            try Self.layoutAndRender(graph, in: context, engine: engine, format: format)
+        }
+    }
+
+    private static func layoutAndRender(_ graph: UnsafeMutablePointer<Agraph_t>, in context: OpaquePointer, engine: String,
+                                        format: String) throws(GraphvizError) -> [UInt8] {
+        guard gvLayout(context, graph, engine) == 0 else {
             let messages = GraphvizMessages.take()
             if messages.contains(where: { $0.contains("not recognized") }) {
                 throw GraphvizError(problem: .pluginMissing(kind: "layout", name: engine), messages: messages)
             }
             throw GraphvizError(problem: .layoutFailed, messages: messages)
         }
-        defer { gvFreeLayout(context, graph.pointer) }
+        defer { gvFreeLayout(context, graph) }
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
-        let status = gvRenderData(context, graph.pointer, format, &data, &length)
+        let status = gvRenderData(context, graph, format, &data, &length)
         let rendered = CBuffer(data, count: Int(length), free: gvFreeRenderData)
         guard status == 0, let bytes = rendered.bytes else {
             let messages = GraphvizMessages.take()
