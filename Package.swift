@@ -66,6 +66,7 @@ let package = Package(
             ]
         ),
         .target(name: "TraceTestSupport", dependencies: ["TraceModel", "ServiceGraph"], path: "Tests/Support"),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
