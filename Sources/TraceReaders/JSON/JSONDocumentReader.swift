@@ -5,6 +5,8 @@ import TraceModel
 protocol JSONDocumentReader {
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail)
     var scanner: JSONScanner { get set }
+    /// The spans left out or repaired so far (``SpanDefect``).
+    var defects: SpanDefectLog<JSONError> { get set }
     /// Reads one document, keeping its spans.
     mutating func readDocument() throws(JSONError)
     /// Hands the kept spans of the document just read to the sink, and keeps none.
@@ -15,10 +17,14 @@ protocol JSONDocumentReader {
 
 extension JSONDocumentReader {
     /// Reads every document in the input, one after the other. With `keepGoing`, a document that
-    /// does not read is left out, with the rest of its line, and noted in `skipped`.
-    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
+    /// does not read is left out, with the rest of its line, and noted in `skipped`. A span that
+    /// cannot be used as it stands (``SpanDefect``) is left out or repaired and noted in `skipped`,
+    /// or with `strict` stops the read.
+    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false, strict: Bool = false,
                                           skipped: inout [JSONError]) throws(JSONError) {
         if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
+        defects.strict = strict
+        defer { defects.hand(to: &skipped) }
         repeat {
             do {
                 try readDocument()
