@@ -10,7 +10,7 @@ import TraceModel
 /// element), `graphSVG`, the list `inputs` (`path`, `format`, `spans`), `timeRangeStart`,
 /// `timeRangeEnd`, `traces`, `spans`, `services`, `errorSpans`, `links`, `unresolvedLinks`,
 /// `duplicateSpans`, `droppedLinks` (only when SDKs dropped links, so that it can open a
-/// section), and, when traces were left out, the section `omission` (`shownTraces`,
+/// section), `conflictingSpans` (only when records of one span's ids conflict), and, when traces were left out, the section `omission` (`shownTraces`,
 /// `totalTraces`, `omittedTraces`, `omittedSpans`, `maxTraces`).
 public struct HTMLReport: Sendable {
     /// One input file, as the header lists it.
@@ -106,6 +106,7 @@ public struct HTMLReport: Sendable {
             "duplicateSpans": GraphWording.count(summary.duplicateSpans),
         ]
         if summary.droppedLinks > 0 { values["droppedLinks"] = GraphWording.count(summary.droppedLinks) }
+        if summary.conflictingSpans > 0 { values["conflictingSpans"] = GraphWording.count(summary.conflictingSpans) }
         if shownTraces < totalTraces {
             values["omission"] = [
                 "shownTraces": GraphWording.count(shownTraces),

@@ -26,7 +26,6 @@ extension ServiceGraph {
         /// Links the SDKs dropped, by the linking span's service and name.
         private var droppedLinks: [DroppedLinksKey: Int] = [:]
         private var emptyServiceNameSpans = 0
-        private var zeroIDSpans = 0
         /// The last service seen and its index: spans of one resource come together.
         private var lastService: (name: String, index: UInt32)?
         private var lastKeySet: (keys: [String], index: UInt32)?
@@ -57,7 +56,6 @@ extension ServiceGraph {
                 peer = peerNamed(by: span)
             }
             if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
-            if span.hasZeroID { zeroIDSpans += 1 }
             let index = UInt32(store.count + records.count)
             records.append(Record(
                 traceID: span.traceID, spanID: span.spanID, parent: span.parentSpanID?.value ?? 0,
@@ -93,7 +91,6 @@ extension ServiceGraph {
                              default: 0] += count
             }
             emptyServiceNameSpans += other.emptyServiceNameSpans
-            zeroIDSpans += other.zeroIDSpans
             other.closeSegment()
             let isIdentity = serviceMap.isIdentity && peerMap.isIdentity
             let linksAreIdentity = operationMap.isIdentity && keySetMap.isIdentity
@@ -230,7 +227,6 @@ extension ServiceGraph {
             let (graph, attribution) = reading.build(attributingSpans: attributingSpans)
             var summary = reading.summary
             summary.emptyServiceNameSpans = emptyServiceNameSpans
-            summary.zeroIDSpans = zeroIDSpans
             summary.droppedLinks = droppedLinks.values.reduce(0, +)
             return Reading(graph: graph, summary: summary, attribution: attribution)
         }
@@ -285,7 +281,7 @@ private struct EdgeBuilder {
     }
 
     mutating func build(attributingSpans: Bool) -> (ServiceGraph, ServiceGraph.SpanAttribution?) {
-        let halves = sortOutSharedSpanIDs()
+        let (halves, conflicting) = sortOutSharedSpanIDs()
         var nodes = NodeTable(services: services, peers: peers)
         let count = store.count
         // Each record's parent by index, kept only for the attribution.
@@ -455,13 +451,14 @@ private struct EdgeBuilder {
         summary = TraceSetSummary(
             traces: traceIDs.count,
             spans: store.count - table.duplicateCount,
-            duplicateSpans: table.duplicateCount,
+            duplicateSpans: table.duplicateCount - conflicting,
             links: linkCount,
             unresolvedLinks: unresolved,
             services: nodes.serviceNamesWithSpans(),
             errorSpans: errorSpans
         )
         summary.sharedSpanIDs = halves.groupCount
+        summary.conflictingSpans = conflicting
         let (graph, ids) = nodes.graph(calls: calls, links: linkTallies, operations: operations, keySets: keySets)
         let attribution = attributingSpans
             ? ServiceGraph.SpanAttribution(
@@ -518,21 +515,26 @@ private struct EdgeBuilder {
     }
 
     /// Finds the records that repeat another's ids but are the other half of its call
-    /// (``SharedSpanID``), takes them off the list of repeats and groups them.
-    private mutating func sortOutSharedSpanIDs() -> SharedSpanHalves {
+    /// (``SharedSpanID``), takes them off the list of repeats and groups them; counts the repeats
+    /// that differ from the record they repeat (``SharedSpanID/Content``).
+    private mutating func sortOutSharedSpanIDs() -> (halves: SharedSpanHalves, conflicting: Int) {
         var halves = SharedSpanHalves()
+        var conflicting = 0
         for index in table.duplicateIndices {
             let record = store[store.reference(ofIndex: index)]
             guard let firstReference = table.reference(of: record.traceID, record.spanID, in: store) else { continue }
             let first = store.index(of: firstReference)
             let firstRecord = store[firstReference]
-            let isNewHalf = halves.add(
+            if let repeated = halves.add(
                 index, as: SharedSpanID.Half(service: services[Int(record.service)], side: record.kind.side),
-                toGroupOf: first, firstAs: SharedSpanID.Half(service: services[Int(firstRecord.service)], side: firstRecord.kind.side))
-            if isNewHalf { table.markNotDuplicate(index) }
+                toGroupOf: first, firstAs: SharedSpanID.Half(service: services[Int(firstRecord.service)], side: firstRecord.kind.side)) {
+                if record.content != store[store.reference(ofIndex: repeated)].content { conflicting += 1 }
+            } else {
+                table.markNotDuplicate(index)
+            }
         }
         halves.settle { store[store.reference(ofIndex: $0)] } serviceName: { services[Int($0.service)] }
-        return halves
+        return (halves, conflicting)
     }
 }
 
@@ -540,7 +542,8 @@ private struct EdgeBuilder {
 private struct SharedSpanHalves {
     private struct Group {
         var members: [Int]
-        var halves: Set<SharedSpanID.Half>
+        /// Each half, and the member that is it.
+        var halves: [SharedSpanID.Half: Int]
         /// The caller's half, which the callee halves hang under, once settled.
         var caller: Int?
         /// For each service, the half its children hang under, once settled.
@@ -558,15 +561,16 @@ private struct SharedSpanHalves {
     }
 
     /// Adds a record to the group of the first record with its ids, if it is a half the group does
-    /// not have yet; returns whether it was.
-    mutating func add(_ index: Int, as half: SharedSpanID.Half, toGroupOf first: Int, firstAs firstHalf: SharedSpanID.Half) -> Bool {
-        guard half != firstHalf else { return false }
+    /// not have yet, and returns nil; otherwise returns the member it repeats.
+    mutating func add(_ index: Int, as half: SharedSpanID.Half, toGroupOf first: Int, firstAs firstHalf: SharedSpanID.Half) -> Int? {
+        guard half != firstHalf else { return first }
+        if let repeated = groups[first]?.halves[half] { return repeated }
         // In place: a copy of the group for every record would make many records of one id quadratic.
-        guard groups[first, default: Group(members: [first], halves: [firstHalf])].halves.insert(half).inserted else { return false }
+        groups[first, default: Group(members: [first], halves: [firstHalf: first])].halves[half] = index
         groups[first]!.members.append(index)
         groupOf[first] = first
         groupOf[index] = first
-        return true
+        return nil
     }
 
     /// Orders every group's members (callee halves first, then by service name, then by position)
@@ -711,6 +715,11 @@ private struct Record: Sendable {
     var localParent: Int32 = -1
     var kind: SpanKind
     var isError: Bool
+
+    /// What a repeat of this record is compared on.
+    var content: SharedSpanID.Content {
+        SharedSpanID.Content(parent: parent, start: start, duration: duration, kind: kind, isError: isError)
+    }
 }
 
 private struct LinkRecord: Sendable {

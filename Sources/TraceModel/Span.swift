@@ -178,11 +178,6 @@ public struct Span: Hashable, Sendable {
 
     /// Whether the span ended in error.
     public var isError: Bool { status.code == .error }
-
-    /// Whether the span's trace id or span id is all zeros, which W3C Trace Context and OTLP
-    /// call invalid: nothing can point at such a span reliably.
-    @inlinable
-    public var hasZeroID: Bool { traceID == .zero || spanID.value == 0 }
 }
 
 extension SpanKind {
@@ -210,7 +205,9 @@ extension SpanKind {
 /// This is the one rule every reader's spans go through when they are merged (``TraceSet`` and the
 /// service graph's accumulator): records are halves of one call when their ``Half``s differ, that
 /// is when they record different ends (``SpanKind/Side``) or come from different services; the same
-/// end of the same service twice is a repeat, counted once.
+/// end of the same service twice is a repeat, counted once: a plain repeat when it has the same
+/// ``Content`` as the record it repeats, a conflicting one when it does not. Either way the record
+/// read first is kept.
 public enum SharedSpanID {
     /// What tells the halves of a call apart: the end each records and the service that recorded it.
     /// Records of one id with the same `Half` repeat each other.
@@ -222,6 +219,39 @@ public enum SharedSpanID {
         public init(service: String, side: SpanKind.Side) {
             self.service = service
             self.side = side
+        }
+
+        /// The half a span records.
+        @inlinable
+        public init(_ span: Span) {
+            self.init(service: span.serviceName, side: span.kind.side)
+        }
+    }
+
+    /// What two records of one half are compared on to tell a plain repeat from a conflicting one:
+    /// what the graph and the report read of a span besides its ids, service and side, and what
+    /// stays cheap to keep for every span (no name, attributes or events).
+    public struct Content: Hashable, Sendable {
+        /// The parent's span id; 0 for none.
+        public var parent: UInt64
+        public var start: UInt64
+        public var duration: UInt64
+        public var kind: SpanKind
+        public var isError: Bool
+
+        @inlinable
+        public init(parent: UInt64, start: UInt64, duration: UInt64, kind: SpanKind, isError: Bool) {
+            self.parent = parent
+            self.start = start
+            self.duration = duration
+            self.kind = kind
+            self.isError = isError
+        }
+
+        @inlinable
+        public init(_ span: Span) {
+            self.init(parent: span.parentSpanID?.value ?? 0, start: span.startTimeUnixNano, duration: span.durationNanos,
+                      kind: span.kind, isError: span.isError)
         }
     }
 }

@@ -4,8 +4,12 @@ public struct TraceSet: Sendable {
     /// The spans, each once, in the order first seen: each (trace id, span id) once, but for the
     /// halves of a call recorded under one span id (``SharedSpanID``).
     public private(set) var spans: [Span] = []
-    /// How many spans repeated one already in the set and were counted once.
+    /// How many spans repeated one already in the set, the same in content (``SharedSpanID/Content``),
+    /// and were counted once.
     public private(set) var duplicateSpanCount = 0
+    /// How many spans repeated the ids and half of one already in the set but differ from it in
+    /// content (``SharedSpanID/Content``): left out, the one first read kept.
+    public private(set) var conflictingSpanCount = 0
     private var indexByKey: [SpanKey: Int] = [:]
 
     public init() {}
@@ -16,26 +20,32 @@ public struct TraceSet: Sendable {
     }
 
     /// The halves of calls recorded under one span id (``SharedSpanID``) by the key they share:
-    /// each half's end and service, seen so far.
-    private var halvesByKey: [SpanKey: Set<SharedSpanID.Half>] = [:]
+    /// each half's end and service, seen so far, and where in ``spans`` it is.
+    private var halvesByKey: [SpanKey: [SharedSpanID.Half: Int]] = [:]
 
     /// How many span ids two or more halves of one call share (``SharedSpanID``).
     public var sharedSpanIDCount: Int { halvesByKey.count }
 
-    /// Adds a span; returns false, and counts a duplicate, when it repeats a span already in the
-    /// set. A span with the ids of one already in the set that records the other end of the call,
-    /// or comes from another service, is the other half of that call (``SharedSpanID``) and is added.
+    /// Adds a span; returns false, and counts a duplicate or a conflict, when it repeats a span
+    /// already in the set. A span with the ids of one already in the set that records the other end
+    /// of the call, or comes from another service, is the other half of that call (``SharedSpanID``)
+    /// and is added.
     @discardableResult
     public mutating func add(_ span: Span) -> Bool {
         let key = span.key
         if let first = indexByKey[key] {
-            let half = SharedSpanID.Half(service: span.serviceName, side: span.kind.side)
-            let firstHalf = SharedSpanID.Half(service: spans[first].serviceName, side: spans[first].kind.side)
-            // In place: a copy of the set for every record would make many records of one id quadratic.
-            guard half != firstHalf, halvesByKey[key, default: [firstHalf]].insert(half).inserted else {
-                duplicateSpanCount += 1
+            let half = SharedSpanID.Half(span)
+            let firstHalf = SharedSpanID.Half(spans[first])
+            if let repeated = half == firstHalf ? first : halvesByKey[key]?[half] {
+                if SharedSpanID.Content(span) == SharedSpanID.Content(spans[repeated]) {
+                    duplicateSpanCount += 1
+                } else {
+                    conflictingSpanCount += 1
+                }
                 return false
             }
+            // In place: a copy of the table for every record would make many records of one id quadratic.
+            halvesByKey[key, default: [firstHalf: first]][half] = spans.count
             spans.append(span)
             return true
         }

@@ -2,8 +2,11 @@
 public struct TraceSetSummary: Hashable, Sendable {
     public var traces: Int
     public var spans: Int
-    /// Spans that repeated one already read, counted once.
+    /// Spans that repeated one already read, the same in content, counted once.
     public var duplicateSpans: Int
+    /// Spans that repeated the ids of one already read, not as the other half of its call
+    /// (``SharedSpanID``), but differ from it (``SharedSpanID/Content``): left out, the first kept.
+    public var conflictingSpans = 0
     public var links: Int
     /// Links whose target span is in no input.
     public var unresolvedLinks: Int
@@ -12,8 +15,6 @@ public struct TraceSetSummary: Hashable, Sendable {
     public var errorSpans: Int
     /// Spans whose resource set `service.name` to the empty string, read as `unknown_service`.
     public var emptyServiceNameSpans = 0
-    /// Spans with an all-zero trace id or span id, which W3C and OTLP call invalid.
-    public var zeroIDSpans = 0
     /// Span ids that two spans share as the client's and the server's half of one call
     /// (``SharedSpanID``); both halves are counted in `spans`.
     public var sharedSpanIDs = 0
@@ -44,13 +45,13 @@ public struct TraceSetSummary: Hashable, Sendable {
             for link in span.links where !traces.contains(link.target) { unresolved += 1 }
             if span.isError { errors += 1 }
             if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
-            if span.hasZeroID { zeroIDSpans += 1 }
             droppedLinks += Int(span.droppedLinksCount)
         }
         sharedSpanIDs = traces.sharedSpanIDCount
         self.traces = traceIDs.count
         self.spans = traces.spans.count
         self.duplicateSpans = traces.duplicateSpanCount
+        conflictingSpans = traces.conflictingSpanCount
         self.links = links
         self.unresolvedLinks = unresolved
         self.services = services.sorted()

@@ -10,7 +10,9 @@ import TraceModel
 /// - **Processes** become resources: `serviceName` is `service.name`, the process
 ///   `tags` the other resource attributes. A span's own `process` object wins over its
 ///   `processID`; an unknown `processID` gives a resource without `service.name`.
-/// - **Times** are microseconds (`startTime`, `duration`), turned into nanoseconds.
+/// - **Times** are microseconds (`startTime`, `duration`), turned into nanoseconds. A negative
+///   `duration` ends the span before it starts, which is repaired (``SpanDefect``).
+/// - A span without a `traceID` or `spanID`, or with an all-zero one, is left out (``SpanDefect``).
 /// - **Tags** become attributes, all of them, `span.kind` and `error` included. A
 ///   value that does not match its `type` is kept as well as it can be: an `int64`
 ///   written as a JSON string is an integer when it parses as one, a `bool` written
@@ -45,6 +47,7 @@ struct JaegerJSONReader: JSONDocumentReader {
     private let resourceKeys: AttributeKeyFilter
     /// The spans of the document being read, their processes resolved.
     private var pending: [Span] = []
+    var defects = SpanDefectLog<JSONError>()
 
     static let refTypeKey = "opentracing.ref_type"
 
@@ -97,7 +100,9 @@ struct JaegerJSONReader: JSONDocumentReader {
                 sawSpans = true
                 if try scanner.skipNull() { continue }
                 try scanner.beginArray()
-                while try scanner.nextElement() { spans.append(try readSpan()) }
+                while try scanner.nextElement() {
+                    if let span = try readSpan() { spans.append(span) }
+                }
             } else if key.matches("processes") {
                 processes = try readProcesses()
             } else if topLevel, key.matches("data") {
@@ -197,7 +202,8 @@ struct JaegerJSONReader: JSONDocumentReader {
         var statusDescription: String?
     }
 
-    private mutating func readSpan() throws(JSONError) -> PartialSpan {
+    /// A span, or nil when it is left out (``SpanDefect``).
+    private mutating func readSpan() throws(JSONError) -> PartialSpan? {
         scanner.skipWhitespace()
         let start = scanner.position
         var traceID: ReadID<TraceID>?
@@ -205,7 +211,7 @@ struct JaegerJSONReader: JSONDocumentReader {
         var legacyParent: SpanID?
         var references: [Reference] = []
         var startTime: UInt64 = 0
-        var duration: UInt64 = 0
+        var duration: Int64 = 0
         var marks = SpanMarks()
         var partial = PartialSpan(
             span: Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
@@ -225,7 +231,7 @@ struct JaegerJSONReader: JSONDocumentReader {
             } else if key.matches("startTime") {
                 startTime = try scanner.readMicrosecondsAsNanoseconds(field: "startTime")
             } else if key.matches("duration") {
-                duration = try scanner.readMicrosecondsAsNanoseconds(field: "duration")
+                duration = try scanner.readSignedMicrosecondsAsNanoseconds(field: "duration")
             } else if key.matches("tags") {
                 partial.span.attributes = try readTags(spanKeys, marks: &marks)
             } else if key.matches("logs"), detail.events {
@@ -242,16 +248,12 @@ struct JaegerJSONReader: JSONDocumentReader {
                 try scanner.skipValue()
             }
         }
-        guard let traceID else { throw scanner.error(.missingField(name: "traceID", in: "span"), at: start) }
-        guard let spanID else { throw scanner.error(.missingField(name: "spanID", in: "span"), at: start) }
-        let (end, overflow) = startTime.addingReportingOverflow(duration)
-        if overflow { throw scanner.error(.numberOutOfRange(field: "duration"), at: start) }
-
         var span = partial.span
-        span.traceID = traceID.id
-        span.spanID = spanID.id
         span.startTimeUnixNano = startTime
-        span.endTimeUnixNano = end
+        span.endTimeUnixNano = try scanner.end(of: startTime, lasting: duration, spanAt: start)
+        guard try defects.check(&span, traceID: traceID?.id, spanID: spanID?.id, at: start), let traceID, let spanID else {
+            return nil
+        }
         span.kind = marks.kind
         span.status = status(from: marks)
         if let original = traceID.original, detail.keepsSpanAttribute(IDText.originalTraceIDKey) {

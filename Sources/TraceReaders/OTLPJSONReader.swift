@@ -60,26 +60,24 @@ struct OTLPJSONReader<Sink: SpanSink> {
 
     /// Reads every request in the input, one after the other. With `keepGoing`, an error is noted
     /// in `skipped` and ``JSONRecovery`` says how to go on: in JSON lines the rest of the line is
-    /// left out, in a request that spans lines the broken span. A span without
-    /// a trace id or span id is left out and noted in `skipped`, or with `strict` stops the read.
+    /// left out, in a request that spans lines the broken span. A span that cannot be used as it
+    /// stands (``SpanDefect``) is left out or repaired and noted in `skipped`, or with `strict`
+    /// stops the read.
     mutating func readAll(into sink: inout Sink, keepGoing: Bool = false, strict: Bool = false, skipped: inout [JSONError]) throws(JSONError) {
         try withUnsafeMutablePointer(to: &sink) { pointer in
             Result { () throws(JSONError) in
                 self.sink = pointer
                 self.keepGoing = keepGoing
-                self.strict = strict
+                defects.strict = strict
                 defer { self.sink = nil }
                 try readAll(skipped: &skipped)
-                skipped += unusableSpans
-                skipped.sort { $0.offset < $1.offset }
+                defects.hand(to: &skipped)
             }
         }.get()
     }
 
-    /// Whether a span without ids stops the read.
-    private var strict = false
-    /// Spans left out because they cannot be used, with why.
-    private var unusableSpans: [JSONError] = []
+    /// Spans left out or repaired, with where they are.
+    private var defects = SpanDefectLog<JSONError>()
 
     /// Whether a span just read can go to the sink at once: it has its resource (and scope),
     /// nothing read before it waits, and no request has to be dropped whole on an error.
@@ -105,6 +103,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
             } catch {
                 guard keepGoing else { throw error }
                 skipped.append(error)
+                defects.forget(from: documentStart)
                 pending.removeAll(keepingCapacity: true)
                 switch recovery.step(after: error, documentStart: documentStart, in: scanner.bytes) {
                 case .reread(let patched):
@@ -321,15 +320,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
             var again = scanner.rewound(to: namePosition)
             span.name = try again.readOptionalString()
         }
-        guard let traceID, let spanID else {
-            // Well formed, but nothing can point at it: left out and said, unless strict.
-            let error = scanner.error(.missingField(name: traceID == nil ? "traceId" : "spanId", in: "span"), at: start)
-            if strict { throw error }
-            unusableSpans.append(error)
-            return
-        }
-        span.traceID = traceID
-        span.spanID = spanID
+        guard try defects.check(&span, traceID: traceID, spanID: spanID, at: start) else { return }
         if canPassOn { sink!.pointee.receive(span) } else { pending.append(span) }
     }
 

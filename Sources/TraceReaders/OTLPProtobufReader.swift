@@ -10,7 +10,8 @@ import TraceModel
 /// all-zero parent span id means a root, a `ResourceSpans` without a resource gets
 /// `Resource(attributes: [])`, the scope is set on every span of a `ScopeSpans`, and
 /// `ReadDetail` leaves out what the consumer does not need (attribute keys are
-/// compared as bytes before any `String` is made).
+/// compared as bytes before any `String` is made), and a span without ids or with an
+/// all-zero one is left out, one that ends before it starts repaired (``SpanDefect``).
 ///
 /// Field numbers and wire types are those of opentelemetry-proto
 /// (`collector/trace/v1/trace_service.proto`, `trace/v1/trace.proto`,
@@ -45,10 +46,8 @@ struct OTLPProtobufReader {
     private let resourceKeys: ProtobufKeyFilter
     /// The spans of the message being read.
     private var pending: [Span] = []
-    /// Whether a span without ids stops the read.
-    private var strict = false
-    /// Spans left out because they have no ids, with where they are.
-    private var unusableSpans: [ProtobufError] = []
+    /// Spans left out or repaired, with where they are.
+    private var defects = SpanDefectLog<ProtobufError>()
     /// The last resource decoded and the bytes it came from: the next `ResourceSpans`
     /// (or frame) usually repeats the same resource byte for byte, and then shares it.
     private var lastResource: (range: Range<Int>, resource: Resource)?
@@ -114,15 +113,9 @@ struct OTLPProtobufReader {
     /// reading stops. A single message cannot be skipped: its error is thrown.
     mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false, strict: Bool = false,
                                           skipped: inout [ProtobufError]) throws(ProtobufError) {
-        self.strict = strict
-        // Spans left out for want of ids are said among the skipped parts, in input order.
-        defer {
-            if !unusableSpans.isEmpty {
-                skipped += unusableSpans
-                skipped.sort { $0.offset < $1.offset }
-                unusableSpans = []
-            }
-        }
+        defects.strict = strict
+        // Spans left out or repaired are said among the skipped parts, in input order.
+        defer { defects.hand(to: &skipped) }
         switch Self.layout(of: bytes) {
         case .singleMessage:
             try readMessage(0..<bytes.count)
@@ -343,17 +336,9 @@ struct OTLPProtobufReader {
                 try message.skip(field)
             }
         }
-        guard let traceID, let spanID else {
-            // Well formed, but nothing can point at it: left out and said, unless strict.
-            let error = ProtobufError(offset: offset, reason: traceID == nil ? "a span has no trace_id" : "a span has no span_id")
-            if strict { throw error }
-            unusableSpans.append(error)
-            return
-        }
+        guard try defects.check(&span, traceID: traceID, spanID: spanID, at: offset) else { return }
         // Without all names, only a span with links needs its name.
         if let nameRange, !span.links.isEmpty || span.droppedLinksCount > 0 { span.name = message.string(nameRange) }
-        span.traceID = traceID
-        span.spanID = spanID
         pending.append(span)
     }
 

@@ -1,3 +1,5 @@
+import TraceModel
+
 /// Why an input could not be read, and where in it.
 public struct TraceReadError: Error, Sendable, Equatable {
     /// A place in an input.
@@ -36,6 +38,15 @@ public struct TraceReadError: Error, Sendable, Equatable {
         case malformedCompression(reason: String)
         /// A file whose first bytes say it is something else: a PNG image, a PDF, a ZIP archive, HTML.
         case notATraceExport(looksLike: String)
+        /// A well-formed span that cannot be used as it stands (``SpanDefect``): left out or
+        /// repaired, or with `strict` the reason the read stopped.
+        case spanDefect(SpanDefect, strict: Bool)
+    }
+
+    /// The defect of the span this error is about, if it is about one.
+    public var spanDefect: SpanDefect? {
+        if case .spanDefect(let defect, _) = problem { return defect }
+        return nil
     }
 
     /// The input's path, or `-` for standard input, or a name given by the caller.
@@ -85,6 +96,8 @@ extension TraceReadError.Problem: CustomStringConvertible {
         case .malformedProtobuf(let reason): "not a well-formed OTLP protobuf message: \(reason)"
         case .malformedCompression(let reason): "cannot decompress: \(reason)"
         case .notATraceExport(let kind): "this is \(kind), not a trace export"
+        case .spanDefect(let defect, strict: false): "\(defect): \(defect.outcome)"
+        case .spanDefect(let defect, strict: true): "\(defect), which --strict does not accept"
         }
     }
 

@@ -36,8 +36,9 @@ public struct ReadOptions: Sendable {
     /// Real exports inflate tens of times; a gzip bomb a thousand.
     public static let defaultMaximumInflation = 200
 
-    /// Stop at a span that is well formed but cannot be used (in OTLP/JSON or OTLP/protobuf: one
-    /// without a trace id or span id) instead of leaving it out and saying so among the skipped parts.
+    /// Stop at a span that is well formed but cannot be used as it stands (``SpanDefect``: no trace
+    /// id or span id, an all-zero one, an end before the start) instead of leaving it out or repairing
+    /// it and saying so among the skipped or repaired parts.
     public var strict = false
 
     public init(detail: ReadDetail = .full, keepGoing: Bool = false, format: TraceInputFormat? = nil,
@@ -65,8 +66,24 @@ public struct InputReport: Sendable, Equatable {
     public var isCompressed: Bool
     /// Span records read, repeats included.
     public var spans: Int
-    /// Lines or messages left out under `keepGoing`, with why.
+    /// Lines or messages left out under `keepGoing`, and spans left out (``SpanDefect``), with why,
+    /// in input order.
     public var skipped: [TraceReadError]
+    /// Spans read repaired (``SpanDefect/isRepaired``), with why, in input order.
+    public var repaired: [TraceReadError] = []
+
+    /// Adds a part's errors, in input order after those before: a repaired span's among `repaired`,
+    /// anything else among `skipped`.
+    mutating func note(_ errors: [TraceReadError]) {
+        for error in errors {
+            if error.spanDefect?.isRepaired == true { repaired.append(error) } else { skipped.append(error) }
+        }
+    }
+
+    /// How many spans had this defect: left out, or repaired.
+    public func count(of defect: SpanDefect) -> Int {
+        (defect.isRepaired ? repaired : skipped).count { $0.spanDefect == defect }
+    }
 
     /// For example `otlp-json (JSON lines, gzip)`.
     public var formatDescription: String {
@@ -301,7 +318,7 @@ public enum TraceReader {
                 case .success(let (sink, count, skipped)):
                     take(sink)
                     report.spans += count
-                    report.skipped += skipped
+                    report.note(skipped)
                 case .failure(let error):
                     if failure == nil { failure = error }
                 }
@@ -376,7 +393,8 @@ extension TraceReader {
             let (sink, part) = try finished[index]!.get()
             take(sink)
             report.spans += part.spans
-            report.skipped += part.skipped
+            report.note(part.skipped)
+            report.repaired += part.repaired
         }
         return report
     }
@@ -433,18 +451,18 @@ struct ReadContext: Sendable {
         switch format {
         case .otlpJSON:
             let read = try readOTLPJSON(bytes, into: &counted, firstLine: 1)
-            report.skipped = read.skipped
+            report.note(read.skipped)
             if read.documents > 1 { report.layout = .jsonLines }
         case .jaegerJSON:
             var reader = JaegerJSONReader(bytes, detail: options.detail)
-            report.skipped = try readJSON(bytes) { (skipped: inout [JSONError]) throws(JSONError) in
-                try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
-            }
+            report.note(try readJSON(bytes) { (skipped: inout [JSONError]) throws(JSONError) in
+                try reader.readAll(into: &counted, keepGoing: options.keepGoing, strict: options.strict, skipped: &skipped)
+            })
         case .zipkinJSON:
             var reader = ZipkinJSONReader(bytes, detail: options.detail)
-            report.skipped = try readJSON(bytes) { (skipped: inout [JSONError]) throws(JSONError) in
-                try reader.readAll(into: &counted, keepGoing: options.keepGoing, skipped: &skipped)
-            }
+            report.note(try readJSON(bytes) { (skipped: inout [JSONError]) throws(JSONError) in
+                try reader.readAll(into: &counted, keepGoing: options.keepGoing, strict: options.strict, skipped: &skipped)
+            })
         case .otlpProtobuf:
             return try readProtobuf(bytes, offset: 0, into: &counted)
         }
@@ -461,14 +479,15 @@ struct ReadContext: Sendable {
         var reader = OTLPProtobufReader(bytes, detail: options.detail)
         var skipped: [ProtobufError] = []
         func readError(_ error: ProtobufError) -> TraceReadError {
-            TraceReadError(source: source, location: .byteOffset(offset + error.offset), problem: .malformedProtobuf(reason: error.reason))
+            TraceReadError(source: source, location: .byteOffset(offset + error.offset),
+                           problem: error.problem ?? .malformedProtobuf(reason: error.reason))
         }
         do {
             try reader.readAll(into: &counted, keepGoing: options.keepGoing, strict: options.strict, skipped: &skipped)
         } catch {
             throw readError(error)
         }
-        report.skipped = skipped.map(readError)
+        report.note(skipped.map(readError))
         report.spans = counted.count
         return report
     }

@@ -23,7 +23,9 @@ import TraceModel
 ///   not inherited (Zipkin reads the span's `localServiceName` too), and a `shared` span is
 ///   not promoted: it is the server half of an RPC.
 /// - `timestamp` and `duration` are microseconds; without a timestamp the span starts at 0,
-///   without a duration it ends when it starts.
+///   without a duration it ends when it starts. A negative duration ends it before it starts,
+///   which is repaired (``SpanDefect``).
+/// - A span without a `traceId` or `id`, or with an all-zero one, is left out (``SpanDefect``).
 /// - `localEndpoint.serviceName` is the resource's `service.name`. A span without one (no
 ///   `localEndpoint`, or an empty `serviceName`) has the service of its nearest ancestor in
 ///   the same document that names one, found by walking `parentId` up through the
@@ -95,7 +97,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
     private var records: [Record] = []
     /// One resource per service name, shared by its spans.
     private var resources: [String: Resource] = [:]
-
+    var defects = SpanDefectLog<JSONError>()
 
     private static let expectedDocument = "a Zipkin v2 JSON array of spans"
     private static let emptyResource = Resource(attributes: [])
@@ -172,7 +174,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
         var traceID: TraceID?
         var spanID: SpanID?
         var timestamp: UInt64 = 0
-        var duration: UInt64 = 0
+        var duration: Int64 = 0
         var isShared = false
         var local = Endpoint()
         var remote: Endpoint?
@@ -199,7 +201,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
             } else if key.matches("timestamp") {
                 timestamp = try scanner.readMicrosecondsAsNanoseconds(field: "timestamp")
             } else if key.matches("duration") {
-                duration = try scanner.readMicrosecondsAsNanoseconds(field: "duration")
+                duration = try scanner.readSignedMicrosecondsAsNanoseconds(field: "duration")
             } else if key.matches("localEndpoint") {
                 local = try readEndpoint() ?? Endpoint()
             } else if key.matches("remoteEndpoint") {
@@ -216,14 +218,9 @@ struct ZipkinJSONReader: JSONDocumentReader {
                 try scanner.skipValue()
             }
         }
-        guard let traceID else { throw scanner.error(.missingField(name: "traceId", in: "span"), at: start) }
-        guard let spanID else { throw scanner.error(.missingField(name: "id", in: "span"), at: start) }
-        let (end, overflow) = timestamp.addingReportingOverflow(duration)
-        if overflow { throw scanner.error(.numberOutOfRange(field: "duration"), at: start) }
-        span.traceID = traceID
-        span.spanID = spanID
         span.startTimeUnixNano = timestamp
-        span.endTimeUnixNano = end
+        span.endTimeUnixNano = try scanner.end(of: timestamp, lasting: duration, spanAt: start)
+        guard try defects.check(&span, traceID: traceID, spanID: spanID, at: start) else { return }
         span.status = status(from: statusTags)
         let serviceName = local.serviceName.isEmpty ? nil : local.serviceName
         if span.kind == .unspecified, !isShared, serviceName != nil, let remote,

@@ -9,6 +9,24 @@ public struct InspectReport: Sendable {
     }
 
     private var skipped: [TraceReadError] { inputs.flatMap(\.skipped) }
+    private var repaired: [TraceReadError] { inputs.flatMap(\.repaired) }
+
+    /// How many spans of all inputs had this defect (``SpanDefect``): left out, or repaired.
+    private func count(of defect: SpanDefect) -> Int { inputs.reduce(0) { $0 + $1.count(of: defect) } }
+
+    /// Spans left out for an all-zero trace id or span id.
+    private var zeroIDSpans: Int { count(of: .zeroTraceID) + count(of: .zeroSpanID) }
+
+    /// How many spans had each of these defects, by the defect's name.
+    private func counts(of defects: [SpanDefect]) -> [(key: String, count: Int)] {
+        defects.map { ($0.rawValue, count(of: $0)) }
+    }
+
+    /// `3 (missingTraceID 1, zeroTraceID 2, …)`.
+    private func countsText(of defects: [SpanDefect]) -> String {
+        let counts = counts(of: defects)
+        return "\(counts.reduce(0) { $0 + $1.count }) (" + counts.map { "\($0.key) \($0.count)" }.joined(separator: ", ") + ")"
+    }
 
     /// For people: one line a fact.
     public var text: String {
@@ -20,6 +38,7 @@ public struct InspectReport: Sendable {
             "traces: \(summary.traces)",
             "spans: \(summary.spans)",
             "duplicate spans: \(summary.duplicateSpans) (each counted once)",
+            "conflicting spans: \(summary.conflictingSpans) (the same ids as a span read before, other content: left out)",
             "span ids shared by a client and a server half: \(summary.sharedSpanIDs)",
             "links: \(summary.links)",
             "links to spans outside the input: \(summary.unresolvedLinks)",
@@ -27,10 +46,13 @@ public struct InspectReport: Sendable {
             "services: \(summary.services.count)" + (summary.services.isEmpty ? "" : " (" + summary.services.joined(separator: ", ") + ")"),
             "error spans: \(summary.errorSpans)",
             "spans with an empty service.name: \(summary.emptyServiceNameSpans)",
-            "spans with an all-zero trace or span id: \(summary.zeroIDSpans)",
+            "spans left out: " + countsText(of: SpanDefect.leavingOut),
+            "spans repaired: " + countsText(of: SpanDefect.repairing),
             "skipped: \(skipped.count)",
         ]
         lines += skipped.map { "  \($0)" }
+        lines.append("repaired: \(repaired.count)")
+        lines += repaired.map { "  \($0)" }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -49,6 +71,7 @@ public struct InspectReport: Sendable {
         object.append("traces", String(summary.traces))
         object.append("spans", String(summary.spans))
         object.append("duplicateSpans", String(summary.duplicateSpans))
+        object.append("conflictingSpans", String(summary.conflictingSpans))
         object.append("sharedSpanIDs", String(summary.sharedSpanIDs))
         object.append("links", String(summary.links))
         object.append("unresolvedLinks", String(summary.unresolvedLinks))
@@ -56,8 +79,23 @@ public struct InspectReport: Sendable {
         object.append("services", JSONWriter.array(summary.services.map(JSONWriter.string)))
         object.append("errorSpans", String(summary.errorSpans))
         object.append("emptyServiceNameSpans", String(summary.emptyServiceNameSpans))
-        object.append("zeroIDSpans", String(summary.zeroIDSpans))
-        object.append("skipped", JSONWriter.array(skipped.map { error in
+        object.append("zeroIDSpans", String(zeroIDSpans))
+        object.append("skippedSpans", Self.object(counts(of: SpanDefect.leavingOut)))
+        object.append("repairedSpans", Self.object(counts(of: SpanDefect.repairing)))
+        object.append("skipped", Self.parts(skipped))
+        object.append("repaired", Self.parts(repaired))
+        return object.text + "\n"
+    }
+
+    private static func object(_ counts: [(key: String, count: Int)]) -> String {
+        var object = JSONWriter.Object()
+        for (key, count) in counts { object.append(key, String(count)) }
+        return object.text
+    }
+
+    /// Parts left out or repaired, each with where it is and why (and, for a span, its defect).
+    private static func parts(_ errors: [TraceReadError]) -> String {
+        JSONWriter.array(errors.map { error in
             var entry = JSONWriter.Object()
             entry.append("file", JSONWriter.string(error.source))
             switch error.location {
@@ -69,8 +107,8 @@ public struct InspectReport: Sendable {
             case nil: break
             }
             entry.append("reason", JSONWriter.string(error.problem.description))
+            if let defect = error.spanDefect { entry.append("defect", JSONWriter.string(defect.rawValue)) }
             return entry.text
-        }))
-        return object.text + "\n"
+        })
     }
 }

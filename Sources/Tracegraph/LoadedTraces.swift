@@ -117,7 +117,7 @@ extension TraceSetSummary {
     }
 
     /// `1 span`, `12 spans`: the numbers of the read summary, as they have always been written.
-    private static func count(_ number: Int, _ noun: String) -> String { number == 1 ? "1 \(noun)" : "\(number) \(noun)s" }
+    fileprivate static func count(_ number: Int, _ noun: String) -> String { number == 1 ? "1 \(noun)" : "\(number) \(noun)s" }
 
     /// What a person should know about the spans before trusting the graph: one line each.
     public var warnings: [String] {
@@ -126,10 +126,27 @@ extension TraceSetSummary {
         if emptyServiceNameSpans > 0 {
             lines.append(count(emptyServiceNameSpans, "span") + " set service.name to the empty string; read as unknown_service")
         }
-        if zeroIDSpans > 0 {
-            lines.append(count(zeroIDSpans, "span") + " with an all-zero trace or span id (invalid in W3C and OTLP): "
-                + "parents and links that point at them cannot be told apart")
+        if conflictingSpans > 0 {
+            lines.append(count(conflictingSpans, "record") + " with the ids of a span already read (not the other half of its call) "
+                + "but another parent, start, duration, kind or status: conflicting, left out, the first read kept")
         }
         return lines
+    }
+}
+
+extension InputReport {
+    /// What a person should know about the parts of the inputs left out or repaired: for each kind, a
+    /// heading and the parts, each with where it is and why.
+    public static func notes(on inputs: [InputReport]) -> [(heading: String, parts: [TraceReadError])] {
+        let skipped = inputs.flatMap(\.skipped)
+        let unread = skipped.filter { $0.spanDefect == nil }
+        let leftOut = skipped.filter { $0.spanDefect != nil }
+        let repaired = inputs.flatMap(\.repaired)
+        let plural = TraceSetSummary.count
+        var notes: [(heading: String, parts: [TraceReadError])] = []
+        if !unread.isEmpty { notes.append(("skipped \(plural(unread.count, "part")) that did not read", unread)) }
+        if !leftOut.isEmpty { notes.append(("left out \(plural(leftOut.count, "span")) that cannot be used", leftOut)) }
+        if !repaired.isEmpty { notes.append(("repaired \(plural(repaired.count, "span"))", repaired)) }
+        return notes
     }
 }

@@ -76,7 +76,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Draw and write what was read even when no input holds a span, instead of failing (exit 65).")
     var allowEmpty = false
 
-    @Flag(help: "Stop at a span that cannot be used (no trace id or span id) instead of leaving it out and saying so.")
+    @Flag(help: "Stop (exit 65) at a span that cannot be used as it is instead of leaving it out (no trace id or span id, or an all-zero one) or repairing it (an end before its start) and saying so.")
     var strict = false
 
     var readOptions: ReadOptions {
@@ -154,11 +154,10 @@ struct InputOptions: ParsableArguments {
         let sources = inputs.count == 1 ? "\(inputs[0].source) (\(inputs[0].formatDescription))" : "\(inputs.count) inputs"
         printError("tracegraph: read \(sources): \(summary.shortDescription)")
         for warning in summary.warnings { printError("tracegraph: warning: \(warning)") }
-        let skipped = inputs.flatMap(\.skipped)
-        if !skipped.isEmpty {
-            printError("tracegraph: skipped \(skipped.count) part\(skipped.count == 1 ? "" : "s") that did not read:")
-            for error in skipped.prefix(10) { printError("  \(error)") }
-            if skipped.count > 10 { printError("  … and \(skipped.count - 10) more") }
+        for (heading, parts) in InputReport.notes(on: inputs) {
+            printError("tracegraph: warning: \(heading):")
+            for error in parts.prefix(10) { printError("  \(error)") }
+            if parts.count > 10 { printError("  … and \(parts.count - 10) more") }
         }
     }
 }
@@ -315,7 +314,7 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans, skipped).")
+    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, conflictingSpans (repeats of ids with other content, left out), sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans (spans left out for an all-zero trace or span id), skippedSpans and repairedSpans (counts by reason: missingTraceID, missingSpanID, zeroTraceID, zeroSpanID; endBeforeStart), skipped and repaired (each part with file, line and column or byteOffset, reason, and for a span its defect)).")
     var json = false
 
     func run() throws {

@@ -132,6 +132,18 @@ struct ReportDataView {
         }
     }
 
+    @Test(arguments: [false, true])
+    func aTemplateCanSayHowManyRecordsConflicted(conflicting: Bool) throws {
+        var spans = [Fixture.span(trace: 1, id: 1, service: "a"), Fixture.span(trace: 1, id: 1, service: "a")]
+        if conflicting { spans[1].endTimeUnixNano += 1 }
+        let traces = TraceSet(spans)
+        let templates = ReportTemplates(page: "{{#conflictingSpans}}conflicting: {{conflictingSpans}}{{/conflictingSpans}}|{{duplicateSpans}}",
+                                        style: "", script: "")
+        let page = try HTMLReport(traces: traces, summary: TraceSetSummary(traces), inputs: [], graphSVG: "<svg/>",
+                                  options: .init(templates: templates))
+        #expect(page.html == (conflicting ? "conflicting: 1|0" : "|1"))
+    }
+
     @Test func droppedLinksAreListedForTheSpansWhoseSDKDroppedSomeInSpanOrder() throws {
         var spans = (1...4).map { Fixture.span(trace: 1, id: $0, parent: $0 == 1 ? nil : 1, service: "batch", start: 1_000 * $0) }
         spans[1].droppedLinksCount = 872

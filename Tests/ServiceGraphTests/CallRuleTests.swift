@@ -207,14 +207,45 @@ private func ends(_ graph: ServiceGraph) -> [[String]] {
         #expect(!result.graph.nodes.contains { $0.name.isEmpty })
     }
 
-    @Test func allZeroIDsAreCounted() {
-        let result = reading([
-            Fixture.span(trace: 1, id: 0, service: "a"),
-            Fixture.span(trace: 0, id: 7, service: "a"),
-            Fixture.span(trace: 1, id: 2, service: "a"),
-        ])
-        #expect(result.summary.zeroIDSpans == 2)
-        #expect(result.summary.spans == 3)
+    /// A record, and a second one with its ids that differs from it in one way.
+    static let repeats: [(what: String, second: Span, conflicting: Bool)] = [
+        ("the same", Fixture.span(trace: 1, id: 2, parent: 1, service: "a", kind: .client), false),
+        ("another start", Fixture.span(trace: 1, id: 2, parent: 1, service: "a", kind: .client, start: 2_000), true),
+        ("another duration", Fixture.span(trace: 1, id: 2, parent: 1, service: "a", kind: .client, durationNanos: 5), true),
+        ("another parent", Fixture.span(trace: 1, id: 2, parent: 9, service: "a", kind: .client), true),
+        ("no parent", Fixture.span(trace: 1, id: 2, service: "a", kind: .client), true),
+        ("another kind of the same end", Fixture.span(trace: 1, id: 2, parent: 1, service: "a", kind: .producer), true),
+        ("an error", Fixture.span(trace: 1, id: 2, parent: 1, service: "a", kind: .client, error: true), true),
+        // Not compared: the graph path does not read names.
+        ("another name", Fixture.span(trace: 1, id: 2, parent: 1, service: "a", name: "other", kind: .client), false),
+        // The other half of the call, not a repeat at all.
+        ("the server's half", Fixture.span(trace: 1, id: 2, parent: 1, service: "b", kind: .server, start: 1_100), false),
+    ]
+
+    @Test(arguments: repeats.indices)
+    func aRepeatWithOtherContentConflicts(_ index: Int) {
+        let (what, second, conflicting) = Self.repeats[index]
+        let spans = [Fixture.span(trace: 1, id: 2, parent: 1, service: "a", kind: .client), second]
+        let isHalf = second.serviceName != "a"
+        for summary in [reading(spans).summary, TraceSetSummary(TraceSet(spans))] {
+            #expect(summary.conflictingSpans == (conflicting ? 1 : 0), "\(what)")
+            #expect(summary.duplicateSpans == (conflicting || isHalf ? 0 : 1), "\(what)")
+            #expect(summary.spans == (isHalf ? 2 : 1), "\(what)")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func aRepeatOfTheSecondHalfIsComparedWithThatHalf(conflicting: Bool) {
+        let client = Fixture.span(trace: 1, id: 2, parent: 1, service: "a", kind: .client)
+        let server = Fixture.span(trace: 1, id: 2, parent: 1, service: "b", kind: .server, start: 1_100, durationNanos: 500)
+        var again = server
+        if conflicting { again.endTimeUnixNano += 1 }
+        for summary in [reading([client, server, again]).summary, TraceSetSummary(TraceSet([client, server, again]))] {
+            #expect(summary.spans == 2)
+            #expect(summary.sharedSpanIDs == 1)
+            #expect(summary.duplicateSpans == (conflicting ? 0 : 1))
+            #expect(summary.conflictingSpans == (conflicting ? 1 : 0))
+        }
     }
 }
 

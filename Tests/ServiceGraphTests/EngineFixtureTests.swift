@@ -130,7 +130,7 @@ import TraceReaders
         let path = Self.folder + "/collector/derived/failed-label-not-work-simple-trace.otlp.json"
         let file = try TraceReader.read(contentsOf: path)
         #expect(file.spans.count == 5)
-        #expect(file.report.skipped.map(\.problem) == [.missingField(name: "spanId", in: "span")])
+        #expect(file.report.skipped.map(\.problem) == [.spanDefect(.missingSpanID, strict: false)])
         var strict = ReadOptions()
         strict.strict = true
         #expect(throws: TraceReadError.self) { try TraceReader.read(contentsOf: path, options: strict) }

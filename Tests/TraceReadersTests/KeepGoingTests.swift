@@ -104,6 +104,19 @@ import TraceTestSupport
         #expect(kept.report.skipped.map(\.location) == [.text(line: 3, column: 83)])
     }
 
+    @Test func aSpanLeftOutBeforeTheBrokenOneIsNamedOnceThoughTheDocumentIsReadTwice() throws {
+        let text = """
+            {"resourceSpans": [{"scopeSpans": [{"spans": [
+              {"traceId": "00000000000000000000000000000000", "spanId": "0000000000000001", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
+              {"traceId": "00000000000000000000000000000001", "spanId": \u{1}, "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
+              {"traceId": "00000000000000000000000000000001", "spanId": "0000000000000003", "startTimeUnixNano": "1", "endTimeUnixNano": "2"}
+            ]}]}]}
+            """
+        let kept = try TraceReader.read(text, source: "pretty.json", options: ReadOptions(keepGoing: true))
+        #expect(kept.spans.map(\.spanID) == [SpanID(3)])
+        #expect(kept.report.skipped.map(\.location) == [.text(line: 2, column: 3), .text(line: 3, column: 61)], "\(kept.report.skipped)")
+    }
+
     @Test func inJSONLinesABadLineCostsThatLineOnly() throws {
         let good = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000000001","spanId":"0000000000000001","name":"a","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#
         let text = good + "\n" + #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"x"}]}]}]}"# + "\n" + good.replacingOccurrences(of: "01\"", with: "02\"") + "\n"

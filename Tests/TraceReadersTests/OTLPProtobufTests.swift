@@ -192,7 +192,7 @@ import TraceTestSupport
     @Test func aSpanWithoutIdsIsLeftOutAndSaidOrAnErrorWhenStrict() throws {
         let noTrace = PB.bytes(2, [UInt8](repeating: 1, count: 8))
         let noSpan = PB.bytes(1, [UInt8](repeating: 1, count: 16)) + PB.bytes(2, [])
-        for (span, reason) in [(noTrace, "no trace_id"), (noSpan, "no span_id")] {
+        for (span, defect) in [(noTrace, SpanDefect.missingTraceID), (noSpan, .missingSpanID)] {
             let request = PB.request(spans: [span, PB.span()])
             let (spans, skipped) = try request.withUnsafeBytes { buffer in
                 var reader = OTLPProtobufReader(buffer, detail: .full)
@@ -202,7 +202,7 @@ import TraceTestSupport
                 return (list.spans, skipped)
             }
             #expect(spans.count == 1)
-            #expect(skipped.map(\.reason) == ["a span has \(reason)"])
+            #expect(skipped.map(\.problem) == [.spanDefect(defect, strict: false)])
             let strict = request.withUnsafeBytes { buffer in
                 Result { () throws(ProtobufError) in
                     var reader = OTLPProtobufReader(buffer, detail: .full)
@@ -211,7 +211,7 @@ import TraceTestSupport
                     try reader.readAll(into: &list, strict: true, skipped: &skipped)
                 }
             }
-            #expect(strict.failure?.reason.contains(reason) == true)
+            #expect(strict.failure?.problem == .spanDefect(defect, strict: true))
         }
     }
 

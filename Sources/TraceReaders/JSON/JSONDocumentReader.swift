@@ -5,6 +5,8 @@ import TraceModel
 protocol JSONDocumentReader {
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail)
     var scanner: JSONScanner { get set }
+    /// The spans left out or repaired so far (``SpanDefect``).
+    var defects: SpanDefectLog<JSONError> { get set }
     /// Reads one document, keeping its spans.
     mutating func readDocument() throws(JSONError)
     /// Hands the kept spans of the document just read to the sink, and keeps none.
@@ -20,10 +22,14 @@ protocol JSONDocumentReader {
 extension JSONDocumentReader {
     /// Reads every document in the input, one after the other. With `keepGoing`, an error is noted
     /// in `skipped` and ``JSONRecovery`` says how to go on: in JSON lines the rest of the line is
-    /// left out, in a document that spans lines the broken span.
-    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false,
+    /// left out, in a document that spans lines the broken span. A span that cannot be used as it
+    /// stands (``SpanDefect``) is left out or repaired and noted in `skipped`, or with `strict`
+    /// stops the read.
+    mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false, strict: Bool = false,
                                           skipped: inout [JSONError]) throws(JSONError) {
         if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
+        defects.strict = strict
+        defer { defects.hand(to: &skipped) }
         var recovery = JSONRecovery(arrays: Self.recoverableArrays)
         repeat {
             let documentStart = scanner.position
@@ -33,6 +39,7 @@ extension JSONDocumentReader {
             } catch {
                 guard keepGoing else { throw error }
                 skipped.append(error)
+                defects.forget(from: documentStart)
                 dropDocument()
                 switch recovery.step(after: error, documentStart: documentStart, in: scanner.bytes) {
                 case .reread(let patched): scanner = JSONScanner(patched, position: documentStart)

@@ -72,6 +72,26 @@ extension JSONScanner {
         return nanos
     }
 
+    /// A duration in microseconds, as Jaeger and Zipkin write them, in nanoseconds; negative when
+    /// the producer's clock said so (the span ends before it starts).
+    mutating func readSignedMicrosecondsAsNanoseconds(field: StaticString) throws(JSONError) -> Int64 {
+        skipWhitespace()
+        let start = position
+        if try skipNull() { return 0 }
+        let (nanos, overflow) = try readInt64(field: field).multipliedReportingOverflow(by: 1000)
+        if overflow { throw error(.numberOutOfRange(field: field.description), at: start) }
+        return nanos
+    }
+
+    /// The end of a span that starts at `start` (nanoseconds) and lasts `duration`: before the start
+    /// when the duration is negative, at 0 at the earliest, as ``SpanDefect`` repairs it.
+    func end(of start: UInt64, lasting duration: Int64, spanAt offset: Int) throws(JSONError) -> UInt64 {
+        if duration < 0 { return start >= duration.magnitude ? start - duration.magnitude : 0 }
+        let (end, overflow) = start.addingReportingOverflow(UInt64(duration))
+        if overflow { throw error(.numberOutOfRange(field: "duration"), at: offset) }
+        return end
+    }
+
     mutating func readUInt32(field: StaticString) throws(JSONError) -> UInt32 {
         let start = position
         guard let value = UInt32(exactly: try readUInt64(field: field)) else {

@@ -1,8 +1,20 @@
 /// A problem found in protobuf input: what is wrong, and the byte offset in the
 /// whole input (not in the enclosing message) where the offending element starts.
-struct ProtobufError: Error, Sendable, Equatable, CustomStringConvertible {
+struct ProtobufError: OffsetReadError, Sendable, Equatable, CustomStringConvertible {
     var offset: Int
     var reason: String
+    /// What is wrong in the input's terms when the message itself is well formed: a span's defect.
+    var problem: TraceReadError.Problem?
+
+    init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
+
+    init(offset: Int, problem: TraceReadError.Problem) {
+        self.init(offset: offset, reason: problem.description)
+        self.problem = problem
+    }
 
     var description: String { "at byte \(offset): \(reason)" }
 }
