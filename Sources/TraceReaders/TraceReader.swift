@@ -365,7 +365,10 @@ extension TraceReader {
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             offset += 4 + length
         }
-        let groupCount = min(starts.count, 4 * Machine.activeProcessorCount)
+        // As with JSON lines, an input of no more than a chunk is read at once on this thread:
+        // handing a few kilobytes to other threads costs more than it saves, and on a busy
+        // machine much more (milliseconds of waiting for the workers to be scheduled).
+        let groupCount = bytes.count <= chunkSize ? 1 : min(starts.count, 4 * Machine.activeProcessorCount)
         let target = (bytes.count + groupCount - 1) / max(groupCount, 1)
         var groups: [Range<Int>] = []
         var groupStart = 0
@@ -377,7 +380,7 @@ extension TraceReader {
         typealias Outcome = Result<(Sink, InputReport), TraceReadError>
         let outcomes = Mutex([Int: Outcome]())
         let groupList = groups
-        DispatchQueue.concurrentPerform(iterations: groupList.count) { index in
+        let readGroup = { @Sendable (index: Int) in
             var sink = makeSink()
             let outcome = Outcome { () throws(TraceReadError) -> (Sink, InputReport) in
                 let group = groupList[index]
@@ -386,6 +389,11 @@ extension TraceReader {
                 return (sink, report)
             }
             outcomes.withLock { $0[index] = outcome }
+        }
+        if groupList.count == 1 {
+            readGroup(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: groupList.count, execute: readGroup)
         }
         let finished = outcomes.withLock { $0 }
         var report = context.report(layout: .lengthPrefixed)

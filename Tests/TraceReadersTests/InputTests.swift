@@ -202,7 +202,8 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
 
     @Test func manyLengthPrefixedMessagesAreDecodedInGroupsInOrder() throws {
         let frames = try Data(contentsOf: URL(fileURLWithPath: Corpus.folder + "/otlp-proto/python-sdk-links.fileexporter-proto.bin"))
-        let path = try temporaryFile("many.bin", Data(repeatElement(frames, count: 200).joined()))
+        // 600 copies: more than a chunk (2 MiB), which a stream has to be to be cut into groups.
+        let path = try temporaryFile("many.bin", Data(repeatElement(frames, count: 600).joined()))
         var parts = 0
         var spans: [Span] = []
         let report = try TraceReader.read(path: path, makeSink: { SpanList() }, take: { list in
@@ -211,10 +212,24 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         })
         #expect(parts > 1)
         #expect(report.layout == .lengthPrefixed)
-        #expect(spans.count == 2_000)
+        #expect(spans.count == 6_000)
         let once = try TraceReader.read(contentsOf: Corpus.folder + "/otlp-proto/python-sdk-links.fileexporter-proto.bin").spans
         #expect(Array(spans.prefix(10)) == once)
         #expect(Array(spans.suffix(10)) == once)
+    }
+
+    @Test func aStreamOfNoMoreThanAChunkIsReadInOnePart() throws {
+        let frames = try Data(contentsOf: URL(fileURLWithPath: Corpus.folder + "/otlp-proto/python-sdk-links.fileexporter-proto.bin"))
+        let path = try temporaryFile("few.bin", Data(repeatElement(frames, count: 200).joined()))
+        var parts = 0
+        var spans = 0
+        let report = try TraceReader.read(path: path, makeSink: { SpanList() }, take: { list in
+            parts += 1
+            spans += list.spans.count
+        })
+        #expect(parts == 1)
+        #expect(report.layout == .lengthPrefixed)
+        #expect(spans == 2_000)
     }
 
     @Test func aBrokenMessageDeepInAStreamIsFoundAtItsByteOffset() throws {
