@@ -67,22 +67,55 @@ public struct InputReport: Sendable, Equatable {
     /// Span records read, repeats included.
     public var spans: Int
     /// Lines or messages left out under `keepGoing`, and spans left out (``SpanDefect``), with why,
-    /// in input order.
+    /// in input order: the first ``maximumRecordedParts``; ``skippedCount`` counts them all.
     public var skipped: [TraceReadError]
-    /// Spans read repaired (``SpanDefect/isRepaired``), with why, in input order.
+    /// Spans read repaired (``SpanDefect/isRepaired``), with why, in input order: the first
+    /// ``maximumRecordedParts``; ``repairedCount`` counts them all.
     public var repaired: [TraceReadError] = []
+    /// How many parts were left out, those past the recorded ones included.
+    public private(set) var skippedCount = 0
+    /// How many spans were repaired, those past the recorded ones included.
+    public private(set) var repairedCount = 0
+    /// How many spans had each defect, all of them.
+    private var defectCounts: [SpanDefect: Int] = [:]
+
+    init(source: String, format: TraceInputFormat, layout: Layout, isCompressed: Bool) {
+        self.source = source
+        self.format = format
+        self.layout = layout
+        self.isCompressed = isCompressed
+        spans = 0
+        skipped = []
+    }
+
+    /// Parts of an input recorded with where they are and why; the rest are only counted, so that
+    /// an input of a million bad lines costs no more memory than one of a thousand.
+    public static let maximumRecordedParts = 1_000
 
     /// Adds a part's errors, in input order after those before: a repaired span's among `repaired`,
     /// anything else among `skipped`.
     mutating func note(_ errors: [TraceReadError]) {
         for error in errors {
-            if error.spanDefect?.isRepaired == true { repaired.append(error) } else { skipped.append(error) }
+            if let defect = error.spanDefect { defectCounts[defect, default: 0] += 1 }
+            if error.spanDefect?.isRepaired == true {
+                repairedCount += 1
+                if repaired.count < Self.maximumRecordedParts { repaired.append(error) }
+            } else {
+                skippedCount += 1
+                if skipped.count < Self.maximumRecordedParts { skipped.append(error) }
+            }
         }
     }
 
     /// How many spans had this defect: left out, or repaired.
     public func count(of defect: SpanDefect) -> Int {
-        (defect.isRepaired ? repaired : skipped).count { $0.spanDefect == defect }
+        defectCounts[defect] ?? 0
+    }
+
+    /// How many parts did not read (lines, messages, or under `keepGoing` spans of a document),
+    /// apart from the spans left out for a defect.
+    public var unreadCount: Int {
+        SpanDefect.leavingOut.reduce(skippedCount) { $0 - count(of: $1) }
     }
 
     /// For example `otlp-json (JSON lines, gzip)`.
@@ -448,7 +481,7 @@ struct ReadContext: Sendable {
     var options: ReadOptions
 
     func report(layout: InputReport.Layout) -> InputReport {
-        InputReport(source: source, format: format, layout: layout, isCompressed: isCompressed, spans: 0, skipped: [])
+        InputReport(source: source, format: format, layout: layout, isCompressed: isCompressed)
     }
 
     /// Reads a whole input held in memory.

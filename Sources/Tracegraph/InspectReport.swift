@@ -10,6 +10,8 @@ public struct InspectReport: Sendable {
 
     private var skipped: [TraceReadError] { inputs.flatMap(\.skipped) }
     private var repaired: [TraceReadError] { inputs.flatMap(\.repaired) }
+    private var skippedCount: Int { inputs.reduce(0) { $0 + $1.skippedCount } }
+    private var repairedCount: Int { inputs.reduce(0) { $0 + $1.repairedCount } }
 
     /// How many spans of all inputs had this defect (``SpanDefect``): left out, or repaired.
     private func count(of defect: SpanDefect) -> Int { inputs.reduce(0) { $0 + $1.count(of: defect) } }
@@ -48,11 +50,13 @@ public struct InspectReport: Sendable {
             "spans with an empty service.name: \(summary.emptyServiceNameSpans)",
             "spans left out: " + countsText(of: SpanDefect.leavingOut),
             "spans repaired: " + countsText(of: SpanDefect.repairing),
-            "skipped: \(skipped.count)",
+            "skipped: \(skippedCount)",
         ]
         lines += skipped.map { "  \($0)" }
-        lines.append("repaired: \(repaired.count)")
+        if skippedCount > skipped.count { lines.append("  … and \(skippedCount - skipped.count) more, not listed") }
+        lines.append("repaired: \(repairedCount)")
         lines += repaired.map { "  \($0)" }
+        if repairedCount > repaired.count { lines.append("  … and \(repairedCount - repaired.count) more, not listed") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -82,7 +86,9 @@ public struct InspectReport: Sendable {
         object.append("zeroIDSpans", String(zeroIDSpans))
         object.append("skippedSpans", Self.object(counts(of: SpanDefect.leavingOut)))
         object.append("repairedSpans", Self.object(counts(of: SpanDefect.repairing)))
+        object.append("skippedCount", String(skippedCount))
         object.append("skipped", Self.parts(skipped))
+        object.append("repairedCount", String(repairedCount))
         object.append("repaired", Self.parts(repaired))
         return object.text + "\n"
     }

@@ -136,17 +136,21 @@ extension TraceSetSummary {
 
 extension InputReport {
     /// What a person should know about the parts of the inputs left out or repaired: for each kind, a
-    /// heading and the parts, each with where it is and why.
-    public static func notes(on inputs: [InputReport]) -> [(heading: String, parts: [TraceReadError])] {
+    /// heading with how many there were, and the parts recorded, each with where it is and why.
+    public static func notes(on inputs: [InputReport]) -> [(heading: String, count: Int, parts: [TraceReadError])] {
         let skipped = inputs.flatMap(\.skipped)
-        let unread = skipped.filter { $0.spanDefect == nil }
-        let leftOut = skipped.filter { $0.spanDefect != nil }
-        let repaired = inputs.flatMap(\.repaired)
         let plural = TraceSetSummary.count
-        var notes: [(heading: String, parts: [TraceReadError])] = []
-        if !unread.isEmpty { notes.append(("skipped \(plural(unread.count, "part")) that did not read", unread)) }
-        if !leftOut.isEmpty { notes.append(("left out \(plural(leftOut.count, "span")) that cannot be used", leftOut)) }
-        if !repaired.isEmpty { notes.append(("repaired \(plural(repaired.count, "span"))", repaired)) }
+        let unread = inputs.reduce(0) { $0 + $1.unreadCount }
+        let leftOut = inputs.reduce(0) { $0 + $1.skippedCount } - unread
+        let repaired = inputs.reduce(0) { $0 + $1.repairedCount }
+        var notes: [(heading: String, count: Int, parts: [TraceReadError])] = []
+        if unread > 0 {
+            notes.append(("skipped \(plural(unread, "part")) that did not read", unread, skipped.filter { $0.spanDefect == nil }))
+        }
+        if leftOut > 0 {
+            notes.append(("left out \(plural(leftOut, "span")) that cannot be used", leftOut, skipped.filter { $0.spanDefect != nil }))
+        }
+        if repaired > 0 { notes.append(("repaired \(plural(repaired, "span"))", repaired, inputs.flatMap(\.repaired))) }
         return notes
     }
 }

@@ -133,7 +133,7 @@ struct InputOptions: ParsableArguments {
     /// `--allow-empty`: `{}`, `[]` or JSON of another kind draw no picture that looks like a result.
     private func checkSpans(_ inputs: [InputReport]) throws {
         let empty = inputs.filter { $0.spans == 0 }.map(\.source)
-        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty { throw Failure.noSpans(inputs: empty, skipped: inputs.flatMap(\.skipped)) }
+        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty { throw Failure.noSpans(inputs: empty, skipped: inputs.flatMap(\.skipped), skippedCount: inputs.reduce(0) { $0 + $1.skippedCount }) }
         guard !quiet else { return }
         for source in empty { printError("tracegraph: warning: \(source) holds no spans") }
     }
@@ -154,10 +154,10 @@ struct InputOptions: ParsableArguments {
         let sources = inputs.count == 1 ? "\(inputs[0].source) (\(inputs[0].formatDescription))" : "\(inputs.count) inputs"
         printError("tracegraph: read \(sources): \(summary.shortDescription)")
         for warning in summary.warnings { printError("tracegraph: warning: \(warning)") }
-        for (heading, parts) in InputReport.notes(on: inputs) {
+        for (heading, count, parts) in InputReport.notes(on: inputs) {
             printError("tracegraph: warning: \(heading):")
             for error in parts.prefix(10) { printError("  \(error)") }
-            if parts.count > 10 { printError("  … and \(parts.count - 10) more") }
+            if count > 10 { printError("  … and \(count - 10) more") }
         }
     }
 }
@@ -314,7 +314,7 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, conflictingSpans (repeats of ids with other content, left out), sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans (spans left out for an all-zero trace or span id), skippedSpans and repairedSpans (counts by reason: missingTraceID, missingSpanID, zeroTraceID, zeroSpanID; endBeforeStart), skipped and repaired (each part with file, line and column or byteOffset, reason, and for a span its defect)).")
+    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, conflictingSpans (repeats of ids with other content, left out), sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans (spans left out for an all-zero trace or span id), skippedSpans and repairedSpans (counts by reason: missingTraceID, missingSpanID, zeroTraceID, zeroSpanID; endBeforeStart), skippedCount and repairedCount (all of them), skipped and repaired (the first 1,000 of each, each part with file, line and column or byteOffset, reason, and for a span its defect)).")
     var json = false
 
     func run() throws {

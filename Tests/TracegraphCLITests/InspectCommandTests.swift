@@ -14,9 +14,11 @@ import TraceTestSupport
         let json = try inspectJSON([Corpus.folder + "/otlp-jsonl/python-sdk-links.jsonl"])
         #expect(Set(json.keys) == ["files", "traces", "spans", "duplicateSpans", "conflictingSpans", "sharedSpanIDs", "links",
                                    "unresolvedLinks", "droppedLinks", "services", "errorSpans", "emptyServiceNameSpans", "zeroIDSpans",
-                                   "skippedSpans", "repairedSpans", "skipped", "repaired"])
+                                   "skippedSpans", "repairedSpans", "skippedCount", "skipped", "repairedCount", "repaired"])
         #expect(json["skippedSpans"] as? [String: Int] == ["missingTraceID": 0, "missingSpanID": 0, "zeroTraceID": 0, "zeroSpanID": 0])
         #expect(json["repairedSpans"] as? [String: Int] == ["endBeforeStart": 0])
+        #expect(json["skippedCount"] as? Int == 0)
+        #expect(json["repairedCount"] as? Int == 0)
         #expect(json["traces"] as? Int == 5)
         #expect(json["spans"] as? Int == 10)
         #expect(json["links"] as? Int == 4)
