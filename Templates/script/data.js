@@ -179,12 +179,14 @@ function buildModel(raw) {
     if (!m.isPeerNode(node)) return m.service[i] === node;
     return m.peerOfSpan[i] === node - raw.services.length && (!direction || m.peerDirection(i) === direction);
   };
-  /** [k, v, k, v] string indices from..<to (all of them by default) → [[key, value], …] texts. */
-  m.pairs = (list, from = 0, to = list.length) => {
-    const out = [];
-    for (let j = from; j + 1 < to; j += 2) out.push([m.str(list[j]), m.str(list[j + 1])]);
-    return out;
-  };
+  /**
+   * [k, v, k, v] string indices from..<to (all of them by default) as a list of [key, value]
+   * texts, with `length` and `at(k)`: a pair is read only when it is shown.
+   */
+  m.pairs = (list, from = 0, to = list.length) => ({
+    length: Math.max(0, (to - from) >> 1),
+    at: (k) => [m.str(list[from + 2 * k]), m.str(list[from + 2 * k + 1])],
+  });
   // The offsets count array elements: two per attribute.
   m.spanAttributes = (i) => m.pairs(raw.attributes, m.attrOffsets[i], m.attrOffsets[i + 1]);
 

@@ -86,12 +86,14 @@ const flame = {
     clear(legend);
     const spansOf = new Map();
     for (let i = model.first[t], end = i + model.count[t]; i < end; i++) spansOf.set(model.service[i], (spansOf.get(model.service[i]) || 0) + 1);
-    for (const [svc, n] of spansOf) {
+    const services = Array.from(spansOf);
+    pagedList(legend, services.length, (k) => {
+      const [svc, n] = services[k];
       const item = el('span', 'legend-item');
-      item.append(swatch(svc), el('span', null, model.serviceName(svc)));
+      item.append(swatch(svc), el('span', null, clip(model.serviceName(svc))));
       item.title = plural(n, 'span', 'spans');
-      legend.append(item);
-    }
+      return item;
+    }, PAGE_SIZE.chips);
   },
 
   contentHeight() {
@@ -237,7 +239,7 @@ const flame = {
     if ((hasOut || hasIn) && w >= 5) this.drawLinkNotches(ctx, x0, top, w, hasOut, hasIn);
     if (w > 28) {
       const inset = hasIn ? 9 : 5;
-      const label = fitText(ctx, model.str(model.name[i]), w - inset - (hasOut ? 12 : 5));
+      const label = fitText(ctx, clip(model.str(model.name[i])), w - inset - (hasOut ? 12 : 5));
       if (label) {
         ctx.fillStyle = theme.vars['bar-text'];
         ctx.fillText(label, x0 + inset, top + h / 2);
@@ -453,9 +455,9 @@ const flame = {
   showTooltip(i, clientX, clientY) {
     const tip = $('tooltip');
     clear(tip);
-    const head = el('div', 'tip-name', model.str(model.name[i]));
+    const head = el('div', 'tip-name', clip(model.str(model.name[i])));
     const svc = el('div', 'tip-service');
-    svc.append(swatch(model.service[i]), el('span', null, model.serviceName(model.service[i])));
+    svc.append(swatch(model.service[i]), el('span', null, clip(model.serviceName(model.service[i]))));
     const t = model.spanTrace[i];
     const time = el('div', 'tip-time', formatDuration(model.duration[i]) + ' · ' + formatPercent(model.duration[i], model.traceDuration[t]) + ' of the trace');
     tip.append(head, svc, time);

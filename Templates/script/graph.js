@@ -40,9 +40,9 @@ const graph = {
       g.setAttribute('role', 'button');
       const topic = model.isTopicNode(index);
       const what = topic ? 'produce to or consume from ' : model.isPeerNode(index) ? 'call ' : 'touch ';
-      g.setAttribute('aria-label', 'Show the traces that ' + what + model.nodeLabel(index));
+      g.setAttribute('aria-label', 'Show the traces that ' + what + clip(model.nodeLabel(index)));
       const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-      title.textContent = model.nodeLabel(index) + ': click to show the traces that ' + what + 'it';
+      title.textContent = clip(model.nodeLabel(index)) + ': click to show the traces that ' + what + 'it';
       g.prepend(title);
       this.nodeOfService.set(index, g);
       this.serviceOfNode.set(g, index);
@@ -78,7 +78,7 @@ const graph = {
       const label = $('service-filter-label');
       clear(label);
       if (!model.isPeerNode(svc)) label.append(swatch(svc));
-      label.append(el('span', null, model.isTopicNode(svc) ? model.nodeLabel(svc) : model.nodeName(svc)));
+      label.append(el('span', null, clip(model.isTopicNode(svc) ? model.nodeLabel(svc) : model.nodeName(svc))));
     }
     this.showTopicTraffic(svc);
     traceList.refilter();
@@ -98,7 +98,7 @@ const graph = {
     bar.hidden = !model.isTopicNode(node);
     if (bar.hidden) return;
     const traffic = topicTraffic(model, node);
-    $('topic-summary').textContent = model.nodeLabel(node) + ': '
+    $('topic-summary').textContent = clip(model.nodeLabel(node)) + ': '
       + plural(traffic.produce, 'trace produces', 'traces produce') + ' to it, '
       + formatCount(traffic.consume) + (traffic.consume === 1 ? ' consumes' : ' consume') + ' from it';
     for (const b of bar.querySelectorAll('[data-direction]')) {

@@ -1,4 +1,6 @@
-// The selected span's details: facts, attributes, events, links both ways, resource.
+// The selected span's details: facts, attributes, events, links both ways, resource. Every list
+// shows a page at a time and every long text its start (dom.js), so a span of a million attributes
+// or a hundred thousand links opens at once.
 
 const details = {
   show(i) {
@@ -12,12 +14,13 @@ const details = {
     box.scrollTop = 0;
     box.append(this.header(i), this.facts(i));
     this.section(box, 'Attributes', 'attributes', model.spanAttributes(i), (list) => kvTable(list));
-    this.section(box, 'Events', 'events', Array.from(groupItems(model.eventsBySpan, i)), (list) => this.events(i, list));
-    const linksOut = Array.from(groupItems(model.linksBySource, i));
+    this.section(box, 'Events', 'events', groupItems(model.eventsBySpan, i), (list) => this.events(i, list));
+    const linksOut = groupItems(model.linksBySource, i);
     const dropped = model.droppedLinks.get(i) || 0;
     this.section(box, 'Links to', 'links-out', linksOut, (list) => this.linksOut(i, list),
       dropped > 0 ? el('p', 'dropped-links', droppedLinksText(dropped, linksOut.length)) : null);
-    this.section(box, 'Linked from', 'links-in', Array.from(groupItems(model.linksByTarget, i)), (list) => this.linksIn(i, list));
+    const linksIn = groupItems(model.linksByTarget, i).filter((l) => model.links[l][0] >= 0 && model.links[l][0] < model.spanCount);
+    this.section(box, 'Linked from', 'links-in', linksIn, (list) => this.linksIn(i, list));
     const resource = model.resources[model.resourceOf[i]];
     const resourceAttrs = resource ? model.pairs(resource.attributes) : [];
     this.section(box, 'Resource', 'resource', resourceAttrs, (list) => kvTable(list));
@@ -25,10 +28,10 @@ const details = {
 
   header(i) {
     const head = el('div', 'details-head');
-    const title = el('h3', 'span-name', model.str(model.name[i]));
+    const title = longText(el('h3', 'span-name'), model.str(model.name[i]));
     const line = el('div', 'span-badges');
     const svc = el('span', 'badge badge-service');
-    svc.append(swatch(model.service[i]), el('span', null, model.serviceName(model.service[i])));
+    svc.append(swatch(model.service[i]), el('span', null, clip(model.serviceName(model.service[i]))));
     line.append(svc, el('span', 'badge', KIND_NAMES[model.kind[i]] || 'unspecified'));
     if (model.status[i] === 2) line.append(el('span', 'badge badge-error', 'error'));
     head.append(title, line);
@@ -42,7 +45,7 @@ const details = {
       const row = el('div', 'fact-row' + (cls ? ' ' + cls : ''));
       const dd = el('dd');
       if (value instanceof Node) dd.append(value);
-      else dd.textContent = value;
+      else longText(dd, value);
       row.append(el('dt', null, label), dd);
       dl.append(row);
     };
@@ -51,7 +54,7 @@ const details = {
     if (p >= 0 && p < model.spanCount) {
       const b = navButton(model.spanTrace[p], p);
       b.classList.add('inline-link');
-      b.textContent = model.str(model.name[p]) + ' (' + model.spanId(p) + ')';
+      b.textContent = clip(model.str(model.name[p])) + ' (' + model.spanId(p) + ')';
       add('Parent', b);
     } else add('Parent', 'none in the report');
     add('Start', model.start[i] === 0 ? 'at the trace start' : formatOffset(model.start[i]) + ' from the trace start');
@@ -76,24 +79,21 @@ const details = {
   },
 
   events(i, list) {
-    const wrap = el('div', 'events');
-    for (const e of list) {
-      const [, time, name, attrs] = model.events[e];
+    return pagedList(el('div', 'events'), list.length, (k) => {
+      const [, time, name, attrs] = model.events[list[k]];
       const item = el('div', 'event');
       const head = el('div', 'event-head');
-      head.append(el('span', 'event-time', formatOffset(time - model.start[i])), el('span', 'event-name', model.str(name)));
+      head.append(el('span', 'event-time', formatOffset(time - model.start[i])), longText(el('span', 'event-name'), model.str(name)));
       item.append(head);
       const kv = model.pairs(attrs || []);
-      if (kv.length) item.append(kvTable(kv));
-      wrap.append(item);
-    }
-    return wrap;
+      if (kv.length) item.append(kvTable(kv, null, PAGE_SIZE.nested));
+      return item;
+    }, PAGE_SIZE.items);
   },
 
   linksOut(i, list) {
-    const wrap = el('div', 'links');
-    for (const l of list) {
-      const [, target, traceHex, spanHex, traceState, attrs] = model.links[l];
+    return pagedList(el('div', 'links'), list.length, (k) => {
+      const [, target, traceHex, spanHex, traceState, attrs] = model.links[list[k]];
       const item = el('div', 'link-item');
       item.append(this.linkTargetLine(target, traceHex, spanHex));
       if (target >= 0 && target < model.spanCount) item.append(this.lagLine(model.linkLag(i, target), model.duration[target], 'the linked span'));
@@ -101,10 +101,9 @@ const details = {
       if (model.str(traceState)) facts.push(['trace state', model.str(traceState)]);
       item.append(kvTable(facts, 'link-ids'));
       const kv = model.pairs(attrs || []);
-      if (kv.length) item.append(kvTable(kv));
-      wrap.append(item);
-    }
-    return wrap;
+      if (kv.length) item.append(kvTable(kv, null, PAGE_SIZE.nested));
+      return item;
+    }, PAGE_SIZE.items);
   },
 
   linkTargetLine(target, traceHex, spanHex) {
@@ -126,22 +125,18 @@ const details = {
   },
 
   linksIn(i, list) {
-    const wrap = el('div', 'links');
-    for (const l of list) {
-      const [source, , , , traceState, attrs] = model.links[l];
-      if (source < 0 || source >= model.spanCount) continue;
+    return pagedList(el('div', 'links'), list.length, (k) => {
+      const [source, , , , traceState, attrs] = model.links[list[k]];
       const item = el('div', 'link-item');
       const line = el('div', 'link-target');
       line.append(spanButton(source));
       if (model.spanTrace[source] === model.spanTrace[i]) line.append(el('span', 'same-trace', 'this trace'));
       item.append(line, this.lagLine(model.linkLag(source, i), model.duration[i], 'this span'));
-      const facts = [];
-      if (model.str(traceState)) facts.push(['trace state', model.str(traceState)]);
-      const kv = facts.concat(model.pairs(attrs || []));
-      if (kv.length) item.append(kvTable(kv));
-      wrap.append(item);
-    }
-    return wrap;
+      const facts = model.str(traceState) ? [['trace state', model.str(traceState)]] : [];
+      const kv = concatLists(facts, model.pairs(attrs || []));
+      if (kv.length) item.append(kvTable(kv, null, PAGE_SIZE.nested));
+      return item;
+    }, PAGE_SIZE.items);
   },
 };
 
@@ -151,8 +146,8 @@ function spanButton(span) {
   const b = navButton(t, span);
   b.classList.add('span-link');
   const top = el('span', 'span-link-top');
-  top.append(swatch(model.service[span]), el('span', 'span-link-service', model.serviceName(model.service[span])), el('span', 'span-link-name', model.str(model.name[span])));
-  const sub = el('span', 'span-link-sub', 'trace ' + model.traceId(t).slice(0, 12) + '… · ' + model.serviceName(model.rootService[t]) + ' · ' + model.str(model.rootName[t]));
+  top.append(swatch(model.service[span]), el('span', 'span-link-service', clip(model.serviceName(model.service[span]))), el('span', 'span-link-name', clip(model.str(model.name[span]))));
+  const sub = el('span', 'span-link-sub', 'trace ' + model.traceId(t).slice(0, 12) + '… · ' + clip(model.serviceName(model.rootService[t])) + ' · ' + clip(model.str(model.rootName[t])));
   b.append(top, sub);
   return b;
 }

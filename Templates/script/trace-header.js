@@ -5,7 +5,7 @@ function renderTraceHeader(t) {
   $('trace-view').hidden = false;
   const title = $('trace-title');
   clear(title);
-  title.append(swatch(model.rootService[t]), el('span', 'trace-title-service', model.serviceName(model.rootService[t])), el('span', 'trace-title-name', model.str(model.rootName[t])));
+  title.append(swatch(model.rootService[t]), el('span', 'trace-title-service', clip(model.serviceName(model.rootService[t]))), el('span', 'trace-title-name', clip(model.str(model.rootName[t]))));
 
   $('trace-id').textContent = model.traceId(t);
   const facts = $('trace-facts');
@@ -67,8 +67,7 @@ function renderTraceLinks(t) {
   if (outTo.size || missing || omitted) {
     const line = el('div', 'trace-links-line');
     line.id = 'trace-links-out';
-    line.append(el('span', 'trace-links-label', 'Links to'));
-    for (const [other, entry] of outTo) line.append(traceButton(other, entry.span, entry.n));
+    line.append(el('span', 'trace-links-label', 'Links to'), traceChips(outTo));
     if (missing) line.append(el('span', 'unresolved', plural(missing, 'span', 'spans') + ' not in the input'));
     if (omitted) line.append(el('span', 'unresolved', plural(omitted, 'span', 'spans') + ' left out by --max-traces'));
     box.append(line);
@@ -76,17 +75,22 @@ function renderTraceLinks(t) {
   if (inFrom.size) {
     const line = el('div', 'trace-links-line');
     line.id = 'trace-links-in';
-    line.append(el('span', 'trace-links-label', 'Linked from'));
-    for (const [other, entry] of inFrom) line.append(traceButton(other, entry.span, entry.n));
+    line.append(el('span', 'trace-links-label', 'Linked from'), traceChips(inFrom));
     box.append(line);
   }
+}
+
+/** The traces of a Map from trace to {span, n}, as buttons, a page at a time. */
+function traceChips(traces) {
+  const entries = Array.from(traces);
+  return pagedList(el('span', 'trace-chips'), entries.length, (k) => traceButton(entries[k][0], entries[k][1].span, entries[k][1].n), PAGE_SIZE.chips);
 }
 
 /** A button that opens span `span` of trace `t` (a history entry). */
 function traceButton(t, span, n) {
   const b = navButton(t, span);
   b.classList.add('trace-chip');
-  b.append(swatch(model.rootService[t]), el('span', null, model.serviceName(model.rootService[t]) + ' · ' + model.str(model.rootName[t])),
+  b.append(swatch(model.rootService[t]), el('span', null, clip(model.serviceName(model.rootService[t])) + ' · ' + clip(model.str(model.rootName[t]))),
     el('span', 'chip-id', model.traceId(t).slice(0, 8)));
   if (n > 1) b.append(el('span', 'chip-count', '×' + formatCount(n)));
   b.title = 'trace ' + model.traceId(t);

@@ -205,9 +205,9 @@ function fillTraceRow(row, t, withDate) {
   const svc = model.rootService[t];
   const root = cells[0];
   root.children[0].style.backgroundColor = serviceColor(svc);
-  root.children[1].textContent = model.serviceName(svc);
-  root.children[2].textContent = model.str(model.rootName[t]);
-  root.title = model.serviceName(svc) + ' · ' + model.str(model.rootName[t]) + '\ntrace ' + model.traceId(t);
+  root.children[1].textContent = clip(model.serviceName(svc));
+  root.children[2].textContent = clip(model.str(model.rootName[t]));
+  root.title = clip(model.serviceName(svc)) + ' · ' + clip(model.str(model.rootName[t])) + '\ntrace ' + model.traceId(t);
   cells[1].textContent = formatClock(model.traceStart[t], withDate);
   cells[2].textContent = formatDuration(model.traceDuration[t]);
   cells[3].textContent = formatCount(model.count[t]);
