@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
-        .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden"]),
+        .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Script"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TracegraphCLITests", dependencies: ["TracegraphCLI", "TraceTestSupport"]),
     ],

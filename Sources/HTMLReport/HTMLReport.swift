@@ -7,11 +7,13 @@ import TraceModel
 ///
 /// The page is `report.html` filled by Mustache with these values: `csp`, `title`,
 /// `generatedBy`, `style`, `script`, `data` (the traces as JSON, escaped for a script
-/// element), `graphSVG`, the list `inputs` (`path`, `format`, `spans`), `timeRangeStart`,
+/// element), `graphSVG`, the list `inputs` (`path`, `format`, `spans`: the first 20), `moreInputs`
+/// (how many inputs there were past those, only when there were), `timeRangeStart`,
 /// `timeRangeEnd`, `traces`, `spans`, `services`, `errorSpans`, `links`, `unresolvedLinks`,
 /// `duplicateSpans`, `droppedLinks` (only when SDKs dropped links, so that it can open a
-/// section), `conflictingSpans` (only when records of one span's ids conflict), and, when traces were left out, the section `omission` (`shownTraces`,
-/// `totalTraces`, `omittedTraces`, `omittedSpans`, `maxTraces`).
+/// section), `conflictingSpans` (only when records of one span's ids conflict), and, when
+/// traces were left out, the section `omission` (`shownTraces`, `totalTraces`,
+/// `omittedTraces`, `omittedSpans`, `maxTraces`).
 public struct HTMLReport: Sendable {
     /// One input file, as the header lists it.
     public struct Input: Sendable {
@@ -94,7 +96,10 @@ public struct HTMLReport: Sendable {
             "script": options.templates.script,
             "data": String(decoding: data.json, as: UTF8.self),
             "graphSVG": Self.inlineSVG(graphSVG),
-            "inputs": inputs.map { ["path": $0.path, "format": $0.format, "spans": GraphWording.count($0.spans)] as [String: Any] },
+            "inputs": inputs.prefix(Self.maxInputsListed).map {
+                ["path": GraphWording.shortened($0.path, limit: Self.maxInputPathLength), "format": $0.format,
+                 "spans": GraphWording.count($0.spans)] as [String: Any]
+            },
             "timeRangeStart": catalog.traces.map(\.start).min().map(Timestamp.iso8601) ?? "",
             "timeRangeEnd": catalog.traces.map(\.end).max().map(Timestamp.iso8601) ?? "",
             "traces": GraphWording.count(summary.traces),
@@ -107,6 +112,9 @@ public struct HTMLReport: Sendable {
         ]
         if summary.droppedLinks > 0 { values["droppedLinks"] = GraphWording.count(summary.droppedLinks) }
         if summary.conflictingSpans > 0 { values["conflictingSpans"] = GraphWording.count(summary.conflictingSpans) }
+        if inputs.count > Self.maxInputsListed {
+            values["moreInputs"] = GraphWording.count(inputs.count - Self.maxInputsListed)
+        }
         if shownTraces < totalTraces {
             values["omission"] = [
                 "shownTraces": GraphWording.count(shownTraces),
@@ -118,6 +126,10 @@ public struct HTMLReport: Sendable {
         }
         html = template.render(values)
     }
+
+    /// The header lists this many inputs at the most, then says how many more there were: a
+    /// folder of 100,000 files is not 100,000 list items. A path is cut to this many scalars.
+    static let maxInputsListed = 20, maxInputPathLength = 300
 
     /// Allows the page's own style and script, by their hashes, and nothing else: no network,
     /// no other script, no inline event handlers.

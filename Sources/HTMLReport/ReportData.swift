@@ -3,7 +3,7 @@ import TraceModel
 
 /// The report's data: the kept traces and their spans as one JSON object of columns (a string
 /// table, numbers rather than strings), written once and read once by the page's script.
-/// The layout is documented at the top of Templates/report.js.
+/// The layout is documented at the top of Templates/script/data.js.
 struct ReportData {
     /// The JSON text, safe inside a `<script type="application/json">` element.
     let json: [UInt8]

@@ -1,6 +1,6 @@
 /// How the graph's numbers read, in every output: counts with thousands separators, durations
 /// in the unit a person reads, error rates as percentages. The one owner of that wording; the
-/// report's script formats the same way (`Templates/report.js`, `formatCount`).
+/// report's script formats the same way (`Templates/script/format.js`, `formatCount`).
 public enum GraphWording {
     /// `7`, `1,204`, `10,000`.
     public static func count(_ number: Int) -> String {

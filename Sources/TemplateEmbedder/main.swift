@@ -1,17 +1,19 @@
 import Foundation
 
 // Writes the files named on the command line into one Swift source file, each as a raw
-// string literal keyed by its file name:
+// string literal keyed by its path below FOLDER (`report.css`, `script/format.js`):
 //
-//   TemplateEmbedder OUTPUT.swift FILE...
+//   TemplateEmbedder OUTPUT.swift FOLDER PATH...
 //
 // Used by the EmbedTemplates build plugin; not part of the installed tool.
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let outputPath = arguments.first else {
-    FileHandle.standardError.write(Data("usage: TemplateEmbedder OUTPUT.swift FILE...\n".utf8))
+guard arguments.count >= 2, let outputPath = arguments.first else {
+    FileHandle.standardError.write(Data("usage: TemplateEmbedder OUTPUT.swift FOLDER PATH...\n".utf8))
     exit(64)
 }
+let folder = URL(fileURLWithPath: arguments.dropFirst().first!, isDirectory: true)
+let paths = arguments.dropFirst(2)
 
 /// A raw string literal holding `text` exactly: enough `#`s that no `"#…` inside ends it early.
 func rawLiteral(_ text: String) -> String {
@@ -28,8 +30,8 @@ var source = """
         static let files: [String: String] = [
 
     """
-for path in arguments.dropFirst() {
-    let url = URL(fileURLWithPath: path)
+for path in paths {
+    let url = folder.appendingPathComponent(path)
     let text: String
     do {
         text = try String(contentsOf: url, encoding: .utf8)
@@ -37,9 +39,9 @@ for path in arguments.dropFirst() {
         FileHandle.standardError.write(Data("error: \(path): \(error.localizedDescription)\n".utf8))
         exit(66)
     }
-    source += "        \(String(reflecting: url.lastPathComponent)): \(rawLiteral(text)),\n"
+    source += "        \(String(reflecting: path)): \(rawLiteral(text)),\n"
 }
-if arguments.count == 1 { source += "        :\n" }
+if paths.isEmpty { source += "        :\n" }
 source += "    ]\n}\n"
 
 do {

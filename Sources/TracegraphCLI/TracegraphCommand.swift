@@ -275,7 +275,7 @@ struct ReportCommand: ParsableCommand {
     var maxTraces = 100_000
 
     @Option(help: ArgumentHelp(
-        "Use the templates in this folder (report.html, report.css, report.js: a customised copy of Templates/) instead of the built-in ones.",
+        "Use the templates in this folder (report.html, report.css and the script's files in script/: a customised copy of Templates/) instead of the built-in ones.",
         valueName: "folder"))
     var templates: String?
 

@@ -157,6 +157,22 @@ struct ReportDataView {
         #expect(try ReportDataView(html: report(example).html).object["droppedLinks"] as! [[Int]] == [])
     }
 
+    @Test func theHeaderListsTwentyInputsAndCountsTheRest() throws {
+        let set = TraceSet([Fixture.span(trace: 1, id: 1, service: "a")])
+        func header(inputs count: Int) throws -> String {
+            let inputs = (0..<count).map { HTMLReport.Input(path: "in-\($0)-" + String(repeating: "x", count: 1_000), format: "otlp-json", spans: 1) }
+            return try HTMLReport(traces: set, summary: TraceSetSummary(set), inputs: inputs, graphSVG: "").html
+        }
+        let many = try header(inputs: 1_234)
+        #expect(many.components(separatedBy: "<span class=\"input-path\">").count - 1 == 20)
+        #expect(many.contains("and 1,214 more inputs"))
+        #expect(!many.contains("in-20-"))
+        #expect(!many.contains(String(repeating: "x", count: 300)), "a path is cut")
+        let few = try header(inputs: 20)
+        #expect(few.components(separatedBy: "<span class=\"input-path\">").count - 1 == 20)
+        #expect(!few.contains("more inputs"))
+    }
+
     @Test func theShopsSummarySpanKeeps128LinksAndSaysTheSDKDropped872() throws {
         let shop = try LoadedTraces(paths: [Fixtures.pythonSDKShop])
         let data = try ReportDataView(html: shop.htmlReport().html)

@@ -37,7 +37,8 @@ import TraceTestSupport
         let folder = try temporaryFolder()
         try "<title>{{title}}</title><p>{{traces}} traces, {{spans}} spans</p>".write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
         try "body{}".write(toFile: folder + "/report.css", atomically: true, encoding: .utf8)
-        try "".write(toFile: folder + "/report.js", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: folder + "/script", withIntermediateDirectories: true)
+        try "# the script's files, none\n".write(toFile: folder + "/script/order.txt", atomically: true, encoding: .utf8)
         let result = try Tool.run(["report", "--example", "--templates", ".", "--title", "<Shop>", "-o", "-"], in: folder)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(String(decoding: result.standardOutput, as: UTF8.self) == "<title>&lt;Shop&gt;</title><p>30 traces, 217 spans</p>")
@@ -59,7 +60,8 @@ import TraceTestSupport
     @Test func anInvalidTemplateNamesItsLine() throws {
         let folder = try temporaryFolder()
         try "<p>\n{{#open}}".write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
-        for name in ["report.css", "report.js"] { try "".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        try FileManager.default.createDirectory(atPath: folder + "/script", withIntermediateDirectories: true)
+        for name in ["report.css", "script/order.txt"] { try "".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
         let result = try Tool.run(["report", "--example", "--templates", ".", "-o", "out.html"], in: folder)
         #expect(result.status == 65)
         #expect(result.standardError.contains("report.html:2:"), "\(result.standardError)")

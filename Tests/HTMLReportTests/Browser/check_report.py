@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Browser checks of a tracegraph HTML report, in headless Chromium.
 
-    check_report.py --scenario example|shop|hostile|scale REPORT.html [--screenshot OUT.png]
+    check_report.py --scenario example|shop|hostile|scale|lists REPORT.html [--screenshot OUT.png]
                     [--wording CASES.json]
 
 Opens the report from file:// the way a person would and checks what they
@@ -33,6 +33,10 @@ Scenarios:
            end tags, comments and javascript: URLs in every string
   scale    a large report (e.g. gen_traces.py --traces 50000): prints the
            time from navigation to a drawn flame graph of the slowest trace
+  lists    the report of gen_long_lists.py next to this script: a span with many
+           links, attributes (one very long) or events, one linked from many traces,
+           a trace of many services; every list shows a page at a time, and the
+           details hold a bounded number of elements; prints the time to open each
 """
 import argparse
 import json
@@ -875,6 +879,119 @@ class Checks:
             if not quiet or not ok:
                 self.check(ok, message)
 
+    # -- lists
+
+    # The page's page sizes (PAGE_SIZE in Templates/script/dom.js) and what the DOM may hold.
+    PAGE = {"rows": 100, "items": 50, "nested": 10, "chips": 20}
+    DETAILS_BOUND = 5000
+
+    def count(self, selector):
+        return self.js("return document.querySelectorAll(arguments[0]).length", selector)
+
+    def open_span(self, trace_id, span_id):
+        """Opens the page on a span (a shared link to it) and prints how long selecting it took."""
+        started = time.time()
+        self.open("#trace=%s&span=%s" % (trace_id, span_id))
+        self.wait_selected(trace_id, span_id)
+        timings = self.js("return window.tracegraph.timings")
+        elements = self.count("#details *")
+        print("  %s: selected %.0f ms after the list was ready (wall %.1f s); %d elements in the details, %d in the page" % (
+            self.data.span_name(self.data.span_ids.index(span_id)), timings["selected"] - timings["listed"],
+            time.time() - started, elements, self.count("*")))
+        self.check(elements < self.DETAILS_BOUND, "the details hold fewer than %d elements (%d)" % (self.DETAILS_BOUND, elements))
+        return elements
+
+    def show_more(self, button_selector, items_selector, total, page, what):
+        """The first page of a list shows, and its button adds the next page, saying how many are left."""
+        shown = self.count(items_selector)
+        self.check(shown == min(total, page), "%s: %d of %d show at first (%d)" % (what, min(total, page), total, shown))
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, button_selector)
+        if total <= page:
+            self.check(not buttons, "%s: no button when all show" % what)
+            return
+        if not self.check(buttons, "%s: a button shows more" % what):
+            return
+        left = total - page
+        expected = "Show %s more of %s" % (count_text(page), count_text(left)) if left > page else "Show the last %s" % count_text(left)
+        self.check(buttons[0].text == expected, "%s: the button says %r (%r)" % (what, expected, buttons[0].text))
+        self.js("arguments[0].scrollIntoView({block: 'center'})", buttons[0])
+        buttons[0].click()
+        shown = self.count(items_selector)
+        self.check(shown == min(total, 2 * page), "%s: the button adds a page (%d shown)" % (what, shown))
+
+    def run_lists(self, screenshot):
+        """The report of gen_long_lists.py: every list shows a page at a time, long values their start."""
+        self.open()
+        d = self.data
+        title = self.js("return document.title")
+        hub_trace = next(t for t in d.trace_ids if any(d.span_name(i) == "fan-out" for i in d.spans_of(t)))
+        by_name = {d.span_name(i): i for i in d.spans_of(hub_trace)}
+        links_out = lambda i: [l for l in d.links if l[0] == i]
+
+        print("links to")
+        fan_out = by_name["fan-out"]
+        self.open_span(hub_trace, d.span_ids[fan_out])
+        total = len(links_out(fan_out))
+        count = self.js("const e = document.querySelector('#details .links-out .section-count'); return e && e.textContent")
+        self.check(count == count_text(total), "'Links to' counts all %s links (%r)" % (count_text(total), count))
+        self.show_more("#details .links-out .links > .show-more", "#details .links-out .link-item", total, self.PAGE["items"], "links to")
+        first = links_out(fan_out)[0]
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, '#details .links-out .nav-span[data-span="%s"]' % d.span_ids[first[1]])
+        if self.check(buttons, "a link on the first page is a button to its span"):
+            self.js("arguments[0].scrollIntoView({block: 'center'})", buttons[0])
+            buttons[0].click()
+            target_trace, target_span = d.ref(first[1])
+            self.wait_selected(target_trace, target_span, "the linked span")
+            self.driver.back()
+            self.wait_selected(hub_trace, d.span_ids[fan_out], "Back to the span of many links")
+            elements = self.count("#details *")
+            self.check(elements < self.DETAILS_BOUND, "after Back the details are bounded again (%d elements)" % elements)
+
+        print("attributes and a long value")
+        wide = by_name["wide"]
+        self.open_span(hub_trace, d.span_ids[wide])
+        attrs = d.attributes(wide)
+        self.show_more("#details .attributes tr.more-row button", "#details .attributes tr:not(.more-row)", len(attrs), self.PAGE["rows"], "attributes")
+        key, value = attrs[0]
+        cell = self.js("return document.querySelector('#details .attributes tr td')")
+        shown = self.js("return arguments[0].firstChild.textContent", cell)
+        self.check(len(value) > 1000 and shown == value[:1000] + "…", "a %s-character value shows its first 1,000" % count_text(len(value)))
+        button = self.driver.find_elements(By.CSS_SELECTOR, "#details .attributes tr td .show-all")
+        if self.check(button and button[0].text == "Show all %s characters" % count_text(len(value)), "with a button that shows it all"):
+            self.js("arguments[0].scrollIntoView({block: 'center'})", button[0])
+            button[0].click()
+            self.check(self.js("return arguments[0].textContent", cell) == value, "which shows the value verbatim")
+
+        print("events")
+        chatty = by_name["chatty"]
+        self.open_span(hub_trace, d.span_ids[chatty])
+        events = [e for e in d.raw["events"] if e[0] == chatty]
+        self.show_more("#details .events > .show-more", "#details .events .event", len(events), self.PAGE["items"], "events")
+
+        print("linked from")
+        hub = by_name["hub"]
+        self.open_span(hub_trace, d.span_ids[hub])
+        linking = [l for l in d.links if l[1] == hub]
+        self.show_more("#details .links-in .links > .show-more", "#details .links-in .link-item", len(linking), self.PAGE["items"], "linked from")
+        traces_in = len({d.span_trace[l[0]] for l in linking if d.span_trace[l[0]] != d.trace_index[hub_trace]})
+        self.show_more("#trace-links-in .show-more", "#trace-links-in .trace-chip", traces_in, self.PAGE["chips"], "the trace's linked-from chips")
+        resource = d.raw["resources"][d.raw["spans"]["resource"][hub]]["attributes"]
+        self.show_more("#details .resource tr.more-row button", "#details .resource tr:not(.more-row)", len(resource) // 2, self.PAGE["rows"], "resource attributes")
+
+        print("a trace of many services")
+        crowd = next(t for t in d.trace_ids if len(d.services_of_trace(t)) > self.PAGE["chips"])
+        self.open("#trace=" + crowd)
+        self.wait_selected(crowd)
+        self.show_more("#flame-legend .show-more", "#flame-legend .legend-item", len(d.services_of_trace(crowd)), self.PAGE["chips"], "the legend")
+
+        self.check_inert(title)
+        self.check_console()
+        if screenshot:
+            self.open("#trace=%s&span=%s" % (hub_trace, d.span_ids[fan_out]))
+            self.wait_selected(hub_trace, d.span_ids[fan_out])
+            self.js("window.scrollTo(0, document.getElementById('flame-panel').offsetTop - 10)")
+            self.driver.save_screenshot(screenshot)
+
     # -- scale
 
     def run_scale(self, screenshot):
@@ -931,7 +1048,7 @@ class Checks:
 def main():
     global VIEWPORT
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
-    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale"], required=True)
+    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale", "lists"], required=True)
     parser.add_argument("--screenshot", help="save a screenshot of the viewport here")
     parser.add_argument("--viewport", default="1400x1000", help="the window's size, WIDTHxHEIGHT")
     parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")

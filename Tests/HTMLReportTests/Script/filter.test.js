@@ -1,0 +1,45 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { loadPage, plain } = require('./page.js');
+const { shop, traceId, spanId } = require('./shop.js');
+
+const page = loadPage('buildModel', 'filterQuery', 'filterTraces', 'topicTraffic');
+const m = page.buildModel(shop);
+const kept = (query, node = -1, direction = '') => {
+  const keep = page.filterTraces(m, page.filterQuery(query), node, direction);
+  return keep === null ? null : plain(keep).flatMap((k, t) => (k ? [t] : []));
+};
+
+test("the filter box's text is matched trimmed and in lower case", () => {
+  assert.equal(page.filterQuery('  GET /Checkout \n'), 'get /checkout');
+});
+
+test('no text and no node keeps every trace, without a list', () => {
+  assert.equal(kept(''), null);
+  assert.equal(kept('   '), null);
+});
+
+test('text matches operations, services and attribute values, whatever their case', () => {
+  assert.deepEqual(kept('charge'), [0]);
+  assert.deepEqual(kept('ORDER'), [0, 1]);
+  assert.deepEqual(kept('mailer'), [1]);
+  assert.deepEqual(kept('ada@'), [1]);
+  assert.deepEqual(kept('http.url'), [], 'attribute keys are not matched');
+  assert.deepEqual(kept('no such thing'), []);
+});
+
+test('hexadecimal text matches trace and span ids', () => {
+  assert.deepEqual(kept(traceId(0xb2)), [1]);
+  assert.deepEqual(kept(spanId(0x31).slice(8)), [2]);
+  assert.deepEqual(kept('0c3'), [2]);
+});
+
+test("a service keeps its traces; a topic those that send to or receive from it, or either", () => {
+  assert.deepEqual(kept('', 2), [1]);
+  assert.deepEqual(kept('', 4), [0, 1]);
+  assert.deepEqual(kept('', 4, 'produce'), [0]);
+  assert.deepEqual(kept('', 4, 'consume'), [1]);
+  assert.deepEqual(kept('send', 4), [1], 'text and node together');
+  assert.deepEqual(plain(page.topicTraffic(m, 4)), { produce: 1, consume: 1, all: 2 });
+});
