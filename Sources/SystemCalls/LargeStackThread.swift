@@ -6,8 +6,9 @@ import Glibc
 /// that recurses as deep as its input is large (Graphviz's depth-first walks, on graphs of
 /// hundreds of thousands of nodes, overflow the main thread's stack and end the process).
 package enum LargeStackThread {
-    /// 4 GiB of address space: only the pages a walk reaches are ever given memory.
-    package static let defaultStackSize = 4 << 30
+    /// 1 GiB of address space, 128 times a thread's: only the pages a walk reaches are ever given
+    /// memory, and a system that will not reserve that much still runs the work, on the caller.
+    package static let defaultStackSize = 1 << 30
 
     /// Runs `body` on a new thread with a stack of `stackSize` bytes and waits for it to end.
     /// Where no such thread can be made, `body` runs on the calling thread.
