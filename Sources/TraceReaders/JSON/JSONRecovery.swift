@@ -51,7 +51,8 @@ struct JSONRecovery {
         // The innermost span or batch around the error.
         let broken = repairs > Self.maximumRepairs ? nil : scan.openElements.first { arrays.contains($0.arrayName) }
         guard let element = broken else {
-            return .resume(at: StructureScan.endOfValue(in: bytes, from: documentStart))
+            // Past the document, and never where it started: each step goes forward.
+            return .resume(at: max(StructureScan.endOfValue(in: bytes, from: documentStart), documentStart + 1))
         }
         let (start, end) = (element.start, StructureScan.endOfValue(in: bytes, from: element.start))
         let enclosing = element.enclosingClosers
