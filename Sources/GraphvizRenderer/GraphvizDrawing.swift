@@ -60,14 +60,16 @@ extension GraphvizDrawing {
 
     /// The drawing of a service graph: calls solid, links dashed, with a legend; nodes and edges
     /// coloured by their rate of errors.
-    init(_ graph: ServiceGraph, engine: LayoutEngine, thresholds: ErrorThresholds = ErrorThresholds()) {
+    init(_ graph: ServiceGraph, plan: LayoutPlan, thresholds: ErrorThresholds = ErrorThresholds()) {
         graphAttributes = [
             ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", Palette.muted),
             ("bgcolor", "white"), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
             ("outputorder", "edgesfirst"), ("newrank", "true"),
         ]
-        if engine == .dot { graphAttributes.append(("rankdir", "LR")) }
-        if engine != .dot { graphAttributes += [("overlap", "false"), ("splines", "true"), ("sep", "+12")] }
+        if plan.engine == .dot { graphAttributes.append(("rankdir", "LR")) }
+        if plan.engine != .dot {
+            graphAttributes += [("overlap", "false"), ("splines", plan.straightEdges ? "line" : "true"), ("sep", "+12")]
+        }
         nodeDefaults = [
             ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", Palette.ink), ("shape", "box"),
             ("style", "rounded,filled"), ("fillcolor", Palette.serviceFill), ("color", Palette.serviceLine),

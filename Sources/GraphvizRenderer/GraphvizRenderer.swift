@@ -32,13 +32,19 @@ public enum LayoutEngine: String, Sendable, CaseIterable, CustomStringConvertibl
 /// gives byte-identical SVG and DOT; PNG and PDF also depend on fonts, and PDF
 /// embeds a creation date.
 public struct GraphvizRenderer: Sendable {
-    public var engine: LayoutEngine
+    /// The layout engine asked for; nil lets the graph's size choose (``LayoutPlan/automatic(for:)``).
+    public var engine: LayoutEngine?
     /// When nodes and edges are drawn as degraded or failing.
     public var errorThresholds: ErrorThresholds
 
-    public init(engine: LayoutEngine = .dot, errorThresholds: ErrorThresholds = ErrorThresholds()) {
+    public init(engine: LayoutEngine? = nil, errorThresholds: ErrorThresholds = ErrorThresholds()) {
         self.engine = engine
         self.errorThresholds = errorThresholds
+    }
+
+    /// How `graph` is laid out: with the engine asked for, or as its size says.
+    public func plan(for graph: ServiceGraph) -> LayoutPlan {
+        engine.map(LayoutPlan.chosen) ?? .automatic(for: graph)
     }
 
     /// The version of the Graphviz library in use (`gvcVersion`), for example `2.43.0`.
@@ -57,14 +63,15 @@ public struct GraphvizRenderer: Sendable {
 
     /// The graph in a format: DOT as built (no layout), the others laid out by `engine`.
     public func render(_ graph: ServiceGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
-        let drawing = GraphvizDrawing(graph, engine: engine, thresholds: errorThresholds)
+        let plan = plan(for: graph)
+        let drawing = GraphvizDrawing(graph, plan: plan, thresholds: errorThresholds)
         return try GraphvizContext.shared.withLock { (context: inout GraphvizContext) throws(GraphvizError) in
             // Every render starts with no messages: an earlier render's warnings must not reach
             // this one's error, on the DOT path as on the others.
             GraphvizMessages.clear()
             let cGraph = try CGraph(drawing)
             if format == .dot { return try cGraph.writeDOT() }
-            return try context.layoutAndRender(cGraph, engine: engine.rawValue, format: format.rawValue)
+            return try context.layoutAndRender(cGraph, engine: plan.engine.rawValue, format: format.rawValue)
         }
     }
 }

@@ -164,8 +164,8 @@ struct InputOptions: ParsableArguments {
 
 /// How the service graph is drawn, for every command that draws one.
 struct GraphOptions: ParsableArguments {
-    @Option(help: "Graphviz layout engine: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var engine: LayoutEngine = .dot
+    @Option(help: "Graphviz layout engine: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")). Default: dot, left to right, up to \(LayoutPlan.maximumEdgesForDot) edges (or \(LayoutPlan.maximumNodesForSparseDot) nodes of at most \(LayoutPlan.maximumEdgesPerNodeForSparseDot) edges each); past that sfdp with straight edges, and a line on standard error says so.")
+    var engine: LayoutEngine?
 
     @Flag(help: "Leave out the databases, queues and other peers inferred from client and producer spans.")
     var noPeers = false
@@ -241,6 +241,7 @@ struct GraphCommand: ParsableCommand {
         defer { preparing.wait() }
         try reportingErrors {
             let graph = try input.readGraph(drawing.serviceGraphOptions).graph
+            if !input.quiet, format != .dot, let reason = renderer.plan(for: graph).reason { printError("tracegraph: \(reason)") }
             let bytes = try renderer.render(graph, format: format)
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             let notes = try OutputFile.write(bytes, to: path)
