@@ -13,13 +13,15 @@ extension LoadedTraces {
     }
 
     /// The HTML report of these traces, with their service graph laid out by Graphviz.
+    /// `noting` hears what a person should know about the drawing: why its layout is not the usual one.
     /// - Throws: `GraphvizError` when the graph cannot be drawn, `ReportError` when the
     ///   templates are not valid.
     public func htmlReport(
         graphOptions: ServiceGraph.Options = .init(), renderer: GraphvizRenderer = GraphvizRenderer(),
-        options: HTMLReport.Options = .init()
+        options: HTMLReport.Options = .init(), noting: (String) -> Void = { _ in }
     ) throws -> HTMLReport {
         let reading = graphReading(graphOptions, attributingSpans: true)
+        if let reason = renderer.plan(for: reading.graph).reason { noting(reason) }
         let svg = try renderer.render(reading.graph, format: .svg)
         return try HTMLReport(
             traces: traces, summary: summary,

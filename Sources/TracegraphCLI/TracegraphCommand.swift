@@ -295,7 +295,8 @@ struct ReportCommand: ParsableCommand {
             let loaded = try input.readTraces()
             let report = try loaded.htmlReport(
                 graphOptions: drawing.serviceGraphOptions, renderer: drawing.renderer,
-                options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates))
+                options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates)
+            ) { note in if !input.quiet { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(Array(report.html.utf8), to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
             if !input.quiet, output != "-" {
