@@ -6,7 +6,7 @@ import TraceTestSupport
 
 /// A random mesh: `services` services, each calling `callsEach` others, seeded.
 private func mesh(services: Int, callsEach: Int, seed: UInt64 = 7) -> ServiceGraph {
-    var generator = SeededGenerator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     var spans: [Span] = []
     var trace: UInt64 = 0
     for caller in 0..<services {
@@ -19,19 +19,6 @@ private func mesh(services: Int, callsEach: Int, seed: UInt64 = 7) -> ServiceGra
         }
     }
     return ServiceGraph(traces: TraceSet(spans))
-}
-
-/// A small seeded generator (SplitMix64), so that the meshes are the same on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 @Suite struct LayoutPlanTests {

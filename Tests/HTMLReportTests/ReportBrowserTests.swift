@@ -55,7 +55,7 @@ import Tracegraph
 
     /// Numbers and the graph's wording of them, which the page's script must match, as JSON.
     static func wordingCases() throws -> [UInt8] {
-        var random = SeededGenerator(seed: 5)
+        var random = SplitMix64(seed: 5)
         let counts = [0, 7, 999, 1_000, 1_204, 10_000, 999_999, 1_234_567, -1_234] + (0..<40).map { _ in Int(random.next() % 10_000_000_000) }
         var durations: [UInt64] = [0, 1, 999, 1_000, 1_049, 1_050, 9_949, 9_950, 9_999, 10_000, 850_000, 3_400_000, 3_449_999,
                                    120_000_000, 1_200_000_000, 59_499_999_999, 59_500_000_000, 60_000_000_000, 180_000_000_000,
@@ -84,7 +84,7 @@ import Tracegraph
 
     @Test func aTraceOfFiftyThousandSpansDrawsWithoutFreezingThePage() throws {
         // A batch job: one root, 49,999 descendants eight to a parent, siblings partly overlapping.
-        var random = SeededGenerator(seed: 3)
+        var random = SplitMix64(seed: 3)
         var starts: [UInt64] = [0], ends: [UInt64] = [600_000_000_000]
         var spans = [Fixture.span(trace: 1, id: 1, service: "batch", name: "nightly run", start: 0, durationNanos: ends[0])]
         for id in 2...50_000 {

@@ -188,7 +188,7 @@ struct ReportDataView {
 
     @Test func theSameSpansInAnyOrderGiveTheSamePage() throws {
         var shuffled = example
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         shuffled.traces = TraceSet(example.traces.spans.shuffled(using: &generator))
         #expect(try report(shuffled).html == report(example).html)
     }
@@ -366,15 +366,5 @@ struct ReportDataView {
     ])
     func timestampsAreISO8601InUTC(nanoseconds: UInt64, text: String) {
         #expect(Timestamp.iso8601(nanoseconds) == text)
-    }
-}
-
-/// A repeatable random order.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return state
     }
 }
