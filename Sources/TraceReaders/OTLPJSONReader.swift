@@ -105,13 +105,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 skipped.append(error)
                 defects.forget(from: documentStart)
                 pending.removeAll(keepingCapacity: true)
-                switch recovery.step(after: error, documentStart: documentStart, in: scanner.bytes) {
-                case .reread(let patched):
-                    scanner = JSONScanner(patched, position: documentStart)
-                    rereading = true
-                case .resume(let offset):
-                    scanner = scanner.rewound(to: offset)
-                }
+                rereading = recovery.goOn(after: error, documentStart: documentStart, scanner: &scanner)
             }
         } while !scanner.isAtEndOfInput()
     }

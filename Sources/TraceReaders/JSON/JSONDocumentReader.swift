@@ -41,10 +41,7 @@ extension JSONDocumentReader {
                 skipped.append(error)
                 defects.forget(from: documentStart)
                 dropDocument()
-                switch recovery.step(after: error, documentStart: documentStart, in: scanner.bytes) {
-                case .reread(let patched): scanner = JSONScanner(patched, position: documentStart)
-                case .resume(let offset): scanner = scanner.rewound(to: offset)
-                }
+                _ = recovery.goOn(after: error, documentStart: documentStart, scanner: &scanner)
             }
         } while !scanner.isAtEndOfInput()
     }

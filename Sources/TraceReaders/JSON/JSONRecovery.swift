@@ -12,14 +12,6 @@ import Glibc
 /// where it was, so lines and columns of later errors are those of the input. A truncated
 /// document is closed after its last whole span.
 struct JSONRecovery {
-    /// What to do next.
-    enum Step {
-        /// Read the document again from `documentStart` in these bytes, the broken span blanked.
-        case reread(UnsafeRawBufferPointer)
-        /// Go on reading at this offset of the same bytes.
-        case resume(at: Int)
-    }
-
     /// The names of the arrays whose elements may be left out whole: the spans, and the batches
     /// that hold them, in the reader's format; "" for an array that is the document.
     let arrays: Set<String>
@@ -36,8 +28,29 @@ struct JSONRecovery {
         self.arrays = arrays
     }
 
-    /// The next step after `error` in the document that starts at `documentStart` of `bytes`.
-    mutating func step(after error: JSONError, documentStart: Int, in bytes: UnsafeRawBufferPointer) -> Step {
+    /// Moves `scanner` to where reading goes on after `error` in the document that starts at
+    /// `documentStart`: the start of the same document in bytes with the broken span blanked (and
+    /// then returns true: the document is read again), or past what is left out.
+    mutating func goOn(after error: JSONError, documentStart: Int, scanner: inout JSONScanner) -> Bool {
+        let bytes = scanner.bytes
+        switch step(after: error, documentStart: documentStart, in: bytes) {
+        case .reread(let patched):
+            scanner = JSONScanner(patched, position: documentStart)
+            return true
+        case .resume(let offset):
+            scanner = scanner.rewound(to: offset)
+            return false
+        }
+    }
+
+    private enum Step {
+        /// Read the document again from its start in these bytes, the broken span blanked.
+        case reread(UnsafeRawBufferPointer)
+        /// Go on reading at this offset of the same bytes.
+        case resume(at: Int)
+    }
+
+    private mutating func step(after error: JSONError, documentStart: Int, in bytes: UnsafeRawBufferPointer) -> Step {
         let errorOffset = min(error.offset, bytes.count)
         guard documentStart < errorOffset, memchr(bytes.baseAddress! + documentStart, 0x0A, errorOffset - documentStart) != nil else {
             return .resume(at: Self.lineAfter(errorOffset, in: bytes))
