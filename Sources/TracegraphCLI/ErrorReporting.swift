@@ -48,7 +48,7 @@ enum Failure: Error {
     /// Standard input held no bytes at all; `named` when it was read as `-`, not for want of inputs.
     case emptyStandardInput(named: Bool)
     /// The inputs read hold no spans at all (and `--allow-empty` was not given).
-    case noSpans(inputs: [String], skipped: [TraceReadError], skippedCount: Int)
+    case noSpans(inputs: [String], firstSkipped: TraceReadError?, skippedCount: Int)
     /// A folder named as an input holds no files.
     case emptyFolder(String)
     case graphviz(GraphvizError)
@@ -91,10 +91,10 @@ enum Failure: Error {
         case .emptyStandardInput(named: false):
             "standard input is empty: no spans to read. With no input named, tracegraph reads standard input; "
                 + "name the exports to read, or pass --example for the built-in example."
-        case .noSpans(let inputs, let skipped, let count):
+        case .noSpans(let inputs, let firstSkipped, let count):
             (inputs.count == 1 ? "\(inputs[0]) holds no span" : "none of the \(inputs.count) inputs holds a span")
                 + ": nothing to draw (--allow-empty draws an empty graph)"
-                + (skipped.first.map { "; \(count == 1 ? "one part" : "\(count) parts") did not read, the first: \($0)" } ?? "")
+                + (firstSkipped.map { "; \(count == 1 ? "one part" : "\(count) parts") did not read, the first: \($0)" } ?? "")
         case .emptyFolder(let folder): "\(folder) holds no files to read (--allow-empty reads on)"
         case .graphviz(let error): "\(error)"
         case .report(let error): "\(error)"

@@ -133,7 +133,10 @@ struct InputOptions: ParsableArguments {
     /// `--allow-empty`: `{}`, `[]` or JSON of another kind draw no picture that looks like a result.
     private func checkSpans(_ inputs: [InputReport]) throws {
         let empty = inputs.filter { $0.spans == 0 }.map(\.source)
-        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty { throw Failure.noSpans(inputs: empty, skipped: inputs.flatMap(\.skipped), skippedCount: inputs.reduce(0) { $0 + $1.skippedCount }) }
+        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty {
+            throw Failure.noSpans(inputs: empty, firstSkipped: inputs.lazy.compactMap(\.skipped.first).first,
+                                  skippedCount: inputs.reduce(0) { $0 + $1.skippedCount })
+        }
         guard !quiet else { return }
         for source in empty { printError("tracegraph: warning: \(source) holds no spans") }
     }
