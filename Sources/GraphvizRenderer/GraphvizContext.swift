@@ -27,17 +27,9 @@ struct GraphvizContext: ~Copyable {
     }
 
     /// Lays the graph out and renders it; the layout is freed before returning. Graphviz recurses
-    /// as deep as the graph is large, so it works on a thread with room for that.
-    func layoutAndRender(_ graph: CGraph, engine: String, format: String) throws(GraphvizError) -> [UInt8] {
-        let context = context
-        let graph = graph.pointer
-        return try LargeStackThread.run { () throws(GraphvizError) in
-            try Self.layoutAndRender(graph, in: context, engine: engine, format: format)
-        }
-    }
-
-    private static func layoutAndRender(_ graph: UnsafeMutablePointer<Agraph_t>, in context: OpaquePointer, engine: String,
-                                        format: String) throws(GraphvizError) -> [UInt8] {
+    /// as deep as the graph is large: call it on a ``LargeStackThread``, as `GraphvizRenderer` does.
+    func layoutAndRender(_ cGraph: CGraph, engine: String, format: String) throws(GraphvizError) -> [UInt8] {
+        let graph = cGraph.pointer
         guard gvLayout(context, graph, engine) == 0 else {
             let messages = GraphvizMessages.take()
             if messages.contains(where: { $0.contains("not recognized") }) {

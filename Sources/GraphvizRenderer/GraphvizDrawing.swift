@@ -3,7 +3,7 @@ import ServiceGraph
 /// What to draw, as Graphviz objects and attributes, before any C is involved:
 /// the style of the service graph lives here, and every string from the traces
 /// is escaped here.
-struct GraphvizDrawing: Equatable {
+struct GraphvizDrawing: Equatable, Sendable {
     typealias Attributes = [(name: String, value: String)]
 
     struct Node {
@@ -59,14 +59,19 @@ extension GraphvizDrawing {
     }
 
     /// The drawing of a service graph: calls solid, links dashed, with a legend; nodes and edges
-    /// coloured by their rate of errors.
-    init(_ graph: ServiceGraph, plan: LayoutPlan, thresholds: ErrorThresholds = ErrorThresholds()) {
+    /// coloured by their rate of errors; under it, a line for each note of what was left out.
+    init(_ graph: ServiceGraph, plan: LayoutPlan, thresholds: ErrorThresholds = ErrorThresholds(), caption: [String] = []) {
         graphAttributes = [
             ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", Palette.muted),
             ("bgcolor", "white"), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
             ("outputorder", "edgesfirst"), ("newrank", "true"),
         ]
-        if plan.engine == .dot { graphAttributes.append(("rankdir", "LR")) }
+        if !caption.isEmpty {
+            // `\l` ends a line flush left; the caption sits under the graph.
+            let lines = caption.map { GraphvizText.escaped(GraphWording.sentence($0)) + "\\l" }.joined()
+            graphAttributes += [("label", lines), ("labelloc", "b"), ("labeljust", "l")]
+        }
+        if plan.engine == .dot, plan.direction == .leftToRight { graphAttributes.append(("rankdir", "LR")) }
         if plan.engine != .dot {
             graphAttributes += [("overlap", "false"), ("splines", plan.straightEdges ? "line" : "true"), ("sep", "+12")]
         }
@@ -122,6 +127,7 @@ extension GraphvizDrawing {
             ]
         }
         attributes.insert(("label", GraphvizText.lines(lines)), at: 1)
+        if let details = node.details { attributes += [("tooltip", GraphvizText.tooltip(details))] }
         return Node(name: node.id.rawValue, attributes: attributes)
     }
 

@@ -1,4 +1,5 @@
 import ServiceGraph
+import SystemCalls
 
 /// The output formats Graphviz writes for us.
 public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible {
@@ -36,15 +37,20 @@ public struct GraphvizRenderer: Sendable {
     public var engine: LayoutEngine?
     /// When nodes and edges are drawn as degraded or failing.
     public var errorThresholds: ErrorThresholds
+    /// How long a layout may take before `render` gives up on it and throws; nil waits for ever.
+    /// Graphviz cannot be stopped: a layout given up on runs on, on a thread of its own, and a
+    /// later render waits for it to end.
+    public var layoutTimeout: Duration?
 
-    public init(engine: LayoutEngine? = nil, errorThresholds: ErrorThresholds = ErrorThresholds()) {
+    public init(engine: LayoutEngine? = nil, errorThresholds: ErrorThresholds = ErrorThresholds(), layoutTimeout: Duration? = nil) {
         self.engine = engine
         self.errorThresholds = errorThresholds
+        self.layoutTimeout = layoutTimeout
     }
 
     /// How `graph` is laid out: with the engine asked for, or as its size says.
     public func plan(for graph: ServiceGraph) -> LayoutPlan {
-        engine.map(LayoutPlan.chosen) ?? .automatic(for: graph)
+        engine.map { LayoutPlan.chosen($0).oriented(for: graph) } ?? .automatic(for: graph)
     }
 
     /// The version of the Graphviz library in use (`gvcVersion`), for example `2.43.0`.
@@ -61,18 +67,36 @@ public struct GraphvizRenderer: Sendable {
         _ = try? render(ServiceGraph(nodes: [node], callEdges: [], linkEdges: []), format: format)
     }
 
-    /// The graph in a format: DOT as built (no layout), the others laid out by `engine`.
-    public func render(_ graph: ServiceGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
+    /// The graph a view drew, with a caption under it that says what the view left out.
+    public func render(_ viewed: ViewedGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
+        try render(viewed.graph, format: format, caption: viewed.notes)
+    }
+
+    /// The graph in a format: DOT as built (no layout), the others laid out by `engine`; the
+    /// caption's lines, if any, under it.
+    public func render(_ graph: ServiceGraph, format: GraphFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
         let plan = plan(for: graph)
-        let drawing = GraphvizDrawing(graph, plan: plan, thresholds: errorThresholds)
-        return try GraphvizContext.shared.withLock { (context: inout GraphvizContext) throws(GraphvizError) in
-            // Every render starts with no messages: an earlier render's warnings must not reach
-            // this one's error, on the DOT path as on the others.
-            GraphvizMessages.clear()
-            let cGraph = try CGraph(drawing)
-            if format == .dot { return try cGraph.writeDOT() }
-            return try context.layoutAndRender(cGraph, engine: plan.engine.rawValue, format: format.rawValue)
+        let drawing = GraphvizDrawing(graph, plan: plan, thresholds: errorThresholds, caption: caption)
+        let engine = plan.engine.rawValue
+        // All of it on the thread Graphviz works on, lock included: a layout given up on keeps the
+        // lock until it ends, so that no other layout runs beside it.
+        let work: @Sendable () -> Result<[UInt8], GraphvizError> = {
+            GraphvizContext.shared.withLock { (context: inout GraphvizContext) in
+                Result { () throws(GraphvizError) in
+                    // Every render starts with no messages: an earlier render's warnings must not reach
+                    // this one's error, on the DOT path as on the others.
+                    GraphvizMessages.clear()
+                    let cGraph = try CGraph(drawing)
+                    if format == .dot { return try cGraph.writeDOT() }
+                    return try context.layoutAndRender(cGraph, engine: engine, format: format.rawValue)
+                }
+            }
         }
+        guard let layoutTimeout, format != .dot else { return try LargeStackThread.run(work).get() }
+        guard let result = LargeStackThread.run(timeout: layoutTimeout, work) else {
+            throw GraphvizError(problem: .timedOut(after: layoutTimeout, engine: plan.engine))
+        }
+        return try result.get()
     }
 }
 
@@ -83,6 +107,8 @@ public struct GraphvizError: Error, Sendable, Equatable {
         /// configuration is missing or the plugin is not installed.
         case pluginMissing(kind: String, name: String)
         case layoutFailed
+        /// The layout ran past the time it was given (``GraphvizRenderer/layoutTimeout``).
+        case timedOut(after: Duration, engine: LayoutEngine)
         case renderFailed
         case outOfMemory
     }
@@ -106,6 +132,9 @@ extension GraphvizError: CustomStringConvertible {
                 + "install them (`apt-get install libgraphviz-dev`, which brings libgvc6) and, if that does not help, "
                 + "register them as root with `libgvc6-config-update -c` (Debian's name for `dot -c`)."
         case .layoutFailed: text = "Graphviz could not lay out the graph"
+        case .timedOut(let limit, let engine):
+            text = "Graphviz's \(engine) layout was still running after \(limit.components.seconds) s (--layout-timeout): "
+                + "draw fewer nodes and edges (--top-edges, --focus, --min-calls) or let the graph's size choose the engine"
         case .renderFailed: text = "Graphviz could not render the graph"
         case .outOfMemory: text = "Graphviz ran out of memory"
         }

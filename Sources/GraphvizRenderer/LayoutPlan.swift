@@ -1,4 +1,7 @@
 import ServiceGraph
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a service graph is laid out: the engine, and the settings that keep its time bounded.
 ///
@@ -13,6 +16,8 @@ public struct LayoutPlan: Sendable, Equatable {
     public var engine: LayoutEngine
     /// Edges drawn as straight lines rather than routed around the nodes.
     public var straightEdges: Bool
+    /// Which way dot's layers run: callers left of callees, or above them.
+    public var direction: Direction = .leftToRight
     /// Why the plan was chosen, for a person, when it is not the default drawing; nil when the
     /// graph is drawn as usual or the engine was asked for.
     public var reason: String?
@@ -43,6 +48,72 @@ public struct LayoutPlan: Sendable, Equatable {
 
     /// The plan for `graph`, counted as it is drawn.
     public static func automatic(for graph: ServiceGraph) -> LayoutPlan {
-        automatic(nodes: graph.nodes.count, edges: graph.callEdges.count + graph.linkEdges.count)
+        automatic(nodes: graph.nodes.count, edges: graph.callEdges.count + graph.linkEdges.count).oriented(for: graph)
+    }
+
+    /// Which way dot's layers run.
+    public enum Direction: Sendable, Equatable {
+        case leftToRight, topToBottom
+    }
+
+    /// The plan with dot's layers running the way that gives `graph` a shape a screen or a page
+    /// holds: left to right, unless that makes a picture over ``widestLeftToRight`` times as wide
+    /// as it is high and top to bottom makes one nearer to a page's shape. A long chain of calls
+    /// drawn left to right runs many screens wide.
+    public func oriented(for graph: ServiceGraph) -> LayoutPlan {
+        guard engine == .dot else { return self }
+        let (layers, widest) = Self.layers(of: graph)
+        // Estimated sizes, in inches, measured on drawings of 20 to 50 nodes: a layer, with the edge
+        // labels beside it, and a node with the labels of the edges that leave it.
+        let leftToRight = (width: Double(layers) * 3.9, height: Double(widest) * 2.0)
+        let topToBottom = (width: Double(widest) * 5.0, height: Double(layers) * 1.8)
+        func distance(_ box: (width: Double, height: Double)) -> Double { abs(log(box.width / box.height / 1.5)) }
+        var plan = self
+        if leftToRight.width / leftToRight.height > Self.widestLeftToRight, distance(topToBottom) < distance(leftToRight) {
+            plan.direction = .topToBottom
+        }
+        return plan
+    }
+
+    /// Left to right is kept up to this ratio of width to height.
+    public static let widestLeftToRight = 3.0
+
+    /// How many layers dot would make of the graph (the nodes on its longest path, going against
+    /// no edge that closes a cycle) and how many nodes the widest of them holds.
+    static func layers(of graph: ServiceGraph) -> (count: Int, widest: Int) {
+        guard !graph.nodes.isEmpty else { return (0, 0) }
+        let index = Dictionary(uniqueKeysWithValues: graph.nodes.enumerated().map { ($0.element.id, $0.offset) })
+        var next = [[Int]](repeating: [], count: graph.nodes.count)
+        for (from, to) in graph.callEdges.map({ ($0.from, $0.to) }) + graph.linkEdges.map({ ($0.from, $0.to) }) {
+            if let from = index[from], let to = index[to], from != to { next[from].append(to) }
+        }
+        // Depth-first, without recursion: the finishing order, reversed, orders the graph with the
+        // edges that close cycles left out.
+        var state = [UInt8](repeating: 0, count: next.count)  // 0 unseen, 1 on the path, 2 done
+        var order: [Int] = []
+        for root in next.indices where state[root] == 0 {
+            var stack = [(node: root, edge: 0)]
+            state[root] = 1
+            while let (node, edge) = stack.last {
+                if edge < next[node].count {
+                    stack[stack.count - 1].edge += 1
+                    let target = next[node][edge]
+                    if state[target] == 0 { state[target] = 1; stack.append((target, 0)) }
+                } else {
+                    state[node] = 2
+                    order.append(node)
+                    stack.removeLast()
+                }
+            }
+        }
+        var position = [Int](repeating: 0, count: next.count)
+        for (rank, node) in order.reversed().enumerated() { position[node] = rank }
+        var layer = [Int](repeating: 0, count: next.count)
+        for node in order.reversed() {
+            for target in next[node] where position[target] > position[node] { layer[target] = max(layer[target], layer[node] + 1) }
+        }
+        var counts: [Int: Int] = [:]
+        for value in layer { counts[value, default: 0] += 1 }
+        return (counts.count, counts.values.max()!)
     }
 }

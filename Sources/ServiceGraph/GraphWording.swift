@@ -30,6 +30,12 @@ public enum GraphWording {
         return String(kept)
     }
 
+    /// A note as a sentence: its first letter capitalised, a full stop at its end.
+    public static func sentence(_ note: String) -> String {
+        guard let first = note.first else { return note }
+        return first.uppercased() + note.dropFirst() + (note.hasSuffix(".") ? "" : ".")
+    }
+
     /// `1 call`, `10,000 calls`.
     public static func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
         count(number) + " " + (number == 1 ? noun : plural ?? noun + "s")
@@ -106,6 +112,12 @@ public struct ErrorThresholds: Hashable, Sendable {
 extension ServiceGraph.Node {
     /// The node's label, line by line, untrusted text as it is (each output escapes it).
     public var labelLines: [String] {
+        if !members.isEmpty {
+            switch kind {
+            case .database(let system) where !system.isEmpty, .messaging(let system) where !system.isEmpty: return [name, system]
+            default: return [name]
+            }
+        }
         switch kind {
         case .service:
             var summary = GraphWording.count(spanCount, "span")
@@ -123,6 +135,14 @@ extension ServiceGraph.Node {
         }
     }
 
+    /// What the label leaves out, for a tooltip: the peers a collapsed node stands for; nil for others.
+    public var details: String? {
+        guard !members.isEmpty else { return nil }
+        let shown = members.prefix(20).map { GraphWording.shortened($0, limit: 64) }
+        return name + " drawn as one: " + shown.joined(separator: ", ")
+            + (members.count > 20 ? " and " + GraphWording.count(members.count - 20, "more") : "")
+    }
+
     /// How unwell the node is, by its share of error spans.
     public func health(_ thresholds: ErrorThresholds) -> ErrorThresholds.Health {
         thresholds.health(errors: errorSpanCount, of: spanCount)
@@ -137,7 +157,7 @@ extension ServiceGraph.CallEdge {
     public var labelLines: [String] {
         var first = GraphWording.count(calls, noun)
         if errors > 0 { first += " · " + GraphWording.count(errors, "error") + " (" + GraphWording.percent(errorRate) + ")" }
-        return [first, "p95 " + GraphWording.duration(nanos: latency.p95Nanos)]
+        return [first, (mergedEdges > 1 ? "p95 up to " : "p95 ") + GraphWording.duration(nanos: latency.p95Nanos)]
     }
 
     /// Every number of the edge, in one line.
@@ -146,6 +166,9 @@ extension ServiceGraph.CallEdge {
         if errors > 0 { text += ", " + GraphWording.count(errors, "failed", plural: "failed") + " (" + GraphWording.percent(errorRate) + ")" }
         text += "; " + (clientLatency == nil ? "" : "server ") + Self.percentiles(latency)
         if let clientLatency { text += "; client " + Self.percentiles(clientLatency) }
+        if mergedEdges > 1 {
+            text += "; over " + GraphWording.count(mergedEdges, "edge") + " drawn as one, each percentile the largest of theirs"
+        }
         return text
     }
 

@@ -33,7 +33,7 @@ public struct ServiceGraph: Hashable, Sendable {
 
 /// A node's id in one graph: unique in it, the same in every run on the same spans, and safe
 /// as an identifier in DOT, SVG, HTML and Mermaid: a prefix for the node's kind (`svc_`, `db_`,
-/// `topic_`, `peer_`), the name's ASCII letters, digits, `_` and `-`, and a hash of the node's
+/// `topic_`, `peer_`, and `group_` for a fan-out of peers a view draws as one), the name's ASCII letters, digits, `_` and `-`, and a hash of the node's
 /// identity when anything had to be left out, the name is long, or two nodes would otherwise
 /// share an id. The graph assigns ids (``ServiceGraph/Node/identity``); nothing else makes them.
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -45,6 +45,12 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The node that stands for spans outside the input: targets of links that no input holds.
     public static let outsideInput = NodeID(rawValue: "outside_input")
+
+    /// The node that a view draws for a caller's fan-out of leaf peers of one category
+    /// (``GraphView``): `group_` and the caller's id, which no node of the graph's own starts with.
+    static func collapsed(caller: NodeID, category: String) -> NodeID {
+        NodeID(rawValue: "group_" + category + "_" + caller.rawValue)
+    }
 
     public var description: String { rawValue }
 
@@ -117,14 +123,19 @@ extension ServiceGraph {
         public var spanCount: Int
         /// Of those, the ones that ended in error.
         public var errorSpanCount: Int
+        /// The names of the peers this node stands for, when a view drew a fan-out of leaf peers
+        /// as one node (``GraphView/collapseLeavesAbove``); empty for a node of its own.
+        public var members: [String]
 
-        public init(id: NodeID, name: String, kind: Kind, address: String? = nil, spanCount: Int = 0, errorSpanCount: Int = 0) {
+        public init(id: NodeID, name: String, kind: Kind, address: String? = nil, spanCount: Int = 0, errorSpanCount: Int = 0,
+                    members: [String] = []) {
             self.id = id
             self.name = name
             self.kind = kind
             self.address = address
             self.spanCount = spanCount
             self.errorSpanCount = errorSpanCount
+            self.members = members
         }
     }
 
@@ -168,6 +179,10 @@ extension ServiceGraph {
         public var latency: LatencySummary
         /// The calling side's durations (client spans), where pairs were counted (`--edges paired`).
         public var clientLatency: LatencySummary?
+        /// How many edges this one stands for: 1, or more on the edge to a fan-out of leaf peers
+        /// that a view drew as one node, whose latencies are then the largest of theirs,
+        /// percentile by percentile.
+        public var mergedEdges = 1
 
         public init(from: NodeID, to: NodeID, kind: Kind = .request, connection: Connection = .direct, calls: Int, errors: Int,
                     latency: LatencySummary, clientLatency: LatencySummary? = nil) {

@@ -12,17 +12,20 @@ extension LoadedTraces {
         return accumulator.finish(attributingSpans: attributingSpans)
     }
 
-    /// The HTML report of these traces, with their service graph laid out by Graphviz.
-    /// `noting` hears what a person should know about the drawing: why its layout is not the usual one.
-    /// - Throws: `GraphvizError` when the graph cannot be drawn, `ReportError` when the
-    ///   templates are not valid.
+    /// The HTML report of these traces, with the part of their service graph `view` draws, laid
+    /// out by Graphviz. `noting` hears what a person should know about the drawing: what the view
+    /// left out, and why its layout is not the usual one.
+    /// - Throws: `GraphvizError` when the graph cannot be drawn, `GraphViewError` when the view
+    ///   names nothing in it, `ReportError` when the templates are not valid.
     public func htmlReport(
-        graphOptions: ServiceGraph.Options = .init(), renderer: GraphvizRenderer = GraphvizRenderer(),
+        graphOptions: ServiceGraph.Options = .init(), view: GraphView = .full, renderer: GraphvizRenderer = GraphvizRenderer(),
         options: HTMLReport.Options = .init(), noting: (String) -> Void = { _ in }
     ) throws -> HTMLReport {
         let reading = graphReading(graphOptions, attributingSpans: true)
-        if let reason = renderer.plan(for: reading.graph).reason { noting(reason) }
-        let svg = try renderer.render(reading.graph, format: .svg)
+        let viewed = try view.apply(to: reading.graph)
+        for note in viewed.notes { noting(note) }
+        if let reason = renderer.plan(for: viewed.graph).reason { noting(reason) }
+        let svg = try renderer.render(viewed, format: .svg)
         return try HTMLReport(
             traces: traces, summary: summary,
             inputs: inputs.map { HTMLReport.Input(path: $0.source, format: $0.formatDescription, spans: $0.spans) },

@@ -51,6 +51,8 @@ enum Failure: Error {
     case noSpans(inputs: [String], firstSkipped: TraceReadError?, skippedCount: Int)
     /// A folder named as an input holds no files.
     case emptyFolder(String)
+    /// The drawing's options name nothing in the graph.
+    case view(GraphViewError)
     case graphviz(GraphvizError)
     case report(ReportError)
     case output(OutputError)
@@ -61,6 +63,7 @@ enum Failure: Error {
         switch error {
         case let failure as Failure: self = failure
         case let error as TraceReadError: self = .read(error)
+        case let error as GraphViewError: self = .view(error)
         case let error as GraphvizError: self = .graphviz(error)
         case let error as ReportError: self = .report(error)
         case let error as OutputError: self = .output(error)
@@ -76,6 +79,7 @@ enum Failure: Error {
         case .emptyStandardInput: return .malformedInput
         case .noSpans: return .malformedInput
         case .emptyFolder: return .unreadableInput
+        case .view: return .usage
         case .graphviz: return .internalFailure
         case .report(.templateUnreadable): return .unreadableInput
         case .report(.templateInvalid): return .malformedInput
@@ -96,6 +100,9 @@ enum Failure: Error {
                 + ": nothing to draw (--allow-empty draws an empty graph)"
                 + (firstSkipped.map { "; \(count == 1 ? "one part" : "\(count) parts") did not read, the first: \($0)" } ?? "")
         case .emptyFolder(let folder): "\(folder) holds no files to read (--allow-empty reads on)"
+        case .view(.noFocusedNode(let patterns, let closest)):
+            "--focus \(patterns.joined(separator: ", ")) matches no service or peer in the graph"
+                + (closest.isEmpty ? "" : "; the nearest names: " + closest.joined(separator: ", "))
         case .graphviz(let error): "\(error)"
         case .report(let error): "\(error)"
         case .output(let error): "\(error)"

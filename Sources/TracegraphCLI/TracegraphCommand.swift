@@ -184,14 +184,60 @@ struct GraphOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Draw a node or edge as failing (red) above this share of errors, in percent.", valueName: "percent"))
     var failingAbove = 10.0
 
+    @Option(help: ArgumentHelp(
+        "Draw only the neighbourhood of the services (or peers) this names: what they call and what calls them, --depth edges away. A pattern: '*' any characters, '?' any one. Repeatable.",
+        valueName: "service"))
+    var focus: [String] = []
+
+    @Option(help: ArgumentHelp("How many edges away from a --focus service its neighbourhood reaches, downstream and upstream.", valueName: "n"))
+    var depth = 2
+
+    @Option(help: ArgumentHelp("Leave out the nodes whose name matches this pattern ('*' any characters, '?' any one), with their edges. Repeatable.",
+                               valueName: "pattern"))
+    var exclude: [String] = []
+
+    @Option(help: ArgumentHelp("Leave out call edges of fewer calls, and link edges of fewer links, than this.", valueName: "n"))
+    var minCalls = 0
+
+    @Option(help: ArgumentHelp(
+        "Draw only the n busiest edges (by calls or links) and the nodes they join. Default: every edge up to \(GraphView.readableSize.nodes) nodes and \(GraphView.readableSize.edges) edges; past that, the busiest that fit in that size. A line on standard error and one under the graph say what was left out.",
+        valueName: "n"))
+    var topEdges: Int?
+
+    @Option(help: ArgumentHelp(
+        "Draw a caller's leaf peers of one kind (databases, topics, other peers) as one node with a count when it has more than n; 0 draws each.",
+        valueName: "n"))
+    var collapseLeaves = GraphView.defaultCollapseLeavesAbove
+
+    @Flag(help: "Draw every node and edge: no busiest-edges limit, no collapsed peers (--exclude, --min-calls and --focus still apply).")
+    var full = false
+
+    @Option(help: ArgumentHelp("Stop (exit 70) when Graphviz's layout runs longer than this.", valueName: "seconds"))
+    var layoutTimeout = 300
+
     var serviceGraphOptions: ServiceGraph.Options { ServiceGraph.Options(inferUninstrumentedPeers: !noPeers, edgeRule: edges) }
 
     var errorThresholds: ErrorThresholds { ErrorThresholds(degradedAbove: degradedAbove / 100, failingAbove: failingAbove / 100) }
 
+    /// The part of the graph these options draw.
+    var view: GraphView {
+        GraphView(exclude: exclude.map(NamePattern.init), minimumCalls: minCalls, focus: focus.map(NamePattern.init), depth: depth,
+                  collapseLeavesAbove: full || collapseLeaves == 0 ? nil : collapseLeaves,
+                  edgeLimit: topEdges.map { .top($0) } ?? (full ? .all : .readable))
+    }
+
     /// The renderer these options ask for.
-    var renderer: GraphvizRenderer { GraphvizRenderer(engine: engine, errorThresholds: errorThresholds) }
+    var renderer: GraphvizRenderer {
+        GraphvizRenderer(engine: engine, errorThresholds: errorThresholds, layoutTimeout: .seconds(layoutTimeout))
+    }
 
     func validate() throws {
+        if full, topEdges != nil { throw ValidationError("--full draws every edge and --top-edges only the busiest: give either, not both.") }
+        guard topEdges.map({ $0 > 0 }) ?? true else { throw ValidationError("--top-edges must be at least 1.") }
+        guard depth >= 0, minCalls >= 0, collapseLeaves >= 0 else {
+            throw ValidationError("--depth, --min-calls and --collapse-leaves cannot be negative.")
+        }
+        guard layoutTimeout > 0 else { throw ValidationError("--layout-timeout must be at least 1 second.") }
         guard (0...100).contains(degradedAbove), (0...100).contains(failingAbove) else {
             throw ValidationError("--degraded-above and --failing-above are percentages, from 0 to 100.")
         }
@@ -243,9 +289,13 @@ struct GraphCommand: ParsableCommand {
         DispatchQueue.global().async(group: preparing) { [format] in renderer.prepare(for: format) }
         defer { preparing.wait() }
         try reportingErrors {
-            let graph = try input.readGraph(drawing.serviceGraphOptions).graph
-            if !input.quiet, format != .dot, let reason = renderer.plan(for: graph).reason { printError("tracegraph: \(reason)") }
-            let bytes = try renderer.render(graph, format: format)
+            let viewed = try drawing.view.apply(to: input.readGraph(drawing.serviceGraphOptions).graph)
+            let graph = viewed.graph
+            if !input.quiet {
+                for note in viewed.notes { printError("tracegraph: \(note)") }
+                if format != .dot, let reason = renderer.plan(for: graph).reason { printError("tracegraph: \(reason)") }
+            }
+            let bytes = try renderer.render(viewed, format: format)
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             let notes = try OutputFile.write(bytes, to: path)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
@@ -297,7 +347,7 @@ struct ReportCommand: ParsableCommand {
             let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
             let loaded = try input.readTraces()
             let report = try loaded.htmlReport(
-                graphOptions: drawing.serviceGraphOptions, renderer: drawing.renderer,
+                graphOptions: drawing.serviceGraphOptions, view: drawing.view, renderer: drawing.renderer,
                 options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates)
             ) { note in if !input.quiet { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(Array(report.html.utf8), to: output)

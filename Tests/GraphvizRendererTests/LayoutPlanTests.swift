@@ -49,8 +49,40 @@ private func mesh(services: Int, callsEach: Int, seed: UInt64 = 7) -> ServiceGra
 
     @Test func anEngineAskedForIsKeptWithItsUsualSettings() throws {
         let graph = mesh(services: 120, callsEach: 4)
-        #expect(GraphvizRenderer(engine: .dot).plan(for: graph) == .chosen(.dot))
+        let plan = GraphvizRenderer(engine: .dot).plan(for: graph)
+        #expect(plan.engine == .dot && !plan.straightEdges && plan.reason == nil)
         let dot = String(decoding: try GraphvizRenderer(engine: .sfdp).render(graph, format: .dot), as: UTF8.self)
         #expect(dot.contains("splines=true"))
+    }
+
+    /// A chain of `length` services, each also calling `fan` leaves.
+    private func chain(length: Int, fan: Int) -> ServiceGraph {
+        var spans: [Span] = []
+        for step in 0..<length {
+            spans.append(Fixture.span(trace: 1, id: UInt64(step + 1), parent: step == 0 ? nil : UInt64(step), service: "step-\(step)"))
+            for leaf in 0..<fan {
+                spans.append(Fixture.span(trace: 1, id: UInt64(1_000 + step * 100 + leaf), parent: UInt64(step + 1), service: "leaf-\(step)-\(leaf)"))
+            }
+        }
+        return ServiceGraph(traces: TraceSet(spans))
+    }
+
+    @Test(arguments: [(3, 2, LayoutPlan.Direction.leftToRight), (5, 3, .leftToRight), (14, 1, .topToBottom), (25, 0, .topToBottom),
+                      (3, 12, .leftToRight)])
+    func aLongChainIsDrawnTopToBottomSoThatItFitsAPage(length: Int, fan: Int, direction: LayoutPlan.Direction) throws {
+        let graph = chain(length: length, fan: fan)
+        #expect(LayoutPlan.automatic(for: graph).direction == direction)
+        let dot = String(decoding: try GraphvizRenderer().render(graph, format: .dot), as: UTF8.self)
+        #expect(dot.contains("rankdir=LR") == (direction == .leftToRight))
+        // Drawn, a top-to-bottom chain is taller than wide, and a left-to-right one wider than tall.
+        let svg = String(decoding: try GraphvizRenderer().render(graph, format: .svg), as: UTF8.self)
+        let size = try #require(svg.firstMatch(of: /<svg width="(\d+)pt" height="(\d+)pt"/))
+        let (width, height) = (Double(size.1)!, Double(size.2)!)
+        #expect(width / height < (direction == .leftToRight ? 8 : 2.5), "\(width) × \(height)")
+    }
+
+    @Test func sfdpHasNoDirection() {
+        #expect(LayoutPlan.chosen(.sfdp).oriented(for: chain(length: 30, fan: 0)).direction == .leftToRight)
+        #expect(GraphvizRenderer(engine: .dot).plan(for: chain(length: 30, fan: 0)).direction == .topToBottom)
     }
 }

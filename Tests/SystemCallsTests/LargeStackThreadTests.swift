@@ -1,5 +1,6 @@
 import Testing
 import SystemCalls
+import Dispatch
 
 /// A recursion `depth` calls deep, each call holding `frame` bytes on the stack.
 @inline(never)
@@ -20,5 +21,28 @@ func recurse(_ depth: Int) -> Int {
         struct Failure: Error, Equatable {}
         #expect(throws: Failure()) { try LargeStackThread.run { () throws(Failure) -> Int in throw Failure() } }
         #expect(LargeStackThread.run { "value" } == "value")
+    }
+}
+
+@Suite struct LargeStackThreadTimeoutTests {
+    @Test func aValueInTimeComesBack() {
+        #expect(LargeStackThread.run(timeout: .seconds(30)) { recurse(100_000) } == 50_000)
+    }
+
+    @Test func workPastItsTimeoutIsLeftRunningAndTheCallerGoesOn() {
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let value = LargeStackThread.run(timeout: .milliseconds(200)) { () -> Int in
+            release.wait()
+            finished.signal()
+            return 1
+        }
+        #expect(value == nil)
+        #expect(clock.now - start < .seconds(10))
+        // The work goes on after the caller gave up on it, and ends when it can.
+        release.signal()
+        #expect(finished.wait(timeout: .now() + 10) == .success)
     }
 }

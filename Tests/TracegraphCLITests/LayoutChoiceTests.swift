@@ -31,13 +31,55 @@ private func meshExport(services: Int, callsEach: Int) -> String {
     @Test func aDenseGraphIsDrawnBySfdpAndTheCommandSaysWhy() throws {
         let folder = try temporaryFolder()
         try meshExport(services: 120, callsEach: 4).write(toFile: folder + "/mesh.jsonl", atomically: true, encoding: .utf8)
-        let result = try Tool.run(["graph", "mesh.jsonl", "-o", "mesh.svg"], in: folder)
+        let result = try Tool.run(["graph", "mesh.jsonl", "--full", "-o", "mesh.svg"], in: folder)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("with sfdp and straight edges"), "\(result.standardError)")
-        let quiet = try Tool.run(["graph", "mesh.jsonl", "-q", "-o", "mesh.svg"], in: folder)
+        let quiet = try Tool.run(["graph", "mesh.jsonl", "--full", "-q", "-o", "mesh.svg"], in: folder)
         #expect(quiet.standardError.isEmpty, "\(quiet.standardError)")
-        let asked = try Tool.run(["graph", "mesh.jsonl", "--engine", "sfdp", "-o", "mesh.svg"], in: folder)
+        let asked = try Tool.run(["graph", "mesh.jsonl", "--full", "--engine", "sfdp", "-o", "mesh.svg"], in: folder)
         #expect(!asked.standardError.contains("straight edges"), "\(asked.standardError)")
+    }
+
+    @Test func pastTheReadableSizeTheBusiestPartIsDrawnAndBothTheTerminalAndThePictureSaySo() throws {
+        let folder = try temporaryFolder()
+        try meshExport(services: 120, callsEach: 4).write(toFile: folder + "/mesh.jsonl", atomically: true, encoding: .utf8)
+        let result = try Tool.run(["graph", "mesh.jsonl", "-o", "mesh.svg"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        let note = try #require(result.standardError.split(separator: "\n").first { $0.contains("busiest of") })
+        #expect(note.hasSuffix("nodes; --full draws every one"), "\(note)")
+        #expect(!result.standardError.contains("sfdp"), "\(result.standardError)")
+        let svg = try String(contentsOfFile: folder + "/mesh.svg", encoding: .utf8)
+        #expect(svg.contains("busiest of"))
+        #expect(svg.contains("full draws every one."))
+        let wrote = try #require(result.standardError.split(separator: "\n").last)
+        let nodes = try #require(Int(wrote.split(separator: ": ").last!.split(separator: " ")[0]))
+        #expect(nodes <= 50)
+    }
+
+    @Test func aFocusDrawsANeighbourhoodAndOneThatMatchesNothingNamesTheNearest() throws {
+        let folder = try temporaryFolder()
+        try meshExport(services: 120, callsEach: 4).write(toFile: folder + "/mesh.jsonl", atomically: true, encoding: .utf8)
+        let result = try Tool.run(["graph", "mesh.jsonl", "--focus", "svc-7", "--depth", "1", "-T", "dot", "-o", "-"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(String(decoding: result.standardOutput, as: UTF8.self).contains("\"svc_svc-7\""))
+        #expect(result.standardError.contains("within 1 edge of svc-7 (--focus, --depth), of 120"), "\(result.standardError)")
+        let missing = try Tool.run(["graph", "mesh.jsonl", "--focus", "svc-7x", "-o", "none.svg"], in: folder)
+        #expect(missing.status == 64)
+        #expect(missing.standardError.contains("--focus svc-7x matches no service or peer in the graph; the nearest names: svc-7,"),
+                "\(missing.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/none.svg"))
+    }
+
+    @Test func aLayoutPastItsTimeoutStopsWithAClearMessage() throws {
+        let folder = try temporaryFolder()
+        try meshExport(services: 120, callsEach: 4).write(toFile: folder + "/mesh.jsonl", atomically: true, encoding: .utf8)
+        // dot on every edge of this mesh takes well over ten seconds.
+        let start = Date()
+        let result = try Tool.run(["graph", "mesh.jsonl", "--full", "--engine", "dot", "--layout-timeout", "1", "-o", "slow.svg"], in: folder)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(result.status == 70)
+        #expect(result.standardError.contains("Graphviz's dot layout was still running after 1 s (--layout-timeout)"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/slow.svg"))
     }
 
     @Test func theExampleIsDrawnAsAlwaysWithoutAWord() throws {

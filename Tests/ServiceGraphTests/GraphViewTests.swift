@@ -1,0 +1,156 @@
+import ServiceGraph
+import Testing
+import TraceModel
+import TraceTestSupport
+
+/// A graph of services named by `edges` (caller, callee, calls); names in `peers` are peers of that
+/// kind instead. Each edge's latency is its calls in milliseconds, so that merged edges show whose
+/// latency they keep.
+private func graph(_ edges: [(String, String, Int)], peers: [String: ServiceGraph.Node.Kind] = [:],
+                   links: [(String, String, Int)] = []) -> ServiceGraph {
+    func id(_ name: String) -> NodeID { NodeID(rawValue: (peers[name] == nil ? "svc_" : "peer_") + name) }
+    let names = Set(edges.flatMap { [$0.0, $0.1] } + links.flatMap { [$0.0, $0.1] })
+    let nodes = names.sorted().map { name in
+        ServiceGraph.Node(id: id(name), name: name, kind: peers[name] ?? .service, spanCount: peers[name] == nil ? 10 : 0)
+    }
+    let millisecond: UInt64 = 1_000_000
+    return ServiceGraph(
+        nodes: nodes.sorted { $0.id < $1.id },
+        callEdges: edges.map { from, to, calls in
+            let latency = UInt64(calls) * millisecond
+            return ServiceGraph.CallEdge(from: id(from), to: id(to), calls: calls, errors: calls / 10,
+                                         latency: LatencySummary(p50Nanos: latency / 2, p95Nanos: latency, p99Nanos: latency, maxNanos: latency))
+        }.sorted { ($0.from, $0.to) < ($1.from, $1.to) },
+        linkEdges: links.map { ServiceGraph.LinkEdge(from: id($0.0), to: id($0.1), links: $0.2) })
+}
+
+private func names(_ graph: ServiceGraph) -> [String] { graph.nodes.map(\.name).sorted() }
+
+/// gateway → a → b → c → d → e, and x → c: a chain with a side entry.
+private let chain = graph([("gateway", "a", 50), ("a", "b", 40), ("b", "c", 30), ("c", "d", 20), ("d", "e", 10), ("x", "c", 5)])
+
+@Suite struct NamePatternTests {
+    @Test(arguments: [
+        ("checkout", "checkout", true), ("checkout", "checkout-v2", false), ("check*", "checkout", true),
+        ("*out", "checkout", true), ("*", "", true), ("", "", true), ("", "a", false), ("c?eck*t", "checkout", true),
+        ("*-db-*", "orders-db-primary", true), ("*-db-*", "orders-db", false), ("a*b*c", "aXbYbZc", true),
+        ("a*b*c", "aXbYbZ", false), ("Checkout", "checkout", false), ("ünï*", "ünïcode", true),
+    ])
+    func shellStylePatternsMatchWholeNames(pattern: String, name: String, matches: Bool) {
+        #expect(NamePattern(pattern).matches(name) == matches)
+    }
+
+    @Test func aPatternOfManyStarsOnALongNameEndsAtOnce() {
+        // Backtracking to the last star only: time grows with the product of the lengths, not exponentially.
+        let pattern = NamePattern(String(repeating: "*a", count: 40) + "b")
+        #expect(!pattern.matches(String(repeating: "a", count: 5_000)))
+    }
+}
+
+@Suite struct GraphViewTests {
+    @Test func theDefaultViewDrawsASmallGraphWhole() throws {
+        let viewed = try GraphView().apply(to: chain)
+        #expect(viewed.graph == chain)
+        #expect(viewed.notes.isEmpty)
+    }
+
+    @Test func excludedNodesGoWithTheirEdgesAndTheNoteSaysHowMany() throws {
+        let viewed = try GraphView(exclude: [NamePattern("gate*"), NamePattern("x")]).apply(to: chain)
+        #expect(names(viewed.graph) == ["a", "b", "c", "d", "e"])
+        #expect(viewed.graph.callEdges.count == 4)
+        #expect(viewed.notes == ["left out 2 nodes matching --exclude gate*, x"])
+    }
+
+    @Test func edgesOfFewCallsGoAndTheNodesOnlyTheyJoined() throws {
+        let viewed = try GraphView(minimumCalls: 20).apply(to: chain)
+        #expect(Set(viewed.graph.callEdges.map(\.calls)) == [50, 40, 30, 20])
+        #expect(names(viewed.graph) == ["a", "b", "c", "d", "gateway"])
+        #expect(viewed.notes == ["left out 2 edges of fewer than 20 calls or links (--min-calls) and the 2 nodes they alone joined"])
+    }
+
+    @Test(arguments: [
+        (0, ["c"]), (1, ["b", "c", "d", "x"]), (2, ["a", "b", "c", "d", "e", "x"]), (9, ["a", "b", "c", "d", "e", "gateway", "x"]),
+    ])
+    func aFocusDrawsWhatItCallsAndWhatCallsItUpToTheDepth(depth: Int, expected: [String]) throws {
+        let viewed = try GraphView(focus: [NamePattern("c")], depth: depth).apply(to: chain)
+        #expect(names(viewed.graph) == expected)
+        #expect(viewed.focused == [NodeID(rawValue: "svc_c")])
+        // Edges between the nodes drawn, and only those.
+        let drawn = Set(expected)
+        #expect(viewed.graph.callEdges.count == chain.callEdges.filter {
+            drawn.contains(String($0.from.rawValue.dropFirst(4))) && drawn.contains(String($0.to.rawValue.dropFirst(4)))
+        }.count)
+    }
+
+    @Test func theNeighbourhoodFollowsEdgesOneWayEachSide() throws {
+        // Upstream of d is c, then b and x; downstream of d is e. Siblings of what d calls are not drawn.
+        let viewed = try GraphView(focus: [NamePattern("d")], depth: 2).apply(to: chain)
+        #expect(names(viewed.graph) == ["b", "c", "d", "e", "x"])
+    }
+
+    @Test func aFocusThatMatchesNothingIsAnErrorThatNamesTheNearest() {
+        #expect(throws: GraphViewError.noFocusedNode(patterns: ["gatewy"], closest: ["gateway", "a", "e"])) {
+            try GraphView(focus: [NamePattern("gatewy")]).apply(to: chain)
+        }
+    }
+
+    @Test func aCallersFanOutOfLeafPeersPastTheLimitIsOneNode() throws {
+        var edges: [(String, String, Int)] = (1...10).map { ("orders", "db-\($0)", $0) }
+        var peers: [String: ServiceGraph.Node.Kind] = Dictionary(uniqueKeysWithValues: (1...10).map { ("db-\($0)", .database(system: "postgresql")) })
+        // A database another service calls too is no leaf, and stays.
+        edges.append(("billing", "db-10", 3))
+        edges += (1...3).map { ("orders", "api-\($0)", 1) }
+        for number in 1...3 { peers["api-\(number)"] = .remote }
+        let whole = graph(edges, peers: peers)
+        let viewed = try GraphView(collapseLeavesAbove: 8).apply(to: whole)
+        let group = try #require(viewed.graph.nodes.first { !$0.members.isEmpty })
+        #expect(group.name == "9 databases")
+        #expect(group.kind == .database(system: "postgresql"))
+        #expect(group.members == (1...9).map { "db-\($0)" }.sorted())
+        #expect(group.labelLines == ["9 databases", "postgresql"])
+        #expect(group.id.rawValue == "group_databases_svc_orders")
+        let edge = try #require(viewed.graph.callEdges.first { $0.to == group.id })
+        #expect(edge.calls == 45)
+        #expect(edge.errors == (1...9).map { $0 / 10 }.reduce(0, +))
+        #expect(edge.mergedEdges == 9)
+        #expect(edge.latency.p95Nanos == 9_000_000)
+        #expect(edge.labelLines == ["45 calls", "p95 up to 9 ms"])
+        #expect(edge.details.contains("over 9 edges drawn as one, each percentile the largest of theirs"))
+        #expect(names(viewed.graph).contains("db-10"))
+        // Three remote peers are under the limit: drawn each.
+        #expect(names(viewed.graph).filter { $0.hasPrefix("api-") }.count == 3)
+        #expect(viewed.notes == ["drew 9 leaf peers as 1 node, one for each caller's fan-out of more than 8 (--collapse-leaves 0 draws each)"])
+        // Without the limit, each is drawn.
+        #expect(try GraphView(collapseLeavesAbove: nil).apply(to: whole).graph == whole)
+    }
+
+    @Test func topEdgesKeepsTheBusiestAndSaysWhatItLeftOut() throws {
+        let viewed = try GraphView(edgeLimit: .top(2)).apply(to: chain)
+        #expect(viewed.graph.callEdges.map(\.calls).sorted() == [40, 50])
+        #expect(names(viewed.graph) == ["a", "b", "gateway"])
+        #expect(viewed.notes == ["drew the 2 busiest of 6 edges (58% of calls and links) and 3 of 7 nodes (--top-edges)"])
+    }
+
+    @Test func linksCountAsTrafficBesideCalls() throws {
+        let whole = graph([("a", "b", 5), ("c", "d", 1)], links: [("b", "e", 100)])
+        let viewed = try GraphView(edgeLimit: .top(1)).apply(to: whole)
+        #expect(viewed.graph.callEdges.isEmpty)
+        #expect(viewed.graph.linkEdges.map(\.links) == [100])
+    }
+
+    @Test func pastTheReadableSizeTheBusiestEdgesThatFitAreDrawnAndTheFullGraphIsOneOptionAway() throws {
+        // 200 services in a ring of calls, with 60 chords of heavy traffic.
+        var generator = SplitMix64(seed: 11)
+        var edges = (0..<200).map { ("s\($0)", "s\(($0 + 1) % 200)", 1 + Int.random(in: 0..<5, using: &generator)) }
+        edges += (0..<60).map { _ in ("s\(Int.random(in: 0..<200, using: &generator))", "t\(Int.random(in: 0..<30, using: &generator))", 100) }
+        let whole = graph(edges)
+        let viewed = try GraphView().apply(to: whole)
+        #expect(viewed.graph.nodes.count <= GraphView.readableSize.nodes)
+        #expect(viewed.graph.edgeCount <= GraphView.readableSize.edges)
+        // The heavy chords first: as many as fit in the readable number of nodes.
+        #expect(viewed.graph.callEdges.filter { $0.calls == 100 }.count >= 25)
+        #expect(viewed.notes.count == 1)
+        #expect(viewed.notes[0].hasSuffix("; --full draws every one"))
+        #expect(try GraphView.full.apply(to: whole).graph == whole)
+    }
+}
