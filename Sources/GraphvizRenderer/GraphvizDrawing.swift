@@ -73,7 +73,10 @@ extension GraphvizDrawing {
         }
         if plan.engine == .dot, plan.direction == .leftToRight { graphAttributes.append(("rankdir", "LR")) }
         if plan.engine != .dot {
-            graphAttributes += [("overlap", "false"), ("splines", plan.straightEdges ? "line" : "true"), ("sep", "+12")]
+            graphAttributes += [
+                ("overlap", plan.overlapRemovalRounds.map { "prism\($0)" } ?? "false"), ("splines", plan.straightEdges ? "line" : "true"),
+                ("sep", "+12"),
+            ]
         }
         nodeDefaults = [
             ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", Palette.ink), ("shape", "box"),
@@ -91,6 +94,9 @@ extension GraphvizDrawing {
             let pair = edge.from.rawValue + " " + edge.to.rawValue
             defer { linkNumbers[pair, default: 0] += 1 }
             return Self.linkEdge(edge, index: linkNumbers[pair, default: 0])
+        }
+        if !plan.edgeLabels {
+            for index in edges.indices { edges[index].attributes.removeAll { $0.name == "label" } }
         }
         clusters = graph.nodes.isEmpty ? [] : [Self.legend]
     }

@@ -11,13 +11,22 @@ import Glibc
 /// (`splines=true`): 57 s for 311 services and 1,223 edges, against 0.5 s with straight edges.
 /// So a graph is drawn by dot while it is small, or sparse and layered (each service calling a
 /// few others, up to ``maximumNodesForSparseDot`` services), and by sfdp with straight edges past
-/// that. `Scripts/layout-benchmark` measures both at sizes from 100 to 2,000 services.
+/// that. Past ``maximumEdgesWithLabels`` edges, edges carry their numbers in tooltips only:
+/// placing 10,000 edge labels takes sfdp 9 of its 12 s, and no one reads them at that size; and
+/// overlapping nodes are moved apart in 20 rounds instead of up to 1,000 (on 1,962 nodes: 2.1 s
+/// instead of 4.8 s, two pairs of nodes left touching).
+/// `Scripts/layout-benchmark` measures all of it at sizes from 100 to 2,000 services.
 public struct LayoutPlan: Sendable, Equatable {
     public var engine: LayoutEngine
     /// Edges drawn as straight lines rather than routed around the nodes.
     public var straightEdges: Bool
     /// Which way dot's layers run: callers left of callees, or above them.
     public var direction: Direction = .leftToRight
+    /// Edges labelled with their numbers; without, the numbers are in their tooltips only.
+    public var edgeLabels = true
+    /// How many rounds sfdp and the other spring layouts spend moving overlapping nodes apart
+    /// (Graphviz's `overlap=prismN`); nil leaves Graphviz's default, which runs until no two overlap.
+    public var overlapRemovalRounds: Int?
     /// Why the plan was chosen, for a person, when it is not the default drawing; nil when the
     /// graph is drawn as usual or the engine was asked for.
     public var reason: String?
@@ -28,6 +37,8 @@ public struct LayoutPlan: Sendable, Equatable {
     /// many nodes is still drawn by dot: layered systems read best in layers.
     public static let maximumNodesForSparseDot = 500
     public static let maximumEdgesPerNodeForSparseDot = 2
+    /// Up to this many edges, edges are labelled.
+    public static let maximumEdgesWithLabels = 2_000
 
     /// The engine a person asked for, with its usual settings.
     public static func chosen(_ engine: LayoutEngine) -> LayoutPlan {
@@ -41,9 +52,15 @@ public struct LayoutPlan: Sendable, Equatable {
             return .chosen(.dot)
         }
         let size = "\(GraphWording.count(nodes)) nodes and \(GraphWording.count(edges)) edges"
-        return LayoutPlan(engine: .sfdp, straightEdges: true, reason:
+        var plan = LayoutPlan(engine: .sfdp, straightEdges: true, reason:
             "laid out \(size) with sfdp and straight edges: dot's layers take minutes on a graph this large or dense "
             + "(--engine dot insists on them)")
+        if edges > maximumEdgesWithLabels {
+            plan.edgeLabels = false
+            plan.overlapRemovalRounds = 20
+            plan.reason! += "; edges' numbers are in their tooltips, not labels, past \(GraphWording.count(maximumEdgesWithLabels)) edges"
+        }
+        return plan
     }
 
     /// The plan for `graph`, counted as it is drawn.

@@ -47,6 +47,20 @@ private func mesh(services: Int, callsEach: Int, seed: UInt64 = 7) -> ServiceGra
         #expect(svg.contains("<svg"))
     }
 
+    @Test func pastTwoThousandEdgesTheNumbersGoToTooltipsAndOverlapsGetTwentyRounds() throws {
+        let small = LayoutPlan.automatic(nodes: 1_000, edges: 2_000)
+        #expect(small.edgeLabels && small.overlapRemovalRounds == nil)
+        let large = LayoutPlan.automatic(nodes: 2_000, edges: 10_000)
+        #expect(!large.edgeLabels && large.overlapRemovalRounds == 20)
+        #expect(large.reason?.hasSuffix("edges' numbers are in their tooltips, not labels, past 2,000 edges") == true)
+        let graph = mesh(services: 700, callsEach: 3)
+        #expect(graph.callEdges.count > LayoutPlan.maximumEdgesWithLabels)
+        let dot = String(decoding: try GraphvizRenderer().render(graph, format: .dot), as: UTF8.self)
+        #expect(dot.contains("overlap=prism20"))
+        #expect(!dot.contains("calls\\np95"))
+        #expect(dot.contains("tooltip=\"1 call; p50 1 µs, p95 1 µs"))
+    }
+
     @Test func anEngineAskedForIsKeptWithItsUsualSettings() throws {
         let graph = mesh(services: 120, callsEach: 4)
         let plan = GraphvizRenderer(engine: .dot).plan(for: graph)
