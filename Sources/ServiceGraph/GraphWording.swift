@@ -30,6 +30,16 @@ public enum GraphWording {
         return String(kept)
     }
 
+    /// Sizes in decimal units, as disks and networks count: `512 B`, `3.4 kB`, `120 MB`, `5 GB`.
+    public static func bytes(_ count: Int) -> String {
+        let units: [(size: UInt64, name: String)] = [(1_000_000_000_000, "TB"), (1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "kB")]
+        let value = UInt64(max(count, 0))
+        for unit in units where value >= unit.size {
+            return scaled(value, unit.size) + " " + unit.name
+        }
+        return "\(value) B"
+    }
+
     /// A note as a sentence: its first letter capitalised, a full stop at its end.
     public static func sentence(_ note: String) -> String {
         guard let first = note.first else { return note }

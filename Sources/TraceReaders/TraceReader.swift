@@ -41,6 +41,9 @@ public struct ReadOptions: Sendable {
     /// it and saying so among the skipped or repaired parts.
     public var strict = false
 
+    /// Where the bytes and spans read are counted as each part is done, for a progress line.
+    public var progress: ReadProgress?
+
     public init(detail: ReadDetail = .full, keepGoing: Bool = false, format: TraceInputFormat? = nil,
                 maximumInflation: Int = ReadOptions.defaultMaximumInflation) {
         self.detail = detail
@@ -150,9 +153,20 @@ public enum TraceReader {
         path: String, options: ReadOptions = ReadOptions(), makeSink: @escaping @Sendable () -> Sink,
         take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
+        var counted = ProgressCount()
         let file = try FileSource(path: path)
+        let report = try read(file, path: path, options: options, counted: &counted, makeSink: makeSink, take: take)
+        // What the parts did not count: a whole document, or what compression made of the bytes.
+        counted.add(bytes: max(0, (file.size ?? counted.bytes) - counted.bytes), spans: report.spans - counted.spans, to: options.progress)
+        return report
+    }
+
+    private static func read<Sink: SpanSink & Sendable>(
+        _ file: FileSource, path: String, options: ReadOptions, counted: inout ProgressCount,
+        makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void
+    ) throws(TraceReadError) -> InputReport {
         if let mapped = file.mapped(), !FormatSniffer.isGzip(mapped.buffer) {
-            return try readMapped(mapped, path: path, options: options, makeSink: makeSink, take: take)
+            return try readMapped(mapped, path: path, options: options, counted: &counted, makeSink: makeSink, take: take)
         }
         var source: ByteSource = file
         var bytes: [UInt8] = []
@@ -177,7 +191,8 @@ public enum TraceReader {
             var pending = bytes
             var isAtEnd = false
             // The carried-over start of a line, then a chunk's worth read straight behind it.
-            return try readJSONLines(context: context, makeSink: makeSink, take: take) { () throws(TraceReadError) -> Chunk? in
+            return try readJSONLines(context: context, counted: &counted, countsBytes: !isCompressed, makeSink: makeSink, take: take) {
+                () throws(TraceReadError) -> Chunk? in
                 while !(isAtEnd && pending.isEmpty) {
                     var block = pending
                     if !isAtEnd {
@@ -205,8 +220,8 @@ public enum TraceReader {
 
     /// A file mapped into memory: JSON lines in chunks of it, anything else whole, parsed in place.
     private static func readMapped<Sink: SpanSink & Sendable>(
-        _ input: InputBytes, path: String, options: ReadOptions, makeSink: @escaping @Sendable () -> Sink,
-        take: (consuming Sink) -> Void
+        _ input: InputBytes, path: String, options: ReadOptions, counted: inout ProgressCount,
+        makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
         let buffer = input.buffer
         var format = options.format
@@ -218,7 +233,8 @@ public enum TraceReader {
             return try readWhole(input, context: context, makeSink: makeSink, take: take)
         }
         var start = 0
-        return try readJSONLines(context: context, makeSink: makeSink, take: take) { () throws(TraceReadError) -> Chunk? in
+        return try readJSONLines(context: context, counted: &counted, countsBytes: true, makeSink: makeSink, take: take) {
+            () throws(TraceReadError) -> Chunk? in
             guard start < buffer.count else { return nil }
             var end = min(start + chunkSize, buffer.count)
             while end < buffer.count {
@@ -325,17 +341,18 @@ public enum TraceReader {
 
     /// JSON lines, a chunk of whole lines at a time: this thread cuts chunks (`nextChunk`) and
     /// hands them to workers on the other cores, a few at a time, and takes their sinks back in
-    /// input order, letting go of each chunk's bytes once it is done.
+    /// input order, letting go of each chunk's bytes once it is done; each chunk taken is
+    /// `counted`, unless its bytes are not the input's own (inflated from gzip).
     private static func readJSONLines<Sink: SpanSink & Sendable>(
-        context: ReadContext, makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void,
-        nextChunk: () throws(TraceReadError) -> Chunk?
+        context: ReadContext, counted: inout ProgressCount, countsBytes: Bool, makeSink: @escaping @Sendable () -> Sink,
+        take: (consuming Sink) -> Void, nextChunk: () throws(TraceReadError) -> Chunk?
     ) throws(TraceReadError) -> InputReport {
         typealias Outcome = Result<(Sink, Int, [TraceReadError]), TraceReadError>
         var report = context.report(layout: .jsonLines)
         var nextLine = 1
         var dispatched = 0
         var taken = 0
-        var chunkEnds: [Int: (InputBytes, Int)] = [:]
+        var chunkEnds: [Int: (input: InputBytes, range: Range<Int>)] = [:]
         let finished = Mutex([Int: Outcome]())
         let slots = DispatchSemaphore(value: max(2, Machine.activeProcessorCount + 1))
         let group = DispatchGroup()
@@ -345,11 +362,13 @@ public enum TraceReader {
         func takeFinished(wait: Bool) {
             if wait { group.wait() }
             while taken < dispatched, let outcome = finished.withLock({ $0.removeValue(forKey: taken) }) {
-                if let (input, end) = chunkEnds.removeValue(forKey: taken) { input.release(before: end) }
+                let chunk = chunkEnds.removeValue(forKey: taken)
+                chunk.map { $0.input.release(before: $0.range.upperBound) }
                 taken += 1
                 switch outcome {
                 case .success(let (sink, count, skipped)):
                     take(sink)
+                    counted.add(bytes: countsBytes ? chunk?.range.count ?? 0 : 0, spans: count, to: context.options.progress)
                     report.spans += count
                     report.note(skipped)
                 case .failure(let error):
@@ -362,7 +381,7 @@ public enum TraceReader {
             chunk.firstLine = nextLine
             nextLine += chunk.lineCount
             let index = dispatched
-            chunkEnds[index] = (chunk.input, chunk.range.upperBound)
+            chunkEnds[index] = (chunk.input, chunk.range)
             dispatched += 1
             slots.wait()
             let work = chunk

@@ -68,6 +68,9 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
 
+    @Flag(inversion: .prefixedNo, help: "Show the bytes read of the total, spans a second and the time left on one line of standard error, rewritten as reading goes (after a second). Default: when standard error is a terminal and CI is not set, unless --quiet.")
+    var progress: Bool?
+
     @Option(help: ArgumentHelp(
         "Refuse gzip input that inflates to more than this many times its compressed size (past 64 MiB): a gzip bomb.",
         valueName: "ratio"))
@@ -83,6 +86,25 @@ struct InputOptions: ParsableArguments {
         var options = ReadOptions(keepGoing: keepGoing, format: inputFormat, maximumInflation: maxInflation)
         options.strict = strict
         return options
+    }
+
+    /// Whether a progress line is shown while the inputs are read.
+    private var showsProgress: Bool {
+        progress ?? (!quiet && FileDescriptor.standardError.isTerminal && Machine.environment("CI") == nil)
+    }
+
+    /// Runs a read with a progress line when one is shown: options that count what is read, and
+    /// the line, wiped when the read ends, however it ends.
+    private func withProgress<Read>(_ read: (ReadOptions) throws -> Read) throws -> Read {
+        guard showsProgress else { return try read(readOptions) }
+        let files = (try? TraceReader.expand(paths)) ?? []
+        let sizes = files.map { path in path == "-" ? nil : (try? FileSystem.status(ofPath: path)).flatMap { $0.kind == .regular ? $0.size : nil } }
+        var options = readOptions
+        let counter = ReadProgress(totalBytes: sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + $1! })
+        options.progress = counter
+        let line = ProgressLine(counter)
+        defer { line.finish() }
+        return try read(options)
     }
 
     func validate() throws {
@@ -103,7 +125,7 @@ struct InputOptions: ParsableArguments {
         if !example { try checkFolders() }
         let reading = try example
             ? GraphReading(builtInExampleWith: options)
-            : noticingEmptyStandardInput { try GraphReading(paths: paths, options: readOptions, graphOptions: options) }
+            : noticingEmptyStandardInput { try withProgress { try GraphReading(paths: paths, options: $0, graphOptions: options) } }
         report(reading.inputs, reading.summary)
         try checkSpans(reading.inputs)
         return reading
@@ -114,7 +136,7 @@ struct InputOptions: ParsableArguments {
         if !example { try checkFolders() }
         let loaded = try example
             ? LoadedTraces.builtInExample()
-            : noticingEmptyStandardInput { try LoadedTraces(paths: paths, options: readOptions) }
+            : noticingEmptyStandardInput { try withProgress { try LoadedTraces(paths: paths, options: $0) } }
         report(loaded.inputs, loaded.summary)
         try checkSpans(loaded.inputs)
         return loaded

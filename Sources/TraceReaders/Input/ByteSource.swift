@@ -79,6 +79,12 @@ final class FileSource: ByteSource {
         }
     }
 
+    /// The file's size, when it is a regular file.
+    var size: Int? {
+        guard let status = try? file.status(), status.kind == .regular else { return nil }
+        return status.size
+    }
+
     /// The whole file mapped into memory, when it is a regular file.
     func mapped() -> InputBytes? {
         path == "-" ? nil : file.mapped().map(InputBytes.init(mapping:))
