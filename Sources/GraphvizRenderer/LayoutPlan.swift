@@ -38,7 +38,7 @@ public struct LayoutPlan: Sendable, Equatable {
     public static let maximumNodesForSparseDot = 500
     public static let maximumEdgesPerNodeForSparseDot = 2
     /// Up to this many edges, edges are labelled.
-    public static let maximumEdgesWithLabels = 2_000
+    public static let maximumEdgesWithLabels = 1_000
 
     /// The engine a person asked for, with its usual settings.
     public static func chosen(_ engine: LayoutEngine) -> LayoutPlan {

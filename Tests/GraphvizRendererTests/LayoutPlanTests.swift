@@ -47,13 +47,13 @@ private func mesh(services: Int, callsEach: Int, seed: UInt64 = 7) -> ServiceGra
         #expect(svg.contains("<svg"))
     }
 
-    @Test func pastTwoThousandEdgesTheNumbersGoToTooltipsAndOverlapsGetTwentyRounds() throws {
-        let small = LayoutPlan.automatic(nodes: 1_000, edges: 2_000)
+    @Test func pastAThousandEdgesTheNumbersGoToTooltipsAndOverlapsGetTwentyRounds() throws {
+        let small = LayoutPlan.automatic(nodes: 500, edges: 1_000)
         #expect(small.edgeLabels && small.overlapRemovalRounds == nil)
         let large = LayoutPlan.automatic(nodes: 2_000, edges: 10_000)
         #expect(!large.edgeLabels && large.overlapRemovalRounds == 20)
-        #expect(large.reason?.hasSuffix("edges' numbers are in their tooltips, not labels, past 2,000 edges") == true)
-        let graph = mesh(services: 700, callsEach: 3)
+        #expect(large.reason?.hasSuffix("edges' numbers are in their tooltips, not labels, past 1,000 edges") == true)
+        let graph = mesh(services: 400, callsEach: 3)
         #expect(graph.callEdges.count > LayoutPlan.maximumEdgesWithLabels)
         let dot = String(decoding: try GraphvizRenderer().render(graph, format: .dot), as: UTF8.self)
         #expect(dot.contains("overlap=prism20"))
