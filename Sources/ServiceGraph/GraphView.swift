@@ -58,8 +58,10 @@ public struct GraphView: Hashable, Sendable {
         if !exclude.isEmpty {
             let before = viewed.graph.nodes.count
             viewed.graph.keepNodes { node in !exclude.contains { $0.matches(node.name) } }
-            viewed.notes.append("left out " + GraphWording.count(before - viewed.graph.nodes.count, "node")
-                + " matching --exclude " + exclude.map(\.text).joined(separator: ", "))
+            let patterns = exclude.map(\.text).joined(separator: ", ")
+            let left = before - viewed.graph.nodes.count
+            viewed.notes.append(left == 0 ? "--exclude " + patterns + " matched no node"
+                : "left out " + GraphWording.count(left, "node") + " matching --exclude " + patterns)
         }
         if minimumCalls > 1 {
             let before = viewed.graph.edgeCount

@@ -33,9 +33,10 @@ public struct ServiceGraph: Hashable, Sendable {
 
 /// A node's id in one graph: unique in it, the same in every run on the same spans, and safe
 /// as an identifier in DOT, SVG, HTML and Mermaid: a prefix for the node's kind (`svc_`, `db_`,
-/// `topic_`, `peer_`, and `group_` for a fan-out of peers a view draws as one), the name's ASCII letters, digits, `_` and `-`, and a hash of the node's
-/// identity when anything had to be left out, the name is long, or two nodes would otherwise
-/// share an id. The graph assigns ids (``ServiceGraph/Node/identity``); nothing else makes them.
+/// `topic_`, `peer_`, and `group_` for a fan-out of peers a view draws as one), the name's ASCII
+/// letters, digits, `_` and `-`, and a hash of the node's identity when anything had to be left
+/// out, the name is long, or two nodes would otherwise share an id. The graph assigns ids
+/// (``ServiceGraph/Node/identity``); nothing else makes them.
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: String
 

@@ -59,6 +59,7 @@ private let chain = graph([("gateway", "a", 50), ("a", "b", 40), ("b", "c", 30),
         #expect(names(viewed.graph) == ["a", "b", "c", "d", "e"])
         #expect(viewed.graph.callEdges.count == 4)
         #expect(viewed.notes == ["left out 2 nodes matching --exclude gate*, x"])
+        #expect(try GraphView(exclude: [NamePattern("nothing*")]).apply(to: chain).notes == ["--exclude nothing* matched no node"])
     }
 
     @Test func edgesOfFewCallsGoAndTheNodesOnlyTheyJoined() throws {
