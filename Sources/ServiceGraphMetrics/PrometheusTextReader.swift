@@ -145,6 +145,8 @@ struct PrometheusTextReader {
     /// The label set after `{`, up to and past its `}`.
     private func readLabels(_ line: Line, at index: inout Int, name: inout String?,
                             into labels: inout [(name: String, value: String)]) throws(MetricsReadError) {
+        // A set, so that a line of a thousand labels is not checked in a million comparisons.
+        var names = Set<String>()
         while true {
             skipBlanks(line, &index)
             guard index < line.end else { throw error(at: line, index, .malformedLine(reason: "the label set is not closed with }")) }
@@ -182,7 +184,7 @@ struct PrometheusTextReader {
             if labelName == "__name__", name == nil {
                 name = value
             } else {
-                guard !labels.contains(where: { $0.name == labelName }) else {
+                guard names.insert(labelName).inserted else {
                     throw error(at: line, labelStart, .malformedLine(reason: "the label \(MetricsReadError.Problem.quote(labelName)) is given twice"))
                 }
                 labels.append((labelName, value))
