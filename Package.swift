@@ -61,7 +61,7 @@ let package = Package(
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["TemplateEmbedder"]),
         .target(
             name: "Tracegraph",
-            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "GraphvizRenderer", "HTMLReport", "SystemCalls"]
+            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "ServiceGraphMetrics", "GraphvizRenderer", "HTMLReport", "SystemCalls"]
         ),
         .executableTarget(
             name: "TracegraphCLI",

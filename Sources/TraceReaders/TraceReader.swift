@@ -150,9 +150,23 @@ public enum TraceReader {
         path: String, options: ReadOptions = ReadOptions(), makeSink: @escaping @Sendable () -> Sink,
         take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
+        switch try read(path: path, options: options, makeSink: makeSink, take: take, other: OtherContent<Never>?.none) {
+        case .traces(let report): return report
+        case .other(let never): switch never {}
+        }
+    }
+
+    /// Reads one file as ``read(path:options:makeSink:take:)`` does, unless `other` recognizes its
+    /// first bytes: then the whole input (inflated, within the same limits) goes to `other`'s
+    /// `read` instead, and what that makes comes back.
+    package static func read<Sink: SpanSink & Sendable, Other>(
+        path: String, options: ReadOptions = ReadOptions(), makeSink: @escaping @Sendable () -> Sink,
+        take: (consuming Sink) -> Void, other: OtherContent<Other>?
+    ) throws(TraceReadError) -> InputContent<Other> {
         let file = try FileSource(path: path)
         if let mapped = file.mapped(), !FormatSniffer.isGzip(mapped.buffer) {
-            return try readMapped(mapped, path: path, options: options, makeSink: makeSink, take: take)
+            if let other, other.recognizes(mapped.buffer, true) { return .other(other.read(mapped.buffer, path, false)) }
+            return .traces(try readMapped(mapped, path: path, options: options, makeSink: makeSink, take: take))
         }
         var source: ByteSource = file
         var bytes: [UInt8] = []
@@ -163,6 +177,12 @@ public enum TraceReader {
             source = try GzipSource(upstream: source, prefix: bytes, path: path, maximumInflation: options.maximumInflation)
             bytes = []
             isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
+        }
+        if let other, bytes.withUnsafeBytes({ other.recognizes($0, isComplete) }) {
+            while !isComplete {
+                isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
+            }
+            return .other(bytes.withUnsafeBytes { other.read($0, path, isCompressed) })
         }
         var format = options.format
         if format == nil, let error = bytes.withUnsafeBytes({ foreignFileError($0, source: path) }) { throw error }
@@ -177,7 +197,7 @@ public enum TraceReader {
             var pending = bytes
             var isAtEnd = false
             // The carried-over start of a line, then a chunk's worth read straight behind it.
-            return try readJSONLines(context: context, makeSink: makeSink, take: take) { () throws(TraceReadError) -> Chunk? in
+            return .traces(try readJSONLines(context: context, makeSink: makeSink, take: take) { () throws(TraceReadError) -> Chunk? in
                 while !(isAtEnd && pending.isEmpty) {
                     var block = pending
                     if !isAtEnd {
@@ -195,12 +215,12 @@ public enum TraceReader {
                     return Chunk(input: InputBytes(block), range: 0..<end)
                 }
                 return nil
-            }
+            })
         }
         while !isComplete {
             isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
         }
-        return try readWhole(InputBytes(consume bytes), context: context, makeSink: makeSink, take: take)
+        return .traces(try readWhole(InputBytes(consume bytes), context: context, makeSink: makeSink, take: take))
     }
 
     /// A file mapped into memory: JSON lines in chunks of it, anything else whole, parsed in place.
