@@ -5,8 +5,10 @@ import PackageDescription
 //
 //   TraceReaders  →  TraceModel  →  ServiceGraph  →  GraphvizRenderer
 //        (files in)     (spans)      (nodes, edges)     (SVG, DOT, PNG, PDF)
-//                                          ↘
-//                                            HTMLReport  (one offline page: graph, traces, flame graphs)
+//                                      ↗       ↘
+//            ServiceGraphMetrics ─────╯         HTMLReport  (one offline page: graph, traces, flame graphs)
+//   (service-graph metrics in: a Prometheus scrape or API answer, already summed per edge by Tempo or
+//    the Collector, read straight into a graph with the graph's own node ids; no spans, so no report)
 //
 // The report's HTML, CSS and JavaScript are real files in Templates/; the EmbedTemplates
 // build plugin writes them into HTMLReport as string literals, so the tool carries them.
@@ -22,6 +24,7 @@ let package = Package(
         .library(name: "TraceModel", targets: ["TraceModel"]),
         .library(name: "TraceReaders", targets: ["TraceReaders"]),
         .library(name: "ServiceGraph", targets: ["ServiceGraph"]),
+        .library(name: "ServiceGraphMetrics", targets: ["ServiceGraphMetrics"]),
         .library(name: "GraphvizRenderer", targets: ["GraphvizRenderer"]),
         .library(name: "HTMLReport", targets: ["HTMLReport"]),
     ],
@@ -45,6 +48,9 @@ let package = Package(
         .target(name: "TraceModel"),
         .target(name: "TraceReaders", dependencies: ["TraceModel", "SystemCalls", "CZlib"]),
         .target(name: "ServiceGraph", dependencies: ["TraceModel"]),
+        // Its bytes come through TraceReaders' input layer (files, standard input, gzip), which the
+        // Tracegraph target hands over: it makes no system call of its own.
+        .target(name: "ServiceGraphMetrics", dependencies: ["ServiceGraph"]),
         .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "SystemCalls", "CGraphviz"]),
         .target(
             name: "HTMLReport",
@@ -55,7 +61,7 @@ let package = Package(
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["TemplateEmbedder"]),
         .target(
             name: "Tracegraph",
-            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "GraphvizRenderer", "HTMLReport", "SystemCalls"]
+            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "ServiceGraphMetrics", "GraphvizRenderer", "HTMLReport", "SystemCalls"]
         ),
         .executableTarget(
             name: "TracegraphCLI",
@@ -70,6 +76,8 @@ let package = Package(
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceReadersTests", dependencies: ["TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ServiceGraphMetricsTests", dependencies: ["ServiceGraphMetrics", "GraphvizRenderer", "TraceTestSupport"],
+                    exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
         .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Script"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),

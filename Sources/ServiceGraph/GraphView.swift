@@ -370,7 +370,8 @@ extension ServiceGraph.CallEdge {
         func largest(_ summaries: [LatencySummary]) -> LatencySummary? {
             summaries.isEmpty ? nil : LatencySummary(
                 p50Nanos: summaries.map(\.p50Nanos).max()!, p95Nanos: summaries.map(\.p95Nanos).max()!,
-                p99Nanos: summaries.map(\.p99Nanos).max()!, maxNanos: summaries.map(\.maxNanos).max()!)
+                p99Nanos: summaries.map(\.p99Nanos).max()!, maxNanos: summaries.map(\.maxNanos).max()!,
+                basis: summaries.allSatisfy { $0.basis == summaries[0].basis } ? summaries[0].basis : .unknown)
         }
         self.init(from: edges[0].from, to: target, kind: edges[0].kind,
                   connection: edges.allSatisfy { $0.connection == edges[0].connection } ? edges[0].connection : .virtual,

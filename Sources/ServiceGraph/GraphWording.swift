@@ -130,6 +130,7 @@ extension ServiceGraph.Node {
         }
         switch kind {
         case .service:
+            guard spansCounted else { return [name] }
             var summary = GraphWording.count(spanCount, "span")
             if errorSpanCount > 0 {
                 summary += " · " + GraphWording.count(errorSpanCount, "error") + " ("
@@ -137,7 +138,9 @@ extension ServiceGraph.Node {
             }
             return [name, summary]
         case .database(let system), .messaging(let system):
-            return [name, address.map { system + " · " + $0 } ?? system]
+            // Metrics name a database but not its system.
+            let details = [system, address ?? ""].filter { !$0.isEmpty }
+            return details.isEmpty ? [name] : [name, details.joined(separator: " · ")]
         case .remote:
             return [name]
         case .outsideInput:
@@ -167,7 +170,12 @@ extension ServiceGraph.CallEdge {
     public var labelLines: [String] {
         var first = GraphWording.count(calls, noun)
         if errors > 0 { first += " · " + GraphWording.count(errors, "error") + " (" + GraphWording.percent(errorRate) + ")" }
-        return [first, (mergedEdges > 1 ? "p95 up to " : "p95 ") + GraphWording.duration(nanos: latency.p95Nanos)]
+        let prefix = mergedEdges > 1 ? "p95 up to " : "p95 "
+        switch latency.basis {
+        case .durations: return [first, prefix + GraphWording.duration(nanos: latency.p95Nanos)]
+        case .histogram: return [first, prefix + "≈ " + GraphWording.duration(nanos: latency.p95Nanos)]
+        case .unknown: return [first]
+        }
     }
 
     /// Every number of the edge, in one line.
@@ -183,8 +191,18 @@ extension ServiceGraph.CallEdge {
     }
 
     static func percentiles(_ summary: LatencySummary) -> String {
-        "p50 \(GraphWording.duration(nanos: summary.p50Nanos)), p95 \(GraphWording.duration(nanos: summary.p95Nanos)), "
-            + "p99 \(GraphWording.duration(nanos: summary.p99Nanos)), max \(GraphWording.duration(nanos: summary.maxNanos))"
+        let duration = GraphWording.duration(nanos:)
+        switch summary.basis {
+        case .durations:
+            return "p50 \(duration(summary.p50Nanos)), p95 \(duration(summary.p95Nanos)), "
+                + "p99 \(duration(summary.p99Nanos)), max \(duration(summary.maxNanos))"
+        case .histogram(let aboveFiniteBuckets):
+            return "p50 ≈ \(duration(summary.p50Nanos)), p95 ≈ \(duration(summary.p95Nanos)), "
+                + "p99 ≈ \(duration(summary.p99Nanos)), max \(aboveFiniteBuckets ? ">" : "≤") \(duration(summary.maxNanos))"
+                + " (estimated from histogram buckets)"
+        case .unknown:
+            return "latency unknown (no histogram)"
+        }
     }
 
     /// How unwell the edge is, by its share of failed calls.

@@ -127,15 +127,19 @@ extension ServiceGraph {
         /// The names of the peers this node stands for, when a view drew a fan-out of leaf peers
         /// as one node (``GraphView/collapseLeavesAbove``); empty for a node of its own.
         public var members: [String]
+        /// Whether `spanCount` and `errorSpanCount` were counted: false in a graph drawn from
+        /// service-graph metrics, which count the calls between nodes, not the spans of each.
+        public var spansCounted: Bool
 
         public init(id: NodeID, name: String, kind: Kind, address: String? = nil, spanCount: Int = 0, errorSpanCount: Int = 0,
-                    members: [String] = []) {
+                    spansCounted: Bool = true, members: [String] = []) {
             self.id = id
             self.name = name
             self.kind = kind
             self.address = address
             self.spanCount = spanCount
             self.errorSpanCount = errorSpanCount
+            self.spansCounted = spansCounted
             self.members = members
         }
     }
@@ -252,19 +256,42 @@ extension ServiceGraph {
     }
 }
 
-/// Percentiles of a set of durations, by the nearest-rank method.
+/// Percentiles of a set of durations: by the nearest-rank method from the durations themselves,
+/// or estimated from the buckets of a latency histogram (``Basis``).
 public struct LatencySummary: Hashable, Sendable {
     public var p50Nanos: UInt64
     public var p95Nanos: UInt64
     public var p99Nanos: UInt64
     public var maxNanos: UInt64
+    /// How the figures were found.
+    public var basis: Basis
 
-    public init(p50Nanos: UInt64, p95Nanos: UInt64, p99Nanos: UInt64, maxNanos: UInt64) {
+    /// Where a summary's figures come from.
+    public enum Basis: Hashable, Sendable {
+        /// Every duration, by nearest rank: the figures are durations that occurred.
+        case durations
+        /// Estimated from the cumulative buckets of a latency histogram, as Prometheus's
+        /// `histogram_quantile` estimates them: linear interpolation within the bucket that holds
+        /// the rank, and the highest finite bound for a rank in the `+Inf` bucket. `maxNanos` is
+        /// the upper bound of the highest finite bucket that holds an observation (the max is at
+        /// most that); with `aboveFiniteBuckets`, some observations fell in the `+Inf` bucket
+        /// alone, and all that is known of the max is that it is above `maxNanos`.
+        case histogram(aboveFiniteBuckets: Bool)
+        /// Nothing is known of the durations (metrics without a histogram for the edge): every
+        /// figure is zero and none is shown.
+        case unknown
+    }
+
+    public init(p50Nanos: UInt64, p95Nanos: UInt64, p99Nanos: UInt64, maxNanos: UInt64, basis: Basis = .durations) {
         self.p50Nanos = p50Nanos
         self.p95Nanos = p95Nanos
         self.p99Nanos = p99Nanos
         self.maxNanos = maxNanos
+        self.basis = basis
     }
+
+    /// No durations known.
+    public static let unknown = LatencySummary(p50Nanos: 0, p95Nanos: 0, p99Nanos: 0, maxNanos: 0, basis: .unknown)
 
     /// The summary of these durations; all zero when there are none.
     public init(durations: [UInt64]) {

@@ -1039,7 +1039,9 @@ private struct NodeTable {
     func graph(calls: CallTallies, links: [LinkKey: LinkTally], operations: [String], keySets: [[String]]) -> (ServiceGraph, [NodeID]) {
         var used = Set(calls.keys.flatMap { [$0.from, $0.to] } + links.keys.flatMap { [$0.from, $0.to] })
         for (index, node) in nodes.enumerated() where node.spanCount > 0 { used.insert(index) }
-        let ids = Self.assignIDs(nodes, used: used)
+        var ids = [NodeID](repeating: .outsideInput, count: nodes.count)
+        let usedIndices = used.sorted()
+        for (index, id) in zip(usedIndices, ServiceGraph.Node.ids(for: usedIndices.map { nodes[$0] })) { ids[index] = id }
         var graphNodes = used.map { index in
             var node = nodes[index]
             node.id = ids[index]
@@ -1080,64 +1082,5 @@ private struct NodeTable {
         if case .messaging = to.kind { return .publish }
         if case .messaging = from.kind { return .deliver }
         return .request
-    }
-
-    /// Ids unique in the graph, whatever the input order: readable ones first, then, in the order
-    /// of the nodes' identities, a hash of the identity for every node whose readable id another
-    /// node shares or has taken.
-    private static func assignIDs(_ nodes: [ServiceGraph.Node], used: Set<Int>) -> [NodeID] {
-        var ids = [NodeID](repeating: .outsideInput, count: nodes.count)
-        // Each identity made once, not in every comparison of the sort.
-        let identities = Dictionary(uniqueKeysWithValues: used.map { ($0, identity(of: nodes[$0])) })
-        let order = used.sorted { identities[$0]! < identities[$1]! }
-        var readableCount: [NodeID: Int] = [:]
-        var readable: [Int: NodeID] = [:]
-        for index in order where nodes[index].kind != .outsideInput {
-            let node = nodes[index]
-            let id = NodeID.readable(prefix: prefix(of: node.kind), name: node.name, identity: identities[index]!)
-            readable[index] = id
-            readableCount[id, default: 0] += 1
-        }
-        var taken: Set<NodeID> = [.outsideInput]
-        // Ids no other node wants, first, so that a collision elsewhere cannot take them.
-        for index in order where readable[index].map({ readableCount[$0] == 1 }) == true {
-            ids[index] = readable[index]!
-            taken.insert(ids[index])
-        }
-        for index in order where readable[index].map({ readableCount[$0]! > 1 }) == true {
-            let identity = identities[index]!
-            var attempt = 0
-            var id = NodeID.disambiguated(readable[index]!, identity: identity, attempt: 0)
-            while taken.contains(id) {
-                attempt += 1
-                id = NodeID.disambiguated(readable[index]!, identity: identity, attempt: attempt)
-            }
-            ids[index] = id
-            taken.insert(id)
-        }
-        return ids
-    }
-
-    private static func prefix(of kind: ServiceGraph.Node.Kind) -> String {
-        switch kind {
-        case .service: "svc_"
-        case .database: "db_"
-        case .messaging: "topic_"
-        case .remote: "peer_"
-        case .outsideInput: ""
-        }
-    }
-
-    /// A node's identity as text, to sort and hash: its kind, system, name and address.
-    private static func identity(of node: ServiceGraph.Node) -> String {
-        let kind: String
-        switch node.kind {
-        case .service: kind = "service"
-        case .database(let system): kind = "database\u{1}" + system
-        case .messaging(let system): kind = "messaging\u{1}" + system
-        case .remote: kind = "remote"
-        case .outsideInput: kind = "outside"
-        }
-        return kind + "\u{1}" + node.name + "\u{1}" + (node.address ?? "")
     }
 }

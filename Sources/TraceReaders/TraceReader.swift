@@ -153,20 +153,35 @@ public enum TraceReader {
         path: String, options: ReadOptions = ReadOptions(), makeSink: @escaping @Sendable () -> Sink,
         take: (consuming Sink) -> Void
     ) throws(TraceReadError) -> InputReport {
-        var counted = ProgressCount()
-        let file = try FileSource(path: path)
-        let report = try read(file, path: path, options: options, counted: &counted, makeSink: makeSink, take: take)
-        // What the parts did not count: a whole document, or what compression made of the bytes.
-        counted.add(bytes: max(0, (file.size ?? counted.bytes) - counted.bytes), spans: report.spans - counted.spans, to: options.progress)
-        return report
+        switch try read(path: path, options: options, makeSink: makeSink, take: take, other: OtherContent<Never>?.none) {
+        case .traces(let report): return report
+        case .other(let never): switch never {}
+        }
     }
 
-    private static func read<Sink: SpanSink & Sendable>(
+    /// Reads one file as ``read(path:options:makeSink:take:)`` does, unless `other` recognizes its
+    /// first bytes: then the whole input (inflated, within the same limits) goes to `other`'s
+    /// `read` instead, and what that makes comes back.
+    package static func read<Sink: SpanSink & Sendable, Other>(
+        path: String, options: ReadOptions = ReadOptions(), makeSink: @escaping @Sendable () -> Sink,
+        take: (consuming Sink) -> Void, other: OtherContent<Other>?
+    ) throws(TraceReadError) -> InputContent<Other> {
+        var counted = ProgressCount()
+        let file = try FileSource(path: path)
+        let content = try read(file, path: path, options: options, counted: &counted, makeSink: makeSink, take: take, other: other)
+        // What the parts did not count: a whole document, or what compression made of the bytes.
+        let spans = if case .traces(let report) = content { report.spans } else { 0 }
+        counted.add(bytes: max(0, (file.size ?? counted.bytes) - counted.bytes), spans: spans - counted.spans, to: options.progress)
+        return content
+    }
+
+    private static func read<Sink: SpanSink & Sendable, Other>(
         _ file: FileSource, path: String, options: ReadOptions, counted: inout ProgressCount,
-        makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void
-    ) throws(TraceReadError) -> InputReport {
+        makeSink: @escaping @Sendable () -> Sink, take: (consuming Sink) -> Void, other: OtherContent<Other>?
+    ) throws(TraceReadError) -> InputContent<Other> {
         if let mapped = file.mapped(), !FormatSniffer.isGzip(mapped.buffer) {
-            return try readMapped(mapped, path: path, options: options, counted: &counted, makeSink: makeSink, take: take)
+            if let other, other.recognizes(mapped.buffer, true) { return .other(other.read(mapped.buffer, path, false)) }
+            return .traces(try readMapped(mapped, path: path, options: options, counted: &counted, makeSink: makeSink, take: take))
         }
         var source: ByteSource = file
         var bytes: [UInt8] = []
@@ -177,6 +192,12 @@ public enum TraceReader {
             source = try GzipSource(upstream: source, prefix: bytes, path: path, maximumInflation: options.maximumInflation)
             bytes = []
             isComplete = try source.append(upTo: chunkSize, to: &bytes) < chunkSize
+        }
+        if let other, bytes.withUnsafeBytes({ other.recognizes($0, isComplete) }) {
+            while !isComplete {
+                isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
+            }
+            return .other(bytes.withUnsafeBytes { other.read($0, path, isCompressed) })
         }
         var format = options.format
         if format == nil, let error = bytes.withUnsafeBytes({ foreignFileError($0, source: path) }) { throw error }
@@ -191,7 +212,7 @@ public enum TraceReader {
             var pending = bytes
             var isAtEnd = false
             // The carried-over start of a line, then a chunk's worth read straight behind it.
-            return try readJSONLines(context: context, counted: &counted, countsBytes: !isCompressed, makeSink: makeSink, take: take) {
+            return .traces(try readJSONLines(context: context, counted: &counted, countsBytes: !isCompressed, makeSink: makeSink, take: take) {
                 () throws(TraceReadError) -> Chunk? in
                 while !(isAtEnd && pending.isEmpty) {
                     var block = pending
@@ -210,12 +231,12 @@ public enum TraceReader {
                     return Chunk(input: InputBytes(block), range: 0..<end)
                 }
                 return nil
-            }
+            })
         }
         while !isComplete {
             isComplete = try source.append(upTo: max(bytes.count, chunkSize), to: &bytes) == 0
         }
-        return try readWhole(InputBytes(consume bytes), context: context, makeSink: makeSink, take: take)
+        return .traces(try readWhole(InputBytes(consume bytes), context: context, makeSink: makeSink, take: take))
     }
 
     /// A file mapped into memory: JSON lines in chunks of it, anything else whole, parsed in place.

@@ -13,14 +13,23 @@ public struct LoadedTraces: Sendable {
     public var traces: TraceSet
 
     /// Reads every input (files, folders of files, `-` for standard input) and merges them:
-    /// the spans of a trace spread over files are joined.
-    public init(paths: [String], options: ReadOptions = ReadOptions()) throws(TraceReadError) {
-        let read = try readInputs(paths, options: options, makeSink: { SpanCollector() }) { (set: inout SpanCollector, part: SpanCollector) in
-            set.spans += part.spans
+    /// the spans of a trace spread over files are joined. Service-graph metrics hold no spans:
+    /// an input of them is an error (``InputReadError/spansNeeded(metrics:)``).
+    public init(paths: [String], options: ReadOptions = ReadOptions()) throws(InputReadError) {
+        let recognizesMetrics = OtherContent<String>(
+            recognizes: { bytes, isComplete in MetricsFormat.detect(bytes, isComplete: isComplete) != nil },
+            read: { _, source, _ in source })
+        let read = try readInputs(paths, options: options, other: options.format == nil ? recognizesMetrics : nil, makeSink: { SpanCollector() }) {
+            (set: inout SpanCollector, part: SpanCollector) in set.spans += part.spans
         }
-        inputs = read.map(\.report)
+        let metrics = read.compactMap { if case .other(let source) = $0 { source } else { nil } }
+        guard metrics.isEmpty else { throw .spansNeeded(metrics: metrics) }
+        inputs = []
         traces = TraceSet()
-        for (collected, _) in read { traces.add(contentsOf: collected.spans) }
+        for case .traces(let collected, let report) in read {
+            inputs.append(report)
+            traces.add(contentsOf: collected.spans)
+        }
     }
 
     /// The built-in example export.
@@ -43,24 +52,56 @@ public struct LoadedTraces: Sendable {
 }
 
 /// Inputs read straight into a service graph, keeping of each span only what the graph
-/// needs: the fast way from large exports to a graph.
+/// needs: the fast way from large exports to a graph. Inputs of service-graph metrics (a
+/// Prometheus scrape or API answer, ``ServiceGraphMetrics``) are read into the graph they describe.
 public struct GraphReading: Sendable {
+    /// The trace exports read; none when the graph was drawn from metrics.
     public var inputs: [InputReport]
     public var graph: ServiceGraph
+    /// What the spans held; all zero when the graph was drawn from metrics.
     public var summary: TraceSetSummary
+    /// The service-graph metrics the graph was drawn from, when the inputs held metrics.
+    public var metrics: MetricsGraph?
 
     /// Reads every input (files, folders of files, `-` for standard input), on both cores
     /// where the input allows, and builds the graph of all of them together.
-    public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init()) throws(TraceReadError) {
+    ///
+    /// An input of service-graph metrics is told from its content (or, with `metricsFormat`,
+    /// every input is read as metrics of that format; with `options.format`, as that trace export).
+    /// Metrics of several inputs are summed; metrics and trace exports together are an error.
+    public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init(),
+                metricsFormat: MetricsFormat? = nil) throws(InputReadError) {
         var readOptions = options
         readOptions.detail = ServiceGraph.Accumulator.readDetail
-        let read = try readInputs(paths, options: readOptions, makeSink: { ServiceGraph.Accumulator(options: graphOptions) }) {
+        let other: OtherContent<Result<MetricsGraph, MetricsReadError>>? = options.format == nil
+            ? .serviceGraphMetrics(format: metricsFormat) : nil
+        let read = try readInputs(paths, options: readOptions, other: other, makeSink: { ServiceGraph.Accumulator(options: graphOptions) }) {
             (whole: inout ServiceGraph.Accumulator, part: ServiceGraph.Accumulator) in whole.merge(part)
         }
         var accumulator = ServiceGraph.Accumulator(options: graphOptions)
-        for (fileAccumulator, _) in read { accumulator.merge(fileAccumulator) }
-        inputs = read.map(\.report)
-        (graph, summary) = accumulator.finish()
+        var metrics = MetricsGraph()
+        inputs = []
+        for input in read {
+            switch input {
+            case .traces(let fileAccumulator, let report):
+                accumulator.merge(fileAccumulator)
+                inputs.append(report)
+            case .other(let result):
+                do throws(MetricsReadError) {
+                    metrics.merge(try result.get())
+                } catch {
+                    throw .metrics(error)
+                }
+            }
+        }
+        if !metrics.inputs.isEmpty {
+            guard inputs.isEmpty else { throw .mixedInputs(metrics: metrics.inputs.map(\.source), traces: inputs.map(\.source)) }
+            graph = metrics.graph(options: graphOptions)
+            summary = TraceSetSummary(traces: 0, spans: 0, duplicateSpans: 0, links: 0, unresolvedLinks: 0, services: [], errorSpans: 0)
+            self.metrics = metrics
+        } else {
+            (graph, summary) = accumulator.finish()
+        }
     }
 
     /// The built-in example.
@@ -71,27 +112,51 @@ public struct GraphReading: Sendable {
     }
 }
 
+/// What one file held: the sink its spans went into and what was read, or content of another kind.
+private enum ReadInput<Sink, Other> {
+    case traces(Sink, InputReport)
+    case other(Other)
+}
+
+extension ReadInput: Sendable where Sink: Sendable, Other: Sendable {}
+
 /// Reads every file the paths name, several at once; the sinks of each file's parts are merged
-/// into one per file as they are done, and the files' come back in path order.
-private func readInputs<Sink: SpanSink & Sendable>(
-    _ paths: [String], options: ReadOptions, makeSink: @escaping @Sendable () -> Sink,
+/// into one per file as they are done, and the files' come back in path order. A file that
+/// `other` recognizes is read by it instead.
+private func readInputs<Sink: SpanSink & Sendable, Other: Sendable>(
+    _ paths: [String], options: ReadOptions, other: OtherContent<Other>?, makeSink: @escaping @Sendable () -> Sink,
     merge: @escaping @Sendable (inout Sink, Sink) -> Void
-) throws(TraceReadError) -> [(sink: Sink, report: InputReport)] {
-    let files = try TraceReader.expand(paths)
-    @Sendable func readFile(_ path: String) throws(TraceReadError) -> (sink: Sink, report: InputReport) {
-        var whole = makeSink()
-        let report = try TraceReader.read(path: path, options: options, makeSink: makeSink, take: { merge(&whole, $0) })
-        return (whole, report)
+) throws(InputReadError) -> [ReadInput<Sink, Other>] {
+    let files: [String]
+    do throws(TraceReadError) {
+        files = try TraceReader.expand(paths)
+    } catch {
+        throw .traces(error)
     }
-    if files.count == 1 { return [try readFile(files[0])] }
-    let results = Mutex([Int: Result<(sink: Sink, report: InputReport), TraceReadError>]())
-    DispatchQueue.concurrentPerform(iterations: files.count) { index in
-        let result = Result { () throws(TraceReadError) in try readFile(files[index]) }
-        results.withLock { $0[index] = result }
+    @Sendable func readFile(_ path: String) throws(TraceReadError) -> ReadInput<Sink, Other> {
+        var whole = makeSink()
+        switch try TraceReader.read(path: path, options: options, makeSink: makeSink, take: { merge(&whole, $0) }, other: other) {
+        case .traces(let report): return .traces(whole, report)
+        case .other(let value): return .other(value)
+        }
+    }
+    let results = Mutex([Int: Result<ReadInput<Sink, Other>, TraceReadError>]())
+    if files.count == 1 {
+        results.withLock { $0[0] = Result { () throws(TraceReadError) in try readFile(files[0]) } }
+    } else {
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let result = Result { () throws(TraceReadError) in try readFile(files[index]) }
+            results.withLock { $0[index] = result }
+        }
     }
     let finished = results.withLock { $0 }
-    var read: [(sink: Sink, report: InputReport)] = []
-    for index in files.indices { read.append(try finished[index]!.get()) }
+    var read: [ReadInput<Sink, Other>] = []
+    for index in files.indices {
+        switch finished[index]! {
+        case .success(let input): read.append(input)
+        case .failure(let error): throw .traces(error)
+        }
+    }
     return read
 }
 

@@ -45,6 +45,12 @@ enum ExitStatus: Int32, CaseIterable {
 /// Every way a command's work fails: a closed set, each with its exit status and its message.
 enum Failure: Error {
     case read(TraceReadError)
+    /// Service-graph metrics that do not read.
+    case metrics(MetricsReadError)
+    /// Service-graph metrics and trace exports named in one run.
+    case mixedInputs(metrics: [String], traces: [String])
+    /// Service-graph metrics named where spans are needed (the report).
+    case spansNeeded(metrics: [String])
     /// Standard input held no bytes at all; `named` when it was read as `-`, not for want of inputs.
     case emptyStandardInput(named: Bool)
     /// The inputs read hold no spans at all (and `--allow-empty` was not given).
@@ -64,6 +70,14 @@ enum Failure: Error {
         case let failure as Failure: self = failure
         case let error as TraceReadError: self = .read(error)
         case let error as GraphViewError: self = .view(error)
+        case let error as InputReadError:
+            switch error {
+            case .traces(let error): self = .read(error)
+            case .metrics(let error): self = .metrics(error)
+            case .mixedInputs(let metrics, let traces): self = .mixedInputs(metrics: metrics, traces: traces)
+            case .spansNeeded(let metrics): self = .spansNeeded(metrics: metrics)
+            }
+        case let error as MetricsReadError: self = .metrics(error)
         case let error as GraphvizError: self = .graphviz(error)
         case let error as ReportError: self = .report(error)
         case let error as OutputError: self = .output(error)
@@ -76,6 +90,8 @@ enum Failure: Error {
         case .read(let error):
             if case .cannotOpen = error.problem { return .unreadableInput }
             return .malformedInput
+        case .metrics: return .malformedInput
+        case .mixedInputs, .spansNeeded: return .usage
         case .emptyStandardInput: return .malformedInput
         case .noSpans: return .malformedInput
         case .emptyFolder: return .unreadableInput
@@ -91,6 +107,9 @@ enum Failure: Error {
     var message: String {
         switch self {
         case .read(let error): "\(error)"
+        case .metrics(let error): "\(error)"
+        case .mixedInputs(let metrics, let traces): "\(InputReadError.mixedInputs(metrics: metrics, traces: traces))"
+        case .spansNeeded(let metrics): "\(InputReadError.spansNeeded(metrics: metrics))"
         case .emptyStandardInput(named: true): "standard input is empty: no spans to read"
         case .emptyStandardInput(named: false):
             "standard input is empty: no spans to read. With no input named, tracegraph reads standard input; "

@@ -50,7 +50,7 @@ struct TracegraphCommand: ParsableCommand {
 /// Options every command that reads traces shares.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Trace exports to read, merged into one set: files, folders of files, '-' for standard input. None: standard input, unless it is a terminal.",
+        "Trace exports to read, merged into one set, or service-graph metrics (a Prometheus scrape or API answer) to draw: files, folders of files, '-' for standard input. None: standard input, unless it is a terminal.",
         valueName: "input"))
     var inputs: [String] = []
 
@@ -58,9 +58,9 @@ struct InputOptions: ParsableArguments {
     var example = false
 
     @Option(help: ArgumentHelp(
-        "Read every input as this format instead of telling it from the content: \(TraceInputFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+        "Read every input as this format instead of telling it from the content: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (the last two: service-graph metrics, as text exposition or a Prometheus API answer in JSON).",
         valueName: "format"))
-    var inputFormat: TraceInputFormat?
+    var inputFormat: InputFormat?
 
     @Flag(help: "Skip what does not read, count it and say so at the end, instead of stopping: a JSON line or protobuf message; in a pretty-printed document, the span that holds the error (or the batch, outside spans).")
     var keepGoing = false
@@ -83,7 +83,7 @@ struct InputOptions: ParsableArguments {
     var strict = false
 
     var readOptions: ReadOptions {
-        var options = ReadOptions(keepGoing: keepGoing, format: inputFormat, maximumInflation: maxInflation)
+        var options = ReadOptions(keepGoing: keepGoing, format: inputFormat?.traceFormat, maximumInflation: maxInflation)
         options.strict = strict
         return options
     }
@@ -125,7 +125,13 @@ struct InputOptions: ParsableArguments {
         if !example { try checkFolders() }
         let reading = try example
             ? GraphReading(builtInExampleWith: options)
-            : noticingEmptyStandardInput { try withProgress { try GraphReading(paths: paths, options: $0, graphOptions: options) } }
+            : noticingEmptyStandardInput {
+                try withProgress { try GraphReading(paths: paths, options: $0, graphOptions: options, metricsFormat: inputFormat?.metricsFormat) }
+            }
+        if let metrics = reading.metrics {
+            report(metrics, reading.graph)
+            return reading
+        }
         report(reading.inputs, reading.summary)
         try checkSpans(reading.inputs)
         return reading
@@ -168,8 +174,23 @@ struct InputOptions: ParsableArguments {
     private func noticingEmptyStandardInput<Read>(_ read: () throws -> Read) throws -> Read {
         do {
             return try read()
-        } catch let error as TraceReadError where error.source == "-" && error.problem == .emptyInput {
+        } catch InputReadError.traces(let error) where error.source == "-" && error.problem == .emptyInput {
             throw Failure.emptyStandardInput(named: !inputs.isEmpty)
+        }
+    }
+
+    /// Says on standard error what metrics were read and the graph they make, unless quiet.
+    func report(_ metrics: MetricsGraph, _ graph: ServiceGraph) {
+        guard !quiet else { return }
+        let inputs = metrics.inputs
+        let sources = inputs.count == 1 ? "\(inputs[0].source) (\(inputs[0].formatDescription))" : "\(inputs.count) inputs"
+        let series = inputs.reduce(0) { $0 + $1.drawnSeries }
+        let calls = graph.callEdges.reduce(0) { $0 + $1.calls }
+        let failed = graph.callEdges.reduce(0) { $0 + $1.errors }
+        printError("tracegraph: read \(sources): \(GraphWording.count(series, "service-graph series", plural: "service-graph series")) → "
+            + "\(GraphWording.count(graph.callEdges.count, "edge")), \(GraphWording.count(calls, "call")), \(GraphWording.count(failed, "failed", plural: "failed"))")
+        for input in inputs {
+            for warning in input.warnings { printError("tracegraph: warning: \(input.source): \(warning)") }
         }
     }
 
@@ -399,6 +420,11 @@ struct InspectCommand: ParsableCommand {
             var quietInput = input
             quietInput.quiet = true
             let reading = try quietInput.readGraph(.init())
+            if let metrics = reading.metrics {
+                let report = MetricsInspectReport(metrics: metrics, graph: reading.graph)
+                try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
+                return
+            }
             let report = InspectReport(inputs: reading.inputs, summary: reading.summary)
             try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
         }
@@ -424,6 +450,6 @@ struct ExampleCommand: ParsableCommand {
 }
 
 extension GraphFormat: ExpressibleByArgument {}
-extension TraceInputFormat: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
 extension LayoutEngine: ExpressibleByArgument {}
 extension ServiceGraph.EdgeRule: ExpressibleByArgument {}

@@ -29,6 +29,11 @@ import Tracegraph
             (ReportError.templateUnreadable(path: "t/report.html", reason: "gone"), 66),
             (ReportError.templateInvalid(name: "report.html", reason: "bad"), 65),
             (GraphvizError(problem: .layoutFailed), 70),
+            (MetricsReadError(source: "a.prom", line: 3, column: 1, problem: .lineTooLong(limit: 65_536)), 65),
+            (InputReadError.metrics(MetricsReadError(source: "a.json", line: 1, column: 1, problem: .seriesWithoutName(labels: "{}"))), 65),
+            (InputReadError.traces(TraceReadError(source: "a.json", location: nil, problem: .cannotOpen(reason: "gone"))), 66),
+            (InputReadError.mixedInputs(metrics: ["a.prom"], traces: ["b.json"]), 64),
+            (InputReadError.spansNeeded(metrics: ["a.prom"]), 64),
         ]
         var unwritable: (any Error)?
         do { try OutputFile.write([], to: "/proc/tracegraph/out.svg") } catch { unwritable = error }
