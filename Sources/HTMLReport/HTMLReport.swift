@@ -63,9 +63,11 @@ public struct HTMLReport: Sendable {
     ///   - attribution: the graph's reading of the spans of `traces`, in their order: each span's
     ///     parent, and the spans it counts on an edge to or from each peer. Without it, parents
     ///     are found by their ids, and no span is counted for a peer.
+    ///   - digest: when `traces` holds only the traces a report chose while it read (``TraceDigest``),
+    ///     the digest of every trace read: the page counts and dates by it, and says what it left out.
     public init(traces: TraceSet, summary: TraceSetSummary, inputs: [Input], graphSVG: String,
                 graph: ServiceGraph? = nil, attribution: ServiceGraph.SpanAttribution? = nil,
-                options: Options = Options()) throws(ReportError) {
+                digest: TraceDigest? = nil, options: Options = Options()) throws(ReportError) {
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: options.templates.page)
@@ -86,7 +88,8 @@ public struct HTMLReport: Sendable {
         } ?? []
         let data = ReportData(set: traces, catalog: catalog, kept: kept, graph: graph, peers: peers, attribution: attribution)
         shownTraces = kept.lazy.filter { $0 }.count
-        totalTraces = catalog.traces.count
+        totalTraces = max(catalog.traces.count, digest?.traceCount ?? 0)
+        let timeRange = digest?.timeRange ?? catalog.traces.map(\.start).min().map { $0...max($0, catalog.traces.map(\.end).max()!) }
 
         var values: [String: Any] = [
             "csp": Self.contentSecurityPolicy(style: options.templates.style, script: options.templates.script),
@@ -100,8 +103,8 @@ public struct HTMLReport: Sendable {
                 ["path": GraphWording.shortened($0.path, limit: Self.maxInputPathLength), "format": $0.format,
                  "spans": GraphWording.count($0.spans)] as [String: Any]
             },
-            "timeRangeStart": catalog.traces.map(\.start).min().map(Timestamp.iso8601) ?? "",
-            "timeRangeEnd": catalog.traces.map(\.end).max().map(Timestamp.iso8601) ?? "",
+            "timeRangeStart": timeRange.map { Timestamp.iso8601($0.lowerBound) } ?? "",
+            "timeRangeEnd": timeRange.map { Timestamp.iso8601($0.upperBound) } ?? "",
             "traces": GraphWording.count(summary.traces),
             "spans": GraphWording.count(summary.spans),
             "services": GraphWording.count(summary.services.count),
@@ -120,7 +123,7 @@ public struct HTMLReport: Sendable {
                 "shownTraces": GraphWording.count(shownTraces),
                 "totalTraces": GraphWording.count(totalTraces),
                 "omittedTraces": GraphWording.count(totalTraces - shownTraces),
-                "omittedSpans": GraphWording.count(traces.spans.count - data.shownSpans),
+                "omittedSpans": GraphWording.count(max(traces.spans.count, summary.spans) - data.shownSpans),
                 "maxTraces": String(options.maxTraces ?? 0),
             ] as [String: Any]
         }

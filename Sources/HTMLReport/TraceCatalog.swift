@@ -47,10 +47,14 @@ struct TraceCatalog {
                 return (a.startTimeUnixNano, a.spanID) < (b.startTimeUnixNano, b.spanID)
             }
         }
+        // A link joins two traces when the set has the linked trace, whether or not it has the
+        // very span linked to: the rule a report that streams its inputs can follow too.
+        var traceByID: [TraceID: Int] = [:]
+        for (index, trace) in grouped.enumerated() { traceByID[trace.id] = index }
         for (index, span) in set.spans.enumerated() {
             for link in span.links {
-                guard let target = set.index(of: link.target) else { continue }
-                let from = traceOfSpan[index], to = traceOfSpan[target]
+                guard let to = traceByID[link.traceID] else { continue }
+                let from = traceOfSpan[index]
                 if from != to {
                     grouped[from].linkedTraces.insert(to)
                     grouped[to].linkedTraces.insert(from)
@@ -60,26 +64,10 @@ struct TraceCatalog {
         traces = grouped
     }
 
-    /// Which traces to show when at most `limit` may be: those with errors first, then the
-    /// slowest; each kept trace brings the traces linked to it while room remains.
+    /// Which traces to show when at most `limit` may be (``TraceSelection``).
     func kept(atMost limit: Int?) -> [Bool] {
-        guard let limit, limit < traces.count else { return Array(repeating: true, count: traces.count) }
-        let byPriority = traces.indices.sorted { a, b in
-            let first = traces[a], second = traces[b]
-            if (first.errorSpans > 0) != (second.errorSpans > 0) { return first.errorSpans > 0 }
-            if first.duration != second.duration { return first.duration > second.duration }
-            return first.id < second.id
-        }
-        var kept = Array(repeating: false, count: traces.count)
-        var count = 0
-        for index in byPriority where count < limit && !kept[index] {
-            kept[index] = true
-            count += 1
-            for linked in traces[index].linkedTraces.sorted() where count < limit && !kept[linked] {
-                kept[linked] = true
-                count += 1
-            }
-        }
-        return kept
+        TraceSelection.kept(traces.map {
+            TraceSelection.Candidate(id: $0.id, hasErrors: $0.errorSpans > 0, duration: $0.duration, linked: $0.linkedTraces.sorted())
+        }, atMost: limit)
     }
 }

@@ -16,10 +16,15 @@ public struct LoadedTraces: Sendable {
     /// the spans of a trace spread over files are joined. Service-graph metrics hold no spans:
     /// an input of them is an error (``InputReadError/spansNeeded(metrics:)``).
     public init(paths: [String], options: ReadOptions = ReadOptions()) throws(InputReadError) {
+        try self.init(paths: paths, options: options, keeping: nil)
+    }
+
+    /// Reads the spans of the traces `keeping` names (all when nil) from every input.
+    init(paths: [String], options: ReadOptions, keeping kept: Set<TraceID>?) throws(InputReadError) {
         let recognizesMetrics = OtherContent<String>(
             recognizes: { bytes, isComplete in MetricsFormat.detect(bytes, isComplete: isComplete) != nil },
             read: { _, source, _ in source })
-        let read = try readInputs(paths, options: options, other: options.format == nil ? recognizesMetrics : nil, makeSink: { SpanCollector() }) {
+        let read = try readInputs(paths, options: options, other: options.format == nil ? recognizesMetrics : nil, makeSink: { SpanCollector(kept: kept) }) {
             (set: inout SpanCollector, part: SpanCollector) in set.spans += part.spans
         }
         let metrics = read.compactMap { if case .other(let source) = $0 { source } else { nil } }
@@ -62,6 +67,8 @@ public struct GraphReading: Sendable {
     public var summary: TraceSetSummary
     /// The service-graph metrics the graph was drawn from, when the inputs held metrics.
     public var metrics: MetricsGraph?
+    /// Of every trace, what a report chooses by, when it was asked for; empty otherwise.
+    var digest = TraceDigest()
 
     /// Reads every input (files, folders of files, `-` for standard input), on both cores
     /// where the input allows, and builds the graph of all of them together.
@@ -71,20 +78,27 @@ public struct GraphReading: Sendable {
     /// Metrics of several inputs are summed; metrics and trace exports together are an error.
     public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init(),
                 metricsFormat: MetricsFormat? = nil) throws(InputReadError) {
+        try self.init(paths: paths, options: options, graphOptions: graphOptions, metricsFormat: metricsFormat, digesting: false)
+    }
+
+    /// Reads as ``init(paths:options:graphOptions:metricsFormat:)`` does and, when `digesting`, keeps
+    /// the digest of every trace too, for a report to choose its traces by.
+    init(paths: [String], options: ReadOptions, graphOptions: ServiceGraph.Options, metricsFormat: MetricsFormat? = nil,
+         digesting: Bool) throws(InputReadError) {
         var readOptions = options
         readOptions.detail = ServiceGraph.Accumulator.readDetail
         let other: OtherContent<Result<MetricsGraph, MetricsReadError>>? = options.format == nil
             ? .serviceGraphMetrics(format: metricsFormat) : nil
-        let read = try readInputs(paths, options: readOptions, other: other, makeSink: { ServiceGraph.Accumulator(options: graphOptions) }) {
-            (whole: inout ServiceGraph.Accumulator, part: ServiceGraph.Accumulator) in whole.merge(part)
-        }
-        var accumulator = ServiceGraph.Accumulator(options: graphOptions)
+        let read = try readInputs(paths, options: readOptions, other: other, makeSink: {
+            GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions), digest: digesting ? TraceDigest() : nil)
+        }) { (whole: inout GraphSink, part: GraphSink) in whole.merge(part) }
+        var sink = GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions), digest: digesting ? TraceDigest() : nil)
         var metrics = MetricsGraph()
         inputs = []
         for input in read {
             switch input {
-            case .traces(let fileAccumulator, let report):
-                accumulator.merge(fileAccumulator)
+            case .traces(let fileSink, let report):
+                sink.merge(fileSink)
                 inputs.append(report)
             case .other(let result):
                 do throws(MetricsReadError) {
@@ -100,8 +114,9 @@ public struct GraphReading: Sendable {
             summary = TraceSetSummary(traces: 0, spans: 0, duplicateSpans: 0, links: 0, unresolvedLinks: 0, services: [], errorSpans: 0)
             self.metrics = metrics
         } else {
-            (graph, summary) = accumulator.finish()
+            (graph, summary) = sink.accumulator.finish()
         }
+        digest = sink.digest ?? TraceDigest()
     }
 
     /// The built-in example.
@@ -160,10 +175,33 @@ private func readInputs<Sink: SpanSink & Sendable, Other: Sendable>(
     return read
 }
 
-/// Keeps the spans of one part of an input.
+/// Keeps the spans of one part of an input: all, or those of the traces `kept` names.
 private struct SpanCollector: SpanSink, Sendable {
     var spans: [Span] = []
-    mutating func receive(_ span: Span) { spans.append(span) }
+    let kept: Set<TraceID>?
+
+    mutating func receive(_ span: Span) {
+        if kept?.contains(span.traceID) ?? true { spans.append(span) }
+    }
+}
+
+/// What a graph is read into: the accumulator, and when a report chooses its traces while
+/// reading, the digest of every trace.
+private struct GraphSink: SpanSink, Sendable {
+    var accumulator: ServiceGraph.Accumulator
+    var digest: TraceDigest?
+
+    mutating func receive(_ span: Span) {
+        accumulator.receive(span)
+        digest?.receive(span)
+    }
+
+    mutating func finishPart() { accumulator.finishPart() }
+
+    mutating func merge(_ other: consuming GraphSink) {
+        accumulator.merge(other.accumulator)
+        if let theirs = other.digest { digest?.merge(theirs) }
+    }
 }
 
 extension TraceSetSummary {

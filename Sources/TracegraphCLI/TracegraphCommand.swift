@@ -137,15 +137,17 @@ struct InputOptions: ParsableArguments {
         return reading
     }
 
-    /// Reads the inputs whole, or the built-in example.
-    func readTraces() throws -> LoadedTraces {
+    /// Reads the inputs for a report of at most `maxTraces` traces (``ReportReading``), or the built-in example.
+    func readForReport(maxTraces: Int, graphOptions: ServiceGraph.Options) throws -> ReportReading {
         if !example { try checkFolders() }
-        let loaded = try example
-            ? LoadedTraces.builtInExample()
-            : noticingEmptyStandardInput { try withProgress { try LoadedTraces(paths: paths, options: $0) } }
-        report(loaded.inputs, loaded.summary)
-        try checkSpans(loaded.inputs)
-        return loaded
+        let reading = try example
+            ? ReportReading(LoadedTraces.builtInExample())
+            : noticingEmptyStandardInput {
+                try withProgress { try ReportReading(paths: paths, options: $0, graphOptions: graphOptions, maxTraces: maxTraces) }
+            }
+        report(reading.inputs, reading.summary)
+        try checkSpans(reading.inputs)
+        return reading
     }
 
     /// A folder named as an input that holds no files is an error (66), or with `--allow-empty` a warning.
@@ -388,8 +390,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
-            let loaded = try input.readTraces()
-            let report = try loaded.htmlReport(
+            let reading = try input.readForReport(maxTraces: maxTraces, graphOptions: drawing.serviceGraphOptions)
+            let report = try reading.htmlReport(
                 graphOptions: drawing.serviceGraphOptions, view: drawing.view, renderer: drawing.renderer,
                 options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates)
             ) { note in if !input.quiet { printError("tracegraph: \(note)") } }
