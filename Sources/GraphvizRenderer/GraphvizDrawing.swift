@@ -98,7 +98,7 @@ extension GraphvizDrawing {
         if !plan.edgeLabels {
             for index in edges.indices { edges[index].attributes.removeAll { $0.name == "label" } }
         }
-        clusters = graph.nodes.isEmpty ? [] : [Self.legend]
+        clusters = Self.groups(of: graph) + (graph.nodes.isEmpty ? [] : [Self.legend])
     }
 
     private static func node(_ node: ServiceGraph.Node, thresholds: ErrorThresholds) -> Node {
@@ -161,6 +161,22 @@ extension GraphvizDrawing {
             ("style", "dashed"), ("color", Palette.link), ("fontcolor", Palette.link), ("arrowhead", "vee"),
             ("penwidth", Self.width(count: edge.links)),
         ])
+    }
+
+    /// A box around the services of each group (``ServiceGraph/Node/group``), labelled with the
+    /// group's name, in the order of the names.
+    private static func groups(of graph: ServiceGraph) -> [Cluster] {
+        let grouped = Dictionary(grouping: graph.nodes.filter { $0.group != nil }, by: { $0.group! })
+        return grouped.keys.sorted().enumerated().map { index, name in
+            Cluster(
+                name: "cluster_group_\(index)",
+                attributes: [
+                    ("label", GraphvizText.escaped(name, limit: 48)), ("fontcolor", Palette.muted), ("fontsize", "11"),
+                    ("style", "rounded,filled"), ("fillcolor", "#f7f9fb"), ("color", "#c5ccd3"), ("margin", "12"),
+                    ("id", "group_\(index)"), ("class", "group"),
+                ],
+                nodes: grouped[name]!.map { Node(name: $0.id.rawValue, attributes: []) }, edges: [])
+        }
     }
 
     /// Thicker lines for busier edges: 1.2 for one, about 3.6 for ten thousand.

@@ -130,9 +130,13 @@ extension ServiceGraph {
         /// Whether `spanCount` and `errorSpanCount` were counted: false in a graph drawn from
         /// service-graph metrics, which count the calls between nodes, not the spans of each.
         public var spansCounted: Bool
+        /// The group a service is drawn in, with the other services of its group: the value of its
+        /// resource's `service.namespace` (or the attribute ``ServiceGraph/Options/groupAttribute``
+        /// names); nil for none, and for peers.
+        public var group: String?
 
         public init(id: NodeID, name: String, kind: Kind, address: String? = nil, spanCount: Int = 0, errorSpanCount: Int = 0,
-                    spansCounted: Bool = true, members: [String] = []) {
+                    spansCounted: Bool = true, members: [String] = [], group: String? = nil) {
             self.id = id
             self.name = name
             self.kind = kind
@@ -141,6 +145,7 @@ extension ServiceGraph {
             self.errorSpanCount = errorSpanCount
             self.spansCounted = spansCounted
             self.members = members
+            self.group = group
         }
     }
 

@@ -219,3 +219,52 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(svg.count < 40_000, "\(svg.count) bytes")
     }
 }
+
+@Suite struct GroupClusterTests {
+    /// shop: frontend → cart; payments: payment; checkout in no group; a database peer.
+    private func grouped(_ names: [String: String?]) -> ServiceGraph {
+        let services = ["cart", "checkout", "frontend", "payment"]
+        let nodes = services.map { ServiceGraph.Node(id: NodeID(rawValue: "svc_" + $0), name: $0, kind: .service, spanCount: 1,
+                                                    group: names[$0] ?? nil) }
+            + [ServiceGraph.Node(id: NodeID(rawValue: "db_pg"), name: "pg", kind: .database(system: "postgresql"))]
+        func call(_ from: String, _ to: String) -> ServiceGraph.CallEdge {
+            ServiceGraph.CallEdge(from: NodeID(rawValue: from), to: NodeID(rawValue: to), calls: 1, errors: 0,
+                                  latency: LatencySummary(durations: [1_000]))
+        }
+        return ServiceGraph(nodes: nodes.sorted { $0.id < $1.id },
+                            callEdges: [call("svc_frontend", "svc_cart"), call("svc_frontend", "svc_checkout"),
+                                        call("svc_checkout", "svc_payment"), call("svc_payment", "db_pg")],
+                            linkEdges: [])
+    }
+
+    @Test func servicesOfAGroupAreDrawnInsideOneLabelledBoxInTheOrderOfTheNames() throws {
+        let graph = grouped(["frontend": "shop", "cart": "shop", "payment": "payments"])
+        let dot = String(decoding: try GraphvizRenderer().render(graph, format: .dot), as: UTF8.self)
+        /// The body of a subgraph: from its opening line to the brace that closes it.
+        func body(_ name: String) throws -> Substring {
+            let start = try #require(dot.range(of: "subgraph \(name) {"))
+            let end = try #require(dot.range(of: "\n\t}", range: start.upperBound..<dot.endIndex))
+            return dot[start.upperBound..<end.lowerBound]
+        }
+        func holds(_ body: Substring, _ node: String) -> Bool { body.contains("\t\(node)\t") || body.contains("\t\(node);") }
+        let payments = try body("cluster_group_0"), shop = try body("cluster_group_1")
+        #expect(payments.contains("label=payments") && shop.contains("label=shop"))
+        #expect(holds(payments, "svc_payment") && !holds(payments, "svc_cart"))
+        #expect(holds(shop, "svc_cart") && holds(shop, "svc_frontend") && !holds(shop, "svc_checkout") && !holds(shop, "db_pg"))
+        let svg = try svgTexts(try GraphvizRenderer().render(graph, format: .svg))
+        #expect(svg.texts.contains("payments") && svg.texts.contains("shop"))
+    }
+
+    @Test func aGraphWithoutGroupsHasOnlyTheLegend() throws {
+        let dot = String(decoding: try GraphvizRenderer().render(grouped([:]), format: .dot), as: UTF8.self)
+        #expect(!dot.contains("cluster_group"))
+    }
+
+    @Test(arguments: ["<b>&amp;\\N</b>", "a\nb\u{1B}[31m", String(repeating: "x", count: 500)])
+    func aGroupsNameFromTheTracesIsShownAsText(name: String) throws {
+        let graph = grouped(["cart": name])
+        let svg = try svgTexts(try GraphvizRenderer().render(graph, format: .svg))
+        let expected = String(String.UnicodeScalarView(name.unicodeScalars.map { $0 == "\n" ? " " : $0 }.filter { $0.value >= 0x20 }))
+        #expect(svg.texts.contains(GraphWording.shortened(expected, limit: 48)))
+    }
+}
