@@ -164,9 +164,12 @@ extension GraphvizDrawing {
     }
 
     /// A box around the services of each group (``ServiceGraph/Node/group``), labelled with the
-    /// group's name, in the order of the names.
+    /// group's name, in the order of the names; none when every service is in one group, where a
+    /// box would tell nothing apart.
     private static func groups(of graph: ServiceGraph) -> [Cluster] {
         let grouped = Dictionary(grouping: graph.nodes.filter { $0.group != nil }, by: { $0.group! })
+        let services = graph.nodes.filter { $0.kind == .service }.count
+        if grouped.count == 1, grouped.first!.value.count == services { return [] }
         return grouped.keys.sorted().enumerated().map { index, name in
             Cluster(
                 name: "cluster_group_\(index)",

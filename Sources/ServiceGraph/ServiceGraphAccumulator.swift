@@ -26,6 +26,9 @@ extension ServiceGraph {
         /// Links the SDKs dropped, by the linking span's service and name.
         private var droppedLinks: [DroppedLinksKey: Int] = [:]
         private var emptyServiceNameSpans = 0
+        /// Each service's group, by the service's number: the first value of `options.groupAttribute`
+        /// its spans' resources carried; nil for none yet.
+        private var groups: [String?] = []
         /// The last service seen and its index: spans of one resource come together.
         private var lastService: (name: String, index: UInt32)?
         private var lastKeySet: (keys: [String], index: UInt32)?
@@ -40,17 +43,26 @@ extension ServiceGraph {
         /// What a reader has to decode for a graph: no events or scopes; the names of spans with
         /// links (links are grouped by them), link attribute keys, and of the span attributes
         /// only those that name peers, on the kinds of span that can name one.
-        public static let readDetail = ReadDetail(
-            names: false, linkingSpanNames: true, events: false, linkAttributes: true, scopes: false,
-            spanAttributeKeys: UninstrumentedPeer.attributeKeys, resourceAttributeKeys: [],
-            spanAttributeKinds: UninstrumentedPeer.spanKinds
-        )
+        public static let readDetail = readDetail(for: Options())
+
+        /// What a reader has to decode for a graph made with `options`: ``readDetail``, and the
+        /// resource attribute that groups services.
+        public static func readDetail(for options: Options) -> ReadDetail {
+            ReadDetail(
+                names: false, linkingSpanNames: true, events: false, linkAttributes: true, scopes: false,
+                spanAttributeKeys: UninstrumentedPeer.attributeKeys, resourceAttributeKeys: options.groupAttribute.map { [$0] } ?? [],
+                spanAttributeKinds: UninstrumentedPeer.spanKinds
+            )
+        }
 
         /// Spans received so far, repeats included.
         public var spanCount: Int { store.count + records.count }
 
         public mutating func receive(_ span: Span) {
             let service = intern(service: span.serviceName)
+            if let key = options.groupAttribute, Int(service) >= groups.count || groups[Int(service)] == nil {
+                noteGroup(of: service, in: span.resource, key: key)
+            }
             var peer = Record.noPeer
             if options.inferUninstrumentedPeers, !span.attributes.isEmpty {
                 peer = peerNamed(by: span)
@@ -91,6 +103,12 @@ extension ServiceGraph {
                              default: 0] += count
             }
             emptyServiceNameSpans += other.emptyServiceNameSpans
+            for (index, group) in other.groups.enumerated() {
+                guard let group else { continue }
+                let service = Int(serviceMap[index])
+                if service >= groups.count { groups += Array(repeating: nil, count: service + 1 - groups.count) }
+                if groups[service] == nil { groups[service] = group }
+            }
             other.closeSegment()
             let isIdentity = serviceMap.isIdentity && peerMap.isIdentity
             let linksAreIdentity = operationMap.isIdentity && keySetMap.isIdentity
@@ -202,6 +220,13 @@ extension ServiceGraph {
             return index
         }
 
+        /// Takes a service's group from a resource, when it names one.
+        private mutating func noteGroup(of service: UInt32, in resource: Resource, key: String) {
+            let index = Int(service)
+            if index >= groups.count { groups += Array(repeating: nil, count: index + 1 - groups.count) }
+            if let value = resource.attributes[key]?.stringValue, !value.isEmpty { groups[index] = value }
+        }
+
         private mutating func intern(service name: String) -> UInt32 {
             if let last = lastService, last.name == name { return last.index }
             let index = services.intern(name)
@@ -224,7 +249,16 @@ extension ServiceGraph {
                                        services: services.elements, peers: options.inferUninstrumentedPeers ? peers.elements : [],
                                        operations: operations.elements, keySets: keySets.elements, droppedLinks: droppedLinks,
                                       rule: options.edgeRule)
-            let (graph, attribution) = reading.build(attributingSpans: attributingSpans)
+            var (graph, attribution) = reading.build(attributingSpans: attributingSpans)
+            var groupOfService: [String: String] = [:]
+            for (index, group) in groups.enumerated() {
+                if let group { groupOfService[services.elements[index]] = group }
+            }
+            if !groupOfService.isEmpty {
+                for index in graph.nodes.indices where graph.nodes[index].kind == .service {
+                    graph.nodes[index].group = groupOfService[graph.nodes[index].name]
+                }
+            }
             var summary = reading.summary
             summary.emptyServiceNameSpans = emptyServiceNameSpans
             summary.droppedLinks = droppedLinks.values.reduce(0, +)

@@ -8,10 +8,18 @@ extension ServiceGraph {
         public var inferUninstrumentedPeers: Bool
         /// Which spans make a call edge.
         public var edgeRule: EdgeRule
+        /// The resource attribute whose value puts a service in a group (``Node/group``), drawn as
+        /// a box around its services; nil groups none.
+        public var groupAttribute: String?
 
-        public init(inferUninstrumentedPeers: Bool = true, edgeRule: EdgeRule = .boundary) {
+        /// OpenTelemetry's attribute for a group of services, the default ``groupAttribute``.
+        public static let namespaceAttribute = "service.namespace"
+
+        public init(inferUninstrumentedPeers: Bool = true, edgeRule: EdgeRule = .boundary,
+                    groupAttribute: String? = Options.namespaceAttribute) {
             self.inferUninstrumentedPeers = inferUninstrumentedPeers
             self.edgeRule = edgeRule
+            self.groupAttribute = groupAttribute
         }
     }
 

@@ -86,7 +86,7 @@ public struct GraphReading: Sendable {
     init(paths: [String], options: ReadOptions, graphOptions: ServiceGraph.Options, metricsFormat: MetricsFormat? = nil,
          digesting: Bool) throws(InputReadError) {
         var readOptions = options
-        readOptions.detail = ServiceGraph.Accumulator.readDetail
+        readOptions.detail = ServiceGraph.Accumulator.readDetail(for: graphOptions)
         let other: OtherContent<Result<MetricsGraph, MetricsReadError>>? = options.format == nil
             ? .serviceGraphMetrics(format: metricsFormat) : nil
         let read = try readInputs(paths, options: readOptions, other: other, makeSink: {

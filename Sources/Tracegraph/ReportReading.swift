@@ -26,7 +26,7 @@ public struct ReportReading: Sendable {
         }
         // The first pass: the graph and the digest of every span, nothing of any span kept whole.
         var firstOptions = options
-        firstOptions.detail = ServiceGraph.Accumulator.readDetail
+        firstOptions.detail = ServiceGraph.Accumulator.readDetail(for: graphOptions)
         let first = try GraphReading(paths: paths, options: firstOptions, graphOptions: graphOptions, digesting: true)
         let chosen = first.digest.chosen(atMost: maxTraces)
         // The second: the spans of the traces chosen, whole; progress counts only the first pass.

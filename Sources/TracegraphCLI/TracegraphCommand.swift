@@ -260,7 +260,17 @@ struct GraphOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Stop (exit 70) when Graphviz's layout runs longer than this.", valueName: "seconds"))
     var layoutTimeout = 300
 
-    var serviceGraphOptions: ServiceGraph.Options { ServiceGraph.Options(inferUninstrumentedPeers: !noPeers, edgeRule: edges) }
+    @Option(help: ArgumentHelp(
+        "Draw the services whose resources carry the same value of this attribute in one labelled box.",
+        valueName: "attribute"))
+    var groupBy = ServiceGraph.Options.namespaceAttribute
+
+    @Flag(help: "Draw no boxes around groups of services (--group-by).")
+    var noGroups = false
+
+    var serviceGraphOptions: ServiceGraph.Options {
+        ServiceGraph.Options(inferUninstrumentedPeers: !noPeers, edgeRule: edges, groupAttribute: noGroups || groupBy.isEmpty ? nil : groupBy)
+    }
 
     var errorThresholds: ErrorThresholds { ErrorThresholds(degradedAbove: degradedAbove / 100, failingAbove: failingAbove / 100) }
 

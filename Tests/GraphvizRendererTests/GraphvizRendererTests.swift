@@ -260,6 +260,13 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(!dot.contains("cluster_group"))
     }
 
+    @Test func oneGroupHoldingEveryServiceTellsNothingApartAndIsNotDrawn() throws {
+        let all = grouped(["frontend": "shop", "cart": "shop", "payment": "shop", "checkout": "shop"])
+        #expect(!String(decoding: try GraphvizRenderer().render(all, format: .dot), as: UTF8.self).contains("cluster_group"))
+        let allButOne = grouped(["frontend": "shop", "cart": "shop", "payment": "shop"])
+        #expect(String(decoding: try GraphvizRenderer().render(allButOne, format: .dot), as: UTF8.self).contains("cluster_group_0"))
+    }
+
     @Test(arguments: ["<b>&amp;\\N</b>", "a\nb\u{1B}[31m", String(repeating: "x", count: 500)])
     func aGroupsNameFromTheTracesIsShownAsText(name: String) throws {
         let graph = grouped(["cart": name])
