@@ -305,7 +305,7 @@ private struct EdgeBuilder {
         var parentReferences = [RecordStore.Reference](repeating: -1, count: paired ? count : 0)
         var facts = [ChildFacts](repeating: [], count: paired ? 0 : count)
         var calls = CallTallies(nodeCount: nodes.count)
-        var peerSpans: [(span: Int, node: Int)] = []
+        var peerSpans = PeerSpans(isKept: attributingSpans)
         func topic(of shape: Shape) -> UInt32? {
             guard shape.peer != Record.noPeer, peers[Int(shape.peer)].isTopic else { return nil }
             return shape.peer
@@ -483,7 +483,7 @@ private struct EdgeBuilder {
         let attribution = attributingSpans
             ? ServiceGraph.SpanAttribution(
                 parents: parents.enumerated().map { table.isDuplicate($0.offset) ? -1 : $0.element },
-                peerSpans: Self.unique(peerSpans).map { ($0.span, ids[$0.node]) })
+                peerSpans: Self.unique(peerSpans.pairs).map { ($0.span, ids[$0.node]) })
             : nil
         return (graph, attribution)
     }
@@ -493,7 +493,7 @@ private struct EdgeBuilder {
     /// unpaired client and producer spans to the database or virtual peer they name, and root server
     /// and consumer spans from the caller they name.
     private func addPairedCalls(parents: [RecordStore.Reference], nodes: NodeTable, calls: inout CallTallies,
-                                peerSpans: inout [(span: Int, node: Int)]) {
+                                peerSpans: inout PeerSpans) {
         var isPaired = [Bool](repeating: false, count: store.count)
         store.forEach { index, _, record in
             let parentReference = parents[index]
@@ -568,6 +568,17 @@ private struct EdgeBuilder {
         let shape = shapes[Int(record.shape)]
         return SharedSpanID.Content(parent: store.parentSpanID(of: reference), start: record.start, duration: record.duration,
                                     kind: shape.kind, isError: shape.isError)
+    }
+}
+
+/// The spans the graph counts on an edge to or from a peer, with the peer's node: kept only
+/// for an attribution, which shows them (one entry a span, 16 bytes, otherwise).
+private struct PeerSpans {
+    let isKept: Bool
+    private(set) var pairs: [(span: Int, node: Int)] = []
+
+    mutating func append(_ pair: (span: Int, node: Int)) {
+        if isKept { pairs.append(pair) }
     }
 }
 
