@@ -301,8 +301,8 @@ private struct EdgeBuilder {
         var errorSpans = 0
 
         let paired = rule == .paired
-        // Each parent also as a reference into the store, which reads it without a search, for pairs.
-        var parentReferences = [RecordStore.Reference](repeating: -1, count: paired ? count : 0)
+        // Each record's parent by index, for pairs: 4 bytes a record (UInt32.max: none).
+        var pairParents = [UInt32](repeating: .max, count: paired ? count : 0)
         var facts = [ChildFacts](repeating: [], count: paired ? 0 : count)
         var calls = CallTallies(nodeCount: nodes.count)
         var peerSpans = PeerSpans(isKept: attributingSpans)
@@ -349,7 +349,7 @@ private struct EdgeBuilder {
             if attributingSpans { parents[index] = Int32(parentIndex) }
             if paired {
                 // Pairs are counted from the parents alone; the children's facts serve the boundary rule.
-                parentReferences[index] = found
+                pairParents[index] = UInt32(parentIndex)
                 return
             }
             let parent = shapes[Int(store[found].shape)]
@@ -383,7 +383,7 @@ private struct EdgeBuilder {
                       duration: record.duration, failed: shape.isError || parent.isError)
         }
         if paired {
-            addPairedCalls(parents: parentReferences, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
+            addPairedCalls(parents: pairParents, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
         }
 
         // Links, grouped by the linking span's name: from the linked-to span's service, or from
@@ -492,17 +492,17 @@ private struct EdgeBuilder {
     /// client or producer span, failed when either side failed, with both sides' durations; then
     /// unpaired client and producer spans to the database or virtual peer they name, and root server
     /// and consumer spans from the caller they name.
-    private func addPairedCalls(parents: [RecordStore.Reference], nodes: NodeTable, calls: inout CallTallies,
+    private func addPairedCalls(parents: [UInt32], nodes: NodeTable, calls: inout CallTallies,
                                 peerSpans: inout PeerSpans) {
         var isPaired = [Bool](repeating: false, count: store.count)
         store.forEach { index, _, record in
-            let parentReference = parents[index]
+            let parentIndex = parents[index]
             let shape = shapes[Int(record.shape)]
-            guard shape.kind.side == .callee, parentReference >= 0 else { return }
-            let parentRecord = store[parentReference]
+            guard shape.kind.side == .callee, parentIndex != .max else { return }
+            let parentRecord = store[store.reference(ofIndex: Int(parentIndex))]
             let parent = shapes[Int(parentRecord.shape)]
             guard parent.kind.isOutgoing else { return }
-            isPaired[store.index(of: parentReference)] = true
+            isPaired[Int(parentIndex)] = true
             calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(shape.service), duration: record.duration,
                       failed: parent.isError || shape.isError, clientDuration: parentRecord.duration,
                       connection: parent.kind == .producer || shape.kind == .consumer ? .messaging : .direct)
