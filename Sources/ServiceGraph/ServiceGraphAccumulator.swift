@@ -301,8 +301,8 @@ private struct EdgeBuilder {
         var errorSpans = 0
 
         let paired = rule == .paired
-        // Each record's parent by index, for pairs: 4 bytes a record (UInt32.max: none).
-        var pairParents = [UInt32](repeating: .max, count: paired ? count : 0)
+        // The client and producer spans that a callee child pairs with, for pairs.
+        var isPaired = [Bool](repeating: false, count: paired ? count : 0)
         var facts = [ChildFacts](repeating: [], count: paired ? 0 : count)
         var calls = CallTallies(nodeCount: nodes.count)
         var peerSpans = PeerSpans(isKept: attributingSpans)
@@ -348,8 +348,16 @@ private struct EdgeBuilder {
             let parentIndex = store.index(of: found)
             if attributingSpans { parents[index] = Int32(parentIndex) }
             if paired {
-                // Pairs are counted from the parents alone; the children's facts serve the boundary rule.
-                pairParents[index] = UInt32(parentIndex)
+                // Pairs are counted from the parents alone (each server or consumer span under a
+                // client or producer span, failed when either side failed, with both sides'
+                // durations); the children's facts serve the boundary rule.
+                let parentRecord = store[found]
+                let parent = shapes[Int(parentRecord.shape)]
+                guard shape.kind.side == .callee, parent.kind.isOutgoing else { return }
+                isPaired[parentIndex] = true
+                calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(shape.service), duration: record.duration,
+                          failed: parent.isError || shape.isError, clientDuration: parentRecord.duration,
+                          connection: parent.kind == .producer || shape.kind == .consumer ? .messaging : .direct)
                 return
             }
             let parent = shapes[Int(store[found].shape)]
@@ -383,7 +391,7 @@ private struct EdgeBuilder {
                       duration: record.duration, failed: shape.isError || parent.isError)
         }
         if paired {
-            addPairedCalls(parents: pairParents, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
+            addPeerCalls(paired: isPaired, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
         }
 
         // Links, grouped by the linking span's name: from the linked-to span's service, or from
@@ -488,25 +496,11 @@ private struct EdgeBuilder {
         return (graph, attribution)
     }
 
-    /// Calls as pairs (``ServiceGraph/EdgeRule/paired``): each server or consumer span under a
-    /// client or producer span, failed when either side failed, with both sides' durations; then
+    /// The peer calls of pairs (``ServiceGraph/EdgeRule/paired``), once the pairs are counted:
     /// unpaired client and producer spans to the database or virtual peer they name, and root server
     /// and consumer spans from the caller they name.
-    private func addPairedCalls(parents: [UInt32], nodes: NodeTable, calls: inout CallTallies,
-                                peerSpans: inout PeerSpans) {
-        var isPaired = [Bool](repeating: false, count: store.count)
-        store.forEach { index, _, record in
-            let parentIndex = parents[index]
-            let shape = shapes[Int(record.shape)]
-            guard shape.kind.side == .callee, parentIndex != .max else { return }
-            let parentRecord = store[store.reference(ofIndex: Int(parentIndex))]
-            let parent = shapes[Int(parentRecord.shape)]
-            guard parent.kind.isOutgoing else { return }
-            isPaired[Int(parentIndex)] = true
-            calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(shape.service), duration: record.duration,
-                      failed: parent.isError || shape.isError, clientDuration: parentRecord.duration,
-                      connection: parent.kind == .producer || shape.kind == .consumer ? .messaging : .direct)
-        }
+    private func addPeerCalls(paired isPaired: [Bool], nodes: NodeTable, calls: inout CallTallies,
+                              peerSpans: inout PeerSpans) {
         guard !peers.isEmpty else { return }
         store.forEach { index, _, record in
             let shape = shapes[Int(record.shape)]
