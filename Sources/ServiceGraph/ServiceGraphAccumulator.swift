@@ -2,8 +2,9 @@ import TraceModel
 
 extension ServiceGraph {
     /// Builds a graph from spans as a reader streams them, keeping only a compact
-    /// record of each span (its ids, parent, service, peer, kind, error, start and duration,
-    /// 64 bytes) and of each link (its target, the linking span's name and attribute keys).
+    /// record of each span (its span id, parent, start and duration, its trace and the
+    /// service, peer, kind and error it shares with others by number: 40 bytes) and of each
+    /// link (its target, the linking span's name and attribute keys).
     ///
     /// Accumulators filled from different parts of the input, in parallel, are
     /// merged in input order; a span repeated anywhere is counted once. The graph
@@ -13,10 +14,11 @@ extension ServiceGraph {
         /// The records of merged accumulators and of closed parts, moved in whole, not copied.
         private var store = RecordStore()
         private var segmentLinks: [[LinkRecord]] = []
-        /// The ids of the records in `store`, filled as parts are merged (on the merging thread,
-        /// while readers parse the next parts), so that `finish()` has little left to do.
-        private var table = SpanKeyTable()
         private var records: [Record] = []
+        /// The trace ids of the records, numbered: a record keeps its trace's number.
+        private var traces = TraceIDTable()
+        /// What records share besides their trace (service, peer, kind, error), numbered.
+        private var shapes = ShapeTable()
         private var links: [LinkRecord] = []
         private var services = Interned<String>()
         private var peers = Interned<UninstrumentedPeer>()
@@ -70,9 +72,9 @@ extension ServiceGraph {
             if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
             let index = UInt32(store.count + records.count)
             records.append(Record(
-                traceID: span.traceID, spanID: span.spanID, parent: span.parentSpanID?.value ?? 0,
-                start: span.startTimeUnixNano, duration: span.durationNanos, service: service, peer: peer,
-                kind: span.kind, isError: span.isError
+                trace: traces.intern(span.traceID), spanID: span.spanID.value, parent: span.parentSpanID?.value ?? 0,
+                start: span.startTimeUnixNano, duration: span.durationNanos,
+                shape: shapes.intern(Shape(service: service, peer: peer, kind: span.kind, isError: span.isError))
             ))
             guard !span.links.isEmpty || span.droppedLinksCount > 0 else { return }
             let operation = operations.intern(span.name)
@@ -96,6 +98,13 @@ extension ServiceGraph {
             closeSegment()
             let serviceMap = other.services.elements.map { intern(service: $0) }
             let peerMap = other.peers.elements.map { peers.intern($0) }
+            let shapeMap = other.shapes.elements.map { shape in
+                var mapped = shape
+                mapped.service = serviceMap[Int(shape.service)]
+                if shape.peer != Record.noPeer { mapped.peer = peerMap[Int(shape.peer)] }
+                return shapes.intern(mapped)
+            }
+            let traceMap = other.traces.ids.map { traces.intern($0) }
             let operationMap = other.operations.elements.map { operations.intern($0) }
             let keySetMap = other.keySets.elements.map { keySets.intern($0) }
             for (key, count) in other.droppedLinks {
@@ -110,13 +119,13 @@ extension ServiceGraph {
                 if groups[service] == nil { groups[service] = group }
             }
             other.closeSegment()
-            let isIdentity = serviceMap.isIdentity && peerMap.isIdentity
+            let isIdentity = shapeMap.isIdentity && traceMap.isIdentity
             let linksAreIdentity = operationMap.isIdentity && keySetMap.isIdentity
             for (var segment, var segmentLinkRecords) in zip(other.store.segments, other.segmentLinks) {
                 if !isIdentity {
                     for index in segment.indices {
-                        segment[index].service = serviceMap[Int(segment[index].service)]
-                        if segment[index].peer != Record.noPeer { segment[index].peer = peerMap[Int(segment[index].peer)] }
+                        segment[index].shape = shapeMap[Int(segment[index].shape)]
+                        segment[index].trace = traceMap[Int(segment[index].trace)]
                     }
                 }
                 if !linksAreIdentity {
@@ -128,7 +137,6 @@ extension ServiceGraph {
                 store.append(segment)
                 segmentLinks.append(segmentLinkRecords)
             }
-            table.catchUp(with: store)
         }
 
         /// Closes the part received here, on the reader's thread: parents within it are found
@@ -158,22 +166,22 @@ extension ServiceGraph {
             let mask = capacity - 1
             var slots = [Int32](repeating: -1, count: capacity)
             for index in records.indices {
-                var slot = keyHash(records[index].traceID, records[index].spanID) & mask
+                var slot = keyHash(records[index].trace, records[index].spanID) & mask
                 while slots[slot] >= 0 {
                     let other = records[Int(slots[slot])]
-                    if other.spanID == records[index].spanID && other.traceID == records[index].traceID { break }
+                    if other.spanID == records[index].spanID && other.trace == records[index].trace { break }
                     slot = (slot + 1) & mask
                 }
                 if slots[slot] < 0 { slots[slot] = Int32(index) }
             }
-            for index in records.indices where records[index].parent != 0 {
-                let traceID = records[index].traceID
-                let parent = SpanID(records[index].parent)
-                var slot = keyHash(traceID, parent) & mask
+            for index in records.indices where records[index].parentSpanID != 0 {
+                let trace = records[index].trace
+                let parent = records[index].parentSpanID
+                var slot = keyHash(trace, parent) & mask
                 while slots[slot] >= 0 {
                     let candidate = Int(slots[slot])
-                    if records[candidate].spanID == parent && records[candidate].traceID == traceID {
-                        records[index].localParent = Int32(candidate)
+                    if records[candidate].spanID == parent && records[candidate].trace == trace {
+                        records[index].setLocalParent(candidate)
                         break
                     }
                     slot = (slot + 1) & mask
@@ -244,8 +252,10 @@ extension ServiceGraph {
         /// the graph gave each span: for a report that shows the graph's own reading of the spans.
         public consuming func finish(attributingSpans: Bool) -> Reading {
             closeSegment()
-            table.catchUp(with: store)
-            var reading = EdgeBuilder(store: store, table: table, segmentLinks: segmentLinks,
+            // Sized once, now that the number of records is known.
+            let table = SpanKeyTable(store)
+            var reading = EdgeBuilder(store: store, table: table, segmentLinks: segmentLinks, traces: traces,
+                                      shapes: shapes.elements,
                                        services: services.elements, peers: options.inferUninstrumentedPeers ? peers.elements : [],
                                        operations: operations.elements, keySets: keySets.elements, droppedLinks: droppedLinks,
                                       rule: options.edgeRule)
@@ -292,6 +302,8 @@ private struct EdgeBuilder {
     let store: RecordStore
     var table: SpanKeyTable
     let segmentLinks: [[LinkRecord]]
+    let traces: TraceIDTable
+    let shapes: [Shape]
     let services: [String]
     let peers: [UninstrumentedPeer]
     let operations: [String]
@@ -321,22 +333,21 @@ private struct EdgeBuilder {
         // Each record's parent by index, kept only for the attribution.
         var parents = [Int32](repeating: -1, count: attributingSpans ? count : 0)
         var errorSpans = 0
-        var traceIDs = TraceIDCounter()
 
         let paired = rule == .paired
-        // Each parent also as a reference into the store, which reads it without a search, for pairs.
-        var parentReferences = [RecordStore.Reference](repeating: -1, count: paired ? count : 0)
+        // The client and producer spans that a callee child pairs with, for pairs.
+        var isPaired = [Bool](repeating: false, count: paired ? count : 0)
         var facts = [ChildFacts](repeating: [], count: paired ? 0 : count)
         var calls = CallTallies(nodeCount: nodes.count)
-        var peerSpans: [(span: Int, node: Int)] = []
-        func topic(of record: Record) -> UInt32? {
-            guard record.peer != Record.noPeer, peers[Int(record.peer)].isTopic else { return nil }
-            return record.peer
+        var peerSpans = PeerSpans(isKept: attributingSpans)
+        func topic(of shape: Shape) -> UInt32? {
+            guard shape.peer != Record.noPeer, peers[Int(shape.peer)].isTopic else { return nil }
+            return shape.peer
         }
         /// Children of another service, not of a callee kind, under a client or producer span: a
         /// call only if no server or consumer child in another service says which child is the
         /// request, which is known once all children are seen.
-        var undecided: [(index: Int, record: Record, parent: Record)] = []
+        var undecided: [(index: Int, record: Record, parent: Shape)] = []
 
         // Each record's parent (in its own segment, else anywhere, then the right half of a shared
         // id), what the record says about it, and the call it is: a child span under a parent of
@@ -344,26 +355,26 @@ private struct EdgeBuilder {
         // consumer under its producer (through the topic when either names one).
         store.forEach { index, reference, record in
             guard !table.isDuplicate(index) else { return }
-            traceIDs.insert(record.traceID)
-            nodes.countSpan(service: record.service, isError: record.isError)
-            if record.isError { errorSpans += 1 }
+            let shape = shapes[Int(record.shape)]
+            nodes.countSpan(service: shape.service, isError: shape.isError)
+            if shape.isError { errorSpans += 1 }
             var found: RecordStore.Reference
-            if let group = halves.group(of: index), record.kind.side == .callee, let caller = halves.caller(of: group) {
+            if let group = halves.group(of: index), shape.kind.side == .callee, let caller = halves.caller(of: group) {
                 found = store.reference(ofIndex: caller)
             } else {
-                guard record.parent != 0 else { return }
+                guard record.hasParent else { return }
                 var parent: RecordStore.Reference?
                 if record.localParent >= 0 {
-                    let local = RecordStore.reference(sameSegmentAs: reference, offset: Int(record.localParent))
+                    let local = RecordStore.reference(sameSegmentAs: reference, offset: record.localParent)
                     if !table.isDuplicate(store.index(of: local)) { parent = local }
                 }
                 if parent == nil {
-                    parent = table.reference(of: record.traceID, SpanID(record.parent), in: store)
+                    parent = table.reference(of: record.trace, store.parentSpanID(of: reference), in: store)
                 }
                 guard let parent else { return }
                 found = parent
                 if let group = halves.group(of: store.index(of: found)) {
-                    let half = halves.half(of: group, forChildIn: record.service)
+                    let half = halves.half(of: group, forChildIn: shape.service)
                     if half == index { return }
                     found = store.reference(ofIndex: half)
                 }
@@ -371,41 +382,50 @@ private struct EdgeBuilder {
             let parentIndex = store.index(of: found)
             if attributingSpans { parents[index] = Int32(parentIndex) }
             if paired {
-                // Pairs are counted from the parents alone; the children's facts serve the boundary rule.
-                parentReferences[index] = found
+                // Pairs are counted from the parents alone (each server or consumer span under a
+                // client or producer span, failed when either side failed, with both sides'
+                // durations); the children's facts serve the boundary rule.
+                let parentRecord = store[found]
+                let parent = shapes[Int(parentRecord.shape)]
+                guard shape.kind.side == .callee, parent.kind.isOutgoing else { return }
+                isPaired[parentIndex] = true
+                calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(shape.service), duration: record.duration,
+                          failed: parent.isError || shape.isError, clientDuration: parentRecord.duration,
+                          connection: parent.kind == .producer || shape.kind == .consumer ? .messaging : .direct)
                 return
             }
-            let parent = store[found]
-            let elsewhere = parent.service != record.service
-            let callee = record.kind.side == .callee
+            let parent = shapes[Int(store[found].shape)]
+            let elsewhere = parent.service != shape.service
+            let callee = shape.kind.side == .callee
             if elsewhere { facts[parentIndex].insert(.childElsewhere) }
             if callee { facts[parentIndex].insert(elsewhere ? [.calleeChild, .calleeChildElsewhere] : .calleeChild) }
-            if record.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: record) {
+            if shape.kind == .consumer, parent.kind == .producer, let topic = topic(of: parent) ?? topic(of: shape) {
                 let topicNode = nodes.peerNode(topic)
-                calls.add(from: topicNode, to: nodes.serviceNode(record.service), duration: record.duration, failed: record.isError)
+                calls.add(from: topicNode, to: nodes.serviceNode(shape.service), duration: record.duration, failed: shape.isError)
                 facts[index].insert(.deliveredViaTopic)
                 peerSpans.append((index, topicNode))
                 return
             }
-            let failed = record.isError || (parent.kind.isOutgoing && parent.isError)
+            let failed = shape.isError || (parent.kind.isOutgoing && parent.isError)
             if elsewhere {
                 if parent.kind.isOutgoing, !callee {
                     undecided.append((parentIndex, record, parent))
                     return
                 }
-                calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
+                calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(shape.service),
                           duration: record.duration, failed: failed)
             } else if parent.kind.isOutgoing, callee {
-                let node = nodes.serviceNode(record.service)
+                let node = nodes.serviceNode(shape.service)
                 calls.add(from: node, to: node, duration: record.duration, failed: failed)
             }
         }
         for (parentIndex, record, parent) in undecided where !facts[parentIndex].contains(.calleeChildElsewhere) {
-            calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service),
-                      duration: record.duration, failed: record.isError || parent.isError)
+            let shape = shapes[Int(record.shape)]
+            calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(shape.service),
+                      duration: record.duration, failed: shape.isError || parent.isError)
         }
         if paired {
-            addPairedCalls(parents: parentReferences, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
+            addPeerCalls(paired: isPaired, nodes: nodes, calls: &calls, peerSpans: &peerSpans)
         }
 
         // Links, grouped by the linking span's name: from the linked-to span's service, or from
@@ -419,20 +439,24 @@ private struct EdgeBuilder {
                 linkCount += 1
                 let linkingIndex = start + Int(link.span)
                 let linking = segment[Int(link.span)]
-                let to = nodes.serviceNode(linking.service)
+                let linkingShape = shapes[Int(linking.shape)]
+                let to = nodes.serviceNode(linkingShape.service)
                 let from: Int
                 var lag: Int64?
                 var targetDuration: UInt64 = 0
-                if let target = table.reference(of: link.target.traceID, link.target.spanID, in: store) {
+                if let trace = traces.index(of: link.target.traceID),
+                   let target = table.reference(of: trace, link.target.spanID.value, in: store) {
                     let linked = store[target]
-                    if !paired, linked.kind == .producer, let topic = topic(of: linked) ?? (linking.kind == .consumer ? topic(of: linking) : nil) {
+                    let linkedShape = shapes[Int(linked.shape)]
+                    if !paired, linkedShape.kind == .producer,
+                       let topic = topic(of: linkedShape) ?? (linkingShape.kind == .consumer ? topic(of: linkingShape) : nil) {
                         from = nodes.peerNode(topic)
-                        if linking.kind == .consumer {
+                        if linkingShape.kind == .consumer {
                             facts[linkingIndex].insert(.deliveredViaTopic)
                             peerSpans.append((linkingIndex, from))
                         }
                     } else {
-                        from = nodes.serviceNode(linked.service)
+                        from = nodes.serviceNode(linkedShape.service)
                     }
                     lag = Int64(bitPattern: linking.start &- (linked.start &+ linked.duration))
                     targetDuration = linked.duration
@@ -456,25 +480,28 @@ private struct EdgeBuilder {
         // Peers: what client spans call when no callee recorded the call, what producers send to
         // a topic, what consumers take from a topic or broker, who called a root server span.
         if !peers.isEmpty, !paired {
-            store.forEach { index, _, record in
-                guard record.peer != Record.noPeer, !table.isDuplicate(index) else { return }
-                let peer = nodes.peerNode(record.peer)
-                let service = nodes.serviceNode(record.service)
-                switch record.kind {
+            store.forEach { index, reference, record in
+                let shape = shapes[Int(record.shape)]
+                guard shape.peer != Record.noPeer, !table.isDuplicate(index) else { return }
+                let peer = nodes.peerNode(shape.peer)
+                let service = nodes.serviceNode(shape.service)
+                switch shape.kind {
                 case .client, .producer:
-                    let isTopic = peers[Int(record.peer)].isTopic
+                    let isTopic = peers[Int(shape.peer)].isTopic
                     guard isTopic || !facts[index].contains(.childElsewhere) && !facts[index].contains(.calleeChild),
                           peer != service else { return }
-                    calls.add(from: service, to: peer, duration: record.duration, failed: record.isError)
+                    calls.add(from: service, to: peer, duration: record.duration, failed: shape.isError)
                 case .consumer:
                     guard !facts[index].contains(.deliveredViaTopic), peer != service else { return }
-                    calls.add(from: peer, to: service, duration: record.duration, failed: record.isError)
+                    calls.add(from: peer, to: service, duration: record.duration, failed: shape.isError)
                 case .server:
-                    // A root: no parent id, or one that no input holds; not the callee half of a shared id.
+                    // A root: no parent id, or one that no input holds (a parent in the same
+                    // segment is held); not the callee half of a shared id.
                     guard halves.group(of: index) == nil,
-                          record.parent == 0 || table.reference(of: record.traceID, SpanID(record.parent), in: store) == nil,
+                          !record.hasParent || record.localParent < 0
+                            && table.reference(of: record.trace, record.parentSpanID, in: store) == nil,
                           peer != service else { return }
-                    calls.add(from: peer, to: service, duration: record.duration, failed: record.isError)
+                    calls.add(from: peer, to: service, duration: record.duration, failed: shape.isError)
                 case .internal, .unspecified:
                     return
                 }
@@ -483,7 +510,8 @@ private struct EdgeBuilder {
         }
 
         summary = TraceSetSummary(
-            traces: traceIDs.count,
+            // Every trace numbered has a first record, which is no repeat.
+            traces: traces.count,
             spans: store.count - table.duplicateCount,
             duplicateSpans: table.duplicateCount - conflicting,
             links: linkCount,
@@ -497,43 +525,32 @@ private struct EdgeBuilder {
         let attribution = attributingSpans
             ? ServiceGraph.SpanAttribution(
                 parents: parents.enumerated().map { table.isDuplicate($0.offset) ? -1 : $0.element },
-                peerSpans: Self.unique(peerSpans).map { ($0.span, ids[$0.node]) })
+                peerSpans: Self.unique(peerSpans.pairs).map { ($0.span, ids[$0.node]) })
             : nil
         return (graph, attribution)
     }
 
-    /// Calls as pairs (``ServiceGraph/EdgeRule/paired``): each server or consumer span under a
-    /// client or producer span, failed when either side failed, with both sides' durations; then
+    /// The peer calls of pairs (``ServiceGraph/EdgeRule/paired``), once the pairs are counted:
     /// unpaired client and producer spans to the database or virtual peer they name, and root server
     /// and consumer spans from the caller they name.
-    private func addPairedCalls(parents: [RecordStore.Reference], nodes: NodeTable, calls: inout CallTallies,
-                                peerSpans: inout [(span: Int, node: Int)]) {
-        var isPaired = [Bool](repeating: false, count: store.count)
-        store.forEach { index, _, record in
-            let parentReference = parents[index]
-            guard record.kind.side == .callee, parentReference >= 0 else { return }
-            let parent = store[parentReference]
-            guard parent.kind.isOutgoing else { return }
-            isPaired[store.index(of: parentReference)] = true
-            calls.add(from: nodes.serviceNode(parent.service), to: nodes.serviceNode(record.service), duration: record.duration,
-                      failed: parent.isError || record.isError, clientDuration: parent.duration,
-                      connection: parent.kind == .producer || record.kind == .consumer ? .messaging : .direct)
-        }
+    private func addPeerCalls(paired isPaired: [Bool], nodes: NodeTable, calls: inout CallTallies,
+                              peerSpans: inout PeerSpans) {
         guard !peers.isEmpty else { return }
         store.forEach { index, _, record in
-            guard record.peer != Record.noPeer, !table.isDuplicate(index) else { return }
-            let peer = nodes.peerNode(record.peer)
-            let service = nodes.serviceNode(record.service)
+            let shape = shapes[Int(record.shape)]
+            guard shape.peer != Record.noPeer, !table.isDuplicate(index) else { return }
+            let peer = nodes.peerNode(shape.peer)
+            let service = nodes.serviceNode(shape.service)
             guard peer != service else { return }
-            if record.kind.isOutgoing {
+            if shape.kind.isOutgoing {
                 guard !isPaired[index] else { return }
-                let isDatabase = if case .database = peers[Int(record.peer)].kind { true } else { false }
-                calls.add(from: service, to: peer, duration: record.duration, failed: record.isError,
+                let isDatabase = if case .database = peers[Int(shape.peer)].kind { true } else { false }
+                calls.add(from: service, to: peer, duration: record.duration, failed: shape.isError,
                           clientDuration: record.duration, connection: isDatabase ? .database : .virtual)
             } else {
                 // A root's caller, named; a span whose parent is lost was called by someone unknown.
-                guard record.parent == 0 else { return }
-                calls.add(from: peer, to: service, duration: record.duration, failed: record.isError, connection: .virtual)
+                guard !record.hasParent else { return }
+                calls.add(from: peer, to: service, duration: record.duration, failed: shape.isError, connection: .virtual)
             }
             peerSpans.append((index, peer))
         }
@@ -555,20 +572,41 @@ private struct EdgeBuilder {
         var halves = SharedSpanHalves()
         var conflicting = 0
         for index in table.duplicateIndices {
-            let record = store[store.reference(ofIndex: index)]
-            guard let firstReference = table.reference(of: record.traceID, record.spanID, in: store) else { continue }
+            let reference = store.reference(ofIndex: index)
+            let record = store[reference]
+            guard let firstReference = table.reference(of: record.trace, record.spanID, in: store) else { continue }
             let first = store.index(of: firstReference)
-            let firstRecord = store[firstReference]
+            let shape = shapes[Int(record.shape)]
+            let firstShape = shapes[Int(store[firstReference].shape)]
             if let repeated = halves.add(
-                index, as: SharedSpanID.Half(service: services[Int(record.service)], side: record.kind.side),
-                toGroupOf: first, firstAs: SharedSpanID.Half(service: services[Int(firstRecord.service)], side: firstRecord.kind.side)) {
-                if record.content != store[store.reference(ofIndex: repeated)].content { conflicting += 1 }
+                index, as: SharedSpanID.Half(service: services[Int(shape.service)], side: shape.kind.side),
+                toGroupOf: first, firstAs: SharedSpanID.Half(service: services[Int(firstShape.service)], side: firstShape.kind.side)) {
+                if content(of: reference) != content(of: store.reference(ofIndex: repeated)) { conflicting += 1 }
             } else {
                 table.markNotDuplicate(index)
             }
         }
-        halves.settle { store[store.reference(ofIndex: $0)] } serviceName: { services[Int($0.service)] }
+        halves.settle { shapes[Int(store[store.reference(ofIndex: $0)].shape)] } serviceName: { services[Int($0.service)] }
         return (halves, conflicting)
+    }
+
+    /// What a repeat of a record is compared on.
+    private func content(of reference: RecordStore.Reference) -> SharedSpanID.Content {
+        let record = store[reference]
+        let shape = shapes[Int(record.shape)]
+        return SharedSpanID.Content(parent: store.parentSpanID(of: reference), start: record.start, duration: record.duration,
+                                    kind: shape.kind, isError: shape.isError)
+    }
+}
+
+/// The spans the graph counts on an edge to or from a peer, with the peer's node: kept only
+/// for an attribution, which shows them (one entry a span, 16 bytes, otherwise).
+private struct PeerSpans {
+    let isKept: Bool
+    private(set) var pairs: [(span: Int, node: Int)] = []
+
+    mutating func append(_ pair: (span: Int, node: Int)) {
+        if isKept { pairs.append(pair) }
     }
 }
 
@@ -609,7 +647,7 @@ private struct SharedSpanHalves {
 
     /// Orders every group's members (callee halves first, then by service name, then by position)
     /// so that the choices below do not depend on input order, and makes those choices.
-    mutating func settle(_ record: (Int) -> Record, serviceName: (Record) -> String) {
+    mutating func settle(_ record: (Int) -> Shape, serviceName: (Shape) -> String) {
         for (first, var group) in groups {
             let sorted = group.members.map { (index: $0, record: record($0)) }.sorted { a, b in
                 let leftCallee = a.record.kind.side == .callee, rightCallee = b.record.kind.side == .callee
@@ -677,7 +715,7 @@ private struct DroppedLinksKey: Hashable, Sendable {
 
 /// The records of all segments, addressed by one index counted across them, without copying
 /// them together; a packed reference holds a record's segment and its offset in it.
-private struct RecordStore: Sendable {
+struct RecordStore: Sendable {
     private(set) var segments: [[Record]] = []
     /// The index of each segment's first record.
     private var starts: [Int] = []
@@ -702,6 +740,13 @@ private struct RecordStore: Sendable {
 
     subscript(reference: Reference) -> Record {
         segments[reference >> Self.offsetBits][reference & (1 << Self.offsetBits - 1)]
+    }
+
+    /// The span id of a record's parent, 0 for none: the parent record's own, once it is found in the segment.
+    func parentSpanID(of reference: Reference) -> UInt64 {
+        let record = self[reference]
+        let local = record.localParent
+        return local < 0 ? record.parentSpanID : self[Self.reference(sameSegmentAs: reference, offset: local)].spanID
     }
 
     /// The index counted across segments.
@@ -732,27 +777,116 @@ private struct RecordStore: Sendable {
     }
 }
 
-/// One span, as much of it as the graph needs.
-private struct Record: Sendable {
+/// One span, as much of it as the graph needs, in 40 bytes: its trace and its shape (service,
+/// peer, kind, error) by number, shared with the other spans of the trace and of the shape.
+struct Record: Sendable {
+    /// The peer of a shape that names none.
     static let noPeer = UInt32.max
+    /// Set in `traceAndFlag` once `parentOrOffset` holds the parent's offset in the segment.
+    private static let localParentFlag: UInt32 = 1 << 31
 
-    var traceID: TraceID
-    var spanID: SpanID
-    /// The parent's span id; 0 for none.
-    var parent: UInt64
+    var spanID: UInt64
+    /// The parent's span id, 0 for none; once the parent is found in the same segment, its offset there.
+    private var parentOrOffset: UInt64
     var start: UInt64
     var duration: UInt64
+    /// The trace's number (``TraceIDTable``), and `localParentFlag`.
+    private var traceAndFlag: UInt32
+    /// The number of the record's ``Shape``.
+    var shape: UInt32
+
+    init(trace: UInt32, spanID: UInt64, parent: UInt64, start: UInt64, duration: UInt64, shape: UInt32) {
+        precondition(trace < Self.localParentFlag, "more traces than a record can number")
+        self.spanID = spanID
+        parentOrOffset = parent
+        self.start = start
+        self.duration = duration
+        traceAndFlag = trace
+        self.shape = shape
+    }
+
+    var trace: UInt32 {
+        get { traceAndFlag & ~Self.localParentFlag }
+        set {
+            precondition(newValue < Self.localParentFlag, "more traces than a record can number")
+            traceAndFlag = traceAndFlag & Self.localParentFlag | newValue
+        }
+    }
+
+    /// Whether the span names a parent.
+    var hasParent: Bool { traceAndFlag & Self.localParentFlag != 0 || parentOrOffset != 0 }
+
+    /// The parent's offset in the same segment, once found there; -1 otherwise.
+    var localParent: Int { traceAndFlag & Self.localParentFlag != 0 ? Int(parentOrOffset) : -1 }
+
+    /// The parent's span id (0: none) while the parent is not found in the segment; once it is,
+    /// the parent record holds it (``RecordStore/parentSpanID(of:)``).
+    var parentSpanID: UInt64 {
+        assert(localParent < 0, "the parent's span id is the local parent's")
+        return parentOrOffset
+    }
+
+    /// Says that the parent is the record at `offset` in the same segment.
+    mutating func setLocalParent(_ offset: Int) {
+        parentOrOffset = UInt64(offset)
+        traceAndFlag |= Self.localParentFlag
+    }
+}
+
+/// What a record shares with many others: its service, the peer it names, its kind and its error.
+struct Shape: Hashable, Sendable {
     var service: UInt32
-    /// The peer the span names (``UninstrumentedPeer``), or `noPeer`.
+    /// The peer the span names (``UninstrumentedPeer``), or `Record.noPeer`.
     var peer: UInt32
-    /// The parent's position in the same segment, once found there; -1 otherwise.
-    var localParent: Int32 = -1
     var kind: SpanKind
     var isError: Bool
+}
 
-    /// What a repeat of this record is compared on.
-    var content: SharedSpanID.Content {
-        SharedSpanID.Content(parent: parent, start: start, duration: duration, kind: kind, isError: isError)
+/// Shapes numbered in the order first seen, in an open-addressing table that hashes them
+/// without the standard library's hasher: every span is looked up.
+struct ShapeTable: Sendable {
+    private(set) var elements: [Shape] = []
+    /// One more than the number of the shape placed there; 0: empty. A power of two, at most half full.
+    private var slots = [UInt32](repeating: 0, count: 64)
+    private var last: (shape: Shape, index: UInt32)?
+
+    mutating func intern(_ shape: Shape) -> UInt32 {
+        if let last, last.shape == shape { return last.index }
+        let mask = slots.count - 1
+        var slot = Self.hash(shape) & mask
+        while slots[slot] != 0 {
+            let index = slots[slot] - 1
+            if elements[Int(index)] == shape {
+                last = (shape, index)
+                return index
+            }
+            slot = (slot + 1) & mask
+        }
+        let index = UInt32(elements.count)
+        elements.append(shape)
+        slots[slot] = index + 1
+        if elements.count * 2 > slots.count { grow() }
+        last = (shape, index)
+        return index
+    }
+
+    private mutating func grow() {
+        slots = [UInt32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, shape) in elements.enumerated() {
+            var slot = Self.hash(shape) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt32(index) + 1
+        }
+    }
+
+    private static func hash(_ shape: Shape) -> Int {
+        var value = (UInt64(shape.service) << 32 | UInt64(shape.peer)) ^ UInt64(shape.kind.rawValue) << 1 &* 0x9E37_79B9_7F4A_7C15
+        if shape.isError { value = ~value }
+        value ^= value >> 29
+        value = value &* 0xBF58_476D_1CE4_E5B9
+        value ^= value >> 32
+        return Int(truncatingIfNeeded: value)
     }
 }
 
@@ -857,46 +991,61 @@ private struct CallTallies {
     }
 }
 
-/// Counts distinct trace ids with an open-addressing set: no per-insert hashing of the
-/// standard library's kind, which the hot loop cannot afford.
-private struct TraceIDCounter {
-    private var slots = [TraceID](repeating: .zero, count: 1024)
-    private var hasZero = false
-    private(set) var count = 0
-    /// The id counted last: the spans of a trace mostly come together, and it is not looked up again.
-    private var last = TraceID.zero
+/// The trace ids of an accumulator's records, numbered in the order first seen, in an
+/// open-addressing table: a record keeps its trace's number, 4 bytes for 16, and the number of
+/// traces is the table's count.
+struct TraceIDTable: Sendable {
+    private(set) var ids: [TraceID] = []
+    /// One more than the number of the id placed there; 0: empty. A power of two, at most half full.
+    private var slots = [UInt32](repeating: 0, count: 16)
+    /// The id numbered last: the spans of a trace mostly come together.
+    private var last: (id: TraceID, index: UInt32)?
 
-    mutating func insert(_ id: TraceID) {
-        if id == last, id != .zero { return }
-        last = id
-        if id == .zero {
-            if !hasZero { hasZero = true; count += 1 }
-            return
-        }
-        if (count + 1) * 2 > slots.count { grow() }
+    var count: Int { ids.count }
+
+    /// The id's number, given it now if it has none.
+    mutating func intern(_ id: TraceID) -> UInt32 {
+        if let last, last.id == id { return last.index }
         let mask = slots.count - 1
         var slot = Self.hash(id) & mask
-        while true {
-            let stored = slots[slot]
-            if stored == id { return }
-            if stored == .zero {
-                slots[slot] = id
-                count += 1
-                return
+        while slots[slot] != 0 {
+            let index = slots[slot] - 1
+            if ids[Int(index)] == id {
+                last = (id, index)
+                return index
             }
             slot = (slot + 1) & mask
         }
+        precondition(ids.count < 1 << 31 - 1, "more traces than a record can number")
+        let index = UInt32(ids.count)
+        ids.append(id)
+        slots[slot] = index + 1
+        if ids.count * 2 > slots.count { grow() }
+        last = (id, index)
+        return index
+    }
+
+    /// The id's number, if it has one.
+    func index(of id: TraceID) -> UInt32? {
+        let mask = slots.count - 1
+        var slot = Self.hash(id) & mask
+        while slots[slot] != 0 {
+            if ids[Int(slots[slot] - 1)] == id { return slots[slot] - 1 }
+            slot = (slot + 1) & mask
+        }
+        return nil
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = [TraceID](repeating: .zero, count: old.count * 2)
+        var slots = [UInt32](repeating: 0, count: self.slots.count * 2)
+        self.slots = []
         let mask = slots.count - 1
-        for id in old where id != .zero {
+        for (index, id) in ids.enumerated() {
             var slot = Self.hash(id) & mask
-            while slots[slot] != .zero { slot = (slot + 1) & mask }
-            slots[slot] = id
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt32(index) + 1
         }
+        self.slots = slots
     }
 
     private static func hash(_ id: TraceID) -> Int {
@@ -908,110 +1057,102 @@ private struct TraceIDCounter {
     }
 }
 
-/// An open-addressing hash table from (trace id, span id) to the first record with those ids,
-/// filled a segment at a time. A slot holds the upper half of the ids' hash, which also places
-/// it, and one more than the record's index across segments (0: empty), in 8 bytes: probes and
-/// growth compare hashes and read a record only when they match.
-private struct SpanKeyTable: Sendable {
-    private var slots = [UInt64](repeating: 0, count: 16)
-    private var used = 0
-    /// Segments of the store already in the table.
-    private var segmentsDone = 0
-    /// Records that repeat an earlier record's ids, by index across segments.
-    private var duplicates: [Bool] = []
+/// An open-addressing hash table from (trace, span id) to the first record with those ids, built
+/// once, when all the records are in: sized for them and no more (at most 70% full, any size, not
+/// the next power of two), so that it is never grown, which would briefly hold two tables. A slot
+/// holds the upper half of the ids' hash, which also places it, and one more than the record's
+/// index across segments (0: empty), in 8 bytes: probes compare hashes and read a record only
+/// when they match.
+struct SpanKeyTable: Sendable {
+    private var slots: [UInt64]
+    /// Which records repeat an earlier record's ids, a bit each, by index across segments.
+    private var duplicates: [UInt64]
     private(set) var duplicateCount = 0
     /// The indices of the records marked as repeats, in order.
     private(set) var duplicateIndices: [Int] = []
 
-    func isDuplicate(_ index: Int) -> Bool { duplicates[index] }
+    /// Slots for `count` records.
+    static func capacity(for count: Int) -> Int { max(16, count + count * 3 / 7 + 1) }
 
-    /// Takes a record off the repeats: it is the other half of a call recorded under the same ids.
-    /// Lookups by its ids still find the first record.
-    mutating func markNotDuplicate(_ index: Int) {
-        guard duplicates[index] else { return }
-        duplicates[index] = false
-        duplicateCount -= 1
-    }
-
-    /// The hash half that a slot keeps: it is also where the slot's probe starts.
-    private static func tag(_ traceID: TraceID, _ spanID: SpanID) -> UInt64 {
-        UInt64(UInt(bitPattern: keyHash(traceID, spanID))) >> 32
-    }
-
-    /// Adds the records of the segments added to the store since the last call.
-    mutating func catchUp(with store: RecordStore) {
+    /// The table of every record in the store.
+    init(_ store: RecordStore) {
         precondition(store.count < Int(UInt32.max), "more span records than the key table can number")
-        while segmentsDone < store.segments.count {
-            let segment = store.segments[segmentsDone]
-            let segmentStart = duplicates.count
-            // At most two thirds full, so that probes stay short.
-            while (used + segment.count) * 3 > slots.count * 2 { grow() }
-            var slots = self.slots
-            self.slots = []
-            let mask = slots.count - 1
-            for offset in segment.indices {
-                let record = segment[offset]
-                let tag = Self.tag(record.traceID, record.spanID)
-                var slot = Int(tag) & mask
-                var isDuplicate = false
+        slots = [UInt64](repeating: 0, count: Self.capacity(for: store.count))
+        duplicates = [UInt64](repeating: 0, count: (store.count + 63) / 64)
+        var slots = self.slots
+        self.slots = []
+        let capacity = slots.count
+        var index = 0
+        for segment in store.segments {
+            for record in segment {
+                let tag = Self.tag(record.trace, record.spanID)
+                var slot = Self.home(tag, capacity)
                 while true {
                     let stored = slots[slot]
                     if stored == 0 {
-                        slots[slot] = tag << 32 | UInt64(segmentStart + offset + 1)
-                        used += 1
+                        slots[slot] = tag << 32 | UInt64(index + 1)
                         break
                     }
                     if stored >> 32 == tag {
                         let other = store[store.reference(ofIndex: Int(stored & 0xFFFF_FFFF) - 1)]
-                        if other.spanID == record.spanID && other.traceID == record.traceID {
-                            isDuplicate = true
+                        if other.spanID == record.spanID && other.trace == record.trace {
+                            duplicates[index >> 6] |= 1 << UInt64(index & 63)
                             duplicateCount += 1
-                            duplicateIndices.append(segmentStart + offset)
+                            duplicateIndices.append(index)
                             break
                         }
                     }
-                    slot = (slot + 1) & mask
+                    slot += 1
+                    if slot == capacity { slot = 0 }
                 }
-                duplicates.append(isDuplicate)
+                index += 1
             }
-            self.slots = slots
-            segmentsDone += 1
         }
+        self.slots = slots
     }
 
-    private mutating func grow() {
-        precondition(slots.count <= 1 << 31, "more span records than the key table can hold")
-        let old = slots
-        slots = [UInt64](repeating: 0, count: old.count * 2)
-        let mask = slots.count - 1
-        for stored in old where stored != 0 {
-            var slot = Int(stored >> 32) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = stored
-        }
+    func isDuplicate(_ index: Int) -> Bool { duplicates[index >> 6] >> UInt64(index & 63) & 1 != 0 }
+
+    /// Takes a record off the repeats: it is the other half of a call recorded under the same ids.
+    /// Lookups by its ids still find the first record.
+    mutating func markNotDuplicate(_ index: Int) {
+        guard isDuplicate(index) else { return }
+        duplicates[index >> 6] &= ~(1 << UInt64(index & 63))
+        duplicateCount -= 1
+    }
+
+    /// The hash half that a slot keeps: it also places the slot.
+    private static func tag(_ trace: UInt32, _ spanID: UInt64) -> UInt64 {
+        UInt64(UInt(bitPattern: keyHash(trace, spanID))) >> 32
+    }
+
+    /// Where a tag's probe starts: the tag scaled to the table's size.
+    private static func home(_ tag: UInt64, _ capacity: Int) -> Int {
+        Int(truncatingIfNeeded: (tag &* UInt64(capacity)) >> 32)
     }
 
     /// The reference of the first record with these ids.
-    func reference(of traceID: TraceID, _ spanID: SpanID, in store: RecordStore) -> RecordStore.Reference? {
-        let mask = slots.count - 1
-        let tag = Self.tag(traceID, spanID)
-        var slot = Int(tag) & mask
+    func reference(of trace: UInt32, _ spanID: UInt64, in store: RecordStore) -> RecordStore.Reference? {
+        let tag = Self.tag(trace, spanID)
+        let capacity = slots.count
+        var slot = Self.home(tag, capacity)
         while true {
             let stored = slots[slot]
             if stored == 0 { return nil }
             if stored >> 32 == tag {
                 let reference = store.reference(ofIndex: Int(stored & 0xFFFF_FFFF) - 1)
                 let record = store[reference]
-                if record.spanID == spanID && record.traceID == traceID { return reference }
+                if record.spanID == spanID && record.trace == trace { return reference }
             }
-            slot = (slot + 1) & mask
+            slot += 1
+            if slot == capacity { slot = 0 }
         }
     }
 }
 
-/// A hash of a span's ids for the open-addressing tables here.
-private func keyHash(_ traceID: TraceID, _ spanID: SpanID) -> Int {
-    var value = spanID.value ^ traceID.low &* 0x9E37_79B9_7F4A_7C15 ^ traceID.high
+/// A hash of a span's ids, its trace by number, for the open-addressing tables here.
+private func keyHash(_ trace: UInt32, _ spanID: UInt64) -> Int {
+    var value = spanID ^ UInt64(trace) &* 0x9E37_79B9_7F4A_7C15
     value ^= value >> 29
     value = value &* 0xBF58_476D_1CE4_E5B9
     value ^= value >> 32

@@ -49,6 +49,14 @@ struct OTLPJSONReader<Sink: SpanSink> {
     /// the last span set.
     private var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                             resource: emptyResource)
+    /// The mapped input these bytes are all of, when they are: the pages the reader has passed go
+    /// back to the system as it reads, so that a document of gigabytes does not stay resident.
+    var input: InputBytes? {
+        didSet { nextRelease = input == nil ? .max : Self.releaseStep }
+    }
+    /// Where the reader next hands back the pages behind it.
+    private var nextRelease = Int.max
+    private static var releaseStep: Int { 16 << 20 }
 
     init(_ bytes: UnsafeRawBufferPointer, detail: ReadDetail) {
         scanner = JSONScanner(bytes)
@@ -186,7 +194,10 @@ struct OTLPJSONReader<Sink: SpanSink> {
             } else if key.matches("spans") {
                 // A loop here, not a closure: calling one per span costs a look-up of this generic type.
                 if try scanner.beginArrayUnlessNull() {
-                    while try scanner.nextElement() { try readSpan() }
+                    while try scanner.nextElement() {
+                        try readSpan()
+                        if scanner.position >= nextRelease { releasePassedPages() }
+                    }
                 }
             } else {
                 try scanner.skipValue()
@@ -195,6 +206,13 @@ struct OTLPJSONReader<Sink: SpanSink> {
         if detail.scopes {
             for index in firstSpan..<pending.count { pending[index].scope = scope }
         }
+    }
+
+    /// Hands back the pages before the reader's position; read again (an error's line is counted
+    /// from the start, a broken request is read again under keepGoing), they come back from the file.
+    private mutating func releasePassedPages() {
+        input?.release(before: scanner.position)
+        nextRelease = scanner.position + Self.releaseStep
     }
 
     private mutating func readScope() throws(JSONError) -> InstrumentationScope {

@@ -278,7 +278,7 @@ public enum TraceReader {
             return try readFramedProtobuf(input, context: context, makeSink: makeSink, take: take)
         }
         var sink = makeSink()
-        let report = try context.readDocument(input.buffer, into: &sink)
+        let report = try context.readDocument(input.buffer, into: &sink, input: input)
         sink.finishPart()
         take(sink)
         return report
@@ -524,14 +524,14 @@ struct ReadContext: Sendable {
         InputReport(source: source, format: format, layout: layout, isCompressed: isCompressed)
     }
 
-    /// Reads a whole input held in memory.
-    func readDocument<Sink: SpanSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink) throws(TraceReadError) -> InputReport {
+    /// Reads a whole input held in memory; `input`, when given, holds `bytes` and no more.
+    func readDocument<Sink: SpanSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink, input: InputBytes? = nil) throws(TraceReadError) -> InputReport {
         var counted = CountingSink(base: sink)
         defer { sink = counted.base }
         var report = report(layout: .document)
         switch format {
         case .otlpJSON:
-            let read = try readOTLPJSON(bytes, into: &counted, firstLine: 1)
+            let read = try readOTLPJSON(bytes, into: &counted, firstLine: 1, input: input)
             report.note(read.skipped)
             if read.documents > 1 { report.layout = .jsonLines }
         case .jaegerJSON:
@@ -585,13 +585,15 @@ struct ReadContext: Sendable {
         return skipped.map { textError($0, locatedBy: &locator, firstLine: 1) }
     }
 
-    /// Reads OTLP/JSON whose first line is line `firstLine` of the input.
+    /// Reads OTLP/JSON whose first line is line `firstLine` of the input; `input`, when given,
+    /// holds `bytes` and no more, and its pages go back to the system as they are read.
     func readOTLPJSON<Sink: SpanSink>(
-        _ bytes: UnsafeRawBufferPointer, into sink: inout Sink, firstLine: Int
+        _ bytes: UnsafeRawBufferPointer, into sink: inout Sink, firstLine: Int, input: InputBytes? = nil
     ) throws(TraceReadError) -> (spans: Int, documents: Int, skipped: [TraceReadError]) {
         var counted = CountingSink(base: sink)
         defer { sink = counted.base }
         var reader = OTLPJSONReader<CountingSink<Sink>>(bytes, detail: options.detail)
+        reader.input = input
         var skipped: [JSONError] = []
         do {
             try reader.readAll(into: &counted, keepGoing: options.keepGoing, strict: options.strict, skipped: &skipped)

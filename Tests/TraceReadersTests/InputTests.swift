@@ -176,6 +176,33 @@ private func bigJSONLines(lines: Int, badLine: Int? = nil) throws -> (path: Stri
         if case .invalidID = error.problem {} else { Issue.record("unexpected problem \(error.problem)") }
     }
 
+    @Test func aMappedDocumentLargerThanTheReleaseStepIsReadWhole() throws {
+        // One request of about 18 MB, a span a line: the pages the reader passes go back to the
+        // system, and come back from the file when read again (an error's line is counted from the start).
+        var generator = SplitMix64(seed: 11)
+        let count = 14_000
+        var ids: [String] = []
+        var lines = [#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"big"}}]},"#,
+                     #""scopeSpans":[{"spans":["#]
+        for index in 0..<count {
+            let trace = String(format: "%016llx%016llx", generator.next(), generator.next())
+            ids.append(String(format: "%016llx", generator.next()))
+            lines.append((index == 0 ? "" : ",") + #"{"traceId":"\#(trace)","spanId":"\#(ids[index])","name":"GET /\#(index)","kind":2,"#
+                + #""startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000001000000","#
+                + #""attributes":[{"key":"http.route","value":{"stringValue":"\#(String(repeating: "r", count: 1_100))"}}]}"#)
+        }
+        lines.append("]}]}]}")
+        let data = Data(lines.joined(separator: "\n").utf8)
+        #expect(data.count > 16 << 20)
+        let file = try TraceReader.read(contentsOf: try temporaryFile("big.json", data))
+        #expect(file.report.layout == .document)
+        #expect(file.spans.map { String(format: "%016llx", $0.spanID.value) } == ids)
+        lines[count - 10 + 2] = lines[count - 10 + 2].replacingOccurrences(of: ids[count - 10], with: "xyz")
+        let broken = try temporaryFile("broken.json", Data(lines.joined(separator: "\n").utf8))
+        let error = try #require(throws: TraceReadError.self) { try TraceReader.read(contentsOf: broken) }
+        #expect(error.location == .text(line: count - 10 + 3, column: 57))
+    }
+
     @Test func everySkippedLineIsPlacedOnItsOwnLine() throws {
         // Many bad lines, each placed by one pass over the text, not a scan from the start each.
         let lines = (0..<5_000).map { "{\"resourceSpans\":[bad \($0) é" }
