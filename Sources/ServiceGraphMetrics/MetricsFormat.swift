@@ -20,10 +20,13 @@ public enum MetricsFormat: String, Sendable, CaseIterable, CustomStringConvertib
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "{"), looksLikeAPIAnswer(bytes, from: index) { return .prometheusJSON }
         // Comment lines first: a scrape may open with any; the first line that is not one decides.
+        // Only the first 64 KiB are looked at, the longest line a scrape may have: the first line of
+        // a trace export of gigabytes may end at the end of the file.
+        let window = min(bytes.count, index + detectionWindow)
         var lines = 0
-        while index < bytes.count, lines < 64 {
+        while index < window, lines < 64 {
             var end = index
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            while end < window, bytes[end] != 0x0A { end += 1 }
             let line = UnsafeRawBufferPointer(rebasing: bytes[index..<end])
             if line.first == UInt8(ascii: "#") {
                 if startsWith(line, "# HELP ") || startsWith(line, "# TYPE ") || startsWith(line, "# UNIT ") || startsWith(line, "# EOF") {
@@ -37,6 +40,9 @@ public enum MetricsFormat: String, Sendable, CaseIterable, CustomStringConvertib
         }
         return nil
     }
+
+    /// How much of an input detection looks at.
+    static let detectionWindow = 64 << 10
 
     private static func looksLikeAPIAnswer(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Bool {
         var scanner = JSONScanner(bytes, limits: .init())

@@ -180,6 +180,9 @@ import Testing
         #expect(detect("hello world\n") == nil)
         #expect(detect("not json") == nil)
         #expect(detect("") == nil)
+        // A trace export on one line of megabytes: told apart within the first 64 KiB.
+        let span = #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"x"},"#
+        #expect(detect(#"{"resourceSpans":[{"scopeSpans":[{"spans":["# + String(repeating: span, count: 20_000) + "{}]}]}]}") == nil)
     }
 }
 
