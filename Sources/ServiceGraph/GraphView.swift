@@ -99,14 +99,17 @@ public struct GraphView: Hashable, Sendable {
             let size = Self.readableSize
             edges = viewed.graph.nodes.count > size.nodes || viewed.graph.edgeCount > size.edges ? size.edges : nil
         }
-        if let edges, viewed.graph.edgeCount > edges {
+        if let edges, viewed.graph.edgeCount > edges || (edgeLimit == .readable && viewed.graph.nodes.count > Self.readableSize.nodes) {
             let before = (nodes: viewed.graph.nodes.count, edges: viewed.graph.edgeCount, calls: viewed.graph.traffic)
             let nodeLimit = edgeLimit == .readable ? Self.readableSize.nodes : nil
             viewed.graph.keepBusiestEdges(edges, nodeLimit: nodeLimit, keeping: viewed.focused)
             let share = before.calls == 0 ? 1 : Double(viewed.graph.traffic) / Double(before.calls)
-            var note = "drew the " + GraphWording.count(viewed.graph.edgeCount) + " busiest of " + GraphWording.count(before.edges, "edge")
-                + " (" + GraphWording.percent(share) + " of calls and links) and " + GraphWording.count(viewed.graph.nodes.count)
-                + " of " + GraphWording.count(before.nodes, "node")
+            var note = viewed.graph.edgeCount == before.edges
+                ? "drew the " + GraphWording.count(viewed.graph.nodes.count) + " of " + GraphWording.count(before.nodes, "node")
+                    + " that edges join"
+                : "drew the " + GraphWording.count(viewed.graph.edgeCount) + " busiest of " + GraphWording.count(before.edges, "edge")
+                    + " (" + GraphWording.percent(share) + " of calls and links) and " + GraphWording.count(viewed.graph.nodes.count)
+                    + " of " + GraphWording.count(before.nodes, "node")
             note += edgeLimit == .readable ? "; --full draws every one" : " (--top-edges)"
             viewed.notes.append(note)
         }

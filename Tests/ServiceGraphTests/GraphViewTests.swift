@@ -139,6 +139,15 @@ private let chain = graph([("gateway", "a", 50), ("a", "b", 40), ("b", "c", 30),
         #expect(viewed.graph.linkEdges.map(\.links) == [100])
     }
 
+    @Test func manyServicesWithoutEdgesArePastTheReadableSizeToo() throws {
+        var whole = graph([("a", "b", 5), ("b", "c", 3)])
+        whole.nodes += (0..<80).map { ServiceGraph.Node(id: NodeID(rawValue: "svc_lonely\($0)"), name: "lonely\($0)", kind: .service, spanCount: 1) }
+        whole.nodes.sort { $0.id < $1.id }
+        let viewed = try GraphView().apply(to: whole)
+        #expect(names(viewed.graph) == ["a", "b", "c"])
+        #expect(viewed.notes == ["drew the 3 of 83 nodes that edges join; --full draws every one"])
+    }
+
     @Test func pastTheReadableSizeTheBusiestEdgesThatFitAreDrawnAndTheFullGraphIsOneOptionAway() throws {
         // 200 services in a ring of calls, with 60 chords of heavy traffic.
         var generator = SplitMix64(seed: 11)
