@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The forms of service-graph metrics this library reads.
 public enum MetricsFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The Prometheus text exposition format (and OpenMetrics text): a `/metrics` scrape of the
@@ -22,8 +26,9 @@ public enum MetricsFormat: String, Sendable, CaseIterable, CustomStringConvertib
         // Comment lines first: a scrape may open with any; the first line that is not one decides.
         var lines = 0
         while index < bytes.count, lines < 64 {
-            var end = index
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            // memchr, not a loop over the bytes: a trace export of one line is hundreds of megabytes.
+            let end = memchr(bytes.baseAddress! + index, 0x0A, bytes.count - index)
+                .map { UnsafeRawPointer($0) - bytes.baseAddress! } ?? bytes.count
             let line = UnsafeRawBufferPointer(rebasing: bytes[index..<end])
             if line.first == UInt8(ascii: "#") {
                 if startsWith(line, "# HELP ") || startsWith(line, "# TYPE ") || startsWith(line, "# UNIT ") || startsWith(line, "# EOF") {
