@@ -123,7 +123,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
 
     // MARK: Documents
 
-    mutating func readDocument() throws(JSONError) {
+    mutating func readDocument<Sink: SpanSink>(into sink: inout Sink, atOnce: Bool) throws(JSONError) {
         guard try scanner.peekKind() == .array else {
             throw scanner.error(.unrecognizedDocument(expected: Self.expectedDocument))
         }

@@ -527,6 +527,10 @@ struct JSONKey {
         self.decoded = decoded
     }
 
+    /// The bytes as they are in the input, when the text has no escapes to decode.
+    @inline(__always)
+    var plainBytes: UnsafeRawBufferPointer? { raw }
+
     /// The bytes, raw or decoded.
     @inline(__always)
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
