@@ -39,20 +39,46 @@ import TraceModel
 /// attributes of a link to such an id), so that nothing is silently lost. A hash could
 /// in principle collide with a real id of the file; with 64 bits that is left to chance.
 ///
-/// The spans of a document reach the sink once the whole document is read.
+/// The spans of a trace reach the sink once the trace is read (its processes may come after its
+/// spans); under `keepGoing`, once the whole document is read, since a document that does not
+/// read is left out whole.
+///
+/// **Speed.** The usual shapes are read without the general machinery, and the general way takes
+/// over, from the same byte, at anything else: a span's members in the order of the span before
+/// (checked byte for byte), ids of 32 or 16 hex digits and whole microseconds as written, tags
+/// and references as compact JSON writes them (`{"key":…,"type":…,"value":…}`), kinds and tag
+/// types compared as ASCII without a `String`. The processes of a trace are looked up by their
+/// bytes, and a process whose text was read before (the same service in another trace) reuses
+/// the resource made then.
 struct JaegerJSONReader: JSONDocumentReader {
     var scanner: JSONScanner
     private let detail: ReadDetail
     private let spanKeys: AttributeKeyFilter
     private let resourceKeys: AttributeKeyFilter
-    /// The spans of the document being read, their processes resolved.
+    /// The spans of the document, their processes resolved, while they cannot go to the sink yet.
     private var pending: [Span] = []
+    /// The spans of the traces being read (a document's own and those of its `data`, innermost
+    /// last), while their processes are not known yet.
+    private var traceSpans: [TraceSpan] = []
+    /// The processes of the traces being read, innermost last.
+    private var processes: [ProcessEntry] = []
+    /// The references of the span being read: one array for every span.
+    private var references: [Reference] = []
+    /// The members of the last span, in its order: a prediction of the next span's.
+    private var spanFieldOrder: [SpanField] = []
+    /// The span being handed to the sink.
+    private var passing = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
+                               resource: JaegerJSONReader.emptyResource)
+    /// Resources made so far, by the text of the process they were read from.
+    private var processCache = ProcessCache()
     var defects = SpanDefectLog<JSONError>()
 
     static let refTypeKey = "opentracing.ref_type"
 
     private static let expectedDocument = "a Jaeger JSON trace with \"spans\", or {\"data\": [traces]}"
     private static let emptyResource = Resource(attributes: [])
+    /// ``emptyResource``, held here: a static is looked up on every use.
+    private let emptyResource = JaegerJSONReader.emptyResource
 
     static let recoverableArrays: Set<String> = ["spans", "data"]
 
@@ -64,34 +90,43 @@ struct JaegerJSONReader: JSONDocumentReader {
     }
 
     mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink) {
-        for span in pending { sink.receive(span) }
+        for index in pending.indices { sink.receive(pending[index]) }
         pending.removeAll(keepingCapacity: true)
     }
 
     mutating func dropDocument() {
         pending.removeAll(keepingCapacity: true)
+        traceSpans.removeAll(keepingCapacity: true)
+        processes.removeAll(keepingCapacity: true)
     }
 
     // MARK: Documents and traces
 
-    mutating func readDocument() throws(JSONError) {
+    mutating func readDocument<Sink: SpanSink>(into sink: inout Sink, atOnce: Bool) throws(JSONError) {
         switch try scanner.peekKind() {
         case .object:
-            try readTrace(topLevel: true)
+            try readTrace(topLevel: true, into: &sink, atOnce: atOnce)
         case .array:
             try scanner.beginArray()
-            while try scanner.nextElement() { try readTrace(topLevel: false) }
+            while try scanner.nextElement() { try readTrace(topLevel: false, into: &sink, atOnce: atOnce) }
         default:
             throw scanner.error(.unrecognizedDocument(expected: Self.expectedDocument))
         }
     }
 
-    /// A trace object; at the top of a document also the `{"data": ...}` envelope.
-    private mutating func readTrace(topLevel: Bool) throws(JSONError) {
+    /// One element of a document's `data` array (or of an array of traces), its spans handed to
+    /// the sink at once: for a part of a document read on its own (``JSONArrayParts``).
+    mutating func readElement<Sink: SpanSink>(into sink: inout Sink) throws(JSONError) {
+        try readTrace(topLevel: false, into: &sink, atOnce: true)
+    }
+
+    /// A trace object; at the top of a document also the `{"data": ...}` envelope. Its spans go to
+    /// the sink `atOnce` when the trace is read, else to `pending`.
+    private mutating func readTrace<Sink: SpanSink>(topLevel: Bool, into sink: inout Sink, atOnce: Bool) throws(JSONError) {
         scanner.skipWhitespace()
         let start = scanner.position
-        var spans: [PartialSpan] = []
-        var processes: [String: Resource] = [:]
+        let firstSpan = traceSpans.count
+        let firstProcess = processes.count
         var sawSpans = false
         var sawData = false
         try scanner.beginObject()
@@ -100,19 +135,26 @@ struct JaegerJSONReader: JSONDocumentReader {
                 sawSpans = true
                 if try scanner.skipNull() { continue }
                 try scanner.beginArray()
+                // Each span is read into its place in the array, not copied there.
+                var spans: [TraceSpan] = []
+                swap(&spans, &traceSpans)
+                defer { swap(&spans, &traceSpans) }
                 while try scanner.nextElement() {
-                    if let span = try readSpan() { spans.append(span) }
+                    spans.append(TraceSpan(span: blankSpan))
+                    if try !readSpan(into: &spans[spans.count - 1]) { spans.removeLast() }
                 }
             } else if key.matches("processes") {
-                processes = try readProcesses()
+                // A second "processes" replaces the first, as a dictionary read again would.
+                processes.removeSubrange(firstProcess...)
+                try readProcesses()
             } else if topLevel, key.matches("data") {
                 sawData = true
                 switch try scanner.peekKind() {
                 case .null: try scanner.skipValue()
-                case .object: try readTrace(topLevel: false)
+                case .object: try readTrace(topLevel: false, into: &sink, atOnce: atOnce)
                 default:
                     try scanner.beginArray()
-                    while try scanner.nextElement() { try readTrace(topLevel: false) }
+                    while try scanner.nextElement() { try readTrace(topLevel: false, into: &sink, atOnce: atOnce) }
                 }
             } else {
                 try scanner.skipValue()
@@ -124,21 +166,72 @@ struct JaegerJSONReader: JSONDocumentReader {
                 : scanner.error(.missingField(name: "spans", in: "trace"), at: start)
         }
         // The processes may come after the spans: resolve them once the trace object is read.
-        for partial in spans {
-            var span = partial.span
-            span.resource = partial.process ?? partial.processID.flatMap { processes[$0] } ?? Self.emptyResource
-            pending.append(span)
+        // Through the buffer, so that each span is passed on where it lies, not copied.
+        let traceProcesses = processes[firstProcess...]
+        let emptyResource = emptyResource
+        for index in firstSpan..<traceSpans.count {
+            let resource = traceSpans[index].process
+                ?? traceSpans[index].processID.flatMap { Self.process(named: $0, in: traceProcesses) }
+                ?? emptyResource
+            traceSpans[index].span.resource = resource
+        }
+        if atOnce {
+            for index in firstSpan..<traceSpans.count {
+                // Moved into `passing`, and handed on from there: a span passed from an array
+                // element is copied first, one passed from a member of the reader is not.
+                swap(&passing, &traceSpans[index].span)
+                sink.receive(passing)
+            }
+        } else {
+            pending += traceSpans[firstSpan...].lazy.map(\.span)
+        }
+        traceSpans.removeSubrange(firstSpan...)
+        processes.removeSubrange(firstProcess...)
+    }
+
+    /// The resource of the process of this id among the trace's (those from `first` on); the last
+    /// of that id wins, as in a dictionary. Ids are compared as the `String`s they read as.
+    private static func process(named id: JSONKey, in processes: ArraySlice<ProcessEntry>) -> Resource? {
+        // The usual case: ASCII ids without escapes, equal when their bytes are; at anything else
+        // the comparison of `String`s below.
+        if let name = id.plainBytes, TextBytes.isASCII(name) {
+            for index in processes.indices.reversed() {
+                guard let key = processes[index].id.plainBytes else { break }
+                if key.count == name.count, name.isEmpty || bytesAreEqual(key.baseAddress!, name.baseAddress!, count: name.count) {
+                    return processes[index].resource
+                }
+                guard TextBytes.isASCII(key) else { break }
+                if index == processes.startIndex { return nil }
+            }
+        }
+        return id.withBytes { name -> Resource? in
+            for entry in processes.reversed() where entry.id.withBytes({ TextBytes.sameString(name, $0) }) {
+                return entry.resource
+            }
+            return nil
         }
     }
 
-    private mutating func readProcesses() throws(JSONError) -> [String: Resource] {
-        var processes: [String: Resource] = [:]
-        if try scanner.skipNull() { return processes }
+    private mutating func readProcesses() throws(JSONError) {
+        if try scanner.skipNull() { return }
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
-            processes[key.string] = try readProcess()
+            processes.append(ProcessEntry(id: key, resource: try readProcessOnce()))
         }
-        return processes
+    }
+
+    /// A process, its resource made once for each text: the same bytes read the same, and an
+    /// object's text ends where its bytes say, whatever follows.
+    private mutating func readProcessOnce() throws(JSONError) -> Resource {
+        scanner.skipWhitespace()
+        let start = scanner.position
+        if let (resource, count) = processCache.resource(at: start, in: scanner.bytes) {
+            scanner.skip(to: start + count)
+            return resource
+        }
+        let resource = try readProcess()
+        processCache.insert(UnsafeRawBufferPointer(rebasing: scanner.bytes[start..<scanner.position]), resource)
+        return resource
     }
 
     private mutating func readProcess() throws(JSONError) -> Resource {
@@ -163,10 +256,23 @@ struct JaegerJSONReader: JSONDocumentReader {
     // MARK: Spans
 
     /// A span as read, before the processes of its trace are known.
-    private struct PartialSpan {
+    private struct TraceSpan {
         var span: Span
-        var processID: String?
-        var process: Resource?
+        /// `processID` (null reads as the empty id).
+        var processID: JSONKey? = nil
+        /// The span's own `process`.
+        var process: Resource? = nil
+    }
+
+    /// A span with nothing read yet, to read one into.
+    private var blankSpan: Span {
+        Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0, resource: emptyResource)
+    }
+
+    /// A process of a trace: its id, and the resource it was read into.
+    private struct ProcessEntry {
+        var id: JSONKey
+        var resource: Resource
     }
 
     /// An id as read, with the text it was hashed from when that text was not hexadecimal.
@@ -202,78 +308,161 @@ struct JaegerJSONReader: JSONDocumentReader {
         var statusDescription: String?
     }
 
-    /// A span, or nil when it is left out (``SpanDefect``).
-    private mutating func readSpan() throws(JSONError) -> PartialSpan? {
+    /// The members of a span the reader reads, and `warnings`, which every span of Jaeger's has.
+    private enum SpanField: CaseIterable {
+        case traceID, spanID, parentSpanID, references, startTime, duration, tags, logs, processID, process,
+             operationName, flags, warnings
+
+        /// The member a key names: its name exactly, else its snake_case spelling (``JSONKey/matches(_:)``).
+        init?(_ key: JSONKey) {
+            let exact = key.withBytes { name in
+                Self.allCases.first { $0.name.utf8CodeUnitCount == name.count && bytesAreEqual($0.name.utf8Start, name.baseAddress!, count: name.count) }
+            }
+            guard let field = exact ?? Self.allCases.first(where: { key.matches($0.name) }) else { return nil }
+            self = field
+        }
+
+        var name: StaticString {
+            switch self {
+            case .traceID: "traceID"
+            case .spanID: "spanID"
+            case .parentSpanID: "parentSpanID"
+            case .references: "references"
+            case .startTime: "startTime"
+            case .duration: "duration"
+            case .tags: "tags"
+            case .logs: "logs"
+            case .processID: "processID"
+            case .process: "process"
+            case .operationName: "operationName"
+            case .flags: "flags"
+            case .warnings: "warnings"
+            }
+        }
+
+        /// The name in quotes with its colon, as compact JSON writes it.
+        var token: StaticString {
+            switch self {
+            case .traceID: #""traceID":"#
+            case .spanID: #""spanID":"#
+            case .parentSpanID: #""parentSpanID":"#
+            case .references: #""references":"#
+            case .startTime: #""startTime":"#
+            case .duration: #""duration":"#
+            case .tags: #""tags":"#
+            case .logs: #""logs":"#
+            case .processID: #""processID":"#
+            case .process: #""process":"#
+            case .operationName: #""operationName":"#
+            case .flags: #""flags":"#
+            case .warnings: #""warnings":"#
+            }
+        }
+    }
+
+    /// A span, into `entry`, a blank one kept among the trace's until its processes are known; false
+    /// when the span is left out (``SpanDefect``).
+    private mutating func readSpan(into entry: inout TraceSpan) throws(JSONError) -> Bool {
         scanner.skipWhitespace()
         let start = scanner.position
         var traceID: ReadID<TraceID>?
         var spanID: ReadID<SpanID>?
         var legacyParent: SpanID?
-        var references: [Reference] = []
         var startTime: UInt64 = 0
         var duration: Int64 = 0
         var marks = SpanMarks()
-        var partial = PartialSpan(
-            span: Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
-                       resource: Self.emptyResource))
+        var namePosition: Int?
+        references.removeAll(keepingCapacity: true)
         try scanner.beginObject()
-        while let key = try scanner.nextKey() {
-            if key.matches("traceID") {
+        // Producers write a span's members in the same order every time: the order of the last
+        // span predicts this one's, checked byte for byte; on a miss the general path takes over.
+        var predicted = 0
+        /// The order of this span's members, kept from the first miss on.
+        var order: [SpanField]?
+        while true {
+            let field: SpanField?
+            if order == nil, predicted < spanFieldOrder.count, scanner.consumeMember(spanFieldOrder[predicted].token) {
+                field = spanFieldOrder[predicted]
+                predicted += 1
+            } else {
+                guard let key = try scanner.nextKey() else {
+                    if order == nil, predicted < spanFieldOrder.count { order = Array(spanFieldOrder[..<predicted]) }
+                    break
+                }
+                if order == nil { order = Array(spanFieldOrder[..<predicted]) }
+                field = SpanField(key)
+                if let field { order!.append(field) }
+            }
+            switch field {
+            case .traceID?:
                 traceID = try readTraceID()
-            } else if key.matches("spanID") {
+            case .spanID?:
                 spanID = try readSpanID()
-            } else if key.matches("parentSpanID") {
+            case .parentSpanID?:
                 legacyParent = try readSpanID().flatMap { $0.id.value == 0 ? nil : $0.id }
-            } else if key.matches("references") {
+            case .references?:
                 if try scanner.skipNull() { continue }
                 try scanner.beginArray()
                 while try scanner.nextElement() { references.append(try readReference()) }
-            } else if key.matches("startTime") {
-                startTime = try scanner.readMicrosecondsAsNanoseconds(field: "startTime")
-            } else if key.matches("duration") {
-                duration = try scanner.readSignedMicrosecondsAsNanoseconds(field: "duration")
-            } else if key.matches("tags") {
-                partial.span.attributes = try readTags(spanKeys, marks: &marks)
-            } else if key.matches("logs"), detail.events {
-                partial.span.events = try readLogs()
-            } else if key.matches("processID") {
-                partial.processID = try scanner.readOptionalString()
-            } else if key.matches("process") {
-                partial.process = try readProcess()
-            } else if key.matches("operationName"), detail.readsAnyNames {
-                partial.span.name = try scanner.readOptionalString()
-            } else if key.matches("flags"), detail.names {
-                partial.span.flags = try scanner.readUInt32(field: "flags")
-            } else {
+            case .startTime?:
+                startTime = try scanner.readWholeMicrosecondsAsNanoseconds(field: "startTime")
+            case .duration?:
+                duration = try scanner.readSignedWholeMicrosecondsAsNanoseconds(field: "duration")
+            case .tags?:
+                entry.span.attributes = try readTags(spanKeys, marks: &marks)
+            case .logs? where detail.events:
+                entry.span.events = try readLogs()
+            case .processID?:
+                // null reads as the empty id, as an optional string does.
+                entry.processID = try scanner.readRawStringOrNull() ?? JSONKey(raw: UnsafeRawBufferPointer(start: nil, count: 0))
+            case .process?:
+                entry.process = try readProcessOnce()
+            case .operationName? where detail.names:
+                entry.span.name = try scanner.readOptionalString()
+            case .operationName? where detail.linkingSpanNames:
+                // Checked now, made into a string at the end if the span has links: most have none.
+                scanner.skipWhitespace()
+                namePosition = scanner.position
+                _ = try scanner.readRawStringOrNull()
+            case .flags? where detail.names:
+                entry.span.flags = try scanner.readUInt32(field: "flags")
+            default:
                 try scanner.skipValue()
             }
         }
-        var span = partial.span
-        span.startTimeUnixNano = startTime
-        span.endTimeUnixNano = try scanner.end(of: startTime, lasting: duration, spanAt: start)
-        guard try defects.check(&span, traceID: traceID?.id, spanID: spanID?.id, at: start), let traceID, let spanID else {
-            return nil
+        if let order { spanFieldOrder = order }
+        entry.span.startTimeUnixNano = startTime
+        entry.span.endTimeUnixNano = try scanner.end(of: startTime, lasting: duration, spanAt: start)
+        guard try defects.check(&entry.span, traceID: traceID?.id, spanID: spanID?.id, at: start), let traceID, let spanID else {
+            return false
         }
-        span.kind = marks.kind
-        span.status = status(from: marks)
+        entry.span.kind = marks.kind
+        entry.span.status = status(from: marks)
         if let original = traceID.original, detail.keepsSpanAttribute(IDText.originalTraceIDKey) {
-            span.attributes.append(Attribute(key: IDText.originalTraceIDKey, value: .string(original)))
+            entry.span.attributes.append(Attribute(key: IDText.originalTraceIDKey, value: .string(original)))
         }
         if let original = spanID.original, detail.keepsSpanAttribute(IDText.originalSpanIDKey) {
-            span.attributes.append(Attribute(key: IDText.originalSpanIDKey, value: .string(original)))
+            entry.span.attributes.append(Attribute(key: IDText.originalSpanIDKey, value: .string(original)))
         }
 
         // The parent: the earliest CHILD_OF in the span's own trace, else the earliest FOLLOWS_FROM in it.
-        let ownTrace = traceID.id
-        let inOwnTrace = { (reference: Reference) in (reference.traceID?.id ?? ownTrace) == ownTrace }
-        let parentIndex = references.firstIndex { $0.type == .childOf && inOwnTrace($0) }
-            ?? references.firstIndex { $0.type == .followsFrom && inOwnTrace($0) }
-        span.parentSpanID = parentIndex.map { references[$0].spanID.id } ?? legacyParent
-        for (index, reference) in references.enumerated() where index != parentIndex {
-            span.links.append(link(for: reference, ownTrace: ownTrace))
+        if !references.isEmpty {
+            let ownTrace = traceID.id
+            let inOwnTrace = { (reference: Reference) in (reference.traceID?.id ?? ownTrace) == ownTrace }
+            let parentIndex = references.firstIndex { $0.type == .childOf && inOwnTrace($0) }
+                ?? references.firstIndex { $0.type == .followsFrom && inOwnTrace($0) }
+            entry.span.parentSpanID = parentIndex.map { references[$0].spanID.id } ?? legacyParent
+            for index in references.indices where index != parentIndex {
+                entry.span.links.append(link(for: references[index], ownTrace: ownTrace))
+            }
+        } else {
+            entry.span.parentSpanID = legacyParent
         }
-        partial.span = span
-        return partial
+        if let namePosition, !entry.span.links.isEmpty {
+            var again = scanner.rewound(to: namePosition)
+            entry.span.name = try again.readOptionalString()
+        }
+        return true
     }
 
     private func status(from marks: SpanMarks) -> SpanStatus {
@@ -301,6 +490,8 @@ struct JaegerJSONReader: JSONDocumentReader {
     private mutating func readReference() throws(JSONError) -> Reference {
         scanner.skipWhitespace()
         let start = scanner.position
+        if let reference = readCompactReference() { return reference }
+        scanner.rewind(to: start)
         var type = RefType.childOf
         var traceID: ReadID<TraceID>?
         var spanID: ReadID<SpanID>?
@@ -325,7 +516,28 @@ struct JaegerJSONReader: JSONDocumentReader {
         return Reference(type: type, traceID: traceID, spanID: spanID)
     }
 
+    /// `{"refType":"CHILD_OF","traceID":"…","spanID":"…"}` as Jaeger writes it, the type `CHILD_OF` or
+    /// `FOLLOWS_FROM` in either case, the ids of 32 (or 16) and 16 hex digits; nil for anything else,
+    /// for the general way to read from the same byte.
+    private mutating func readCompactReference() -> Reference? {
+        guard scanner.consume(#"{"refType":"#), let name = scanner.readPlainString() else { return nil }
+        let type: RefType
+        if TextBytes.asciiCaseInsensitiveEquals(name, "CHILD_OF") {
+            type = .childOf
+        } else if TextBytes.asciiCaseInsensitiveEquals(name, "FOLLOWS_FROM") {
+            type = .followsFrom
+        } else {
+            return nil
+        }
+        guard scanner.consume(#","traceID":"#), let traceID = scanner.readQuotedHexTraceID(),
+              scanner.consume(#","spanID":"#), let spanID = scanner.readQuotedHexSpanID(), scanner.consume("}")
+        else { return nil }
+        return Reference(type: type, traceID: ReadID(id: traceID, original: nil), spanID: ReadID(id: spanID, original: nil))
+    }
+
     private mutating func readTraceID() throws(JSONError) -> ReadID<TraceID>? {
+        scanner.skipWhitespace()
+        if let id = scanner.readQuotedHexTraceID() { return ReadID(id: id, original: nil) }
         if try scanner.skipNull() { return nil }
         let text = try scanner.readRawString()
         return text.withBytes { bytes -> ReadID<TraceID>? in
@@ -336,6 +548,8 @@ struct JaegerJSONReader: JSONDocumentReader {
     }
 
     private mutating func readSpanID() throws(JSONError) -> ReadID<SpanID>? {
+        scanner.skipWhitespace()
+        if let id = scanner.readQuotedHexSpanID() { return ReadID(id: id, original: nil) }
         if try scanner.skipNull() { return nil }
         let text = try scanner.readRawString()
         return text.withBytes { bytes -> ReadID<SpanID>? in
@@ -413,6 +627,8 @@ struct JaegerJSONReader: JSONDocumentReader {
                                   isSpan: Bool) throws(JSONError) -> Attribute? {
         scanner.skipWhitespace()
         let start = scanner.position
+        if let tag = readCompactTag(filter, marks: &marks, isSpan: isSpan) { return tag.attribute }
+        scanner.rewind(to: start)
         var sawKey = false
         var key: String?
         var special: SpecialTag?
@@ -424,7 +640,7 @@ struct JaegerJSONReader: JSONDocumentReader {
                 let text = try scanner.readRawString()
                 sawKey = true
                 key = filter.kept(text)
-                if isSpan { special = Self.specialTag(text) }
+                if isSpan { special = text.withBytes(Self.specialTag) }
             } else if member.matches("type") {
                 type = Self.tagType(try scanner.readOptionalString())
             } else if member.matches("value") {
@@ -439,6 +655,12 @@ struct JaegerJSONReader: JSONDocumentReader {
         }
         guard sawKey else { throw scanner.error(.missingField(name: "key", in: "tag"), at: start) }
         let value = Self.value(raw, as: type)
+        note(special, value, in: &marks)
+        return key.map { Attribute(key: $0, value: value) }
+    }
+
+    /// What a special tag's value says.
+    private func note(_ special: SpecialTag?, _ value: AttributeValue, in marks: inout SpanMarks) {
         switch special {
         case .spanKind?: marks.kind = Self.spanKind(value.description)
         case .error?: marks.errorTag = value == .bool(true) || value == .string("true")
@@ -446,7 +668,52 @@ struct JaegerJSONReader: JSONDocumentReader {
         case .statusDescription?: marks.statusDescription = value.description
         case nil: break
         }
-        return key.map { Attribute(key: $0, value: value) }
+    }
+
+    /// A tag read the fast way.
+    private struct CompactTag {
+        var attribute: Attribute?
+    }
+
+    /// `{"key":"…","type":"…","value":…}` as Jaeger writes it, with a string or boolean value and
+    /// an ASCII type; nil, with `marks` untouched, for anything else: the general way then reads
+    /// it from the same byte. A string value becomes a `String` only when it is kept or needs one.
+    private mutating func readCompactTag(_ filter: AttributeKeyFilter, marks: inout SpanMarks, isSpan: Bool) -> CompactTag? {
+        guard scanner.consume(#"{"key":"#), let name = scanner.readPlainString(),
+              scanner.consume(#","type":"#), let typeName = scanner.readPlainString(), let type = Self.tagType(ascii: typeName),
+              scanner.consume(#","value":"#) else { return nil }
+        let special = isSpan ? Self.specialTag(name) : nil
+        let key = filter.kept(raw: name)
+        var text: UnsafeRawBufferPointer?
+        var flag = false
+        if let plain = scanner.readPlainString() {
+            text = plain
+        } else if scanner.consume("true") {
+            flag = true
+        } else if !scanner.consume("false") {
+            return nil
+        }
+        guard scanner.consume("}") else { return nil }
+        guard key != nil || special != nil else { return CompactTag(attribute: nil) }
+        guard let text else {
+            let value = AttributeValue.bool(flag)
+            note(special, value, in: &marks)
+            return CompactTag(attribute: key.map { Attribute(key: $0, value: value) })
+        }
+        guard type == .string || type == .unknown else {
+            // A string of another type: converted as the general way does.
+            let value = Self.value(.string(String(decoding: text, as: UTF8.self)), as: type)
+            note(special, value, in: &marks)
+            return CompactTag(attribute: key.map { Attribute(key: $0, value: value) })
+        }
+        switch special {
+        case .spanKind?: marks.kind = Self.spanKind(ascii: text) ?? Self.spanKind(String(decoding: text, as: UTF8.self))
+        case .error?: marks.errorTag = TextBytes.equals(text, "true")
+        case .statusCode?: marks.statusCode = String(decoding: text, as: UTF8.self)
+        case .statusDescription?: marks.statusDescription = String(decoding: text, as: UTF8.self)
+        case nil: break
+        }
+        return CompactTag(attribute: key.map { Attribute(key: $0, value: .string(String(decoding: text, as: UTF8.self))) })
     }
 
     private mutating func readRawTagValue() throws(JSONError) -> RawTagValue {
@@ -462,13 +729,13 @@ struct JaegerJSONReader: JSONDocumentReader {
         }
     }
 
-    private static func specialTag(_ key: JSONKey) -> SpecialTag? {
-        key.withBytes { bytes -> SpecialTag? in
-            if bytes.elementsEqual("span.kind".utf8) { return .spanKind }
-            if bytes.elementsEqual("error".utf8) { return .error }
-            if bytes.elementsEqual("otel.status_code".utf8) { return .statusCode }
-            if bytes.elementsEqual("otel.status_description".utf8) { return .statusDescription }
-            return nil
+    private static func specialTag(_ bytes: UnsafeRawBufferPointer) -> SpecialTag? {
+        switch bytes.count {
+        case 9 where TextBytes.equals(bytes, "span.kind"): .spanKind
+        case 5 where TextBytes.equals(bytes, "error"): .error
+        case 16 where TextBytes.equals(bytes, "otel.status_code"): .statusCode
+        case 23 where TextBytes.equals(bytes, "otel.status_description"): .statusDescription
+        default: nil
         }
     }
 
@@ -483,6 +750,21 @@ struct JaegerJSONReader: JSONDocumentReader {
         }
     }
 
+    /// ``tagType(_:)`` of ASCII bytes, without a `String`; nil for bytes that are not all ASCII,
+    /// whose lower case only `String` knows.
+    @inline(__always)
+    private static func tagType(ascii name: UnsafeRawBufferPointer) -> TagType? {
+        guard let word = TextBytes.foldedWord(name) else { return TextBytes.isASCII(name) ? .unknown : nil }
+        switch word {
+        case 0x0000_676E_6972_7473: return .string  // "string", as ``TextBytes/foldedWord(_:)`` spells it
+        case 0x0000_0000_6C6F_6F62: return .bool
+        case 0x0000_0034_3674_6E69: return .int64
+        case 0x0034_3674_616F_6C66: return .float64
+        case 0x0000_7972_616E_6962: return .binary
+        default: return .unknown
+        }
+    }
+
     private static func spanKind(_ name: String) -> SpanKind {
         switch name.lowercased() {
         case "server": .server
@@ -491,6 +773,20 @@ struct JaegerJSONReader: JSONDocumentReader {
         case "consumer": .consumer
         case "internal": .internal
         default: .unspecified
+        }
+    }
+
+    /// ``spanKind(_:)`` of ASCII bytes, without a `String`; nil for bytes that are not all ASCII.
+    @inline(__always)
+    private static func spanKind(ascii name: UnsafeRawBufferPointer) -> SpanKind? {
+        guard let word = TextBytes.foldedWord(name) else { return TextBytes.isASCII(name) ? .unspecified : nil }
+        switch word {
+        case 0x0000_7265_7672_6573: return .server  // "server", as ``TextBytes/foldedWord(_:)`` spells it
+        case 0x0000_746E_6569_6C63: return .client
+        case 0x7265_6375_646F_7270: return .producer
+        case 0x7265_6D75_736E_6F63: return .consumer
+        case 0x6C61_6E72_6574_6E69: return .internal
+        default: return .unspecified
         }
     }
 
@@ -524,6 +820,38 @@ struct JaegerJSONReader: JSONDocumentReader {
             if let value = number.double { return .double(value) }
             return .string(String(decoding: number.bytes, as: UTF8.self))
         }
+    }
+}
+
+/// Resources already made, by the text of the JSON object they were read from: a Jaeger export
+/// repeats each process in every trace. At most ``capacity`` texts of up to ``longestText`` bytes
+/// are kept, and looked for in turn at the position: a cache for the few services of an export.
+private struct ProcessCache {
+    private var texts: [[UInt8]] = []
+    private var resources: [Resource] = []
+
+    static let capacity = 64
+    static let longestText = 1024
+
+    /// The resource of the object whose text the bytes at `offset` start with, and the text's length.
+    func resource(at offset: Int, in bytes: UnsafeRawBufferPointer) -> (Resource, Int)? {
+        let available = bytes.count - offset
+        guard available > 0 else { return nil }
+        let start = bytes.baseAddress! + offset
+        for index in texts.indices {
+            let count = texts[index].count
+            guard count <= available else { continue }
+            let same = texts[index].withUnsafeBytes { bytesAreEqual($0.baseAddress!, start, count: count) }
+            if same { return (resources[index], count) }
+        }
+        return nil
+    }
+
+    /// Keeps an object's text, and the resource read from it.
+    mutating func insert(_ text: UnsafeRawBufferPointer, _ resource: Resource) {
+        guard texts.count < Self.capacity, (2...Self.longestText).contains(text.count), text.first == UInt8(ascii: "{") else { return }
+        texts.append(Array(text))
+        resources.append(resource)
     }
 }
 

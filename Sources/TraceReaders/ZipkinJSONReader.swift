@@ -89,18 +89,31 @@ import TraceModel
 /// half then inherits the service of its own parent, the caller's.
 ///
 /// The spans of a document reach the sink once the whole document is read.
+///
+/// **Speed.** A span's members in the order of the span before (checked byte for byte), ids of 32
+/// or 16 hex digits, whole microseconds and tags without escapes are read without the general
+/// machinery, which takes over from the same byte at anything else; kinds are compared as ASCII
+/// words; a service name read before (by its bytes) reuses its `String` and resource; the
+/// document's ids are found in a table of their own, without hashing a `SpanKey` for each.
 struct ZipkinJSONReader: JSONDocumentReader {
     var scanner: JSONScanner
     private let detail: ReadDetail
     private let spanKeys: AttributeKeyFilter
+    private let endpointKeys: EndpointKeys
     /// The spans of the document being read, with what the shared-span rule needs.
-    private var records: [Record] = []
-    /// One resource per service name, shared by its spans.
-    private var resources: [String: Resource] = [:]
+    private(set) var records: [ZipkinRecord] = []
+    /// The service names read, and one resource for each.
+    private(set) var services = ZipkinServices()
+    /// The members of the last span, in its order: a prediction of the next span's.
+    private var spanFieldOrder: [SpanField] = []
+    /// The span being handed to the sink.
+    private var passing = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
+                               resource: ZipkinJSONReader.emptyResource)
     var defects = SpanDefectLog<JSONError>()
 
     private static let expectedDocument = "a Zipkin v2 JSON array of spans"
     private static let emptyResource = Resource(attributes: [])
+    private let emptyResource = ZipkinJSONReader.emptyResource
 
     static let recoverableArrays: Set<String> = [""]
 
@@ -108,57 +121,84 @@ struct ZipkinJSONReader: JSONDocumentReader {
         scanner = JSONScanner(bytes)
         self.detail = detail
         spanKeys = AttributeKeyFilter(detail.spanAttributeKeys)
+        endpointKeys = EndpointKeys(detail)
     }
 
     mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink) {
-        separateSharedSpans()
-        if records.contains(where: { $0.serviceName == nil }) { inheritServices() }
-        for record in records { sink.receive(record.span) }
-        records.removeAll(keepingCapacity: true)
+        var document = ZipkinDocument(segments: [records], services: services.resources, detail: detail)
+        records = []
+        document.resolve()
+        for index in document.segments[0].indices {
+            // Moved into `passing`, and handed on from there: a span passed from an array element
+            // is copied first, one passed from a member of the reader is not.
+            swap(&passing, &document.segments[0][index].span)
+            sink.receive(passing)
+        }
     }
 
     mutating func dropDocument() {
         records.removeAll(keepingCapacity: true)
     }
 
+    /// Hands over the records read, keeping none.
+    mutating func takeRecords() -> [ZipkinRecord] {
+        var taken: [ZipkinRecord] = []
+        swap(&taken, &records)
+        return taken
+    }
+
     // MARK: Documents
 
-    mutating func readDocument() throws(JSONError) {
+    mutating func readDocument<Sink: SpanSink>(into sink: inout Sink, atOnce: Bool) throws(JSONError) {
         guard try scanner.peekKind() == .array else {
             throw scanner.error(.unrecognizedDocument(expected: Self.expectedDocument))
         }
         try scanner.beginArray()
-        while try scanner.nextElement() {
-            switch try scanner.peekKind() {
-            case .object:
-                try readSpan()
-            case .array:
-                try scanner.beginArray()
-                while try scanner.nextElement() { try readSpan() }
-            case let kind:
-                throw scanner.error(.wrongType(expected: "a span object or an array of spans", found: kind.name))
-            }
+        while try scanner.nextElement() { try readElement() }
+    }
+
+    /// One element of the document's array: a span, or an array of spans (a trace).
+    mutating func readElement() throws(JSONError) {
+        // Each span is read into its place in the array, not copied there.
+        var read: [ZipkinRecord] = []
+        swap(&read, &records)
+        defer { swap(&read, &records) }
+        switch try scanner.peekKind() {
+        case .object:
+            try readSpan(into: &read)
+        case .array:
+            try scanner.beginArray()
+            while try scanner.nextElement() { try readSpan(into: &read) }
+        case let kind:
+            throw scanner.error(.wrongType(expected: "a span object or an array of spans", found: kind.name))
         }
     }
 
     // MARK: Spans
 
-    private struct Record {
-        var span: Span
-        var isShared: Bool
-        /// `localEndpoint.serviceName`; nil when absent or empty.
-        var serviceName: String?
-
-        var isCallee: Bool { isShared || span.kind == .server || span.kind == .consumer }
-    }
-
     private struct Endpoint {
-        var serviceName = ""
-        var ipv4 = ""
-        var ipv6 = ""
+        var serviceName = JSONKey.empty
+        var ipv4 = JSONKey.empty
+        var ipv6 = JSONKey.empty
         var port: Int64?
 
-        var address: String? { !ipv4.isEmpty ? ipv4 : !ipv6.isEmpty ? ipv6 : nil }
+        /// `ipv4`, else `ipv6`, when one is not empty.
+        var address: JSONKey? { !ipv4.isEmpty ? ipv4 : !ipv6.isEmpty ? ipv6 : nil }
+    }
+
+    /// Which of the attributes made of endpoints the detail keeps: looked up once, not for every span.
+    private struct EndpointKeys {
+        var localAddress, localPort, peerService, serverAddress, serverPort, peerAddress, peerPort: Bool
+
+        init(_ detail: ReadDetail) {
+            localAddress = detail.keepsSpanAttribute("network.local.address")
+            localPort = detail.keepsSpanAttribute("network.local.port")
+            peerService = detail.keepsSpanAttribute("peer.service")
+            serverAddress = detail.keepsSpanAttribute("server.address")
+            serverPort = detail.keepsSpanAttribute("server.port")
+            peerAddress = detail.keepsSpanAttribute("network.peer.address")
+            peerPort = detail.keepsSpanAttribute("network.peer.port")
+        }
     }
 
     /// What the tags of a span say about its status, whether or not the filter keeps them.
@@ -168,7 +208,64 @@ struct ZipkinJSONReader: JSONDocumentReader {
         var statusDescription: String?
     }
 
-    private mutating func readSpan() throws(JSONError) {
+    /// The members of a span the reader reads.
+    private enum SpanField: CaseIterable {
+        case traceId, id, parentId, kind, timestamp, duration, localEndpoint, remoteEndpoint, tags, shared,
+             annotations, name
+
+        /// The member a key names: its name exactly, else its snake_case spelling (``JSONKey/matches(_:)``).
+        init?(_ key: JSONKey) {
+            let exact = key.withBytes { name in
+                Self.allCases.first { $0.name.utf8CodeUnitCount == name.count && bytesAreEqual($0.name.utf8Start, name.baseAddress!, count: name.count) }
+            }
+            guard let field = exact ?? Self.allCases.first(where: { key.matches($0.name) }) else { return nil }
+            self = field
+        }
+
+        var name: StaticString {
+            switch self {
+            case .traceId: "traceId"
+            case .id: "id"
+            case .parentId: "parentId"
+            case .kind: "kind"
+            case .timestamp: "timestamp"
+            case .duration: "duration"
+            case .localEndpoint: "localEndpoint"
+            case .remoteEndpoint: "remoteEndpoint"
+            case .tags: "tags"
+            case .shared: "shared"
+            case .annotations: "annotations"
+            case .name: "name"
+            }
+        }
+
+        /// The name in quotes with its colon, as compact JSON writes it.
+        var token: StaticString {
+            switch self {
+            case .traceId: #""traceId":"#
+            case .id: #""id":"#
+            case .parentId: #""parentId":"#
+            case .kind: #""kind":"#
+            case .timestamp: #""timestamp":"#
+            case .duration: #""duration":"#
+            case .localEndpoint: #""localEndpoint":"#
+            case .remoteEndpoint: #""remoteEndpoint":"#
+            case .tags: #""tags":"#
+            case .shared: #""shared":"#
+            case .annotations: #""annotations":"#
+            case .name: #""name":"#
+            }
+        }
+    }
+
+    /// A span, appended to `read` unless it is left out (``SpanDefect``).
+    private mutating func readSpan(into read: inout [ZipkinRecord]) throws(JSONError) {
+        read.append(ZipkinRecord(span: Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
+                                            resource: emptyResource)))
+        if try !readSpan(into: &read[read.count - 1]) { read.removeLast() }
+    }
+
+    private mutating func readSpan(into record: inout ZipkinRecord) throws(JSONError) -> Bool {
         scanner.skipWhitespace()
         let start = scanner.position
         var traceID: TraceID?
@@ -179,57 +276,113 @@ struct ZipkinJSONReader: JSONDocumentReader {
         var local = Endpoint()
         var remote: Endpoint?
         var statusTags = StatusTags()
-        var span = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
-                        resource: Self.emptyResource)
         try scanner.beginObject()
-        while let key = try scanner.nextKey() {
-            if key.matches("traceId") {
-                traceID = try readID(field: "traceId", byteCount: 16) { PaddedHexID.traceID($0) }
-            } else if key.matches("id") {
-                spanID = try readID(field: "id", byteCount: 8) { PaddedHexID.spanID($0) }
-            } else if key.matches("parentId") {
-                span.parentSpanID = try readID(field: "parentId", byteCount: 8) { PaddedHexID.spanID($0) }
-                    .flatMap { $0.value == 0 ? nil : $0 }
-            } else if key.matches("kind") {
-                span.kind = switch try scanner.readOptionalString().uppercased() {
-                case "CLIENT": .client
-                case "SERVER": .server
-                case "PRODUCER": .producer
-                case "CONSUMER": .consumer
-                default: .unspecified
-                }
-            } else if key.matches("timestamp") {
-                timestamp = try scanner.readMicrosecondsAsNanoseconds(field: "timestamp")
-            } else if key.matches("duration") {
-                duration = try scanner.readSignedMicrosecondsAsNanoseconds(field: "duration")
-            } else if key.matches("localEndpoint") {
-                local = try readEndpoint() ?? Endpoint()
-            } else if key.matches("remoteEndpoint") {
-                remote = try readEndpoint()
-            } else if key.matches("tags") {
-                span.attributes = try readTags(&statusTags)
-            } else if key.matches("shared") {
-                isShared = try scanner.skipNull() ? false : try scanner.readBool()
-            } else if key.matches("annotations"), detail.events {
-                span.events = try readAnnotations()
-            } else if key.matches("name"), detail.readsAnyNames {
-                span.name = try scanner.readOptionalString()
+        // Producers write a span's members in the same order every time: the order of the last
+        // span predicts this one's, checked byte for byte; on a miss the general path takes over.
+        var predicted = 0
+        /// The order of this span's members, kept from the first miss on.
+        var order: [SpanField]?
+        while true {
+            let field: SpanField?
+            if order == nil, predicted < spanFieldOrder.count, scanner.consumeMember(spanFieldOrder[predicted].token) {
+                field = spanFieldOrder[predicted]
+                predicted += 1
             } else {
+                guard let key = try scanner.nextKey() else {
+                    if order == nil, predicted < spanFieldOrder.count { order = Array(spanFieldOrder[..<predicted]) }
+                    break
+                }
+                if order == nil { order = Array(spanFieldOrder[..<predicted]) }
+                field = SpanField(key)
+                if let field { order!.append(field) }
+            }
+            switch field {
+            case .traceId?:
+                scanner.skipWhitespace()
+                if let id = scanner.readQuotedHexTraceID() {
+                    traceID = id
+                } else {
+                    traceID = try readID(field: "traceId", byteCount: 16) { PaddedHexID.traceID($0) }
+                }
+            case .id?:
+                scanner.skipWhitespace()
+                if let id = scanner.readQuotedHexSpanID() {
+                    spanID = id
+                } else {
+                    spanID = try readID(field: "id", byteCount: 8) { PaddedHexID.spanID($0) }
+                }
+            case .parentId?:
+                scanner.skipWhitespace()
+                var parent = scanner.readQuotedHexSpanID()
+                if parent == nil { parent = try readID(field: "parentId", byteCount: 8) { PaddedHexID.spanID($0) } }
+                record.span.parentSpanID = parent.flatMap { $0.value == 0 ? nil : $0 }
+            case .kind?:
+                record.span.kind = try readKind()
+            case .timestamp?:
+                timestamp = try scanner.readWholeMicrosecondsAsNanoseconds(field: "timestamp")
+            case .duration?:
+                duration = try scanner.readSignedWholeMicrosecondsAsNanoseconds(field: "duration")
+            case .localEndpoint?:
+                local = try readEndpoint() ?? Endpoint()
+            case .remoteEndpoint?:
+                remote = try readEndpoint()
+            case .tags?:
+                record.span.attributes = try readTags(&statusTags)
+            case .shared?:
+                isShared = try scanner.skipNull() ? false : try scanner.readBool()
+            case .annotations? where detail.events:
+                record.span.events = try readAnnotations()
+            case .name? where detail.names:
+                record.span.name = try scanner.readOptionalString()
+            case .name? where detail.linkingSpanNames:
+                // Zipkin spans have no links: checked as a string, not kept.
+                _ = try scanner.readRawStringOrNull()
+            default:
                 try scanner.skipValue()
             }
         }
-        span.startTimeUnixNano = timestamp
-        span.endTimeUnixNano = try scanner.end(of: timestamp, lasting: duration, spanAt: start)
-        guard try defects.check(&span, traceID: traceID, spanID: spanID, at: start) else { return }
-        span.status = status(from: statusTags)
-        let serviceName = local.serviceName.isEmpty ? nil : local.serviceName
-        if span.kind == .unspecified, !isShared, serviceName != nil, let remote,
+        if let order { spanFieldOrder = order }
+        record.span.startTimeUnixNano = timestamp
+        record.span.endTimeUnixNano = try scanner.end(of: timestamp, lasting: duration, spanAt: start)
+        guard try defects.check(&record.span, traceID: traceID, spanID: spanID, at: start) else { return false }
+        record.span.status = status(from: statusTags)
+        let hasServiceName = !local.serviceName.isEmpty
+        if record.span.kind == .unspecified, !isShared, hasServiceName, let remote,
            !remote.serviceName.isEmpty || remote.address != nil {
-            span.kind = .client
+            record.span.kind = .client
         }
-        addEndpointAttributes(local: local, remote: remote, to: &span)
-        span.resource = resource(serviceName)
-        records.append(Record(span: span, isShared: isShared, serviceName: serviceName))
+        addEndpointAttributes(local: local, remote: remote, to: &record.span)
+        record.isShared = isShared
+        if hasServiceName {
+            let service = services.service(named: local.serviceName)
+            record.serviceName = service.name
+            record.span.resource = service.resource
+        }
+        return true
+    }
+
+    /// `kind`, as its upper case names it; null or anything else is unspecified.
+    private mutating func readKind() throws(JSONError) -> SpanKind {
+        guard let name = try scanner.readRawStringOrNull() else { return .unspecified }
+        let kind = name.withBytes { bytes -> SpanKind? in
+            guard let word = TextBytes.foldedWord(bytes) else { return TextBytes.isASCII(bytes) ? .unspecified : nil }
+            switch word {
+            case 0x0000_746E_6569_6C63: return .client  // "client", as ``TextBytes/foldedWord(_:)`` spells it
+            case 0x0000_7265_7672_6573: return .server
+            case 0x7265_6375_646F_7270: return .producer
+            case 0x7265_6D75_736E_6F63: return .consumer
+            default: return .unspecified
+            }
+        }
+        if let kind { return kind }
+        // Not ASCII: upper case as `String` has it.
+        return switch name.string.uppercased() {
+        case "CLIENT": .client
+        case "SERVER": .server
+        case "PRODUCER": .producer
+        case "CONSUMER": .consumer
+        default: .unspecified
+        }
     }
 
     private func status(from tags: StatusTags) -> SpanStatus {
@@ -245,29 +398,21 @@ struct ZipkinJSONReader: JSONDocumentReader {
     }
 
     private func addEndpointAttributes(local: Endpoint, remote: Endpoint?, to span: inout Span) {
-        func add(_ key: String, _ value: AttributeValue) {
-            guard detail.keepsSpanAttribute(key), span.attributes[key] == nil else { return }
-            span.attributes.append(Attribute(key: key, value: value))
+        func add(_ key: String, _ value: @autoclosure () -> AttributeValue) {
+            guard span.attributes[key] == nil else { return }
+            span.attributes.append(Attribute(key: key, value: value()))
         }
-        if let address = local.address { add("network.local.address", .string(address)) }
-        if let port = local.port { add("network.local.port", .int(port)) }
+        if endpointKeys.localAddress, let address = local.address { add("network.local.address", .string(address.string)) }
+        if endpointKeys.localPort, let port = local.port { add("network.local.port", .int(port)) }
         guard let remote else { return }
-        if !remote.serviceName.isEmpty { add("peer.service", .string(remote.serviceName)) }
+        if endpointKeys.peerService, !remote.serviceName.isEmpty { add("peer.service", .string(remote.serviceName.string)) }
         if (span.kind == .client || span.kind == .producer) && remote.serviceName.isEmpty {
-            if let address = remote.address { add("server.address", .string(address)) }
-            if let port = remote.port { add("server.port", .int(port)) }
+            if endpointKeys.serverAddress, let address = remote.address { add("server.address", .string(address.string)) }
+            if endpointKeys.serverPort, let port = remote.port { add("server.port", .int(port)) }
         } else {
-            if let address = remote.address { add("network.peer.address", .string(address)) }
-            if let port = remote.port { add("network.peer.port", .int(port)) }
+            if endpointKeys.peerAddress, let address = remote.address { add("network.peer.address", .string(address.string)) }
+            if endpointKeys.peerPort, let port = remote.port { add("network.peer.port", .int(port)) }
         }
-    }
-
-    private mutating func resource(_ serviceName: String?) -> Resource {
-        guard let serviceName else { return Self.emptyResource }
-        if let resource = resources[serviceName] { return resource }
-        let resource = Resource(attributes: [Attribute(key: "service.name", value: .string(serviceName))])
-        resources[serviceName] = resource
-        return resource
     }
 
     /// A hexadecimal id; nil for null or an empty string.
@@ -290,11 +435,11 @@ struct ZipkinJSONReader: JSONDocumentReader {
         try scanner.beginObject()
         while let key = try scanner.nextKey() {
             if key.matches("serviceName") {
-                endpoint.serviceName = try scanner.readOptionalString()
+                endpoint.serviceName = try scanner.readRawStringOrNull() ?? .empty
             } else if key.matches("ipv4") {
-                endpoint.ipv4 = try scanner.readOptionalString()
+                endpoint.ipv4 = try scanner.readRawStringOrNull() ?? .empty
             } else if key.matches("ipv6") {
-                endpoint.ipv6 = try scanner.readOptionalString()
+                endpoint.ipv6 = try scanner.readRawStringOrNull() ?? .empty
             } else if key.matches("port") {
                 endpoint.port = try scanner.skipNull() ? nil : try scanner.readInt64(field: "port")
             } else {
@@ -330,13 +475,23 @@ struct ZipkinJSONReader: JSONDocumentReader {
         var attributes: [Attribute] = []
         if try scanner.skipNull() { return attributes }
         try scanner.beginObject()
-        while let key = try scanner.nextKey() {
-            let special = key.withBytes { bytes -> UInt8 in
-                if bytes.elementsEqual("error".utf8) { return 1 }
-                if bytes.elementsEqual("otel.status_code".utf8) { return 2 }
-                if bytes.elementsEqual("otel.status_description".utf8) { return 3 }
-                return 0
+        while true {
+            // The usual member, `"key":"value"` without escapes or white space, read the fast way.
+            let memberStart = scanner.mark
+            if let name = scanner.readPlainMemberName() {
+                let special = Self.specialTag(name)
+                let kept = spanKeys.kept(raw: name)
+                if special == 0 && kept == nil, scanner.readPlainString() != nil { continue }
+                if let text = scanner.readPlainString() {
+                    let value = AttributeValue.string(String(decoding: text, as: UTF8.self))
+                    note(special, value, in: &statusTags)
+                    if let kept { attributes.append(Attribute(key: kept, value: value)) }
+                    continue
+                }
+                scanner.rewind(to: memberStart)
             }
+            guard let key = try scanner.nextKey() else { break }
+            let special = key.withBytes(Self.specialTag)
             let kept = spanKeys.kept(key)
             if special == 0 && kept == nil {
                 try scanner.skipValue()
@@ -355,15 +510,167 @@ struct ZipkinJSONReader: JSONDocumentReader {
             case let kind:
                 throw scanner.error(.wrongType(expected: "a string tag value", found: kind.name))
             }
-            switch special {
-            case 1: statusTags.error = value.description
-            case 2: statusTags.statusCode = value.description
-            case 3: statusTags.statusDescription = value.description
-            default: break
-            }
+            note(special, value, in: &statusTags)
             if let kept { attributes.append(Attribute(key: kept, value: value)) }
         }
         return attributes
+    }
+
+    /// 1 for `error`, 2 for `otel.status_code`, 3 for `otel.status_description`, 0 for any other key.
+    private static func specialTag(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
+        switch bytes.count {
+        case 5 where TextBytes.equals(bytes, "error"): 1
+        case 16 where TextBytes.equals(bytes, "otel.status_code"): 2
+        case 23 where TextBytes.equals(bytes, "otel.status_description"): 3
+        default: 0
+        }
+    }
+
+    private func note(_ special: UInt8, _ value: AttributeValue, in statusTags: inout StatusTags) {
+        switch special {
+        case 1: statusTags.error = value.description
+        case 2: statusTags.statusCode = value.description
+        case 3: statusTags.statusDescription = value.description
+        default: break
+        }
+    }
+}
+
+/// A span of a Zipkin document, with what the shared-span rule needs.
+struct ZipkinRecord {
+    var span: Span
+    var isShared = false
+    /// `localEndpoint.serviceName`; nil when absent or empty.
+    var serviceName: String?
+
+    var isCallee: Bool { isShared || span.kind == .server || span.kind == .consumer }
+}
+
+/// The service names of a Zipkin document by their bytes, each with one `String` and the resource
+/// that the first name equal to it as a `String` was given, as a dictionary of `String`s would.
+struct ZipkinServices {
+    /// One resource per service name (as `String`s compare), in the order they were first read.
+    private(set) var resources = ServiceResources()
+    private var spellings: [[UInt8]] = []
+    private var named: [(name: String, resource: Resource)] = []
+    /// Slots of `spellings` by the bytes' hash; -1 for none.
+    private var slots = [Int32](repeating: -1, count: 64)
+    private var last = -1
+
+    /// The service of these bytes: their `String` and its resource.
+    mutating func service(named key: JSONKey) -> (name: String, resource: Resource) {
+        key.withBytes { bytes in
+            if last >= 0, Self.same(spellings[last], bytes) { return named[last] }
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: TextBytes.hash(bytes)) & mask
+            while slots[slot] >= 0 {
+                let index = Int(slots[slot])
+                if Self.same(spellings[index], bytes) {
+                    last = index
+                    return named[index]
+                }
+                slot = (slot + 1) & mask
+            }
+            let name = String(decoding: bytes, as: UTF8.self)
+            let entry = (name, resources.resource(for: name))
+            slots[slot] = Int32(spellings.count)
+            last = spellings.count
+            spellings.append(Array(bytes))
+            named.append(entry)
+            if spellings.count * 2 > slots.count { grow() }
+            return entry
+        }
+    }
+
+    private static func same(_ spelling: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        spelling.count == bytes.count && spelling.withUnsafeBytes { bytes.isEmpty || bytesAreEqual($0.baseAddress!, bytes.baseAddress!, count: bytes.count) }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, spelling) in spellings.enumerated() {
+            var slot = spelling.withUnsafeBytes { Int(truncatingIfNeeded: TextBytes.hash($0)) } & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index)
+        }
+    }
+}
+
+/// One resource per service name, as `String`s compare: the first name read of each makes it.
+struct ServiceResources {
+    private(set) var resources: [String: Resource] = [:]
+    /// The names in the order they were first read.
+    private(set) var names: [String] = []
+
+    mutating func resource(for serviceName: String) -> Resource {
+        if let resource = resources[serviceName] { return resource }
+        let resource = Resource(attributes: [Attribute(key: "service.name", value: .string(serviceName))])
+        resources[serviceName] = resource
+        names.append(serviceName)
+        return resource
+    }
+}
+
+/// A whole Zipkin document's records, in one or more segments in document order (the parts of a
+/// document read in parallel), and what is done across them before they go to a sink: shared
+/// span ids separated, services inherited (as ``ZipkinJSONReader`` says).
+struct ZipkinDocument {
+    var segments: [[ZipkinRecord]]
+    /// Where each segment starts, as an index of the whole.
+    private var starts: [Int] = []
+    private(set) var count = 0
+    var services: ServiceResources
+    let detail: ReadDetail
+
+    init(segments: [[ZipkinRecord]], services: ServiceResources, detail: ReadDetail) {
+        self.segments = segments
+        self.services = services
+        self.detail = detail
+        for segment in segments {
+            starts.append(count)
+            count += segment.count
+        }
+    }
+
+    /// The segment and offset of a record of the whole.
+    @inline(__always)
+    private func locate(_ index: Int) -> (segment: Int, offset: Int) {
+        if segments.count == 1 { return (0, index) }
+        var low = 0
+        var high = starts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if starts[middle] <= index { low = middle } else { high = middle - 1 }
+        }
+        return (low, index - starts[low])
+    }
+
+    subscript(index: Int) -> ZipkinRecord {
+        get {
+            let (segment, offset) = locate(index)
+            return segments[segment][offset]
+        }
+        _modify {
+            let (segment, offset) = locate(index)
+            yield &segments[segment][offset]
+        }
+    }
+
+    /// The ids of every record, in order.
+    private var keys: [SpanKey] {
+        var keys: [SpanKey] = []
+        keys.reserveCapacity(count)
+        for segment in segments {
+            for record in segment { keys.append(record.span.key) }
+        }
+        return keys
+    }
+
+    /// Shared span ids separated, then services inherited.
+    mutating func resolve() {
+        separateSharedSpans()
+        if segments.contains(where: { $0.contains { $0.serviceName == nil } }) { inheritServices() }
     }
 
     // MARK: Shared spans
@@ -400,26 +707,28 @@ struct ZipkinJSONReader: JSONDocumentReader {
         }
     }
 
-    /// Gives the halves of shared spans distinct ids and links them parent to child, as the
-    /// type's documentation says.
+    /// Gives the halves of shared spans distinct ids and links them parent to child, as
+    /// ``ZipkinJSONReader`` says.
     private mutating func separateSharedSpans() {
-        var groups: [SpanKey: [Int]] = [:]
-        for (index, record) in records.enumerated() { groups[record.span.key, default: []].append(index) }
-        guard groups.count < records.count else { return }  // No id occurs twice.
+        guard count > 1 else { return }
+        let table = SpanKeyIndex(keys)
+        guard !table.groupsOfSeveral.isEmpty else { return }  // No id occurs twice.
 
-        var taken = Set(groups.keys)
+        var derived = Set<SpanKey>()
         var splits: [SpanKey: Split] = [:]
-        /// The records whose parent is settled by the shared-span rule, not by their `parentId`.
-        var reparented = Set<Int>()
+        /// Whether a record's parent is settled by the shared-span rule, not by its `parentId`.
+        var reparented = [Bool](repeating: false, count: count)
+        /// Whether the records of a group of several (by its first) were split.
+        var isSplit = [Bool](repeating: false, count: count)
         // Walk the groups in document order, so that derived ids do not depend on hashing order.
-        for (index, record) in records.enumerated() {
-            let key = record.span.key
-            guard let members = groups[key], members.count > 1, members[0] == index else { continue }
+        for first in table.groupsOfSeveral {
+            let key = table.keys[first]
+            let members = table.members(of: first)
             var halves: [Half] = []
             // Each half by its side and service: many records of one id must not make this quadratic.
             var halfOf: [HalfKey: Int] = [:]
             for member in members {
-                let halfKey = HalfKey(isCallee: records[member].isCallee, serviceName: records[member].serviceName)
+                let halfKey = HalfKey(isCallee: self[member].isCallee, serviceName: self[member].serviceName)
                 if let half = halfOf[halfKey] {
                     halves[half].members.append(member)
                 } else {
@@ -434,13 +743,13 @@ struct ZipkinJSONReader: JSONDocumentReader {
                 let word = half == firstCaller
                     ? "client"
                     : (halves[half].isCallee ? "server:" : "client:") + (halves[half].serviceName ?? "")
-                let id = Self.derivedID(for: key, word: word, avoiding: taken)
-                taken.insert(SpanKey(traceID: key.traceID, spanID: id))
+                let id = Self.derivedID(for: key, word: word) { table.contains($0) || derived.contains($0) }
+                derived.insert(SpanKey(traceID: key.traceID, spanID: id))
                 halves[half].id = id
                 for member in halves[half].members {
-                    records[member].span.spanID = id
+                    self[member].span.spanID = id
                     if detail.keepsSpanAttribute(IDText.originalSpanIDKey) {
-                        records[member].span.attributes.append(
+                        self[member].span.attributes.append(
                             Attribute(key: IDText.originalSpanIDKey, value: .string(key.spanID.description)))
                     }
                 }
@@ -448,28 +757,33 @@ struct ZipkinJSONReader: JSONDocumentReader {
             for half in halves {
                 for member in half.members {
                     if half.isCallee, let firstCaller {
-                        records[member].span.parentSpanID = halves[firstCaller].id
-                        reparented.insert(member)
-                    } else if records[member].span.parentSpanID == key.spanID {
-                        records[member].span.parentSpanID = nil
-                        reparented.insert(member)
+                        self[member].span.parentSpanID = halves[firstCaller].id
+                        reparented[member] = true
+                    } else if self[member].span.parentSpanID == key.spanID {
+                        self[member].span.parentSpanID = nil
+                        reparented[member] = true
                     }
                 }
             }
             splits[key] = Split(halves: halves, primary: primary, halfOf: halfOf)
+            isSplit[first] = true
         }
         guard !splits.isEmpty else { return }
-        for index in records.indices where !reparented.contains(index) {
-            guard let parent = records[index].span.parentSpanID,
-                  let split = splits[SpanKey(traceID: records[index].span.traceID, spanID: parent)]
-            else { continue }
-            records[index].span.parentSpanID = split.parent(forService: records[index].serviceName)
+        var index = 0
+        for segment in segments.indices {
+            for offset in segments[segment].indices {
+                defer { index += 1 }
+                guard !reparented[index], let parent = segments[segment][offset].span.parentSpanID else { continue }
+                let parentKey = SpanKey(traceID: segments[segment][offset].span.traceID, spanID: parent)
+                guard let first = table.firstIndex(of: parentKey), isSplit[first], let split = splits[parentKey] else { continue }
+                segments[segment][offset].span.parentSpanID = split.parent(forService: segments[segment][offset].serviceName)
+            }
         }
     }
 
     /// The id of a half that gives up the shared one: a hash of the trace id, the span id and
     /// a word, hashed again with a counter while it names a span already in the trace.
-    private static func derivedID(for key: SpanKey, word: String, avoiding taken: Set<SpanKey>) -> SpanID {
+    private static func derivedID(for key: SpanKey, word: String, isTaken: (SpanKey) -> Bool) -> SpanID {
         var hash = StableIDHash()
         hash.add(key.traceID.high)
         hash.add(key.traceID.low)
@@ -480,7 +794,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
             var candidate = hash
             if attempt > 0 { candidate.add(attempt) }
             let id = SpanID(candidate.value == 0 ? 1 : candidate.value)
-            if !taken.contains(SpanKey(traceID: key.traceID, spanID: id)) { return id }
+            if !isTaken(SpanKey(traceID: key.traceID, spanID: id)) { return id }
             attempt += 1
         }
     }
@@ -488,7 +802,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
     // MARK: Inherited services
 
     /// Gives each record without a service name of its own the service of its nearest named
-    /// ancestor in the document, as the type's documentation says. Runs after
+    /// ancestor in the document, as ``ZipkinJSONReader`` says. Runs after
     /// `separateSharedSpans`, when every id but those of true repeats names one record.
     ///
     /// Each walk goes up by `parentId` until it meets a named record, a record already
@@ -496,41 +810,124 @@ struct ZipkinJSONReader: JSONDocumentReader {
     /// document, or a record of its own path (a cycle); every record of the path then has
     /// the answer. So each record is walked once, with no recursion, however deep the chain.
     private mutating func inheritServices() {
-        var indexOfID: [SpanKey: Int] = [:]
-        indexOfID.reserveCapacity(records.count)
-        for index in records.indices where indexOfID[records[index].span.key] == nil {
-            indexOfID[records[index].span.key] = index
-        }
+        let table = SpanKeyIndex(keys)
         enum State: UInt8 { case unvisited, onPath, settled }
-        var state = [State](repeating: .unvisited, count: records.count)
-        var settled = [String?](repeating: nil, count: records.count)
+        var state = [State](repeating: .unvisited, count: count)
+        var settled = [String?](repeating: nil, count: count)
         var path: [Int] = []
-        for start in records.indices where records[start].serviceName == nil && state[start] == .unvisited {
-            var current = start
-            var found: String?
-            while true {
-                if let name = records[current].serviceName {
-                    found = name
-                    break
+        var start = 0
+        for segment in segments.indices {
+            for offset in segments[segment].indices {
+                defer { start += 1 }
+                guard segments[segment][offset].serviceName == nil && state[start] == .unvisited else { continue }
+                var current = start
+                var found: String?
+                while true {
+                    let record = self[current]
+                    if let name = record.serviceName {
+                        found = name
+                        break
+                    }
+                    if state[current] == .settled {
+                        found = settled[current]
+                        break
+                    }
+                    if state[current] == .onPath { break }  // A cycle of records without a name.
+                    state[current] = .onPath
+                    path.append(current)
+                    guard !record.isCallee, let parent = record.span.parentSpanID,
+                          let next = table.firstIndex(of: SpanKey(traceID: record.span.traceID, spanID: parent))
+                    else { break }
+                    current = next
                 }
-                if state[current] == .settled {
-                    found = settled[current]
-                    break
+                for index in path {
+                    state[index] = .settled
+                    settled[index] = found
+                    if let found { self[index].span.resource = services.resource(for: found) }
                 }
-                if state[current] == .onPath { break }  // A cycle of records without a name.
-                state[current] = .onPath
-                path.append(current)
-                guard !records[current].isCallee, let parent = records[current].span.parentSpanID,
-                      let next = indexOfID[SpanKey(traceID: records[current].span.traceID, spanID: parent)]
-                else { break }
-                current = next
+                path.removeAll(keepingCapacity: true)
             }
-            for index in path {
-                state[index] = .settled
-                settled[index] = found
-                if let found { records[index].span.resource = resource(found) }
-            }
-            path.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+/// The ids of a document's records, each once, in a table of their own: the first record of
+/// each id, and the records of the ids that several records carry, in document order.
+struct SpanKeyIndex {
+    let keys: [SpanKey]
+    /// The first record of an id, in the slot its hash picks (or a later one); -1 for none.
+    private var slots: [Int32]
+    /// The next record of the same id; -1 for none.
+    private var next: [Int32]
+    /// The first records of the ids that several records carry, in document order.
+    private(set) var groupsOfSeveral: [Int] = []
+
+    init(_ keys: [SpanKey]) {
+        precondition(keys.count < Int(Int32.max), "more span records than the key table can number")
+        self.keys = keys
+        var capacity = 16
+        while capacity < keys.count * 2 { capacity *= 2 }
+        slots = [Int32](repeating: -1, count: capacity)
+        next = []
+        var last: [Int32] = []
+        let mask = capacity - 1
+        for index in keys.indices {
+            let key = keys[index]
+            var slot = Self.hash(key) & mask
+            while true {
+                let found = slots[slot]
+                if found < 0 {
+                    slots[slot] = Int32(index)
+                    break
+                }
+                if keys[Int(found)] == key {
+                    // Another record of an id already seen: chained after the last of them.
+                    if next.isEmpty {
+                        next = [Int32](repeating: -1, count: keys.count)
+                        last = [Int32](repeating: -1, count: keys.count)
+                    }
+                    let first = Int(found)
+                    if next[first] < 0 { groupsOfSeveral.append(first) }
+                    let tail = last[first] < 0 ? first : Int(last[first])
+                    next[tail] = Int32(index)
+                    last[first] = Int32(index)
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        groupsOfSeveral.sort()
+    }
+
+    @inline(__always)
+    private static func hash(_ key: SpanKey) -> Int {
+        var hash = key.traceID.low &* 0x9E37_79B9_7F4A_7C15 ^ key.traceID.high
+        hash = (hash ^ key.spanID.value) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: hash ^ hash >> 29)
+    }
+
+    /// The first record of this id.
+    func firstIndex(of key: SpanKey) -> Int? {
+        let mask = slots.count - 1
+        var slot = Self.hash(key) & mask
+        while slots[slot] >= 0 {
+            if keys[Int(slots[slot])] == key { return Int(slots[slot]) }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    func contains(_ key: SpanKey) -> Bool { firstIndex(of: key) != nil }
+
+    /// The records of the id whose first record is `first`, in document order.
+    func members(of first: Int) -> [Int] {
+        var members = [first]
+        guard !next.isEmpty else { return members }
+        var index = next[first]
+        while index >= 0 {
+            members.append(Int(index))
+            index = next[Int(index)]
+        }
+        return members
     }
 }

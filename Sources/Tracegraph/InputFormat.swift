@@ -57,7 +57,12 @@ extension OtherContent where Value == Result<MetricsGraph, MetricsReadError> {
     static func serviceGraphMetrics(format: MetricsFormat?) -> Self {
         OtherContent(
             recognizes: { bytes, isComplete in
-                !bytes.isEmpty && (format != nil || MetricsFormat.detect(bytes, isComplete: isComplete) != nil)
+                // Told from the first 2 MiB at most, as much as a compressed input or standard input
+                // shows first: a trace export of one line is hundreds of megabytes, which finding
+                // the end of its first line would read through.
+                let window = UnsafeRawBufferPointer(rebasing: bytes.prefix(2 << 20))
+                return !bytes.isEmpty
+                    && (format != nil || MetricsFormat.detect(window, isComplete: isComplete && window.count == bytes.count) != nil)
             },
             read: { bytes, source, isCompressed in
                 Result { () throws(MetricsReadError) in

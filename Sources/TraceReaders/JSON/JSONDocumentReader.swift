@@ -7,8 +7,9 @@ protocol JSONDocumentReader {
     var scanner: JSONScanner { get set }
     /// The spans left out or repaired so far (``SpanDefect``).
     var defects: SpanDefectLog<JSONError> { get set }
-    /// Reads one document, keeping its spans.
-    mutating func readDocument() throws(JSONError)
+    /// Reads one document, keeping its spans, or with `atOnce` handing them to the sink as soon as
+    /// the reader can (when the read stops at an error, the sink is not used).
+    mutating func readDocument<Sink: SpanSink>(into sink: inout Sink, atOnce: Bool) throws(JSONError)
     /// Hands the kept spans of the document just read to the sink, and keeps none.
     mutating func passOnDocument<Sink: SpanSink>(to sink: inout Sink)
     /// Drops the kept spans of a document that did not read.
@@ -34,7 +35,7 @@ extension JSONDocumentReader {
         repeat {
             let documentStart = scanner.position
             do {
-                try readDocument()
+                try readDocument(into: &sink, atOnce: !keepGoing)
                 passOnDocument(to: &sink)
             } catch {
                 guard keepGoing else { throw error }

@@ -83,6 +83,82 @@ extension JSONScanner {
         return nanos
     }
 
+    /// ``readMicrosecondsAsNanoseconds(field:)``, with whole microseconds written as a plain JSON
+    /// number (as Jaeger and Zipkin write them) read without the general number path.
+    mutating func readWholeMicrosecondsAsNanoseconds(field: StaticString) throws(JSONError) -> UInt64 {
+        skipWhitespace()
+        let start = position
+        guard let micros = readPlainDigits(maximumCount: 19) else { return try readMicrosecondsAsNanoseconds(field: field) }
+        let (nanos, overflow) = micros.multipliedReportingOverflow(by: 1000)
+        if overflow { throw error(.numberOutOfRange(field: field.description), at: start) }
+        return nanos
+    }
+
+    /// ``readSignedMicrosecondsAsNanoseconds(field:)``, with whole non-negative microseconds written as
+    /// a plain JSON number read without the general number path.
+    mutating func readSignedWholeMicrosecondsAsNanoseconds(field: StaticString) throws(JSONError) -> Int64 {
+        skipWhitespace()
+        let start = position
+        // Eighteen digits fit an Int64.
+        guard let micros = readPlainDigits(maximumCount: 18) else { return try readSignedMicrosecondsAsNanoseconds(field: field) }
+        let (nanos, overflow) = Int64(micros).multipliedReportingOverflow(by: 1000)
+        if overflow { throw error(.numberOutOfRange(field: field.description), at: start) }
+        return nanos
+    }
+
+    /// A JSON number at the position that is a plain integer of 1 to `maximumCount` digits (no
+    /// sign, fraction or exponent, no leading zero), consumed; nil, and nothing consumed, for
+    /// anything else, which the general number path reads with its errors.
+    @inline(__always)
+    mutating func readPlainDigits(maximumCount: Int) -> UInt64? {
+        let start = position
+        let count = bytes.count
+        let limit = min(count, start + maximumCount)
+        var index = start
+        var value: UInt64 = 0
+        while index < limit {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            value = value &* 10 &+ UInt64(digit)
+            index += 1
+        }
+        guard index > start, bytes[start] != UInt8(ascii: "0") || index == start + 1 else { return nil }
+        if index < count {
+            let next = bytes[index]
+            guard next &- UInt8(ascii: "0") >= 10, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") else { return nil }
+        }
+        skip(to: index)
+        return value
+    }
+
+    /// A trace id of 32 or 16 hex digits in quotes at the position (16 digits are a 64-bit id, its high
+    /// half zero), consumed; nil, and nothing consumed, for anything else.
+    @inline(__always)
+    mutating func readQuotedHexTraceID() -> TraceID? {
+        let start = position
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "\"") else { return nil }
+        if bytes.count - start >= 34, bytes[start + 33] == UInt8(ascii: "\""),
+           let high = IDText.hex16(bytes, at: start + 1), let low = IDText.hex16(bytes, at: start + 17) {
+            skip(to: start + 34)
+            return TraceID(high: high, low: low)
+        }
+        if bytes.count - start >= 18, bytes[start + 17] == UInt8(ascii: "\""), let low = IDText.hex16(bytes, at: start + 1) {
+            skip(to: start + 18)
+            return TraceID(high: 0, low: low)
+        }
+        return nil
+    }
+
+    /// A span id of 16 hex digits in quotes at the position, consumed; nil, and nothing consumed, for anything else.
+    @inline(__always)
+    mutating func readQuotedHexSpanID() -> SpanID? {
+        let start = position
+        guard bytes.count - start >= 18, bytes[start] == UInt8(ascii: "\""), bytes[start + 17] == UInt8(ascii: "\""),
+              let value = IDText.hex16(bytes, at: start + 1) else { return nil }
+        skip(to: start + 18)
+        return SpanID(value)
+    }
+
     /// The end of a span that starts at `start` (nanoseconds) and lasts `duration`: before the start
     /// when the duration is negative, at 0 at the earliest, as ``SpanDefect`` repairs it.
     func end(of start: UInt64, lasting duration: Int64, spanAt offset: Int) throws(JSONError) -> UInt64 {
@@ -281,9 +357,27 @@ enum Base64 {
 /// key costs no `String`; a kept key is returned as the one shared `String`.
 struct AttributeKeyFilter {
     private let keys: [(bytes: [UInt8], string: String)]?
+    /// Bit n set when a kept key has n bytes (bit 63: 63 or more): most keys are dropped on their length.
+    private let lengths: UInt64
 
     init(_ keys: [String]?) {
         self.keys = keys.map { $0.map { (Array($0.utf8), $0) } }
+        lengths = (keys ?? []).reduce(0) { $0 | 1 << UInt64(min($1.utf8.count, 63)) }
+    }
+
+    /// The key's bytes as a `String` when they are kept, else nil.
+    @inline(__always)
+    func kept(raw name: UnsafeRawBufferPointer) -> String? {
+        guard let keys else { return String(decoding: name, as: UTF8.self) }
+        guard lengths & 1 << UInt64(min(name.count, 63)) != 0 else { return nil }
+        return keys.withUnsafeBufferPointer { keys -> String? in
+            for index in keys.indices where keys[index].bytes.count == name.count {
+                if name.isEmpty { return keys[index].string }
+                let same = keys[index].bytes.withUnsafeBytes { bytesAreEqual($0.baseAddress!, name.baseAddress!, count: name.count) }
+                if same { return keys[index].string }
+            }
+            return nil
+        }
     }
 
     /// The key as a `String` when it is kept, else nil.

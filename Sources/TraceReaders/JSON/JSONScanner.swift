@@ -371,6 +371,43 @@ struct JSONScanner {
         return true
     }
 
+    /// The name of the next member when it is a string with nothing to decode followed directly by
+    /// its colon, with the comma before it unless it is the object's first member (no white space);
+    /// nil, and nothing consumed, for anything else. The position is then at the member's value.
+    @inline(__always)
+    mutating func readPlainMemberName() -> UnsafeRawBufferPointer? {
+        var start = position
+        if !atContainerStart {
+            guard start < bytes.count, bytes[start] == UInt8(ascii: ",") else { return nil }
+            start += 1
+        }
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "\"") else { return nil }
+        let saved = position
+        position = start
+        let (nameStart, end) = scanPlainString()
+        guard end + 1 < bytes.count, bytes[end] == UInt8(ascii: "\""), bytes[end + 1] == UInt8(ascii: ":") else {
+            position = saved
+            return nil
+        }
+        position = end + 2
+        atContainerStart = false
+        return UnsafeRawBufferPointer(rebasing: bytes[nameStart..<end])
+    }
+
+    /// Where the scanner is, to go back to after a fast path gave up (``rewind(to:)-(Mark)``).
+    struct Mark {
+        fileprivate let position: Int
+        fileprivate let atContainerStart: Bool
+    }
+
+    var mark: Mark { Mark(position: position, atContainerStart: atContainerStart) }
+
+    /// Goes back to a mark within the value being read, after a fast path gave up.
+    mutating func rewind(to mark: Mark) {
+        position = mark.position
+        atContainerStart = mark.atContainerStart
+    }
+
     /// Moves past bytes a fast path has checked itself.
     @inline(__always)
     mutating func skip(to offset: Int) {
@@ -526,6 +563,15 @@ struct JSONKey {
         self.raw = nil
         self.decoded = decoded
     }
+
+    /// No bytes: an absent or null string read as empty.
+    static var empty: JSONKey { JSONKey(raw: UnsafeRawBufferPointer(start: nil, count: 0)) }
+
+    var isEmpty: Bool { withBytes { $0.isEmpty } }
+
+    /// The bytes as they are in the input, when the text has no escapes to decode.
+    @inline(__always)
+    var plainBytes: UnsafeRawBufferPointer? { raw }
 
     /// The bytes, raw or decoded.
     @inline(__always)
