@@ -304,12 +304,18 @@ public enum TraceReader {
             let gzip = try GzipSource(upstream: MemorySource(bytes), prefix: [], path: source, maximumInflation: options.maximumInflation)
             var inflated: [UInt8] = []
             while try gzip.append(upTo: max(inflated.count, chunkSize), to: &inflated) > 0 {}
+            // One layer, as from a file: gzip inside gzip is not inflated again on either path.
             var file = try inflated.withUnsafeBytes { buffer in
-                Result { () throws(TraceReadError) in try read(buffer, source: source, options: options) }
+                Result { () throws(TraceReadError) in try readInflated(buffer, source: source, options: options) }
             }.get()
             file.report.isCompressed = true
             return file
         }
+        return try readInflated(bytes, source: source, options: options)
+    }
+
+    /// Reads bytes that are no longer compressed, whatever they start with.
+    private static func readInflated(_ bytes: UnsafeRawBufferPointer, source: String, options: ReadOptions) throws(TraceReadError) -> TraceFile {
         var format = options.format
         if format == nil, let error = foreignFileError(bytes, source: source) { throw error }
         if format == nil, case .format(let detected) = FormatSniffer.detect(bytes, isComplete: true) { format = detected }
