@@ -65,7 +65,7 @@ struct JaegerJSONReader: JSONDocumentReader {
     /// The references of the span being read: one array for every span.
     private var references: [Reference] = []
     /// The members of the last span, in its order: a prediction of the next span's.
-    private var spanFieldOrder: [SpanField] = []
+    private var spanMembers = MemberOrderPrediction<SpanField>()
     /// The span being handed to the sink.
     private var passing = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                                resource: JaegerJSONReader.emptyResource)
@@ -309,7 +309,7 @@ struct JaegerJSONReader: JSONDocumentReader {
     }
 
     /// The members of a span the reader reads, and `warnings`, which every span of Jaeger's has.
-    private enum SpanField: CaseIterable {
+    private enum SpanField: CaseIterable, KnownMember {
         case traceID, spanID, parentSpanID, references, startTime, duration, tags, logs, processID, process,
              operationName, flags, warnings
 
@@ -374,25 +374,8 @@ struct JaegerJSONReader: JSONDocumentReader {
         var namePosition: Int?
         references.removeAll(keepingCapacity: true)
         try scanner.beginObject()
-        // Producers write a span's members in the same order every time: the order of the last
-        // span predicts this one's, checked byte for byte; on a miss the general path takes over.
-        var predicted = 0
-        /// The order of this span's members, kept from the first miss on.
-        var order: [SpanField]?
-        while true {
-            let field: SpanField?
-            if order == nil, predicted < spanFieldOrder.count, scanner.consumeMember(spanFieldOrder[predicted].token) {
-                field = spanFieldOrder[predicted]
-                predicted += 1
-            } else {
-                guard let key = try scanner.nextKey() else {
-                    if order == nil, predicted < spanFieldOrder.count { order = Array(spanFieldOrder[..<predicted]) }
-                    break
-                }
-                if order == nil { order = Array(spanFieldOrder[..<predicted]) }
-                field = SpanField(key)
-                if let field { order!.append(field) }
-            }
+        spanMembers.begin()
+        while let field = try spanMembers.next(&scanner) {
             switch field {
             case .traceID?:
                 traceID = try readTraceID()
@@ -430,7 +413,6 @@ struct JaegerJSONReader: JSONDocumentReader {
                 try scanner.skipValue()
             }
         }
-        if let order { spanFieldOrder = order }
         entry.span.startTimeUnixNano = startTime
         entry.span.endTimeUnixNano = try scanner.end(of: startTime, lasting: duration, spanAt: start)
         guard try defects.check(&entry.span, traceID: traceID?.id, spanID: spanID?.id, at: start), let traceID, let spanID else {

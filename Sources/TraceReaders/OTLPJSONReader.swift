@@ -27,7 +27,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
     /// Documents (requests) begun so far: more than one makes the input JSON lines.
     private(set) var documentCount = 0
     /// The members of the last span, in its order: a prediction of the next span's.
-    private var spanFieldOrder: [SpanField] = []
+    private var spanMembers = MemberOrderPrediction<SpanField>()
     /// The scope of the `ScopeSpans` being read, once read (when scopes are read at all).
     private var currentScope: InstrumentationScope? {
         didSet {
@@ -244,26 +244,8 @@ struct OTLPJSONReader<Sink: SpanSink> {
         var isKindKnown = false
         clearSpan()
         try scanner.beginObject()
-        // Producers write a span's members in the same order every time: the order of the last
-        // span predicts this one's, checked byte for byte; on a miss the general path takes over.
-        var predicted = 0
-        /// The order of this span's members, kept from the first miss on.
-        var order: [SpanField]?
-        while true {
-            let field: SpanField?
-            if order == nil, predicted < spanFieldOrder.count, scanner.consumeMember(spanFieldOrder[predicted].token) {
-                field = spanFieldOrder[predicted]
-                predicted += 1
-            } else {
-                guard let key = try scanner.nextKey() else {
-                    // The span ended: a shorter span than predicted is a miss too.
-                    if order == nil, predicted < spanFieldOrder.count { order = Array(spanFieldOrder[..<predicted]) }
-                    break
-                }
-                if order == nil { order = Array(spanFieldOrder[..<predicted]) }
-                field = SpanField(key)
-                if let field { order!.append(field) }
-            }
+        spanMembers.begin()
+        while let field = try spanMembers.next(&scanner) {
             switch field {
             case .traceId?:
                 traceID = try scanner.readTraceID(field: "traceId")
@@ -327,7 +309,6 @@ struct OTLPJSONReader<Sink: SpanSink> {
                 try scanner.skipValue()
             }
         }
-        if let order { spanFieldOrder = order }
         if let namePosition, !span.links.isEmpty || span.droppedLinksCount > 0 {
             var again = scanner.rewound(to: namePosition)
             span.name = try again.readOptionalString()
@@ -533,7 +514,7 @@ struct OTLPJSONReader<Sink: SpanSink> {
 private let keepNoAttributes = AttributeKeyFilter([])
 
 /// The members of an OTLP span.
-enum SpanField: CaseIterable, Sendable {
+enum SpanField: CaseIterable, KnownMember, Sendable {
     case traceId, spanId, parentSpanId, kind, startTimeUnixNano, endTimeUnixNano, attributes, links, status,
          name, events, traceState, flags, droppedAttributesCount, droppedEventsCount, droppedLinksCount
 

@@ -105,7 +105,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
     /// The service names read, and one resource for each.
     private(set) var services = ZipkinServices()
     /// The members of the last span, in its order: a prediction of the next span's.
-    private var spanFieldOrder: [SpanField] = []
+    private var spanMembers = MemberOrderPrediction<SpanField>()
     /// The span being handed to the sink.
     private var passing = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                                resource: ZipkinJSONReader.emptyResource)
@@ -209,7 +209,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
     }
 
     /// The members of a span the reader reads.
-    private enum SpanField: CaseIterable {
+    private enum SpanField: CaseIterable, KnownMember {
         case traceId, id, parentId, kind, timestamp, duration, localEndpoint, remoteEndpoint, tags, shared,
              annotations, name
 
@@ -277,25 +277,8 @@ struct ZipkinJSONReader: JSONDocumentReader {
         var remote: Endpoint?
         var statusTags = StatusTags()
         try scanner.beginObject()
-        // Producers write a span's members in the same order every time: the order of the last
-        // span predicts this one's, checked byte for byte; on a miss the general path takes over.
-        var predicted = 0
-        /// The order of this span's members, kept from the first miss on.
-        var order: [SpanField]?
-        while true {
-            let field: SpanField?
-            if order == nil, predicted < spanFieldOrder.count, scanner.consumeMember(spanFieldOrder[predicted].token) {
-                field = spanFieldOrder[predicted]
-                predicted += 1
-            } else {
-                guard let key = try scanner.nextKey() else {
-                    if order == nil, predicted < spanFieldOrder.count { order = Array(spanFieldOrder[..<predicted]) }
-                    break
-                }
-                if order == nil { order = Array(spanFieldOrder[..<predicted]) }
-                field = SpanField(key)
-                if let field { order!.append(field) }
-            }
+        spanMembers.begin()
+        while let field = try spanMembers.next(&scanner) {
             switch field {
             case .traceId?:
                 scanner.skipWhitespace()
@@ -341,7 +324,6 @@ struct ZipkinJSONReader: JSONDocumentReader {
                 try scanner.skipValue()
             }
         }
-        if let order { spanFieldOrder = order }
         record.span.startTimeUnixNano = timestamp
         record.span.endTimeUnixNano = try scanner.end(of: timestamp, lasting: duration, spanAt: start)
         guard try defects.check(&record.span, traceID: traceID, spanID: spanID, at: start) else { return false }
