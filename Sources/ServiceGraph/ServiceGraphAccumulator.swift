@@ -104,7 +104,7 @@ extension ServiceGraph {
                 if shape.peer != Record.noPeer { mapped.peer = peerMap[Int(shape.peer)] }
                 return shapes.intern(mapped)
             }
-            let traceMap = other.traces.ids.map { traces.intern($0) }
+            let traceMap = other.traces.elements.map { traces.intern($0) }
             let operationMap = other.operations.elements.map { operations.intern($0) }
             let keySetMap = other.keySets.elements.map { keySets.intern($0) }
             for (key, count) in other.droppedLinks {
@@ -842,47 +842,10 @@ struct Shape: Hashable, Sendable {
     var isError: Bool
 }
 
-/// Shapes numbered in the order first seen, in an open-addressing table that hashes them
-/// without the standard library's hasher: every span is looked up.
-struct ShapeTable: Sendable {
-    private(set) var elements: [Shape] = []
-    /// One more than the number of the shape placed there; 0: empty. A power of two, at most half full.
-    private var slots = [UInt32](repeating: 0, count: 64)
-    private var last: (shape: Shape, index: UInt32)?
-
-    mutating func intern(_ shape: Shape) -> UInt32 {
-        if let last, last.shape == shape { return last.index }
-        let mask = slots.count - 1
-        var slot = Self.hash(shape) & mask
-        while slots[slot] != 0 {
-            let index = slots[slot] - 1
-            if elements[Int(index)] == shape {
-                last = (shape, index)
-                return index
-            }
-            slot = (slot + 1) & mask
-        }
-        let index = UInt32(elements.count)
-        elements.append(shape)
-        slots[slot] = index + 1
-        if elements.count * 2 > slots.count { grow() }
-        last = (shape, index)
-        return index
-    }
-
-    private mutating func grow() {
-        slots = [UInt32](repeating: 0, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (index, shape) in elements.enumerated() {
-            var slot = Self.hash(shape) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = UInt32(index) + 1
-        }
-    }
-
-    private static func hash(_ shape: Shape) -> Int {
-        var value = (UInt64(shape.service) << 32 | UInt64(shape.peer)) ^ UInt64(shape.kind.rawValue) << 1 &* 0x9E37_79B9_7F4A_7C15
-        if shape.isError { value = ~value }
+extension Shape: NumberedElement {
+    var tableHash: Int {
+        var value = (UInt64(service) << 32 | UInt64(peer)) ^ UInt64(kind.rawValue) << 1 &* 0x9E37_79B9_7F4A_7C15
+        if isError { value = ~value }
         value ^= value >> 29
         value = value &* 0xBF58_476D_1CE4_E5B9
         value ^= value >> 32
@@ -991,46 +954,48 @@ private struct CallTallies {
     }
 }
 
-/// The trace ids of an accumulator's records, numbered in the order first seen, in an
-/// open-addressing table: a record keeps its trace's number, 4 bytes for 16, and the number of
-/// traces is the table's count.
-struct TraceIDTable: Sendable {
-    private(set) var ids: [TraceID] = []
-    /// One more than the number of the id placed there; 0: empty. A power of two, at most half full.
+/// Values numbered in the order first seen, in an open-addressing table that hashes them without
+/// the standard library's hasher, since every span is looked up: the trace ids of an accumulator's
+/// records (``TraceIDTable``: a record keeps its trace's number, 4 bytes for 16, and the number of
+/// traces is the table's count) and their shapes (``ShapeTable``).
+struct NumberingTable<Element: NumberedElement>: Sendable {
+    /// The values, by number.
+    private(set) var elements: [Element] = []
+    /// One more than the number of the value placed there; 0: empty. A power of two, at most half full.
     private var slots = [UInt32](repeating: 0, count: 16)
-    /// The id numbered last: the spans of a trace mostly come together.
-    private var last: (id: TraceID, index: UInt32)?
+    /// The value numbered last: the spans of a trace, and of a resource, mostly come together.
+    private var last: (element: Element, index: UInt32)?
 
-    var count: Int { ids.count }
+    var count: Int { elements.count }
 
-    /// The id's number, given it now if it has none.
-    mutating func intern(_ id: TraceID) -> UInt32 {
-        if let last, last.id == id { return last.index }
+    /// The value's number, given it now if it has none.
+    mutating func intern(_ element: Element) -> UInt32 {
+        if let last, last.element == element { return last.index }
         let mask = slots.count - 1
-        var slot = Self.hash(id) & mask
+        var slot = element.tableHash & mask
         while slots[slot] != 0 {
             let index = slots[slot] - 1
-            if ids[Int(index)] == id {
-                last = (id, index)
+            if elements[Int(index)] == element {
+                last = (element, index)
                 return index
             }
             slot = (slot + 1) & mask
         }
-        precondition(ids.count < 1 << 31 - 1, "more traces than a record can number")
-        let index = UInt32(ids.count)
-        ids.append(id)
+        precondition(elements.count < 1 << 31 - 1, "more values than a record can number")
+        let index = UInt32(elements.count)
+        elements.append(element)
         slots[slot] = index + 1
-        if ids.count * 2 > slots.count { grow() }
-        last = (id, index)
+        if elements.count * 2 > slots.count { grow() }
+        last = (element, index)
         return index
     }
 
-    /// The id's number, if it has one.
-    func index(of id: TraceID) -> UInt32? {
+    /// The value's number, if it has one.
+    func index(of element: Element) -> UInt32? {
         let mask = slots.count - 1
-        var slot = Self.hash(id) & mask
+        var slot = element.tableHash & mask
         while slots[slot] != 0 {
-            if ids[Int(slots[slot] - 1)] == id { return slots[slot] - 1 }
+            if elements[Int(slots[slot] - 1)] == element { return slots[slot] - 1 }
             slot = (slot + 1) & mask
         }
         return nil
@@ -1040,16 +1005,26 @@ struct TraceIDTable: Sendable {
         var slots = [UInt32](repeating: 0, count: self.slots.count * 2)
         self.slots = []
         let mask = slots.count - 1
-        for (index, id) in ids.enumerated() {
-            var slot = Self.hash(id) & mask
+        for (index, element) in elements.enumerated() {
+            var slot = element.tableHash & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = UInt32(index) + 1
         }
         self.slots = slots
     }
+}
 
-    private static func hash(_ id: TraceID) -> Int {
-        var value = id.low ^ id.high &* 0x9E37_79B9_7F4A_7C15
+/// A value a ``NumberingTable`` numbers, with a cheap hash that mixes all its bits.
+protocol NumberedElement: Equatable, Sendable {
+    var tableHash: Int { get }
+}
+
+typealias TraceIDTable = NumberingTable<TraceID>
+typealias ShapeTable = NumberingTable<Shape>
+
+extension TraceID: NumberedElement {
+    var tableHash: Int {
+        var value = low ^ high &* 0x9E37_79B9_7F4A_7C15
         value ^= value >> 31
         value = value &* 0xBF58_476D_1CE4_E5B9
         value ^= value >> 29

@@ -57,7 +57,7 @@ import TraceTestSupport
         #expect(table.count == expected.count)
         for (id, index) in expected {
             #expect(table.index(of: id) == index)
-            #expect(table.ids[Int(index)] == id)
+            #expect(table.elements[Int(index)] == id)
         }
         #expect(table.index(of: TraceID(high: generator.next(), low: generator.next())) == nil)
         #expect(table.index(of: .zero) == nil)
