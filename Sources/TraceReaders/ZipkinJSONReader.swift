@@ -103,7 +103,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
     /// The spans of the document being read, with what the shared-span rule needs.
     private(set) var records: [ZipkinRecord] = []
     /// The service names read, and one resource for each.
-    private(set) var services = ZipkinServices()
+    var services = ZipkinServices()
     /// The members of the last span, in its order: a prediction of the next span's.
     private var spanFieldOrder: [SpanField] = []
     /// The span being handed to the sink.
@@ -537,7 +537,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
 }
 
 /// A span of a Zipkin document, with what the shared-span rule needs.
-struct ZipkinRecord {
+struct ZipkinRecord: Sendable {
     var span: Span
     var isShared = false
     /// `localEndpoint.serviceName`; nil when absent or empty.
@@ -556,6 +556,10 @@ struct ZipkinServices {
     /// Slots of `spellings` by the bytes' hash; -1 for none.
     private var slots = [Int32](repeating: -1, count: 64)
     private var last = -1
+
+    init(resources: ServiceResources = ServiceResources()) {
+        self.resources = resources
+    }
 
     /// The service of these bytes: their `String` and its resource.
     mutating func service(named key: JSONKey) -> (name: String, resource: Resource) {
