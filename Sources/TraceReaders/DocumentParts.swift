@@ -351,6 +351,8 @@ extension DocumentParts {
         func readPart(_ bytes: UnsafeRawBufferPointer, start: Int, limit: Int) -> Outcome<ZipkinPart> {
             var reader = ZipkinJSONReader(bytes, detail: detail)
             reader.defects.strict = strict
+            // Room for a span every 128 bytes, more than spans take: memory not written to costs nothing.
+            reader.reserveRecords((min(limit, bytes.count) - start) / 128)
             var outcome = Outcome<ZipkinPart>(start: start)
             var scanner = JSONScanner(bytes, elementAt: start, depth: 1)
             do throws(JSONError) {

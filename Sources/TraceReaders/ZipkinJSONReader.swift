@@ -140,6 +140,11 @@ struct ZipkinJSONReader: JSONDocumentReader {
         records.removeAll(keepingCapacity: true)
     }
 
+    /// Makes room for this many records, so that a part's records are not copied as they grow.
+    mutating func reserveRecords(_ count: Int) {
+        records.reserveCapacity(count)
+    }
+
     /// Hands over the records read, keeping none.
     mutating func takeRecords() -> [ZipkinRecord] {
         var taken: [ZipkinRecord] = []
@@ -430,6 +435,13 @@ struct ZipkinJSONReader: JSONDocumentReader {
     }
 
     private mutating func readEndpoint() throws(JSONError) -> Endpoint? {
+        // The usual endpoint, `{"serviceName":"name"}` without escapes or white space.
+        scanner.skipWhitespace()
+        let start = scanner.position
+        if scanner.consume(#"{"serviceName":"#), let name = scanner.readPlainString(), scanner.consume("}") {
+            return Endpoint(serviceName: JSONKey(raw: name))
+        }
+        scanner.rewind(to: start)
         if try scanner.skipNull() { return nil }
         var endpoint = Endpoint()
         try scanner.beginObject()
@@ -666,15 +678,25 @@ struct ZipkinDocument {
         var keys: [SpanKey] = []
         keys.reserveCapacity(count)
         for segment in segments {
-            for record in segment { keys.append(record.span.key) }
+            // Through the buffer, field by field: a record taken whole is a copy of its span.
+            segment.withUnsafeBufferPointer { records in
+                for index in records.indices { keys.append(SpanKey(traceID: records[index].span.traceID, spanID: records[index].span.spanID)) }
+            }
         }
         return keys
+    }
+
+    /// Whether a record has no service name of its own.
+    private var hasNamelessRecord: Bool {
+        segments.contains { segment in
+            segment.withUnsafeBufferPointer { records in records.indices.contains { records[$0].serviceName == nil } }
+        }
     }
 
     /// Shared span ids separated, then services inherited.
     mutating func resolve() {
         separateSharedSpans()
-        if segments.contains(where: { $0.contains { $0.serviceName == nil } }) { inheritServices() }
+        if hasNamelessRecord { inheritServices() }
     }
 
     // MARK: Shared spans
