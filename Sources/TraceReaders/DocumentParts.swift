@@ -330,16 +330,23 @@ extension DocumentParts {
         return ArrayStart(documentStart: documentStart, firstElement: scanner.position, depth: 1, opener: opener)
     }
 
-    /// A part of a Zipkin document: its records, and the service names read in it.
-    struct ZipkinPart: @unchecked Sendable {
-        var records: [ZipkinRecord]
+    /// A part of a Zipkin document: its records, or with spans handed to a sink at once, the sink,
+    /// the ids of its spans and whether one had no service name; and the service names read in it.
+    struct ZipkinPart<Sink: Sendable>: @unchecked Sendable {
+        var records: [ZipkinRecord] = []
         var services: ZipkinServices
+        var sink: Sink?
+        var keys: [SpanKey] = []
+        var hasNamelessSpan = false
     }
 
-    /// Reads parts of a Zipkin array into records: the shared-span rule needs the whole document.
-    struct ZipkinReading: Reading {
+    /// Reads parts of a Zipkin array: into records, for the shared-span rule, which needs the whole
+    /// document; or with `makeSink`, each span into the part's sink at once, its id kept, for a
+    /// document that turns out to need nothing settled across it.
+    struct ZipkinReading<Sink: SpanSink & Sendable>: Reading {
         let detail: ReadDetail
         let strict: Bool
+        let makeSink: (@Sendable () -> Sink)?
 
         func isElementStart(_ offset: Int, in bytes: UnsafeRawBufferPointer) -> Bool {
             var reader = ZipkinJSONReader(bytes, detail: detail)
@@ -348,29 +355,128 @@ extension DocumentParts {
             return (try? reader.readElement()) != nil && !reader.records.isEmpty
         }
 
-        func readPart(_ bytes: UnsafeRawBufferPointer, start: Int, limit: Int) -> Outcome<ZipkinPart> {
+        func readPart(_ bytes: UnsafeRawBufferPointer, start: Int, limit: Int) -> Outcome<ZipkinPart<Sink>> {
             var reader = ZipkinJSONReader(bytes, detail: detail)
             reader.defects.strict = strict
-            // Room for a span every 128 bytes, more than spans take: memory not written to costs nothing.
-            reader.reserveRecords((min(limit, bytes.count) - start) / 128)
-            var outcome = Outcome<ZipkinPart>(start: start)
+            var outcome = Outcome<ZipkinPart<Sink>>(start: start)
             var scanner = JSONScanner(bytes, elementAt: start, depth: 1)
+            guard let makeSink else {
+                // Room for a span every 128 bytes, more than spans take: memory not written to costs nothing.
+                reader.reserveRecords((min(limit, bytes.count) - start) / 128)
+                do throws(JSONError) {
+                    (outcome.end, outcome.arrayEnded) = try readElements(&scanner, limit: limit) { (scanner: inout JSONScanner) throws(JSONError) in
+                        reader.scanner = scanner
+                        defer { scanner = reader.scanner }
+                        try reader.readElement()
+                    }
+                } catch {
+                    outcome.error = error
+                    return outcome
+                }
+                reader.defects.hand(to: &outcome.skipped)
+                let records = reader.takeRecords()
+                outcome.spans = records.count
+                outcome.part = ZipkinPart(records: records, services: reader.services)
+                return outcome
+            }
+            var sink = CountingSink(base: makeSink())
+            var keys: [SpanKey] = []
+            var allNamed = true
             do throws(JSONError) {
                 (outcome.end, outcome.arrayEnded) = try readElements(&scanner, limit: limit) { (scanner: inout JSONScanner) throws(JSONError) in
                     reader.scanner = scanner
                     defer { scanner = reader.scanner }
                     try reader.readElement()
+                    if !reader.passRecords(to: &sink, keepingIDsIn: &keys) { allNamed = false }
                 }
             } catch {
                 outcome.error = error
                 return outcome
             }
             reader.defects.hand(to: &outcome.skipped)
-            let records = reader.takeRecords()
-            outcome.spans = records.count
-            outcome.part = ZipkinPart(records: records, services: reader.services)
+            sink.base.finishPart()
+            outcome.spans = sink.count
+            outcome.part = ZipkinPart(services: reader.services, sink: sink.base, keys: keys, hasNamelessSpan: !allNamed)
             return outcome
         }
+    }
+
+    /// How reading a Zipkin document with spans handed to sinks at once went.
+    private enum AtOnce {
+        case read(InputReport)
+        /// An error under keepGoing: the document is read whole.
+        case declined
+        /// The document needs shared ids or services settled across it.
+        case needsRecords
+    }
+
+    /// Reads a Zipkin document in parts, each span handed to its part's sink as it is read, and
+    /// the sinks taken only if no id occurs twice in the document and every span names its service:
+    /// then the shared-span rule and inherited services change nothing (the usual export, which is
+    /// read so without keeping every span until the end).
+    private static func readZipkinAtOnce<Sink: SpanSink & Sendable>(
+        _ input: InputBytes, array: ArrayStart, context: ReadContext, partSize: Int, makeSink: @escaping @Sendable () -> Sink,
+        take: (consuming Sink) -> Void
+    ) throws(TraceReadError) -> AtOnce {
+        let bytes = input.buffer
+        let options = context.options
+        var skipped: [JSONError] = []
+        var parts: [ZipkinPart<Sink>] = []
+        var spans = 0
+        let reading = ZipkinReading(detail: options.detail, strict: options.strict, makeSink: makeSink)
+        let ending = read(reading, input, array: array, partSize: partSize) { part, outcome in
+            skipped += outcome.skipped
+            spans += outcome.spans
+            parts.append(part)
+        }
+        let end: Int
+        switch ending {
+        case .failure(let error):
+            if options.keepGoing { return .declined }
+            throw context.textError(error, in: bytes, firstLine: 1)
+        case .arrayEnd(let offset):
+            end = offset
+        }
+        guard !parts.contains(where: \.hasNamelessSpan) else { return .needsRecords }
+        // One resource per service name, as one reader has it: the parts' first of each must be the document's.
+        var services = ServiceResources()
+        for part in parts {
+            for name in part.services.resources.names {
+                let resource = services.resource(for: name)
+                guard resource.serviceName.utf8.elementsEqual(part.services.resources.resources[name]!.serviceName.utf8) else {
+                    return .needsRecords
+                }
+            }
+        }
+        var keys: [SpanKey] = []
+        keys.reserveCapacity(spans)
+        for index in parts.indices {
+            keys += parts[index].keys
+            parts[index].keys = []
+        }
+        guard SpanKeyIndex(keys).groupsOfSeveral.isEmpty else { return .needsRecords }
+        keys = []
+        var tail = CountingSink(base: makeSink())
+        try readFollowingZipkinDocuments(bytes, after: end, services: services, context: context, into: &tail, skipped: &skipped)
+        for part in parts { take(part.sink!) }
+        take(tail.base)
+        return .read(report(context: context, bytes: bytes, spans: spans + tail.count, skipped: skipped))
+    }
+
+    /// The documents after the first, from `end` on, into `tail`.
+    private static func readFollowingZipkinDocuments<Sink: SpanSink>(
+        _ bytes: UnsafeRawBufferPointer, after end: Int, services: ServiceResources, context: ReadContext,
+        into tail: inout CountingSink<Sink>, skipped: inout [JSONError]
+    ) throws(TraceReadError) {
+        var reader = ZipkinJSONReader(bytes, detail: context.options.detail)
+        reader.scanner = JSONScanner(bytes, elementAt: end, depth: 0)
+        reader.services = ZipkinServices(resources: services)
+        do throws(JSONError) {
+            try reader.readDocuments(into: &tail, keepGoing: context.options.keepGoing, strict: context.options.strict, skipped: &skipped)
+        } catch {
+            throw context.textError(error, in: bytes, firstLine: 1)
+        }
+        tail.base.finishPart()
     }
 
     /// Reads a large Zipkin document in parts; nil when it is not of the shape (or, under
@@ -381,11 +487,16 @@ extension DocumentParts {
     ) throws(TraceReadError) -> InputReport? {
         let bytes = input.buffer
         guard let array = zipkinArray(bytes) else { return nil }
+        switch try readZipkinAtOnce(input, array: array, context: context, partSize: partSize, makeSink: makeSink, take: take) {
+        case .read(let report): return report
+        case .declined: return nil
+        case .needsRecords: break
+        }
         let options = context.options
         var skipped: [JSONError] = []
-        var parts: [ZipkinPart] = []
-        let ending = read(ZipkinReading(detail: options.detail, strict: options.strict), input, array: array, partSize: partSize) {
-            part, outcome in
+        var parts: [ZipkinPart<Sink>] = []
+        let reading = ZipkinReading<Sink>(detail: options.detail, strict: options.strict, makeSink: nil)
+        let ending = read(reading, input, array: array, partSize: partSize) { part, outcome in
             skipped += outcome.skipped
             parts.append(part)
         }
@@ -415,16 +526,8 @@ extension DocumentParts {
         }
         // The documents after this one, read before anything is taken (under keepGoing they do not
         // fail), with the service names read so far.
-        var reader = ZipkinJSONReader(bytes, detail: options.detail)
-        reader.scanner = JSONScanner(bytes, elementAt: end, depth: 0)
-        reader.services = ZipkinServices(resources: services)
         var tail = CountingSink(base: makeSink())
-        do throws(JSONError) {
-            try reader.readDocuments(into: &tail, keepGoing: options.keepGoing, strict: options.strict, skipped: &skipped)
-        } catch {
-            throw context.textError(error, in: bytes, firstLine: 1)
-        }
-        tail.base.finishPart()
+        try readFollowingZipkinDocuments(bytes, after: end, services: services, context: context, into: &tail, skipped: &skipped)
 
         var document = ZipkinDocument(segments: parts.map(\.records), services: services, detail: options.detail)
         parts = []

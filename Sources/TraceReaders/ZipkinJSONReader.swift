@@ -145,6 +145,20 @@ struct ZipkinJSONReader: JSONDocumentReader {
         records.reserveCapacity(count)
     }
 
+    /// Hands the spans of the records read to the sink, in order, keeping their ids in `keys` and
+    /// none of the records; false when one had no service name of its own.
+    mutating func passRecords<Sink: SpanSink>(to sink: inout Sink, keepingIDsIn keys: inout [SpanKey]) -> Bool {
+        var allNamed = true
+        for index in records.indices {
+            if records[index].serviceName == nil { allNamed = false }
+            keys.append(SpanKey(traceID: records[index].span.traceID, spanID: records[index].span.spanID))
+            swap(&passing, &records[index].span)
+            sink.receive(passing)
+        }
+        records.removeAll(keepingCapacity: true)
+        return allNamed
+    }
+
     /// Hands over the records read, keeping none.
     mutating func takeRecords() -> [ZipkinRecord] {
         var taken: [ZipkinRecord] = []

@@ -204,6 +204,34 @@ import TraceTestSupport
         #expect(failures > 5)
     }
 
+    /// Service names that are equal as `String`s but not as bytes (é composed, and e with a combining
+    /// acute) take the resource of the first read in the document, as one reader gives them, whichever
+    /// part they are in; a nameless span, or an id read twice, makes the parts keep their records
+    /// until the whole document is read, and settles them across it.
+    @Test(arguments: [false, true])
+    func serviceNamesAndIDsAreSettledAcrossTheParts(withSharedIDs: Bool) throws {
+        var spans: [String] = []
+        for index in 1...60 {
+            let name = index <= 20 ? "caf\u{E9}" : "cafe\u{301}"
+            let id = withSharedIDs && index.isMultiple(of: 7) ? "0000000000000007" : String(format: "%016x", index)
+            let endpoint = index.isMultiple(of: 11) ? "" : #","localEndpoint":{"serviceName":"\#(name)"}"#
+            spans.append(#"{"traceId":"00000000000000000000000000000001","id":"\#(id)","kind":"SERVER","parentId":"\#(String(format: "%016x", index - 1))"\#(endpoint)}"#)
+        }
+        let bytes = Array(("[" + spans.joined(separator: ",") + "]").utf8)
+        let whole = Self.readWhole(bytes, format: .zipkinJSON, options: ReadOptions())
+        guard case .spans(let read, _) = whole else {
+            Issue.record("the document does not read whole")
+            return
+        }
+        #expect(!read.contains { $0.resource.serviceName.utf8.count == 6 })
+        for partSize in [1, 200, 900] {
+            #expect(Self.readInParts(bytes, format: .zipkinJSON, options: ReadOptions(), partSize: partSize).read == whole, "parts of \(partSize)")
+        }
+        let named = Array(("[" + spans.enumerated().filter { !($0.offset + 1).isMultiple(of: 11) }.map(\.element).joined(separator: ",") + "]").utf8)
+        let wholeNamed = Self.readWhole(named, format: .zipkinJSON, options: ReadOptions())
+        #expect(Self.readInParts(named, format: .zipkinJSON, options: ReadOptions(), partSize: 300).read == wholeNamed)
+    }
+
     /// A document smaller than two parts, or not of an array's shape, is read whole.
     @Test func smallOrOtherDocumentsAreNotReadInParts() throws {
         let zipkin = Array(#"[{"traceId":"1","id":"1"},{"traceId":"1","id":"2"}]"#.utf8)
