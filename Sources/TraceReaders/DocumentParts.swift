@@ -386,8 +386,7 @@ extension DocumentParts {
                 (outcome.end, outcome.arrayEnded) = try readElements(&scanner, limit: limit) { (scanner: inout JSONScanner) throws(JSONError) in
                     reader.scanner = scanner
                     defer { scanner = reader.scanner }
-                    try reader.readElement()
-                    if !reader.passRecords(to: &sink, keepingIDsIn: &keys) { allNamed = false }
+                    if try !reader.readElement(passingTo: &sink, keys: &keys) { allNamed = false }
                 }
             } catch {
                 outcome.error = error

@@ -106,6 +106,9 @@ struct ZipkinJSONReader: JSONDocumentReader {
     var services = ZipkinServices()
     /// The members of the last span, in its order: a prediction of the next span's.
     private var spanFieldOrder: [SpanField] = []
+    /// The record spans are read into when they go to the sink at once, kept from element to element.
+    private var reused: ZipkinRecord? = ZipkinRecord(span: Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0,
+                                                                endTimeUnixNano: 0, resource: ZipkinJSONReader.emptyResource))
     /// The span being handed to the sink.
     private var passing = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                                resource: ZipkinJSONReader.emptyResource)
@@ -145,20 +148,6 @@ struct ZipkinJSONReader: JSONDocumentReader {
         records.reserveCapacity(count)
     }
 
-    /// Hands the spans of the records read to the sink, in order, keeping their ids in `keys` and
-    /// none of the records; false when one had no service name of its own.
-    mutating func passRecords<Sink: SpanSink>(to sink: inout Sink, keepingIDsIn keys: inout [SpanKey]) -> Bool {
-        var allNamed = true
-        for index in records.indices {
-            if records[index].serviceName == nil { allNamed = false }
-            keys.append(SpanKey(traceID: records[index].span.traceID, spanID: records[index].span.spanID))
-            swap(&passing, &records[index].span)
-            sink.receive(passing)
-        }
-        records.removeAll(keepingCapacity: true)
-        return allNamed
-    }
-
     /// Hands over the records read, keeping none.
     mutating func takeRecords() -> [ZipkinRecord] {
         var taken: [ZipkinRecord] = []
@@ -191,6 +180,53 @@ struct ZipkinJSONReader: JSONDocumentReader {
         case let kind:
             throw scanner.error(.wrongType(expected: "a span object or an array of spans", found: kind.name))
         }
+    }
+
+    /// One element of the document's array, each span handed to the sink as soon as it is read, its
+    /// id appended to `keys`: for a part of a document that turns out to need nothing settled across
+    /// it. False when a span had no service name of its own.
+    mutating func readElement<Sink: SpanSink>(passingTo sink: inout Sink, keys: inout [SpanKey]) throws(JSONError) -> Bool {
+        // One record for every span, emptied of what the last one set (``clear(_:)``), and handed on
+        // from a member: a span is neither made nor copied nor destroyed for each.
+        var record: ZipkinRecord?
+        swap(&record, &reused)
+        defer { swap(&record, &reused) }
+        var allNamed = true
+        switch try scanner.peekKind() {
+        case .object:
+            try readSpan(into: &record!, passingTo: &sink, keys: &keys, allNamed: &allNamed)
+        case .array:
+            try scanner.beginArray()
+            while try scanner.nextElement() { try readSpan(into: &record!, passingTo: &sink, keys: &keys, allNamed: &allNamed) }
+        case let kind:
+            throw scanner.error(.wrongType(expected: "a span object or an array of spans", found: kind.name))
+        }
+        return allNamed
+    }
+
+    /// A span into `record`, emptied first, handed to the sink unless it is left out.
+    private mutating func readSpan<Sink: SpanSink>(into record: inout ZipkinRecord, passingTo sink: inout Sink,
+                                                   keys: inout [SpanKey], allNamed: inout Bool) throws(JSONError) {
+        clear(&record)
+        guard try readSpan(into: &record) else { return }
+        keys.append(SpanKey(traceID: record.span.traceID, spanID: record.span.spanID))
+        if record.serviceName == nil { allNamed = false }
+        swap(&record.span, &passing)
+        sink.receive(passing)
+        swap(&record.span, &passing)
+    }
+
+    /// Empties what reading a span sets, as a new record is; a field already empty is not written.
+    private func clear(_ record: inout ZipkinRecord) {
+        record.isShared = false
+        if record.serviceName != nil { record.serviceName = nil }
+        record.span.parentSpanID = nil
+        record.span.kind = .unspecified
+        if !record.span.name.isEmpty { record.span.name = "" }
+        if !record.span.attributes.isEmpty { record.span.attributes = [] }
+        if !record.span.events.isEmpty { record.span.events = [] }
+        if record.span.status.code != .unset || !record.span.status.message.isEmpty { record.span.status = .unset }
+        if !record.span.resource.attributes.isEmpty { record.span.resource = emptyResource }
     }
 
     // MARK: Spans
