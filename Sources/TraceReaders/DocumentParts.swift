@@ -422,10 +422,21 @@ extension DocumentParts {
         var skipped: [JSONError] = []
         var parts: [ZipkinPart<Sink>] = []
         var spans = 0
+        // Every id, gathered as each part is taken, while the parts after it are read.
+        var ids = SpanKeySet(expectedCount: bytes.count / 256)
+        var idTwice = false
         let reading = ZipkinReading(detail: options.detail, strict: options.strict, makeSink: makeSink)
         let ending = read(reading, input, array: array, partSize: partSize) { part, outcome in
             skipped += outcome.skipped
             spans += outcome.spans
+            if !idTwice, !part.hasNamelessSpan {
+                for key in part.keys where !ids.insert(key) {
+                    idTwice = true
+                    break
+                }
+            }
+            var part = part
+            part.keys = []
             parts.append(part)
         }
         let end: Int
@@ -447,14 +458,8 @@ extension DocumentParts {
                 }
             }
         }
-        var keys: [SpanKey] = []
-        keys.reserveCapacity(spans)
-        for index in parts.indices {
-            keys += parts[index].keys
-            parts[index].keys = []
-        }
-        guard SpanKeyIndex(keys).groupsOfSeveral.isEmpty else { return .needsRecords }
-        keys = []
+        guard !idTwice else { return .needsRecords }
+        ids = SpanKeySet(expectedCount: 0)
         var tail = CountingSink(base: makeSink())
         try readFollowingZipkinDocuments(bytes, after: end, services: services, context: context, into: &tail, skipped: &skipped)
         for part in parts { take(part.sink!) }
@@ -552,6 +557,51 @@ extension DocumentParts {
         take(tail.base)
         return report(context: context, bytes: bytes, spans: spans, skipped: skipped)
     }
+}
+
+/// Span ids, each once: an open-addressing table of the ids themselves (a trace id of zeros marks a
+/// free slot; no span read has one).
+struct SpanKeySet {
+    private var slots: [SpanKey]
+    private var count = 0
+
+    init(expectedCount: Int) {
+        var capacity = 16
+        while capacity < expectedCount * 2 { capacity *= 2 }
+        slots = [SpanKey](repeating: SpanKey(traceID: .zero, spanID: SpanID(0)), count: capacity)
+    }
+
+    /// Adds the id; false when it was there already.
+    mutating func insert(_ key: SpanKey) -> Bool {
+        precondition(!Self.isFree(key))
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var slot = Self.hash(key) & mask
+        while !Self.isFree(slots[slot]) {
+            if slots[slot] == key { return false }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = key
+        count += 1
+        return true
+    }
+
+    @inline(__always)
+    private static func hash(_ key: SpanKey) -> Int {
+        var hash = key.traceID.low &* 0x9E37_79B9_7F4A_7C15 ^ key.traceID.high
+        hash = (hash ^ key.spanID.value) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: hash ^ hash >> 29)
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [SpanKey](repeating: SpanKey(traceID: .zero, spanID: SpanID(0)), count: old.count * 2)
+        count = 0
+        for key in old where !Self.isFree(key) { _ = insert(key) }
+    }
+
+    @inline(__always)
+    private static func isFree(_ key: SpanKey) -> Bool { key.traceID.high | key.traceID.low == 0 }
 }
 
 /// One part's records, for the one thread that hands them to a sink.
