@@ -161,6 +161,22 @@ enum DocumentParts {
         return nil
     }
 
+    /// How much of an element is read on trial: an element that goes on past it (a large trace) is
+    /// taken to be one, as far as it read; the part before it checks that.
+    static let trialLength = 64 << 10
+
+    /// The bytes up to ``trialLength`` past `offset`.
+    static func trialWindow(_ offset: Int, in bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[..<min(bytes.count, offset + trialLength)])
+    }
+
+    /// Whether a trial read stopped only because its window ended before the input did.
+    static func isCutShort(_ error: JSONError, window: UnsafeRawBufferPointer, bytes: UnsafeRawBufferPointer) -> Bool {
+        guard window.count < bytes.count, error.offset >= window.count - 1 else { return false }
+        if case .unexpectedEnd = error.problem { return true }
+        return false
+    }
+
     private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
@@ -216,10 +232,16 @@ extension DocumentParts {
         let makeSink: @Sendable () -> Sink
 
         func isElementStart(_ offset: Int, in bytes: UnsafeRawBufferPointer) -> Bool {
-            var reader = JaegerJSONReader(bytes, detail: detail)
-            reader.scanner = JSONScanner(bytes, elementAt: offset, depth: depth)
+            let window = trialWindow(offset, in: bytes)
+            var reader = JaegerJSONReader(window, detail: detail)
+            reader.scanner = JSONScanner(window, elementAt: offset, depth: depth)
             var ignored = SpanCount()
-            return (try? reader.readElement(into: &ignored)) != nil
+            do throws(JSONError) {
+                try reader.readElement(into: &ignored)
+                return true
+            } catch {
+                return isCutShort(error, window: window, bytes: bytes)
+            }
         }
 
         func readPart(_ bytes: UnsafeRawBufferPointer, start: Int, limit: Int) -> Outcome<Sink> {
@@ -349,10 +371,16 @@ extension DocumentParts {
         let makeSink: (@Sendable () -> Sink)?
 
         func isElementStart(_ offset: Int, in bytes: UnsafeRawBufferPointer) -> Bool {
-            var reader = ZipkinJSONReader(bytes, detail: detail)
-            reader.scanner = JSONScanner(bytes, elementAt: offset, depth: 1)
-            // A span with ids, or spans: an annotation, an object in a span, has none.
-            return (try? reader.readElement()) != nil && !reader.records.isEmpty
+            let window = trialWindow(offset, in: bytes)
+            var reader = ZipkinJSONReader(window, detail: detail)
+            reader.scanner = JSONScanner(window, elementAt: offset, depth: 1)
+            do throws(JSONError) {
+                try reader.readElement()
+                // A span with ids, or spans: an annotation, an object in a span, has none.
+                return !reader.records.isEmpty
+            } catch {
+                return isCutShort(error, window: window, bytes: bytes)
+            }
         }
 
         func readPart(_ bytes: UnsafeRawBufferPointer, start: Int, limit: Int) -> Outcome<ZipkinPart<Sink>> {

@@ -182,6 +182,28 @@ import TraceTestSupport
         }
     }
 
+    /// Traces longer than an element is read on trial, cut between: taken to be elements as far
+    /// as they read, and checked by the part before.
+    @Test func tracesLongerThanATrialAreCutBetween() throws {
+        var traces: [String] = []
+        for trace in 1...4 {
+            let traceID = String(format: "%032x", trace)
+            let spans = (1...400).map { span in
+                #"{"traceID":"\#(traceID)","spanID":"\#(String(format: "%016x", span))","operationName":"op \#(span)","references":[],"#
+                    + #""startTime":\#(1000 + span),"duration":10,"tags":[{"key":"span.kind","type":"string","value":"server"}],"processID":"p1"}"#
+            }
+            traces.append(#"{"traceID":"\#(traceID)","spans":["# + spans.joined(separator: ",") + #"],"processes":{"p1":{"serviceName":"svc\#(trace)"}}}"#)
+        }
+        let bytes = Array((#"{"data":["# + traces.joined(separator: ",") + "]}").utf8)
+        #expect(bytes.count > 4 * DocumentParts.trialLength)
+        let whole = Self.readWhole(bytes, format: .jaegerJSON, options: ReadOptions())
+        for partSize in [1, 70_000] {
+            let (parts, inParts) = Self.readInParts(bytes, format: .jaegerJSON, options: ReadOptions(), partSize: partSize)
+            #expect(inParts)
+            #expect(parts == whole, "parts of \(partSize)")
+        }
+    }
+
     /// A byte changed at random: whole and in parts, the same spans, or the same error at the same line
     /// and column; under keep-going the same spans and the same parts skipped.
     @Test(arguments: formats)
