@@ -125,11 +125,24 @@ struct JaegerJSONReader: JSONDocumentReader {
     private mutating func readTrace<Sink: SpanSink>(topLevel: Bool, into sink: inout Sink, atOnce: Bool) throws(JSONError) {
         scanner.skipWhitespace()
         let start = scanner.position
+        try scanner.beginObject()
+        try readTraceMembers(topLevel: topLevel, start: start, sawData: false, into: &sink, atOnce: atOnce)
+    }
+
+    /// The members of a document `{"data": [...], ...}` after its `data` array, which was read in
+    /// parts (``DocumentParts``), its spans handed to the sink at once.
+    mutating func readRestOfEnvelope<Sink: SpanSink>(startingAt start: Int, into sink: inout Sink) throws(JSONError) {
+        try readTraceMembers(topLevel: true, start: start, sawData: true, into: &sink, atOnce: true)
+    }
+
+    /// The members of a trace object (`topLevel`: of a document) that starts at `start`, from the
+    /// position on, to its end.
+    private mutating func readTraceMembers<Sink: SpanSink>(topLevel: Bool, start: Int, sawData: Bool, into sink: inout Sink,
+                                                           atOnce: Bool) throws(JSONError) {
         let firstSpan = traceSpans.count
         let firstProcess = processes.count
         var sawSpans = false
-        var sawData = false
-        try scanner.beginObject()
+        var sawData = sawData
         while let key = try scanner.nextKey() {
             if key.matches("spans") {
                 sawSpans = true

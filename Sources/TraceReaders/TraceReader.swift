@@ -277,6 +277,7 @@ public enum TraceReader {
         if context.format == .otlpProtobuf, OTLPProtobufReader.isLengthPrefixedStream(input.buffer) {
             return try readFramedProtobuf(input, context: context, makeSink: makeSink, take: take)
         }
+        if let report = try readDocumentInParts(input, context: context, makeSink: makeSink, take: take) { return report }
         var sink = makeSink()
         let report = try context.readDocument(input.buffer, into: &sink, input: input)
         sink.finishPart()

@@ -103,9 +103,12 @@ struct ZipkinJSONReader: JSONDocumentReader {
     /// The spans of the document being read, with what the shared-span rule needs.
     private(set) var records: [ZipkinRecord] = []
     /// The service names read, and one resource for each.
-    private(set) var services = ZipkinServices()
+    var services = ZipkinServices()
     /// The members of the last span, in its order: a prediction of the next span's.
     private var spanMembers = MemberOrderPrediction<SpanField>()
+    /// The record spans are read into when they go to the sink at once, kept from element to element.
+    private var reused: ZipkinRecord? = ZipkinRecord(span: Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0,
+                                                                endTimeUnixNano: 0, resource: ZipkinJSONReader.emptyResource))
     /// The span being handed to the sink.
     private var passing = Span(traceID: .zero, spanID: SpanID(0), name: "", startTimeUnixNano: 0, endTimeUnixNano: 0,
                                resource: ZipkinJSONReader.emptyResource)
@@ -140,6 +143,11 @@ struct ZipkinJSONReader: JSONDocumentReader {
         records.removeAll(keepingCapacity: true)
     }
 
+    /// Makes room for this many records, so that a part's records are not copied as they grow.
+    mutating func reserveRecords(_ count: Int) {
+        records.reserveCapacity(count)
+    }
+
     /// Hands over the records read, keeping none.
     mutating func takeRecords() -> [ZipkinRecord] {
         var taken: [ZipkinRecord] = []
@@ -172,6 +180,53 @@ struct ZipkinJSONReader: JSONDocumentReader {
         case let kind:
             throw scanner.error(.wrongType(expected: "a span object or an array of spans", found: kind.name))
         }
+    }
+
+    /// One element of the document's array, each span handed to the sink as soon as it is read, its
+    /// id appended to `keys`: for a part of a document that turns out to need nothing settled across
+    /// it. False when a span had no service name of its own.
+    mutating func readElement<Sink: SpanSink>(passingTo sink: inout Sink, keys: inout [SpanKey]) throws(JSONError) -> Bool {
+        // One record for every span, emptied of what the last one set (``clear(_:)``), and handed on
+        // from a member: a span is neither made nor copied nor destroyed for each.
+        var record: ZipkinRecord?
+        swap(&record, &reused)
+        defer { swap(&record, &reused) }
+        var allNamed = true
+        switch try scanner.peekKind() {
+        case .object:
+            try readSpan(into: &record!, passingTo: &sink, keys: &keys, allNamed: &allNamed)
+        case .array:
+            try scanner.beginArray()
+            while try scanner.nextElement() { try readSpan(into: &record!, passingTo: &sink, keys: &keys, allNamed: &allNamed) }
+        case let kind:
+            throw scanner.error(.wrongType(expected: "a span object or an array of spans", found: kind.name))
+        }
+        return allNamed
+    }
+
+    /// A span into `record`, emptied first, handed to the sink unless it is left out.
+    private mutating func readSpan<Sink: SpanSink>(into record: inout ZipkinRecord, passingTo sink: inout Sink,
+                                                   keys: inout [SpanKey], allNamed: inout Bool) throws(JSONError) {
+        clear(&record)
+        guard try readSpan(into: &record) else { return }
+        keys.append(SpanKey(traceID: record.span.traceID, spanID: record.span.spanID))
+        if record.serviceName == nil { allNamed = false }
+        swap(&record.span, &passing)
+        sink.receive(passing)
+        swap(&record.span, &passing)
+    }
+
+    /// Empties what reading a span sets, as a new record is; a field already empty is not written.
+    private func clear(_ record: inout ZipkinRecord) {
+        record.isShared = false
+        if record.serviceName != nil { record.serviceName = nil }
+        record.span.parentSpanID = nil
+        record.span.kind = .unspecified
+        if !record.span.name.isEmpty { record.span.name = "" }
+        if !record.span.attributes.isEmpty { record.span.attributes = [] }
+        if !record.span.events.isEmpty { record.span.events = [] }
+        if record.span.status.code != .unset || !record.span.status.message.isEmpty { record.span.status = .unset }
+        if !record.span.resource.attributes.isEmpty { record.span.resource = emptyResource }
     }
 
     // MARK: Spans
@@ -412,6 +467,13 @@ struct ZipkinJSONReader: JSONDocumentReader {
     }
 
     private mutating func readEndpoint() throws(JSONError) -> Endpoint? {
+        // The usual endpoint, `{"serviceName":"name"}` without escapes or white space.
+        scanner.skipWhitespace()
+        let start = scanner.position
+        if scanner.consume(#"{"serviceName":"#), let name = scanner.readPlainString(), scanner.consume("}") {
+            return Endpoint(serviceName: JSONKey(raw: name))
+        }
+        scanner.rewind(to: start)
         if try scanner.skipNull() { return nil }
         var endpoint = Endpoint()
         try scanner.beginObject()
@@ -519,7 +581,7 @@ struct ZipkinJSONReader: JSONDocumentReader {
 }
 
 /// A span of a Zipkin document, with what the shared-span rule needs.
-struct ZipkinRecord {
+struct ZipkinRecord: Sendable {
     var span: Span
     var isShared = false
     /// `localEndpoint.serviceName`; nil when absent or empty.
@@ -538,6 +600,10 @@ struct ZipkinServices {
     /// Slots of `spellings` by the bytes' hash; -1 for none.
     private var slots = [Int32](repeating: -1, count: 64)
     private var last = -1
+
+    init(resources: ServiceResources = ServiceResources()) {
+        self.resources = resources
+    }
 
     /// The service of these bytes: their `String` and its resource.
     mutating func service(named key: JSONKey) -> (name: String, resource: Resource) {
@@ -644,15 +710,25 @@ struct ZipkinDocument {
         var keys: [SpanKey] = []
         keys.reserveCapacity(count)
         for segment in segments {
-            for record in segment { keys.append(record.span.key) }
+            // Through the buffer, field by field: a record taken whole is a copy of its span.
+            segment.withUnsafeBufferPointer { records in
+                for index in records.indices { keys.append(SpanKey(traceID: records[index].span.traceID, spanID: records[index].span.spanID)) }
+            }
         }
         return keys
+    }
+
+    /// Whether a record has no service name of its own.
+    private var hasNamelessRecord: Bool {
+        segments.contains { segment in
+            segment.withUnsafeBufferPointer { records in records.indices.contains { records[$0].serviceName == nil } }
+        }
     }
 
     /// Shared span ids separated, then services inherited.
     mutating func resolve() {
         separateSharedSpans()
-        if segments.contains(where: { $0.contains { $0.serviceName == nil } }) { inheritServices() }
+        if hasNamelessRecord { inheritServices() }
     }
 
     // MARK: Shared spans

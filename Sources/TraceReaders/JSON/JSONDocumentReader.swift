@@ -29,6 +29,15 @@ extension JSONDocumentReader {
     mutating func readAll<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool = false, strict: Bool = false,
                                           skipped: inout [JSONError]) throws(JSONError) {
         if scanner.isAtEndOfInput() { throw scanner.error(.emptyInput) }
+        try readDocuments(into: &sink, keepGoing: keepGoing, strict: strict, skipped: &skipped)
+    }
+
+    /// Reads the documents from the position to the end of the input (none when only white space
+    /// is left), as ``readAll(into:keepGoing:strict:skipped:)`` does: the documents after one read
+    /// in parts (``DocumentParts``).
+    mutating func readDocuments<Sink: SpanSink>(into sink: inout Sink, keepGoing: Bool, strict: Bool,
+                                                skipped: inout [JSONError]) throws(JSONError) {
+        guard !scanner.isAtEndOfInput() else { return }
         defects.strict = strict
         defer { defects.hand(to: &skipped) }
         var recovery = JSONRecovery(arrays: Self.recoverableArrays)

@@ -289,24 +289,34 @@ enum IDText {
         return SpanID(uint64(bytes[...]))
     }
 
-    /// The values of ASCII hex digits, 0xFF for other bytes.
-    private static let hexValues: [UInt8] = (0..<256).map { byte in
-        HexDigits.value(of: UInt8(byte)).map(UInt8.init) ?? 0xFF
-    }
-
     /// 16 hex digits from `offset` on, as an integer; nil if any is not a digit.
     @inline(__always)
     static func hex16(_ text: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
-        hexValues.withUnsafeBufferPointer { table in
-            var result: UInt64 = 0
-            var invalid: UInt8 = 0
-            for index in offset..<(offset + 16) {
-                let value = table[Int(text[index])]
-                invalid |= value
-                result = result << 4 | UInt64(value & 0x0F)
-            }
-            return invalid & 0xF0 == 0 ? result : nil
-        }
+        precondition(offset >= 0 && offset + 16 <= text.count)
+        let first = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let second = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+        guard let high = hex8(first), let low = hex8(second) else { return nil }
+        return UInt64(high) << 32 | UInt64(low)
+    }
+
+    /// Eight hex digits, either case, the first in the lowest byte of the word, as an integer; nil if
+    /// any byte is not a digit. Eight at a time: each byte's range is tested by adding to it, which
+    /// carries into its top bit and never into the next byte, as every byte is below 0x80.
+    @inline(__always)
+    static func hex8(_ word: UInt64) -> UInt32? {
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        guard word & highs == 0 else { return nil }
+        let lower = word | 0x2020_2020_2020_2020
+        let isDigit = (word &+ 0x5050_5050_5050_5050) & ~(word &+ 0x4646_4646_4646_4646) & highs
+        let isLetter = (lower &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(lower &+ 0x1919_1919_1919_1919) & highs
+        guard isDigit | isLetter == highs else { return nil }
+        // Each byte's value: its low nibble, plus 9 for a letter.
+        var value = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ (isLetter >> 7) &* 9
+        // The first digit is the most significant: pairs, then fours, then all eight.
+        value = (value & 0x000F_000F_000F_000F) << 4 | (value >> 8) & 0x000F_000F_000F_000F
+        value = (value & 0x0000_00FF_0000_00FF) << 8 | (value >> 16) & 0x0000_00FF_0000_00FF
+        value = (value & 0x0000_0000_0000_FFFF) << 16 | (value >> 32) & 0x0000_0000_0000_FFFF
+        return UInt32(truncatingIfNeeded: value)
     }
 
     static func uint64(_ bytes: ArraySlice<UInt8>) -> UInt64 {
@@ -359,10 +369,22 @@ struct AttributeKeyFilter {
     private let keys: [(bytes: [UInt8], string: String)]?
     /// Bit n set when a kept key has n bytes (bit 63: 63 or more): most keys are dropped on their length.
     private let lengths: UInt64
+    /// Each kept key's length and first eight bytes (``firstWord(_:)``), compared before its bytes.
+    private let heads: [(count: Int, word: UInt64)]
 
     init(_ keys: [String]?) {
         self.keys = keys.map { $0.map { (Array($0.utf8), $0) } }
         lengths = (keys ?? []).reduce(0) { $0 | 1 << UInt64(min($1.utf8.count, 63)) }
+        heads = (self.keys ?? []).map { key in (key.bytes.count, key.bytes.withUnsafeBytes { Self.firstWord($0) }) }
+    }
+
+    /// The first eight bytes (fewer for a shorter key, zero-padded) as one word.
+    @inline(__always)
+    private static func firstWord(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        if bytes.count >= 8 { return bytes.loadUnaligned(as: UInt64.self) }
+        var word: UInt64 = 0
+        for index in 0..<bytes.count { word |= UInt64(bytes[index]) << UInt64(8 * index) }
+        return word
     }
 
     /// The key's bytes as a `String` when they are kept, else nil.
@@ -370,9 +392,10 @@ struct AttributeKeyFilter {
     func kept(raw name: UnsafeRawBufferPointer) -> String? {
         guard let keys else { return String(decoding: name, as: UTF8.self) }
         guard lengths & 1 << UInt64(min(name.count, 63)) != 0 else { return nil }
-        return keys.withUnsafeBufferPointer { keys -> String? in
-            for index in keys.indices where keys[index].bytes.count == name.count {
-                if name.isEmpty { return keys[index].string }
+        let word = Self.firstWord(name)
+        return heads.withUnsafeBufferPointer { heads -> String? in
+            for index in heads.indices where heads[index].count == name.count && heads[index].word == word {
+                if name.count <= 8 { return keys[index].string }
                 let same = keys[index].bytes.withUnsafeBytes { bytesAreEqual($0.baseAddress!, name.baseAddress!, count: name.count) }
                 if same { return keys[index].string }
             }

@@ -44,6 +44,14 @@ struct JSONScanner {
         self.position = position
     }
 
+    /// A scanner at an element of an array `depth` containers deep (the document's own array is
+    /// at depth 1), as one that read there from the start would be: for a part of a document.
+    init(_ bytes: UnsafeRawBufferPointer, elementAt position: Int, depth: Int) {
+        self.bytes = bytes
+        self.position = position
+        self.depth = depth
+    }
+
     /// A scanner of the same bytes at a position already read past, to read a value there again.
     func rewound(to position: Int) -> JSONScanner {
         JSONScanner(bytes, position: position)
