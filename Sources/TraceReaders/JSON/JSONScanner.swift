@@ -367,13 +367,18 @@ struct JSONScanner {
     /// with the comma before it unless it is the object's first member: no white space, no escapes.
     @inline(__always)
     mutating func consumeMember(_ token: StaticString) -> Bool {
-        let count = token.utf8CodeUnitCount
+        consumeMember(token: token.utf8Start, count: token.utf8CodeUnitCount)
+    }
+
+    /// ``consumeMember(_:)`` with the token's bytes.
+    @inline(__always)
+    mutating func consumeMember(token: UnsafeRawPointer, count: Int) -> Bool {
         var start = position
         if !atContainerStart {
             guard start < bytes.count, bytes[start] == UInt8(ascii: ",") else { return false }
             start += 1
         }
-        guard bytes.count - start >= count, bytesAreEqual(bytes.baseAddress! + start, token.utf8Start, count: count) else { return false }
+        guard bytes.count - start >= count, bytesAreEqual(bytes.baseAddress! + start, token, count: count) else { return false }
         position = start + count
         atContainerStart = false
         return true

@@ -11,35 +11,63 @@ protocol KnownMember {
 /// general path (``JSONScanner/nextKey()``) takes over, and this object's order, kept from the miss
 /// on, predicts the next one.
 struct MemberOrderPrediction<Field: KnownMember> {
+    /// A member of the order, with its token's bytes at hand.
+    private struct Predicted {
+        var field: Field
+        var token: UnsafeRawPointer
+        var count: Int
+
+        init(_ field: Field) {
+            self.field = field
+            token = UnsafeRawPointer(field.token.utf8Start)
+            count = field.token.utf8CodeUnitCount
+        }
+    }
+
     /// The order of the last object's members.
-    private var learned: [Field] = []
+    private var learned: [Predicted] = []
     /// How many of them this object has matched so far.
     private var predicted = 0
+    /// Whether this object has missed the prediction; its order is then kept in `order`.
+    private var missed = false
     /// The order of this object's members, kept from the first miss on.
-    private var order: [Field]?
+    private var order: [Predicted] = []
 
     /// Starts reading an object whose opening brace the scanner has read.
     mutating func begin() {
         predicted = 0
-        order = nil
+        missed = false
     }
 
     /// The next member's field: nil at the object's end, `.some(nil)` for a member the reader does
     /// not know, whose value the caller reads or skips.
+    @inline(__always)
     mutating func next(_ scanner: inout JSONScanner) throws(JSONError) -> Field?? {
-        if order == nil, predicted < learned.count, scanner.consumeMember(learned[predicted].token) {
-            predicted += 1
-            return .some(learned[predicted - 1])
+        if !missed, predicted < learned.count {
+            let field = learned.withUnsafeBufferPointer { $0[predicted] }
+            if scanner.consumeMember(token: field.token, count: field.count) {
+                predicted += 1
+                return .some(field.field)
+            }
         }
+        return try miss(&scanner)
+    }
+
+    /// The general path: the next member read by name, and the order kept from here on.
+    private mutating func miss(_ scanner: inout JSONScanner) throws(JSONError) -> Field?? {
         guard let key = try scanner.nextKey() else {
             // The object ended: a shorter one than predicted is a miss too.
-            if order == nil, predicted < learned.count { order = Array(learned[..<predicted]) }
-            if let order { learned = order }
+            if !missed, predicted < learned.count { learned.removeSubrange(predicted...) }
+            if missed { swap(&learned, &order) }
             return nil
         }
-        if order == nil { order = Array(learned[..<predicted]) }
+        if !missed {
+            missed = true
+            order.removeAll(keepingCapacity: true)
+            order += learned[..<predicted]
+        }
         guard let field = Field(key) else { return .some(nil) }
-        order!.append(field)
+        order.append(Predicted(field))
         return .some(field)
     }
 }
