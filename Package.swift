@@ -8,7 +8,8 @@ import PackageDescription
 //                                      ↗       ↘
 //            ServiceGraphMetrics ─────╯         HTMLReport  (one offline page: graph, traces, flame graphs)
 //   (service-graph metrics in: a Prometheus scrape or API answer, already summed per edge by Tempo or
-//    the Collector, read straight into a graph with the graph's own node ids; no spans, so no report)
+//    the Collector, read straight into a graph with the graph's own node ids; no spans, so no report;
+//    it leans on TraceReaders, the reader beside it, for JSON and input)
 //
 // The report's HTML, CSS and JavaScript are real files in Templates/; the EmbedTemplates
 // build plugin writes them into HTMLReport as string literals, so the tool carries them.
@@ -48,9 +49,11 @@ let package = Package(
         .target(name: "TraceModel"),
         .target(name: "TraceReaders", dependencies: ["TraceModel", "SystemCalls", "CZlib"]),
         .target(name: "ServiceGraph", dependencies: ["TraceModel"]),
-        // Its bytes come through TraceReaders' input layer (files, standard input, gzip), which the
-        // Tracegraph target hands over: it makes no system call of its own.
-        .target(name: "ServiceGraphMetrics", dependencies: ["ServiceGraph"]),
+        // A reader beside TraceReaders at the front of the pipeline, so it may lean on it: an API
+        // answer's JSON is read with TraceReaders' JSON scanner (at `package` access), and the bytes
+        // come through TraceReaders' input layer (files, standard input, gzip), which the Tracegraph
+        // target hands over: it makes no system call of its own.
+        .target(name: "ServiceGraphMetrics", dependencies: ["ServiceGraph", "TraceReaders"]),
         .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "SystemCalls", "CGraphviz"]),
         .target(
             name: "HTMLReport",

@@ -1,3 +1,5 @@
+import TraceReaders
+
 /// The forms of service-graph metrics this library reads.
 public enum MetricsFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The Prometheus text exposition format (and OpenMetrics text): a `/metrics` scrape of the
@@ -44,22 +46,20 @@ public enum MetricsFormat: String, Sendable, CaseIterable, CustomStringConvertib
     /// How much of an input detection looks at.
     static let detectionWindow = 64 << 10
 
+    /// Whether the object at `start` opens as an API answer does: with its `status` (`success` or
+    /// `error`), or with its `data` and that object's `resultType`.
     private static func looksLikeAPIAnswer(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Bool {
-        var scanner = JSONScanner(bytes, limits: .init())
-        scanner.position = start
-        do {
-            try scanner.expect(UInt8(ascii: "{"))
-            guard try scanner.peekByte() == UInt8(ascii: "\"") else { return false }
-            let key = try scanner.string()
-            try scanner.expect(UInt8(ascii: ":"))
-            switch key {
+        var scanner = JSONScanner(bytes, position: start)
+        do throws(JSONError) {
+            try scanner.beginObject()
+            switch try scanner.nextKey()?.string {
             case "status":
-                guard try scanner.peekByte() == UInt8(ascii: "\"") else { return false }
-                let status = try scanner.string()
+                guard try scanner.peekKind() == .string else { return false }
+                let status = try scanner.readString()
                 return status == "success" || status == "error"
             case "data":
-                try scanner.expect(UInt8(ascii: "{"))
-                return try scanner.peekByte() == UInt8(ascii: "\"") && scanner.string() == "resultType"
+                try scanner.beginObject()
+                return try scanner.nextKey()?.string == "resultType"
             default:
                 return false
             }

@@ -13,7 +13,8 @@ public struct MetricsReadOptions: Sendable, Equatable {
     public var maximumBuckets = 1_000
     /// Labels of one series.
     public var maximumLabels = 1_000
-    /// How deep the JSON of an API answer may nest (a real one nests 5 deep).
+    /// How deep the JSON of an API answer may nest (a real one nests 5 deep); 256 at the most, the
+    /// limit of the JSON scanner it is read with.
     public var maximumNesting = 64
 
     public init() {}

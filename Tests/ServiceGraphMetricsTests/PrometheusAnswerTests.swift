@@ -72,7 +72,7 @@ import Testing
         BadAnswer(json: "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"__name__\":\"traces_service_graph_request_client_seconds_bucket\",\"client\":\"a\",\"server\":\"b\"},\"histograms\":[[1,{\"count\":\"1\"}]]}]}}",
                   line: 1, column: 61, problem: .nativeHistogram(metric: "traces_service_graph_request_client_seconds_bucket")),
         BadAnswer(json: "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"__name__\":\"traces_service_graph_request_total\"",
-                  line: 1, column: 119, problem: .malformedAnswer(reason: "the answer ends too early (is it truncated?)")),
+                  line: 1, column: 119, problem: .malformedAnswer(reason: "the input ends too early: expected ',' or '}' (is the file truncated?)")),
         BadAnswer(json: "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]},\"extra\":" + String(repeating: "[", count: 100),
                   line: 1, column: 135, problem: .nestingTooDeep(limit: 64)),
     ]

@@ -7,7 +7,8 @@ import TraceModel
 /// arrive as strings or numbers, ids in hex or base64, enums by number or name.
 /// A null field reads as the field's default.
 extension JSONScanner {
-    mutating func readOptionalString() throws(JSONError) -> String {
+    /// A string, or "" for null.
+    package mutating func readOptionalString() throws(JSONError) -> String {
         if try skipNull() { return "" }
         return try readString()
     }

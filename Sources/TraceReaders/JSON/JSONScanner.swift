@@ -3,16 +3,16 @@ import Glibc
 #endif
 
 /// A problem the JSON layer found, at a byte offset of its input.
-struct JSONError: Error, Sendable {
-    var offset: Int
-    var problem: TraceReadError.Problem
+package struct JSONError: Error, Sendable {
+    package var offset: Int
+    package var problem: TraceReadError.Problem
 }
 
 /// The kinds of JSON value, as seen from their first byte.
-enum JSONValueKind: Sendable, Equatable {
+package enum JSONValueKind: Sendable, Equatable {
     case object, array, string, number, bool, null
 
-    var name: String {
+    package var name: String {
         switch self {
         case .object: "an object"
         case .array: "an array"
@@ -29,24 +29,24 @@ enum JSONValueKind: Sendable, Equatable {
 /// checked against RFC 8259, so a document it reads through is valid JSON.
 ///
 /// The bytes must stay alive and unchanged while the scanner is in use.
-struct JSONScanner {
+package struct JSONScanner {
     /// How deeply arrays and objects may nest before the input is refused.
-    static let maximumDepth = 256
+    package static let maximumDepth = 256
 
-    let bytes: UnsafeRawBufferPointer
-    private(set) var position: Int
+    package let bytes: UnsafeRawBufferPointer
+    package private(set) var position: Int
     private var depth = 0
     /// True right after `{` or `[`: the next member or element takes no comma.
     private var atContainerStart = false
 
-    init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
+    package init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
         self.bytes = bytes
         self.position = position
     }
 
     /// A scanner at an element of an array `depth` containers deep (the document's own array is
     /// at depth 1), as one that read there from the start would be: for a part of a document.
-    init(_ bytes: UnsafeRawBufferPointer, elementAt position: Int, depth: Int) {
+    package init(_ bytes: UnsafeRawBufferPointer, elementAt position: Int, depth: Int) {
         self.bytes = bytes
         self.position = position
         self.depth = depth
@@ -68,7 +68,7 @@ struct JSONScanner {
     }
 
     @inline(__always)
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         var index = position
         let count = bytes.count
         while index < count {
@@ -83,7 +83,7 @@ struct JSONScanner {
     }
 
     /// Whether only white space is left.
-    mutating func isAtEndOfInput() -> Bool {
+    package mutating func isAtEndOfInput() -> Bool {
         skipWhitespace()
         return isAtEnd
     }
@@ -100,7 +100,7 @@ struct JSONScanner {
     // MARK: Containers
 
     /// The kind of the next value, after white space.
-    mutating func peekKind() throws(JSONError) -> JSONValueKind {
+    package mutating func peekKind() throws(JSONError) -> JSONValueKind {
         skipWhitespace()
         switch peekByte() {
         case UInt8(ascii: "{"): return .object
@@ -141,18 +141,18 @@ struct JSONScanner {
     }
 
     /// Consumes `{`.
-    mutating func beginObject() throws(JSONError) {
+    package mutating func beginObject() throws(JSONError) {
         try open(UInt8(ascii: "{"), expected: "an object")
     }
 
     /// Consumes `[`.
-    mutating func beginArray() throws(JSONError) {
+    package mutating func beginArray() throws(JSONError) {
         try open(UInt8(ascii: "["), expected: "an array")
     }
 
     /// Moves to the next member of the object begun last and returns its key,
     /// leaving the position at its value; returns nil, past the `}`, when there are no more.
-    mutating func nextKey() throws(JSONError) -> JSONKey? {
+    package mutating func nextKey() throws(JSONError) -> JSONKey? {
         let count = bytes.count
         @inline(__always) func isWhitespace(_ byte: UInt8) -> Bool {
             byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
@@ -189,7 +189,7 @@ struct JSONScanner {
     }
 
     /// Moves to the next element of the array begun last; returns false, past the `]`, when there are no more.
-    mutating func nextElement() throws(JSONError) -> Bool {
+    package mutating func nextElement() throws(JSONError) -> Bool {
         skipWhitespace()
         let byte: UInt8 = position < bytes.count ? bytes[position] : 0
         if byte == UInt8(ascii: "]") {
@@ -233,7 +233,7 @@ struct JSONScanner {
     }
 
     /// Consumes a number and returns its bytes, checked against JSON's grammar.
-    mutating func readNumberToken() throws(JSONError) -> JSONNumber {
+    package mutating func readNumberToken() throws(JSONError) -> JSONNumber {
         let kind = try peekKind()
         guard kind == .number else { throw error(.wrongType(expected: "a number", found: kind.name)) }
         let start = position
@@ -269,7 +269,7 @@ struct JSONScanner {
     }
 
     /// Reads a string, decoding its escapes. Invalid UTF-8 becomes U+FFFD.
-    mutating func readString() throws(JSONError) -> String {
+    package mutating func readString() throws(JSONError) -> String {
         let kind = try peekKind()
         guard kind == .string else { throw error(.wrongType(expected: "a string", found: kind.name)) }
         let (start, end) = scanPlainString()
@@ -322,7 +322,7 @@ struct JSONScanner {
 
     /// Reads a string and returns its raw bytes when it holds no escapes, else its decoded bytes:
     /// for comparing and parsing without making a `String`.
-    mutating func readRawString() throws(JSONError) -> JSONKey {
+    package mutating func readRawString() throws(JSONError) -> JSONKey {
         let kind = try peekKind()
         guard kind == .string else { throw error(.wrongType(expected: "a string", found: kind.name)) }
         return try readKey()
@@ -407,16 +407,18 @@ struct JSONScanner {
         return UnsafeRawBufferPointer(rebasing: bytes[nameStart..<end])
     }
 
-    /// Where the scanner is, to go back to after a fast path gave up (``rewind(to:)-(Mark)``).
-    struct Mark {
+    /// Where the scanner is, to go back to after a fast path gave up, or to read a value passed over
+    /// once more (``rewind(to:)-(Mark)``).
+    package struct Mark {
         fileprivate let position: Int
         fileprivate let atContainerStart: Bool
     }
 
-    var mark: Mark { Mark(position: position, atContainerStart: atContainerStart) }
+    package var mark: Mark { Mark(position: position, atContainerStart: atContainerStart) }
 
-    /// Goes back to a mark within the value being read, after a fast path gave up.
-    mutating func rewind(to mark: Mark) {
+    /// Goes to a mark: back within the value being read, after a fast path gave up; or back to a
+    /// value skipped in a container read since, to read it now, and then on to where that container ended.
+    package mutating func rewind(to mark: Mark) {
         position = mark.position
         atContainerStart = mark.atContainerStart
     }
@@ -535,7 +537,7 @@ struct JSONScanner {
     // MARK: Whole values
 
     /// Skips the next value, whatever it is, checking it as it goes.
-    mutating func skipValue() throws(JSONError) {
+    package mutating func skipValue() throws(JSONError) {
         switch try peekKind() {
         case .object:
             try beginObject()
@@ -563,11 +565,11 @@ struct JSONScanner {
 }
 
 /// An object member's name, or a string read raw.
-struct JSONKey {
+package struct JSONKey {
     private let raw: UnsafeRawBufferPointer?
     private let decoded: [UInt8]?
 
-    init(raw: UnsafeRawBufferPointer) {
+    package init(raw: UnsafeRawBufferPointer) {
         self.raw = raw
         self.decoded = nil
     }
@@ -588,7 +590,7 @@ struct JSONKey {
 
     /// The bytes, raw or decoded.
     @inline(__always)
-    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         if let raw { return body(raw) }
         return decoded!.withUnsafeBytes(body)
     }
@@ -601,7 +603,7 @@ struct JSONKey {
     }
 
     /// The name as text.
-    var string: String {
+    package var string: String {
         withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
@@ -639,8 +641,8 @@ struct JSONKey {
 
 /// A number's bytes, checked against JSON's grammar but not yet converted,
 /// so that 64-bit integers keep every digit.
-struct JSONNumber {
-    let bytes: UnsafeRawBufferPointer
+package struct JSONNumber {
+    package let bytes: UnsafeRawBufferPointer
     /// No fraction and no exponent.
     let isInteger: Bool
     let offset: Int
