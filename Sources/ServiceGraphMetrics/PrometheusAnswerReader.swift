@@ -16,7 +16,7 @@ struct PrometheusAnswerReader {
     private let options: MetricsReadOptions
     /// How deep the answer's arrays and objects may nest: the options' limit, within the scanner's own.
     private let nesting: Int
-    private var places: TextPlaces
+    private var places: TextLocator
     private var report: MetricsInputReport
     private var tallies: EdgeTallies
 
@@ -27,7 +27,7 @@ struct PrometheusAnswerReader {
         scanner = JSONScanner(bytes, elementAt: 0, depth: JSONScanner.maximumDepth - nesting)
         self.source = source
         self.options = options
-        places = TextPlaces(bytes)
+        places = TextLocator(bytes)
         report = MetricsInputReport(source: source, format: .prometheusJSON, shape: .instantVector, isCompressed: isCompressed)
         tallies = EdgeTallies(limits: options)
     }
@@ -36,7 +36,7 @@ struct PrometheusAnswerReader {
         do {
             try readAnswer()
         } catch {
-            var locator = TextPlaces(scanner.bytes)
+            var locator = TextLocator(scanner.bytes)
             let place = locator.place(of: error.offset)
             throw MetricsReadError(source: source, line: place.line, column: place.column, problem: error.problem)
         }
@@ -106,7 +106,8 @@ struct PrometheusAnswerReader {
         let seriesStart = valueStart()
         let kind = try peekKind()
         guard kind == .object else { throw malformed("expected a series object {\"metric\": …}, found \(kind.name)", at: seriesStart) }
-        let place = places.place(of: seriesStart)
+        let (line, column) = places.place(of: seriesStart)
+        let place = Place(line: line, column: column)
         report.series += 1
         if report.series > options.maximumSeries {
             throw AnswerError(offset: seriesStart, problem: .tooManySeries(limit: options.maximumSeries))

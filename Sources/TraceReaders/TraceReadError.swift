@@ -147,31 +147,38 @@ public enum TerminalText {
 }
 
 /// Lines and columns of byte offsets in one text, found going forward from the last offset asked
-/// for: the places of many errors, in order, take one pass over the text, not one each.
-struct TextLocator {
+/// for: the places of many errors (or of many series in a metrics answer), in order, take one
+/// pass over the text, not one each, even when it is all one line. Columns count Unicode scalars.
+package struct TextLocator {
     private let bytes: UnsafeRawBufferPointer
-    /// Where the last scan stopped, its line, and where that line starts.
+    /// Where the last scan stopped, and the line and column of the byte there.
     private var scanned = 0
     private var line = 1
-    private var lineStart = 0
+    private var column = 1
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
-    mutating func location(of offset: Int) -> TraceReadError.Location {
+    /// The line and column of the byte at `offset` (at most the text's end).
+    package mutating func place(of offset: Int) -> (line: Int, column: Int) {
         let end = min(offset, bytes.count)
         if end < scanned { self = TextLocator(bytes) }
-        for index in scanned..<end where bytes[index] == UInt8(ascii: "\n") {
-            line += 1
-            lineStart = index + 1
+        for index in scanned..<end {
+            if bytes[index] == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if bytes[index] & 0xC0 != 0x80 {
+                // Every byte that is not a UTF-8 continuation byte starts a scalar.
+                column += 1
+            }
         }
         scanned = end
-        // Columns count scalars: every byte that is not a UTF-8 continuation byte.
-        var column = 1
-        for index in lineStart..<end where bytes[index] & 0xC0 != 0x80 {
-            column += 1
-        }
+        return (line, column)
+    }
+
+    mutating func location(of offset: Int) -> TraceReadError.Location {
+        let (line, column) = place(of: offset)
         return .text(line: line, column: column)
     }
 }
