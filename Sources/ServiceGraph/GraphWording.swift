@@ -1,3 +1,5 @@
+import TraceModel
+
 /// How the graph's numbers read, in every output: counts with thousands separators, durations
 /// in the unit a person reads, error rates as percentages. The one owner of that wording; the
 /// report's script formats the same way (`Templates/script/format.js`, `formatCount`).
@@ -11,6 +13,14 @@ public enum GraphWording {
             result.append(digit)
         }
         return number < 0 ? "-" + result : result
+    }
+
+    /// What a query selected, for the caption under a graph and standard error: `drew the
+    /// 1,001 of 1,130 traces that --where billing.job.id=nightly-42 selects`; nil for every trace.
+    public static func selection(_ query: TraceQuery, _ summary: TraceSetSummary) -> String? {
+        guard let total = summary.tracesInInput else { return nil }
+        return "drew the \(count(summary.traces)) of \(count(total, "trace")) that \(query.optionsDescription) "
+            + (summary.traces == 1 ? "selects" : "select")
     }
 
     /// Text cut to at most `limit` Unicode scalars, with an ellipsis when cut. Scalars, not

@@ -11,6 +11,11 @@ extension ServiceGraph {
     /// does not depend on the order of the spans.
     public struct Accumulator: SpanSink, Sendable {
         public let options: Options
+        /// Which traces the graph counts; the others are read for what their spans are (a link
+        /// into them still has its source), and counted as traces of the input.
+        public let query: TraceQuery
+        /// For each trace by number, a bit for each of the query's conditions that a span of it met.
+        private var conditionMarks: [UInt64] = []
         /// The records of merged accumulators and of closed parts, moved in whole, not copied.
         private var store = RecordStore()
         private var segmentLinks: [[LinkRecord]] = []
@@ -27,6 +32,9 @@ extension ServiceGraph {
         private var keySets = Interned<[String]>()
         /// Links the SDKs dropped, by the linking span's service and name.
         private var droppedLinks: [DroppedLinksKey: Int] = [:]
+        /// Links dropped, by the trace of the span that dropped them: kept only for a query, which
+        /// counts those of the traces it selects.
+        private var droppedLinksByTrace: [(trace: UInt32, key: DroppedLinksKey, count: Int)] = []
         private var emptyServiceNameSpans = 0
         /// Each service's group, by the service's number: the first value of `options.groupAttribute`
         /// its spans' resources carried; nil for none yet.
@@ -37,8 +45,12 @@ extension ServiceGraph {
         /// The peers that recent attribute lists named, by span kind (``peerNamed(by:)``).
         private var recentPeers: [RecentPeer?] = []
 
-        public init(options: Options = Options()) {
+        public init(options: Options = Options(), query: TraceQuery = TraceQuery()) {
             self.options = options
+            var query = query
+            // An accumulator is filled on one thread: its regular expressions are its own.
+            query.conditions = query.conditions.map { $0.copiedForThisThread() }
+            self.query = query
             _ = keySets.intern([])
         }
 
@@ -71,8 +83,10 @@ extension ServiceGraph {
             }
             if span.resource.hasEmptyServiceName { emptyServiceNameSpans += 1 }
             let index = UInt32(store.count + records.count)
+            let trace = traces.intern(span.traceID)
+            if !query.conditions.isEmpty { markConditions(metBy: span, trace: trace) }
             records.append(Record(
-                trace: traces.intern(span.traceID), spanID: span.spanID.value, parent: span.parentSpanID?.value ?? 0,
+                trace: trace, spanID: span.spanID.value, parent: span.parentSpanID?.value ?? 0,
                 start: span.startTimeUnixNano, duration: span.durationNanos,
                 shape: shapes.intern(Shape(service: service, peer: peer, kind: span.kind, isError: span.isError))
             ))
@@ -83,8 +97,23 @@ extension ServiceGraph {
                                         attributeKeys: link.attributes.isEmpty ? 0 : intern(keysOf: link.attributes)))
             }
             if span.droppedLinksCount > 0 {
-                droppedLinks[DroppedLinksKey(service: service, operation: operation), default: 0] += Int(span.droppedLinksCount)
+                let key = DroppedLinksKey(service: service, operation: operation)
+                droppedLinks[key, default: 0] += Int(span.droppedLinksCount)
+                if !query.selectsEverything { droppedLinksByTrace.append((records[records.count - 1].trace, key, Int(span.droppedLinksCount))) }
             }
+        }
+
+        /// Notes the query's conditions that `span` meets, on its trace.
+        private mutating func markConditions(metBy span: Span, trace: UInt32) {
+            var bits: UInt64 = 0
+            for (bit, condition) in query.conditions.prefix(TraceQuery.maximumConditions).enumerated() where condition.isMet(by: span) {
+                bits |= 1 << UInt64(bit)
+            }
+            guard bits != 0 else { return }
+            if Int(trace) >= conditionMarks.count {
+                conditionMarks += repeatElement(0, count: Int(trace) + 1 - conditionMarks.count)
+            }
+            conditionMarks[Int(trace)] |= bits
         }
 
         /// Appends what another accumulator received, as if its spans came after these. Its
@@ -105,8 +134,17 @@ extension ServiceGraph {
                 return shapes.intern(mapped)
             }
             let traceMap = other.traces.elements.map { traces.intern($0) }
+            for (trace, bits) in other.conditionMarks.enumerated() where bits != 0 {
+                let mapped = Int(traceMap[trace])
+                if mapped >= conditionMarks.count { conditionMarks += repeatElement(0, count: mapped + 1 - conditionMarks.count) }
+                conditionMarks[mapped] |= bits
+            }
             let operationMap = other.operations.elements.map { operations.intern($0) }
             let keySetMap = other.keySets.elements.map { keySets.intern($0) }
+            for (trace, key, count) in other.droppedLinksByTrace {
+                droppedLinksByTrace.append((traceMap[Int(trace)],
+                                            DroppedLinksKey(service: serviceMap[Int(key.service)], operation: operationMap[Int(key.operation)]), count))
+            }
             for (key, count) in other.droppedLinks {
                 droppedLinks[DroppedLinksKey(service: serviceMap[Int(key.service)], operation: operationMap[Int(key.operation)]),
                              default: 0] += count
@@ -250,11 +288,19 @@ extension ServiceGraph {
 
         /// The graph, the numbers of what was read and, when asked, which parent and which peer
         /// the graph gave each span: for a report that shows the graph's own reading of the spans.
-        public consuming func finish(attributingSpans: Bool) -> Reading {
+        /// - Parameter listingTraces: whether the reading lists the ids of the traces counted even
+        ///   when the query selects every trace.
+        public consuming func finish(attributingSpans: Bool, listingTraces: Bool = false) -> Reading {
             closeSegment()
             // Sized once, now that the number of records is known.
             let table = SpanKeyTable(store)
-            var reading = EdgeBuilder(store: store, table: table, segmentLinks: segmentLinks, traces: traces,
+            let selected = query.selectsEverything ? nil : selectedTraces(table: table)
+            var droppedLinks = droppedLinks
+            if let selected {
+                droppedLinks = [:]
+                for (trace, key, count) in droppedLinksByTrace where selected[Int(trace)] { droppedLinks[key, default: 0] += count }
+            }
+            var reading = EdgeBuilder(store: store, table: table, segmentLinks: segmentLinks, traces: traces, selected: selected,
                                       shapes: shapes.elements,
                                        services: services.elements, peers: options.inferUninstrumentedPeers ? peers.elements : [],
                                        operations: operations.elements, keySets: keySets.elements, droppedLinks: droppedLinks,
@@ -272,7 +318,53 @@ extension ServiceGraph {
             var summary = reading.summary
             summary.emptyServiceNameSpans = emptyServiceNameSpans
             summary.droppedLinks = droppedLinks.values.reduce(0, +)
-            return Reading(graph: graph, summary: summary, attribution: attribution)
+            var traceIDs: [TraceID]?
+            if let selected {
+                summary.tracesInInput = traces.count
+                traceIDs = selected.indices.filter { selected[$0] }.map { traces.elements[$0] }.sorted()
+            } else if listingTraces {
+                traceIDs = traces.elements.sorted()
+            }
+            return Reading(graph: graph, summary: summary, attribution: attribution, traceIDs: traceIDs)
+        }
+
+        /// The traces the query selects, by number (``CausalWalk``).
+        private func selectedTraces(table: SpanKeyTable) -> [Bool] {
+            var parents = [Int32](repeating: -1, count: store.count)
+            var traceOf = [UInt32](repeating: 0, count: store.count)
+            store.forEach { index, reference, record in
+                traceOf[index] = record.trace
+                if record.localParent >= 0 {
+                    parents[index] = Int32(store.index(of: RecordStore.reference(sameSegmentAs: reference, offset: record.localParent)))
+                } else if record.hasParent, let parent = table.reference(of: record.trace, store.parentSpanID(of: reference), in: store) {
+                    parents[index] = Int32(store.index(of: parent))
+                }
+            }
+            var links: [(linking: Int32, target: Int32)] = []
+            var outside: [(target: SpanKey, linking: Int32)] = []
+            var start = 0
+            for (segment, segmentLinkRecords) in zip(store.segments, segmentLinks) {
+                for link in segmentLinkRecords {
+                    let linking = Int32(start + Int(link.span))
+                    if let trace = traces.index(of: link.target.traceID),
+                       let target = table.reference(of: trace, link.target.spanID.value, in: store) {
+                        links.append((linking, Int32(store.index(of: target))))
+                    } else {
+                        outside.append((link.target, linking))
+                    }
+                }
+                start += segment.count
+            }
+            let walk = CausalWalk(parents: parents, traceOf: traceOf, traceCount: traces.count, links: links, linksOutside: outside)
+            let shapes = shapes.elements
+            return walk.select(query, marks: conditionMarks, isError: { shapes[Int(store[store.reference(ofIndex: $0)].shape)].isError },
+                               spansOf: { traceID, spanID in
+                guard let trace = traces.index(of: traceID) else { return [] }
+                if let spanID {
+                    return table.reference(of: trace, spanID.value, in: store).map { [store.index(of: $0)] } ?? []
+                }
+                return traceOf.indices.filter { traceOf[$0] == trace }
+            })
         }
     }
 
@@ -282,6 +374,9 @@ extension ServiceGraph {
         public var summary: TraceSetSummary
         /// The graph's reading of each span, when it was asked for.
         public var attribution: SpanAttribution?
+        /// The ids of the traces counted, sorted, when a query selected some or they were asked
+        /// for (``Accumulator/finish(attributingSpans:listingTraces:)``); nil otherwise.
+        public var traceIDs: [TraceID]?
     }
 
     /// The graph's reading of each span, by the order the accumulator received them: the one
@@ -303,6 +398,8 @@ private struct EdgeBuilder {
     var table: SpanKeyTable
     let segmentLinks: [[LinkRecord]]
     let traces: TraceIDTable
+    /// The traces counted, by number; nil for all.
+    let selected: [Bool]?
     let shapes: [Shape]
     let services: [String]
     let peers: [UninstrumentedPeer]
@@ -324,6 +421,11 @@ private struct EdgeBuilder {
         static let calleeChildElsewhere = ChildFacts(rawValue: 4)
         /// A consumer whose message the graph counts through a topic already.
         static let deliveredViaTopic = ChildFacts(rawValue: 8)
+    }
+
+    /// Whether the record's trace is one the graph counts.
+    private func isCounted(_ record: Record) -> Bool {
+        selected.map { $0[Int(record.trace)] } ?? true
     }
 
     mutating func build(attributingSpans: Bool) -> (ServiceGraph, ServiceGraph.SpanAttribution?) {
@@ -353,8 +455,10 @@ private struct EdgeBuilder {
         // id), what the record says about it, and the call it is: a child span under a parent of
         // another service, a server span under a client span of its own (a loopback call), a
         // consumer under its producer (through the topic when either names one).
+        var countedSpans = 0
         store.forEach { index, reference, record in
-            guard !table.isDuplicate(index) else { return }
+            guard !table.isDuplicate(index), isCounted(record) else { return }
+            countedSpans += 1
             let shape = shapes[Int(record.shape)]
             nodes.countSpan(service: shape.service, isError: shape.isError)
             if shape.isError { errorSpans += 1 }
@@ -435,7 +539,7 @@ private struct EdgeBuilder {
         var unresolved = 0
         var start = 0
         for (segment, segmentLinkRecords) in zip(store.segments, segmentLinks) {
-            for link in segmentLinkRecords where !table.isDuplicate(start + Int(link.span)) {
+            for link in segmentLinkRecords where !table.isDuplicate(start + Int(link.span)) && isCounted(segment[Int(link.span)]) {
                 linkCount += 1
                 let linkingIndex = start + Int(link.span)
                 let linking = segment[Int(link.span)]
@@ -482,7 +586,7 @@ private struct EdgeBuilder {
         if !peers.isEmpty, !paired {
             store.forEach { index, reference, record in
                 let shape = shapes[Int(record.shape)]
-                guard shape.peer != Record.noPeer, !table.isDuplicate(index) else { return }
+                guard shape.peer != Record.noPeer, !table.isDuplicate(index), isCounted(record) else { return }
                 let peer = nodes.peerNode(shape.peer)
                 let service = nodes.serviceNode(shape.service)
                 switch shape.kind {
@@ -511,8 +615,8 @@ private struct EdgeBuilder {
 
         summary = TraceSetSummary(
             // Every trace numbered has a first record, which is no repeat.
-            traces: traces.count,
-            spans: store.count - table.duplicateCount,
+            traces: selected.map { $0.lazy.filter { $0 }.count } ?? traces.count,
+            spans: countedSpans,
             duplicateSpans: table.duplicateCount - conflicting,
             links: linkCount,
             unresolvedLinks: unresolved,
@@ -538,7 +642,7 @@ private struct EdgeBuilder {
         guard !peers.isEmpty else { return }
         store.forEach { index, _, record in
             let shape = shapes[Int(record.shape)]
-            guard shape.peer != Record.noPeer, !table.isDuplicate(index) else { return }
+            guard shape.peer != Record.noPeer, !table.isDuplicate(index), isCounted(record) else { return }
             let peer = nodes.peerNode(shape.peer)
             let service = nodes.serviceNode(shape.service)
             guard peer != service else { return }

@@ -79,6 +79,13 @@ package enum Machine {
     package static var activeProcessorCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
     package static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
+    /// The time of day, in nanoseconds since the Unix epoch.
+    package static var nowUnixNanoseconds: UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
     /// The value of the environment variable `name`, if set.
     package static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }

@@ -20,6 +20,9 @@ public struct TraceSetSummary: Hashable, Sendable {
     public var sharedSpanIDs = 0
     /// Links the SDKs dropped (`droppedLinksCount`, past their limit of links a span): not in `links`.
     public var droppedLinks = 0
+    /// The traces of the input when a ``TraceQuery`` selected some of them (`traces` counts
+    /// those); nil when every trace was taken.
+    public var tracesInInput: Int?
 
     public init(traces: Int, spans: Int, duplicateSpans: Int, links: Int, unresolvedLinks: Int,
                 services: [String], errorSpans: Int) {

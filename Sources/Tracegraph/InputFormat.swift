@@ -30,6 +30,8 @@ public enum InputReadError: Error, Sendable, Equatable {
     case mixedInputs(metrics: [String], traces: [String])
     /// Service-graph metrics given where spans are needed (the report's traces and flame graphs).
     case spansNeeded(metrics: [String])
+    /// Service-graph metrics read with a ``TraceQuery``: metrics keep no traces to select.
+    case queryNeedsSpans(metrics: [String])
 }
 
 extension InputReadError: CustomStringConvertible {
@@ -47,6 +49,9 @@ extension InputReadError: CustomStringConvertible {
         case .spansNeeded(let metrics):
             return "\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics, not spans: a report needs spans "
                 + "for its traces and flame graphs; 'tracegraph graph' draws the service graph of metrics"
+        case .queryNeedsSpans(let metrics):
+            return "\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics, not spans: --where, --service, "
+                + "--from, --to, --linked-to and --errors select traces, and metrics keep none"
         }
     }
 }

@@ -2,10 +2,16 @@
 public struct InspectReport: Sendable {
     public var inputs: [InputReport]
     public var summary: TraceSetSummary
+    /// The options that selected the traces counted, as written (`--errors`); nil when all were.
+    public var selectedBy: String?
+    /// The ids of the traces to list, when they are asked for.
+    public var traceIDs: [TraceID]?
 
-    public init(inputs: [InputReport], summary: TraceSetSummary) {
+    public init(inputs: [InputReport], summary: TraceSetSummary, selectedBy: String? = nil, traceIDs: [TraceID]? = nil) {
         self.inputs = inputs
         self.summary = summary
+        self.selectedBy = selectedBy
+        self.traceIDs = traceIDs
     }
 
     private var skipped: [TraceReadError] { inputs.flatMap(\.skipped) }
@@ -37,7 +43,7 @@ public struct InspectReport: Sendable {
             lines.append("  \(input.source): \(input.formatDescription), \(input.spans) span\(input.spans == 1 ? "" : "s")")
         }
         lines += [
-            "traces: \(summary.traces)",
+            "traces: \(summary.traces)" + (summary.tracesInInput.map { " of \($0), selected by \(selectedBy ?? "a query")" } ?? ""),
             "spans: \(summary.spans)",
             "duplicate spans: \(summary.duplicateSpans) (each counted once)",
             "conflicting spans: \(summary.conflictingSpans) (the same ids as a span read before, other content: left out)",
@@ -57,6 +63,10 @@ public struct InspectReport: Sendable {
         lines.append("repaired: \(repairedCount)")
         lines += repaired.map { "  \($0)" }
         if repairedCount > repaired.count { lines.append("  … and \(repairedCount - repaired.count) more, not listed") }
+        if let traceIDs {
+            lines.append("trace ids:")
+            lines += traceIDs.map { "  \($0)" }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -73,6 +83,10 @@ public struct InspectReport: Sendable {
             return file.text
         }))
         object.append("traces", String(summary.traces))
+        if let total = summary.tracesInInput {
+            object.append("tracesInInput", String(total))
+            object.append("selectedBy", JSONWriter.string(selectedBy ?? ""))
+        }
         object.append("spans", String(summary.spans))
         object.append("duplicateSpans", String(summary.duplicateSpans))
         object.append("conflictingSpans", String(summary.conflictingSpans))
@@ -90,6 +104,7 @@ public struct InspectReport: Sendable {
         object.append("skipped", Self.parts(skipped))
         object.append("repairedCount", String(repairedCount))
         object.append("repaired", Self.parts(repaired))
+        if let traceIDs { object.append("traceIDs", JSONWriter.array(traceIDs.map { JSONWriter.string($0.description) })) }
         return object.text + "\n"
     }
 

@@ -69,6 +69,9 @@ public struct GraphReading: Sendable {
     public var metrics: MetricsGraph?
     /// Of every trace, what a report chooses by, when it was asked for; empty otherwise.
     var digest = TraceDigest()
+    /// The ids of the traces counted, sorted, when a query selected some or `listingTraces` asked
+    /// for them; nil otherwise.
+    public var traceIDs: [TraceID]?
 
     /// Reads every input (files, folders of files, `-` for standard input), on both cores
     /// where the input allows, and builds the graph of all of them together.
@@ -76,23 +79,26 @@ public struct GraphReading: Sendable {
     /// An input of service-graph metrics is told from its content (or, with `metricsFormat`,
     /// every input is read as metrics of that format; with `options.format`, as that trace export).
     /// Metrics of several inputs are summed; metrics and trace exports together are an error.
+    /// With a `query`, the graph counts only the traces it selects (``TraceQuery``), and the
+    /// summary says how many of how many.
     public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init(),
-                metricsFormat: MetricsFormat? = nil) throws(InputReadError) {
-        try self.init(paths: paths, options: options, graphOptions: graphOptions, metricsFormat: metricsFormat, digesting: false)
+                query: TraceQuery = TraceQuery(), metricsFormat: MetricsFormat? = nil, listingTraces: Bool = false) throws(InputReadError) {
+        try self.init(paths: paths, options: options, graphOptions: graphOptions, query: query, metricsFormat: metricsFormat,
+                      digesting: false, listingTraces: listingTraces)
     }
 
     /// Reads as ``init(paths:options:graphOptions:metricsFormat:)`` does and, when `digesting`, keeps
     /// the digest of every trace too, for a report to choose its traces by.
-    init(paths: [String], options: ReadOptions, graphOptions: ServiceGraph.Options, metricsFormat: MetricsFormat? = nil,
-         digesting: Bool) throws(InputReadError) {
+    init(paths: [String], options: ReadOptions, graphOptions: ServiceGraph.Options, query: TraceQuery = TraceQuery(),
+         metricsFormat: MetricsFormat? = nil, digesting: Bool, listingTraces: Bool = false) throws(InputReadError) {
         var readOptions = options
-        readOptions.detail = ServiceGraph.Accumulator.readDetail(for: graphOptions)
+        readOptions.detail = query.detail(widening: ServiceGraph.Accumulator.readDetail(for: graphOptions))
         let other: OtherContent<Result<MetricsGraph, MetricsReadError>>? = options.format == nil
             ? .serviceGraphMetrics(format: metricsFormat) : nil
         let read = try readInputs(paths, options: readOptions, other: other, makeSink: {
-            GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions), digest: digesting ? TraceDigest() : nil)
+            GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil)
         }) { (whole: inout GraphSink, part: GraphSink) in whole.merge(part) }
-        var sink = GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions), digest: digesting ? TraceDigest() : nil)
+        var sink = GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil)
         var metrics = MetricsGraph()
         inputs = []
         for input in read {
@@ -110,20 +116,25 @@ public struct GraphReading: Sendable {
         }
         if !metrics.inputs.isEmpty {
             guard inputs.isEmpty else { throw .mixedInputs(metrics: metrics.inputs.map(\.source), traces: inputs.map(\.source)) }
+            guard query.selectsEverything else { throw .queryNeedsSpans(metrics: metrics.inputs.map(\.source)) }
             graph = metrics.graph(options: graphOptions)
             summary = TraceSetSummary(traces: 0, spans: 0, duplicateSpans: 0, links: 0, unresolvedLinks: 0, services: [], errorSpans: 0)
             self.metrics = metrics
         } else {
-            (graph, summary) = sink.accumulator.finish()
+            let reading = sink.accumulator.finish(attributingSpans: false, listingTraces: listingTraces)
+            (graph, summary, traceIDs) = (reading.graph, reading.summary, reading.traceIDs)
         }
         digest = sink.digest ?? TraceDigest()
     }
 
     /// The built-in example.
-    public init(builtInExampleWith graphOptions: ServiceGraph.Options = .init()) {
+    public init(builtInExampleWith graphOptions: ServiceGraph.Options = .init(), query: TraceQuery = TraceQuery(), listingTraces: Bool = false) {
         let loaded = LoadedTraces.builtInExample()
         inputs = loaded.inputs
-        (graph, summary) = loaded.serviceGraph(graphOptions)
+        var accumulator = ServiceGraph.Accumulator(options: graphOptions, query: query)
+        for span in loaded.traces.spans { accumulator.receive(span) }
+        let reading = accumulator.finish(attributingSpans: false, listingTraces: listingTraces)
+        (graph, summary, traceIDs) = (reading.graph, reading.summary, reading.traceIDs)
     }
 }
 
@@ -208,7 +219,8 @@ extension TraceSetSummary {
     /// One line for a terminal: spans, traces, services, links, errors, and repeats when there were any.
     public var shortDescription: String {
         let count = Self.count
-        var parts = [count(spans, "span") + " in " + count(traces, "trace"), count(services.count, "service")]
+        let traceCount = tracesInInput.map { "\(traces) of " + count($0, "trace") + " (selected)" } ?? count(traces, "trace")
+        var parts = [count(spans, "span") + " in " + traceCount, count(services.count, "service")]
         var linkPart = count(links, "link")
         if unresolvedLinks > 0 { linkPart += " (\(unresolvedLinks) to spans outside the input)" }
         parts.append(linkPart)

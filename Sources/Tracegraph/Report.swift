@@ -50,8 +50,8 @@ extension ReportReading {
 
 extension TraceSet {
     /// The service graph of these spans, with the graph's reading of each span when asked.
-    func graphReading(_ options: ServiceGraph.Options, attributingSpans: Bool) -> ServiceGraph.Reading {
-        var accumulator = ServiceGraph.Accumulator(options: options)
+    func graphReading(_ options: ServiceGraph.Options, query: TraceQuery = TraceQuery(), attributingSpans: Bool) -> ServiceGraph.Reading {
+        var accumulator = ServiceGraph.Accumulator(options: options, query: query)
         for span in spans { accumulator.receive(span) }
         return accumulator.finish(attributingSpans: attributingSpans)
     }

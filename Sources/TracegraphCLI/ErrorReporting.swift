@@ -51,6 +51,10 @@ enum Failure: Error {
     case mixedInputs(metrics: [String], traces: [String])
     /// Service-graph metrics named where spans are needed (the report).
     case spansNeeded(metrics: [String])
+    /// Service-graph metrics read with options that select traces.
+    case queryNeedsSpans(metrics: [String])
+    /// The spans read hold no trace that the options select (and `--allow-empty` was not given).
+    case noTraceSelected(query: String, traces: Int)
     /// Standard input held no bytes at all; `named` when it was read as `-`, not for want of inputs.
     case emptyStandardInput(named: Bool)
     /// The inputs read hold no spans at all (and `--allow-empty` was not given).
@@ -76,6 +80,7 @@ enum Failure: Error {
             case .metrics(let error): self = .metrics(error)
             case .mixedInputs(let metrics, let traces): self = .mixedInputs(metrics: metrics, traces: traces)
             case .spansNeeded(let metrics): self = .spansNeeded(metrics: metrics)
+            case .queryNeedsSpans(let metrics): self = .queryNeedsSpans(metrics: metrics)
             }
         case let error as MetricsReadError: self = .metrics(error)
         case let error as GraphvizError: self = .graphviz(error)
@@ -91,7 +96,8 @@ enum Failure: Error {
             if case .cannotOpen = error.problem { return .unreadableInput }
             return .malformedInput
         case .metrics: return .malformedInput
-        case .mixedInputs, .spansNeeded: return .usage
+        case .mixedInputs, .spansNeeded, .queryNeedsSpans: return .usage
+        case .noTraceSelected: return .malformedInput
         case .emptyStandardInput: return .malformedInput
         case .noSpans: return .malformedInput
         case .emptyFolder: return .unreadableInput
@@ -110,6 +116,9 @@ enum Failure: Error {
         case .metrics(let error): "\(error)"
         case .mixedInputs(let metrics, let traces): "\(InputReadError.mixedInputs(metrics: metrics, traces: traces))"
         case .spansNeeded(let metrics): "\(InputReadError.spansNeeded(metrics: metrics))"
+        case .queryNeedsSpans(let metrics): "\(InputReadError.queryNeedsSpans(metrics: metrics))"
+        case .noTraceSelected(let query, let traces):
+            "none of the \(traces == 1 ? "trace" : "\(traces) traces") read is selected by \(query): nothing to draw (--allow-empty draws an empty graph)"
         case .emptyStandardInput(named: true): "standard input is empty: no spans to read"
         case .emptyStandardInput(named: false):
             "standard input is empty: no spans to read. With no input named, tracegraph reads standard input; "

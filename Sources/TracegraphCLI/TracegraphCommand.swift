@@ -120,13 +120,16 @@ struct InputOptions: ParsableArguments {
     /// What is read: the inputs named, or standard input when there are none.
     private var paths: [String] { inputs.isEmpty ? ["-"] : inputs }
 
-    /// Reads the inputs, or the built-in example, straight into a graph.
-    func readGraph(_ options: ServiceGraph.Options) throws -> GraphReading {
+    /// Reads the inputs, or the built-in example, straight into a graph of the traces `query` selects.
+    func readGraph(_ options: ServiceGraph.Options, query: TraceQuery = TraceQuery(), listingTraces: Bool = false) throws -> GraphReading {
         if !example { try checkFolders() }
         let reading = try example
-            ? GraphReading(builtInExampleWith: options)
+            ? GraphReading(builtInExampleWith: options, query: query, listingTraces: listingTraces)
             : noticingEmptyStandardInput {
-                try withProgress { try GraphReading(paths: paths, options: $0, graphOptions: options, metricsFormat: inputFormat?.metricsFormat) }
+                try withProgress {
+                    try GraphReading(paths: paths, options: $0, graphOptions: options, query: query,
+                                     metricsFormat: inputFormat?.metricsFormat, listingTraces: listingTraces)
+                }
             }
         if let metrics = reading.metrics {
             report(metrics, reading.graph)
@@ -134,6 +137,10 @@ struct InputOptions: ParsableArguments {
         }
         report(reading.inputs, reading.summary)
         try checkSpans(reading.inputs)
+        if let read = reading.summary.tracesInInput, reading.summary.traces == 0, read > 0 {
+            guard allowEmpty else { throw Failure.noTraceSelected(query: query.optionsDescription, traces: read) }
+            if !quiet { printError("tracegraph: warning: no trace of \(read) is selected by \(query.optionsDescription)") }
+        }
         return reading
     }
 
@@ -329,6 +336,8 @@ struct GraphCommand: ParsableCommand {
         valueName: "format"))
     var format: GraphFormat?
 
+    @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
+
     @OptionGroup var drawing: GraphOptions
 
     func validate() throws {
@@ -344,7 +353,10 @@ struct GraphCommand: ParsableCommand {
         DispatchQueue.global().async(group: preparing) { [format] in renderer.prepare(for: format) }
         defer { preparing.wait() }
         try reportingErrors {
-            let viewed = try drawing.view.apply(to: input.readGraph(drawing.serviceGraphOptions).graph)
+            let query = try selection.query()
+            let reading = try input.readGraph(drawing.serviceGraphOptions, query: query)
+            var viewed = try drawing.view.apply(to: reading.graph)
+            if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
             let graph = viewed.graph
             if !input.quiet {
                 for note in viewed.notes { printError("tracegraph: \(note)") }
@@ -424,20 +436,28 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
+
     @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, conflictingSpans (repeats of ids with other content, left out), sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans (spans left out for an all-zero trace or span id), skippedSpans and repairedSpans (counts by reason: missingTraceID, missingSpanID, zeroTraceID, zeroSpanID; endBeforeStart), skippedCount and repairedCount (all of them), skipped and repaired (the first 1,000 of each, each part with file, line and column or byteOffset, reason, and for a span its defect)).")
     var json = false
+
+    @Flag(help: "List the ids of the traces counted (those the options select), sorted: a line each, or in JSON under traceIDs.")
+    var listTraces = false
 
     func run() throws {
         try reportingErrors {
             var quietInput = input
             quietInput.quiet = true
-            let reading = try quietInput.readGraph(.init())
+            let query = try selection.query()
+            let reading = try quietInput.readGraph(.init(), query: query, listingTraces: listTraces)
             if let metrics = reading.metrics {
                 let report = MetricsInspectReport(metrics: metrics, graph: reading.graph)
                 try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
                 return
             }
-            let report = InspectReport(inputs: reading.inputs, summary: reading.summary)
+            let report = InspectReport(inputs: reading.inputs, summary: reading.summary,
+                                       selectedBy: query.selectsEverything ? nil : query.optionsDescription,
+                                       traceIDs: listTraces ? reading.traceIDs ?? [] : nil)
             try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
         }
     }

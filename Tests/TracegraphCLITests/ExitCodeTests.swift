@@ -34,6 +34,8 @@ import Tracegraph
             (InputReadError.traces(TraceReadError(source: "a.json", location: nil, problem: .cannotOpen(reason: "gone"))), 66),
             (InputReadError.mixedInputs(metrics: ["a.prom"], traces: ["b.json"]), 64),
             (InputReadError.spansNeeded(metrics: ["a.prom"]), 64),
+            (InputReadError.queryNeedsSpans(metrics: ["a.prom"]), 64),
+            (Failure.noTraceSelected(query: "--errors", traces: 3), 65),
         ]
         var unwritable: (any Error)?
         do { try OutputFile.write([], to: "/proc/tracegraph/out.svg") } catch { unwritable = error }
