@@ -39,6 +39,9 @@ public struct HTMLReport: Sendable {
         public var templates: ReportTemplates
         /// Named in the page's header beside the title, for example `tracegraph 0.1`.
         public var generatedBy: String
+        /// The options that selected the report's traces, as written (`--errors`): the page says
+        /// so, and how many of the traces read they are; nil when every trace was taken.
+        public var selectedBy: String?
 
         public init(title: String = "Trace report", maxTraces: Int? = nil, templates: ReportTemplates = .builtIn,
                     generatedBy: String = "tracegraph") {
@@ -64,10 +67,13 @@ public struct HTMLReport: Sendable {
     ///     parent, and the spans it counts on an edge to or from each peer. Without it, parents
     ///     are found by their ids, and no span is counted for a peer.
     ///   - digest: when `traces` holds only the traces a report chose while it read (``TraceDigest``),
-    ///     the digest of every trace read: the page counts and dates by it, and says what it left out.
+    ///     the digest of every trace read (of every trace selected, with a query): the page counts
+    ///     and dates by it, and says what it left out.
+    ///   - tracesRead: when a query selected the traces, the digest of every trace read: a link
+    ///     into a trace it did not select says so.
     public init(traces: TraceSet, summary: TraceSetSummary, inputs: [Input], graphSVG: String,
                 graph: ServiceGraph? = nil, attribution: ServiceGraph.SpanAttribution? = nil,
-                digest: TraceDigest? = nil, options: Options = Options()) throws(ReportError) {
+                digest: TraceDigest? = nil, tracesRead: TraceDigest? = nil, options: Options = Options()) throws(ReportError) {
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: options.templates.page)
@@ -86,7 +92,8 @@ public struct HTMLReport: Sendable {
             case .service, .outsideInput: false
             }
         } ?? []
-        let data = ReportData(set: traces, catalog: catalog, kept: kept, graph: graph, peers: peers, attribution: attribution)
+        let data = ReportData(set: traces, catalog: catalog, kept: kept, graph: graph, peers: peers, attribution: attribution,
+                              digest: digest, tracesRead: tracesRead)
         shownTraces = kept.lazy.filter { $0 }.count
         totalTraces = max(catalog.traces.count, digest?.traceCount ?? 0)
         let timeRange = digest?.timeRange ?? catalog.traces.map(\.start).min().map { $0...max($0, catalog.traces.map(\.end).max()!) }
@@ -117,6 +124,13 @@ public struct HTMLReport: Sendable {
         if summary.conflictingSpans > 0 { values["conflictingSpans"] = GraphWording.count(summary.conflictingSpans) }
         if inputs.count > Self.maxInputsListed {
             values["moreInputs"] = GraphWording.count(inputs.count - Self.maxInputsListed)
+        }
+        if let selectedBy = options.selectedBy, let read = summary.tracesInInput {
+            values["selection"] = [
+                "selectedTraces": GraphWording.count(summary.traces),
+                "tracesRead": GraphWording.count(read),
+                "query": selectedBy,
+            ]
         }
         if shownTraces < totalTraces {
             values["omission"] = [

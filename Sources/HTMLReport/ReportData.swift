@@ -13,10 +13,15 @@ struct ReportData {
     /// - Parameters:
     ///   - peers: the uninstrumented peers the graph draws.
     ///   - attribution: the graph's parent of each span and the spans it counts for each peer.
+    ///   - digest: the traces the report could have shown (all read, or those a query selected),
+    ///     when `set` holds only those it chose while it read.
+    ///   - tracesRead: every trace read, when a query selected some of them.
     init(set: TraceSet, catalog: TraceCatalog, kept: [Bool], graph: ServiceGraph?, peers: [ServiceGraph.Node],
-         attribution: ServiceGraph.SpanAttribution?) {
+         attribution: ServiceGraph.SpanAttribution?, digest: TraceDigest? = nil, tracesRead: TraceDigest? = nil) {
         var encoder = Encoder(set: set, catalog: catalog, shownTraces: catalog.traces.indices.filter { kept[$0] },
                               graph: graph, peers: peers, attribution: attribution)
+        encoder.digest = digest
+        encoder.tracesRead = tracesRead
         for traceIndex in encoder.shownTraces { encoder.encodeTrace(traceIndex) }
         json = encoder.finish()
         shownSpans = encoder.spanColumns.name.count
@@ -29,7 +34,14 @@ private struct Encoder {
     private enum MissingTarget: Int {
         case notInInput = -1
         case leftOut = -2
+        /// In the input, in a trace the query (`--where`, `--linked-to`, `--errors`…) did not select.
+        case notSelected = -3
     }
+
+    /// The traces the report could have shown, when `set` holds only those it chose while it read.
+    var digest: TraceDigest?
+    /// Every trace read, when a query selected some of them.
+    var tracesRead: TraceDigest?
 
     let set: TraceSet
     let catalog: TraceCatalog
@@ -164,6 +176,10 @@ private struct Encoder {
             target = shown >= 0 ? shown : MissingTarget.leftOut.rawValue
             let targetTrace = catalog.traceOfSpan[targetPosition]
             if shown >= 0, targetTrace != traceIndex { linksIn[targetTrace] += 1 }
+        } else if digest?.contains(link.traceID) == true {
+            target = MissingTarget.leftOut.rawValue
+        } else if tracesRead?.contains(link.traceID) == true {
+            target = MissingTarget.notSelected.rawValue
         } else {
             target = MissingTarget.notInInput.rawValue
         }

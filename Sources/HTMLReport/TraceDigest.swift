@@ -52,6 +52,17 @@ public struct TraceDigest: SpanSink, Sendable {
         links += other.links
     }
 
+    /// The digest of only these traces, and of the links between them.
+    public func restricted(to traces: Set<TraceID>) -> TraceDigest {
+        var digest = TraceDigest()
+        digest.facts = facts.filter { traces.contains($0.key) }
+        digest.links = links.filter { traces.contains($0.from) && traces.contains($0.to) }
+        return digest
+    }
+
+    /// Whether a span of this trace was read.
+    public func contains(_ trace: TraceID) -> Bool { facts[trace] != nil }
+
     /// How many traces the spans belong to.
     public var traceCount: Int { facts.count }
 

@@ -44,7 +44,7 @@ extension ReportReading {
             traces: traces, summary: summary,
             inputs: inputs.map { HTMLReport.Input(path: $0.source, format: $0.formatDescription, spans: $0.spans) },
             graphSVG: String(decoding: svg, as: UTF8.self), graph: graph, attribution: shown.attribution,
-            digest: everySpan?.digest, options: options)
+            digest: everySpan?.digest, tracesRead: tracesRead, options: options)
     }
 }
 

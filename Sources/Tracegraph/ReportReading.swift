@@ -12,29 +12,55 @@ public struct ReportReading: Sendable {
     /// When `traces` holds only the traces chosen: the graph and the numbers of every span read,
     /// and the digest of every trace.
     public var everySpan: (graph: ServiceGraph, summary: TraceSetSummary, digest: TraceDigest)?
+    /// When a query selected the traces: the digest of every trace read, selected or not.
+    public var tracesRead: TraceDigest?
 
     /// Past this many bytes of inputs, a report reads them twice and keeps only the traces it shows.
     public static let wholeInputLimit = 256 << 20
 
-    /// Reads the inputs for a report of at most `maxTraces` traces.
+    /// Reads the inputs for a report of at most `maxTraces` of the traces `query` selects (the
+    /// graph, the numbers and the list are of those alone).
     public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init(),
-                maxTraces: Int, wholeInputLimit: Int = ReportReading.wholeInputLimit) throws(InputReadError) {
+                query: TraceQuery = TraceQuery(), maxTraces: Int, wholeInputLimit: Int = ReportReading.wholeInputLimit) throws(InputReadError) {
         let size = Self.size(of: paths)
         guard let size, size > wholeInputLimit else {
-            self.init(try LoadedTraces(paths: paths, options: options))
+            self.init(try LoadedTraces(paths: paths, options: options), graphOptions: graphOptions, query: query)
             return
         }
         // The first pass: the graph and the digest of every span, nothing of any span kept whole.
         var firstOptions = options
         firstOptions.detail = ServiceGraph.Accumulator.readDetail(for: graphOptions)
-        let first = try GraphReading(paths: paths, options: firstOptions, graphOptions: graphOptions, digesting: true)
-        let chosen = first.digest.chosen(atMost: maxTraces)
+        let first = try GraphReading(paths: paths, options: firstOptions, graphOptions: graphOptions, query: query, digesting: true)
+        let digest = first.traceIDs.map { first.digest.restricted(to: Set($0)) } ?? first.digest
+        let chosen = digest.chosen(atMost: maxTraces)
         // The second: the spans of the traces chosen, whole; progress counts only the first pass.
         var secondOptions = options
         secondOptions.progress = nil
         let loaded = try LoadedTraces(paths: paths, options: secondOptions, keeping: chosen)
         self.init(inputs: first.inputs, traces: loaded.traces)
-        everySpan = (first.graph, first.summary, first.digest)
+        everySpan = (first.graph, first.summary, digest)
+        if first.traceIDs != nil { tracesRead = first.digest }
+    }
+
+    /// Traces read whole, of which the report shows those `query` selects.
+    public init(_ loaded: LoadedTraces, graphOptions: ServiceGraph.Options, query: TraceQuery) {
+        guard !query.selectsEverything else {
+            self.init(loaded)
+            return
+        }
+        // The graph of the traces selected, their links into the others still drawn from where they lead.
+        let reading = loaded.traces.graphReading(graphOptions, query: query, attributingSpans: false)
+        let selected = Set(reading.traceIDs ?? [])
+        let kept = TraceSet(loaded.traces.spans.filter { selected.contains($0.traceID) })
+        var digest = TraceDigest()
+        var read = TraceDigest()
+        for span in loaded.traces.spans {
+            read.receive(span)
+            if selected.contains(span.traceID) { digest.receive(span) }
+        }
+        self.init(inputs: loaded.inputs, traces: kept)
+        everySpan = (reading.graph, reading.summary, digest)
+        tracesRead = read
     }
 
     init(inputs: [InputReport], traces: TraceSet) {

@@ -137,24 +137,31 @@ struct InputOptions: ParsableArguments {
         }
         report(reading.inputs, reading.summary)
         try checkSpans(reading.inputs)
-        if let read = reading.summary.tracesInInput, reading.summary.traces == 0, read > 0 {
-            guard allowEmpty else { throw Failure.noTraceSelected(query: query.optionsDescription, traces: read) }
-            if !quiet { printError("tracegraph: warning: no trace of \(read) is selected by \(query.optionsDescription)") }
-        }
+        try checkSelection(reading.summary, query: query)
         return reading
     }
 
     /// Reads the inputs for a report of at most `maxTraces` traces (``ReportReading``), or the built-in example.
-    func readForReport(maxTraces: Int, graphOptions: ServiceGraph.Options) throws -> ReportReading {
+    func readForReport(maxTraces: Int, graphOptions: ServiceGraph.Options, query: TraceQuery = TraceQuery()) throws -> ReportReading {
         if !example { try checkFolders() }
         let reading = try example
-            ? ReportReading(LoadedTraces.builtInExample())
+            ? ReportReading(LoadedTraces.builtInExample(), graphOptions: graphOptions, query: query)
             : noticingEmptyStandardInput {
-                try withProgress { try ReportReading(paths: paths, options: $0, graphOptions: graphOptions, maxTraces: maxTraces) }
+                try withProgress {
+                    try ReportReading(paths: paths, options: $0, graphOptions: graphOptions, query: query, maxTraces: maxTraces)
+                }
             }
         report(reading.inputs, reading.summary)
         try checkSpans(reading.inputs)
+        try checkSelection(reading.summary, query: query)
         return reading
+    }
+
+    /// A query that selects no trace of those read is an error (65), or with `--allow-empty` a warning.
+    private func checkSelection(_ summary: TraceSetSummary, query: TraceQuery) throws {
+        guard let read = summary.tracesInInput, summary.traces == 0, read > 0 else { return }
+        guard allowEmpty else { throw Failure.noTraceSelected(query: query.optionsDescription, traces: read) }
+        if !quiet { printError("tracegraph: warning: no trace of \(read) is selected by \(query.optionsDescription)") }
     }
 
     /// A folder named as an input that holds no files is an error (66), or with `--allow-empty` a warning.
@@ -403,6 +410,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The page's title.")
     var title = "Trace report"
 
+    @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
+
     @OptionGroup var drawing: GraphOptions
 
     func validate() throws {
@@ -412,10 +421,12 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
-            let reading = try input.readForReport(maxTraces: maxTraces, graphOptions: drawing.serviceGraphOptions)
+            let query = try selection.query()
+            let reading = try input.readForReport(maxTraces: maxTraces, graphOptions: drawing.serviceGraphOptions, query: query)
+            var options = HTMLReport.Options(title: title, maxTraces: maxTraces, templates: chosenTemplates)
+            if !query.selectsEverything { options.selectedBy = query.optionsDescription }
             let report = try reading.htmlReport(
-                graphOptions: drawing.serviceGraphOptions, view: drawing.view, renderer: drawing.renderer,
-                options: .init(title: title, maxTraces: maxTraces, templates: chosenTemplates)
+                graphOptions: drawing.serviceGraphOptions, view: drawing.view, renderer: drawing.renderer, options: options
             ) { note in if !input.quiet { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(Array(report.html.utf8), to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }

@@ -42,7 +42,8 @@
  *   "links": [[fromSpan, target, traceIdHex, spanIdHex, traceState s, [k, v, …]], …]
  *       // target: global span index when the linked-to span is in the report,
  *       //         -1 when it is not in the input, -2 when its trace was left out
- *       //         by --max-traces
+ *       //         by --max-traces, -3 when its trace was not among those the
+ *       //         options (--where, --linked-to, --errors…) selected
  *   "peers": [{"name": s, "node": "db_…" | "topic_…" | "peer_…",   // uninstrumented peers
  *              "kind": "database" | "messaging" | "remote",          //   the graph draws;
  *              "system": s}],   // messaging: a topic or queue; system: db.system or

@@ -58,7 +58,7 @@ function installProbe(timings) {
     links: () => model.links.map(([from, target, traceHex, spanHex]) => ({
       from: spanInfo(from),
       target: target >= 0 ? spanInfo(target) : null,
-      resolution: target >= 0 ? 'report' : target === -2 ? 'omitted' : 'missing',
+      resolution: target >= 0 ? 'report' : target === -2 ? 'omitted' : target === -3 ? 'unselected' : 'missing',
       traceId: traceHex,
       spanId: spanHex,
     })),

@@ -112,6 +112,8 @@ const details = {
       line.append(spanButton(target));
     } else if (target === -2) {
       line.append(el('span', 'unresolved omitted', 'Its trace was left out by --max-traces'));
+    } else if (target === -3) {
+      line.append(el('span', 'unresolved omitted', 'Its trace is not among those this report selected'));
     } else {
       line.append(el('span', 'unresolved missing', 'Linked-to span not in the input'));
     }

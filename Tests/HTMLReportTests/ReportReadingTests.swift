@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraceTestSupport
+import TraceModel
 import Tracegraph
 @testable import HTMLReport
 
@@ -21,9 +22,9 @@ import Tracegraph
             + "{{#omission}}{{shownTraces}}/{{totalTraces}}/{{omittedTraces}}/{{omittedSpans}}{{/omission}}|{{{data}}}",
         style: "", script: "")
 
-    func report(_ path: String, maxTraces: Int, twice: Bool, templates: ReportTemplates = page) throws -> String {
-        let reading = try ReportReading(paths: [path], maxTraces: maxTraces, wholeInputLimit: twice ? 0 : .max)
-        #expect((reading.everySpan != nil) == twice)
+    func report(_ path: String, maxTraces: Int, twice: Bool, query: TraceQuery = TraceQuery(), templates: ReportTemplates = page) throws -> String {
+        let reading = try ReportReading(paths: [path], query: query, maxTraces: maxTraces, wholeInputLimit: twice ? 0 : .max)
+        #expect((reading.everySpan != nil) == (twice || !query.selectsEverything))
         return try reading.htmlReport(options: .init(maxTraces: maxTraces, templates: templates)).html
     }
 
@@ -39,6 +40,41 @@ import Tracegraph
             + twice[twice.firstIndex(of: "{")!...] + "</script>")
         #expect(shownTwice.traceIDs == shownWhole.traceIDs)
         #expect(shownTwice.spanIDs == shownWhole.spanIDs)
+    }
+
+    /// Questions of the shop's links: a batch's failures, every failure chain, one service.
+    static let queries: [TraceQuery] = [
+        TraceQuery(linkedTo: LinkedTraces(traceID: TraceID(hex: "e1bfe5a02eb1213749c1cdc811ff00f3")!, direction: .forward), errors: true),
+        TraceQuery(errors: true),
+        TraceQuery(conditions: [SpanCondition(.service, .equals("dlq-handler"))]),
+    ]
+
+    @Test(arguments: queries, [3, 100_000])
+    func aQueryReadTwiceShowsWhatItShowsReadWhole(query: TraceQuery, maxTraces: Int) throws {
+        let whole = try report(Fixtures.pythonSDKShopJSON, maxTraces: maxTraces, twice: false, query: query)
+        let twice = try report(Fixtures.pythonSDKShopJSON, maxTraces: maxTraces, twice: true, query: query)
+        // Compared by their start, which counts; the page's data is hundreds of kilobytes to print.
+        #expect(whole == twice, "read whole: \(whole.prefix(200)); read twice: \(twice.prefix(200))")
+        if whole != twice { try? whole.write(toFile: "/tmp/query-whole.txt", atomically: true, encoding: .utf8); try? twice.write(toFile: "/tmp/query-twice.txt", atomically: true, encoding: .utf8) }
+        // The header counts the selected traces only: the shop has 1,130.
+        let traces = try #require(Int(whole.prefix { $0 != "/" }.filter(\.isNumber)))
+        #expect(traces < 1_130 && traces > 0)
+    }
+
+    @Test(arguments: [false, true])
+    func aLinkIntoATraceTheQueryLeftOutSaysSo(twice: Bool) throws {
+        // The dead letters alone: each links to a fraud-detection producer span, in the input but not selected (-3).
+        let dead = try report(Fixtures.pythonSDKShopJSON, maxTraces: 100_000, twice: twice,
+                              query: TraceQuery(conditions: [SpanCondition(.service, .equals("dlq-handler"))]))
+        let links = try #require(dead.range(of: "\"links\":[").map { dead[$0.upperBound...].prefix { $0 != "}" } })
+        #expect(links.components(separatedBy: ",-3,\"").count - 1 == 3, "\(links.prefix(300))")
+        // The batch's failures with room for 3 traces (the job and 2 of its 6 failed items): the job's
+        // summary links to the last 128 items, of which one failed and is not shown (-2); the other
+        // 127 are not selected (-3).
+        let job = try report(Fixtures.pythonSDKShopJSON, maxTraces: 3, twice: twice, query: Self.queries[0])
+        let jobLinks = try #require(job.range(of: "\"links\":[").map { job[$0.upperBound...].prefix { $0 != "}" } })
+        #expect(jobLinks.components(separatedBy: ",-2,\"").count - 1 == 1)
+        #expect(jobLinks.components(separatedBy: ",-3,\"").count - 1 == 127)
     }
 
     @Test(arguments: inputs)

@@ -3,7 +3,7 @@ import Testing
 import TraceTestSupport
 
 /// `--where`, `--service`, `--from`, `--to`, `--linked-to`, `--link-depth`, `--direction` and
-/// `--errors` on the command line: what `graph` and `inspect` say and how they end.
+/// `--errors` on the command line: what `graph`, `report` and `inspect` say and how they end.
 @Suite struct TraceQueryCommandTests {
     /// The batch job of the shop the Python SDK exported.
     private static let job = "e1bfe5a02eb1213749c1cdc811ff00f3"
@@ -36,6 +36,24 @@ import TraceTestSupport
         #expect(svg.contains("invoice&#45;worker") && !svg.contains("storefront"))
     }
 
+    @Test func theReportHoldsOnlyTheSelectedTracesAndSaysSo() throws {
+        let folder = try temporaryFolder()
+        let result = try Tool.run(["report", Fixtures.pythonSDKShop, "--linked-to", Self.job, "--direction", "forward", "--errors",
+                                   "-o", "chain.html"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("19 spans in 7 of 1130 traces (selected)"), "\(result.standardError)")
+        #expect(result.standardError.contains("wrote chain.html: 7 traces"), "\(result.standardError)")
+        let html = try String(contentsOfFile: folder + "/chain.html", encoding: .utf8)
+        #expect(html.contains("<strong>7 of 1,130 traces read are in this report:</strong> those that "
+            + "<code>--linked-to \(Self.job) --direction forward --errors</code> selects."))
+        // Nothing of the shop outside the job's chain: no checkout, no storefront.
+        #expect(!html.contains("storefront") && !html.contains("GET /checkout"))
+        // A query that selects nothing writes no report.
+        let refused = try Tool.run(["report", Fixtures.pythonSDKShop, "--service", "nobody", "-o", "none.html"], in: folder)
+        #expect(refused.status == 65)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/none.html"))
+    }
+
     @Test(arguments: [
         (["--where", "nightly-42"], "--where nightly-42: expected KEY=VALUE or KEY~REGEX"),
         (["--where", "job~("], "--where job~(: not a regular expression"),
@@ -47,9 +65,9 @@ import TraceTestSupport
         (["--direction", "sideways", "--linked-to", job], "sideways"),
     ])
     func aQueryThatDoesNotReadIsAUsageError(arguments: [String], message: String) throws {
-        for command in ["graph", "inspect"] {
-            let result = try Tool.run([command, Fixtures.pythonSDKShop, "-o", "x.svg"].filter { command == "graph" || ($0 != "-o" && $0 != "x.svg") }
-                + arguments, in: try temporaryFolder())
+        for command in ["graph", "inspect", "report"] {
+            let output = ["graph": ["-o", "x.svg"], "report": ["-o", "x.html"], "inspect": []][command]!
+            let result = try Tool.run([command, Fixtures.pythonSDKShop] + output + arguments, in: try temporaryFolder())
             #expect(result.status == 64)
             #expect(result.standardError.contains(message), "\(result.standardError)")
         }
