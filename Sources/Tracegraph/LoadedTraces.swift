@@ -72,6 +72,9 @@ public struct GraphReading: Sendable {
     /// The ids of the traces counted, sorted, when a query selected some or `listingTraces` asked
     /// for them; nil otherwise.
     public var traceIDs: [TraceID]?
+    /// The workflows of the traces counted (traces that span links join), largest first, when
+    /// they were asked for; nil otherwise.
+    public var workflows: [Workflow]?
 
     /// Reads every input (files, folders of files, `-` for standard input), on both cores
     /// where the input allows, and builds the graph of all of them together.
@@ -82,23 +85,27 @@ public struct GraphReading: Sendable {
     /// With a `query`, the graph counts only the traces it selects (``TraceQuery``), and the
     /// summary says how many of how many.
     public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init(),
-                query: TraceQuery = TraceQuery(), metricsFormat: MetricsFormat? = nil, listingTraces: Bool = false) throws(InputReadError) {
+                query: TraceQuery = TraceQuery(), metricsFormat: MetricsFormat? = nil, listingTraces: Bool = false,
+                collectingWorkflows: Bool = false) throws(InputReadError) {
         try self.init(paths: paths, options: options, graphOptions: graphOptions, query: query, metricsFormat: metricsFormat,
-                      digesting: false, listingTraces: listingTraces)
+                      digesting: false, listingTraces: listingTraces, collectingWorkflows: collectingWorkflows)
     }
 
     /// Reads as ``init(paths:options:graphOptions:metricsFormat:)`` does and, when `digesting`, keeps
     /// the digest of every trace too, for a report to choose its traces by.
     init(paths: [String], options: ReadOptions, graphOptions: ServiceGraph.Options, query: TraceQuery = TraceQuery(),
-         metricsFormat: MetricsFormat? = nil, digesting: Bool, listingTraces: Bool = false) throws(InputReadError) {
+         metricsFormat: MetricsFormat? = nil, digesting: Bool, listingTraces: Bool = false, collectingWorkflows: Bool = false) throws(InputReadError) {
         var readOptions = options
         readOptions.detail = query.detail(widening: ServiceGraph.Accumulator.readDetail(for: graphOptions))
+        if collectingWorkflows { readOptions.detail = WorkflowAccumulator.readDetail(widening: readOptions.detail) }
         let other: OtherContent<Result<MetricsGraph, MetricsReadError>>? = options.format == nil
             ? .serviceGraphMetrics(format: metricsFormat) : nil
         let read = try readInputs(paths, options: readOptions, other: other, makeSink: {
-            GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil)
+            GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil,
+                      workflows: collectingWorkflows ? WorkflowAccumulator() : nil)
         }) { (whole: inout GraphSink, part: GraphSink) in whole.merge(part) }
-        var sink = GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil)
+        var sink = GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil,
+                             workflows: collectingWorkflows ? WorkflowAccumulator() : nil)
         var metrics = MetricsGraph()
         inputs = []
         for input in read {
@@ -123,18 +130,25 @@ public struct GraphReading: Sendable {
         } else {
             let reading = sink.accumulator.finish(attributingSpans: false, listingTraces: listingTraces)
             (graph, summary, traceIDs) = (reading.graph, reading.summary, reading.traceIDs)
+            workflows = sink.workflows?.workflows(of: reading.traceIDs.map(Set.init))
         }
         digest = sink.digest ?? TraceDigest()
     }
 
     /// The built-in example.
-    public init(builtInExampleWith graphOptions: ServiceGraph.Options = .init(), query: TraceQuery = TraceQuery(), listingTraces: Bool = false) {
+    public init(builtInExampleWith graphOptions: ServiceGraph.Options = .init(), query: TraceQuery = TraceQuery(), listingTraces: Bool = false,
+                collectingWorkflows: Bool = false) {
         let loaded = LoadedTraces.builtInExample()
         inputs = loaded.inputs
         var accumulator = ServiceGraph.Accumulator(options: graphOptions, query: query)
         for span in loaded.traces.spans { accumulator.receive(span) }
         let reading = accumulator.finish(attributingSpans: false, listingTraces: listingTraces)
         (graph, summary, traceIDs) = (reading.graph, reading.summary, reading.traceIDs)
+        if collectingWorkflows {
+            var workflows = WorkflowAccumulator()
+            for span in loaded.traces.spans { workflows.receive(span) }
+            self.workflows = workflows.workflows(of: reading.traceIDs.map(Set.init))
+        }
     }
 }
 
@@ -201,10 +215,12 @@ private struct SpanCollector: SpanSink, Sendable {
 private struct GraphSink: SpanSink, Sendable {
     var accumulator: ServiceGraph.Accumulator
     var digest: TraceDigest?
+    var workflows: WorkflowAccumulator?
 
     mutating func receive(_ span: Span) {
         accumulator.receive(span)
         digest?.receive(span)
+        workflows?.receive(span)
     }
 
     mutating func finishPart() { accumulator.finishPart() }
@@ -212,6 +228,7 @@ private struct GraphSink: SpanSink, Sendable {
     mutating func merge(_ other: consuming GraphSink) {
         accumulator.merge(other.accumulator)
         if let theirs = other.digest { digest?.merge(theirs) }
+        if let theirs = other.workflows { workflows?.merge(theirs) }
     }
 }
 

@@ -15,7 +15,7 @@ struct TracegraphCommand: ParsableCommand {
             tracing backend. The format is told from the content.
 
             """ + ExitStatus.sentence,
-        subcommands: [GraphCommand.self, ReportCommand.self, InspectCommand.self, ExampleCommand.self]
+        subcommands: [GraphCommand.self, ReportCommand.self, WorkflowsCommand.self, InspectCommand.self, ExampleCommand.self]
     )
 
     @Flag(help: "Print tracegraph's version and the Graphviz library's.")
@@ -121,14 +121,16 @@ struct InputOptions: ParsableArguments {
     private var paths: [String] { inputs.isEmpty ? ["-"] : inputs }
 
     /// Reads the inputs, or the built-in example, straight into a graph of the traces `query` selects.
-    func readGraph(_ options: ServiceGraph.Options, query: TraceQuery = TraceQuery(), listingTraces: Bool = false) throws -> GraphReading {
+    func readGraph(_ options: ServiceGraph.Options, query: TraceQuery = TraceQuery(), listingTraces: Bool = false,
+                   collectingWorkflows: Bool = false) throws -> GraphReading {
         if !example { try checkFolders() }
         let reading = try example
-            ? GraphReading(builtInExampleWith: options, query: query, listingTraces: listingTraces)
+            ? GraphReading(builtInExampleWith: options, query: query, listingTraces: listingTraces, collectingWorkflows: collectingWorkflows)
             : noticingEmptyStandardInput {
                 try withProgress {
                     try GraphReading(paths: paths, options: $0, graphOptions: options, query: query,
-                                     metricsFormat: inputFormat?.metricsFormat, listingTraces: listingTraces)
+                                     metricsFormat: inputFormat?.metricsFormat, listingTraces: listingTraces,
+                                     collectingWorkflows: collectingWorkflows)
                 }
             }
         if let metrics = reading.metrics {
@@ -470,6 +472,35 @@ struct InspectCommand: ParsableCommand {
                                        selectedBy: query.selectsEverything ? nil : query.optionsDescription,
                                        traceIDs: listTraces ? reading.traceIDs ?? [] : nil)
             try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
+        }
+    }
+}
+
+struct WorkflowsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflows",
+        abstract: "List the workflows: traces that span links join (a batch job and its items, a message and what it triggered), largest first."
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
+
+    @Flag(help: "Print one JSON object: workflowCount, and workflows (traces, spans, errorSpans, failingTraces, startUnixNano, endUnixNano, longestChain, links, groups of traces by root service and name, traceIDs).")
+    var json = false
+
+    @Option(help: ArgumentHelp("List at most this many workflows, the largest; the rest are counted.", valueName: "n"))
+    var limit = 20
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let reading = try input.readGraph(.init(), query: selection.query(), collectingWorkflows: true)
+            let list = WorkflowList(workflows: reading.workflows ?? [], limit: limit)
+            try OutputFile.write(Array((json ? list.json : list.text).utf8), to: "-")
         }
     }
 }

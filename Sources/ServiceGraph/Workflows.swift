@@ -1,0 +1,187 @@
+import TraceModel
+
+/// Traces joined by their span links into workflows: a batch job and its items, a message and
+/// every trace it triggered, a failure and its retries. Each trace is kept as a sketch (its root,
+/// its time, its size and errors) of about 100 bytes while the spans stream past, and each link
+/// between two traces as the pair.
+public struct WorkflowAccumulator: SpanSink, Sendable {
+    /// What a workflow knows of one trace.
+    public struct TraceSketch: Hashable, Sendable {
+        /// The root span's service and name; the first span read's while no root is.
+        public var rootService: String
+        public var rootName: String
+        public var start: UInt64
+        public var end: UInt64
+        public var spans: Int
+        public var errorSpans: Int
+        fileprivate var hasRoot: Bool
+    }
+
+    private var sketches: [TraceID: TraceSketch] = [:]
+    /// Pairs of distinct traces a link joins: the linked-to span's trace (the cause) and the linking span's.
+    private var links: [(cause: TraceID, effect: TraceID)] = []
+
+    public init() {}
+
+    /// What a reader has to decode for workflows: span names (each trace is known by its root's).
+    public static func readDetail(widening detail: ReadDetail) -> ReadDetail {
+        var wider = detail
+        wider.names = true
+        return wider
+    }
+
+    public mutating func receive(_ span: Span) {
+        let isRoot = span.parentSpanID == nil
+        let end = max(span.startTimeUnixNano, span.endTimeUnixNano)
+        if var sketch = sketches[span.traceID] {
+            sketch.start = min(sketch.start, span.startTimeUnixNano)
+            sketch.end = max(sketch.end, end)
+            sketch.spans += 1
+            if span.isError { sketch.errorSpans += 1 }
+            if isRoot, !sketch.hasRoot {
+                (sketch.rootService, sketch.rootName, sketch.hasRoot) = (span.serviceName, span.name, true)
+            }
+            sketches[span.traceID] = sketch
+        } else {
+            sketches[span.traceID] = TraceSketch(rootService: span.serviceName, rootName: span.name, start: span.startTimeUnixNano,
+                                                 end: end, spans: 1, errorSpans: span.isError ? 1 : 0, hasRoot: isRoot)
+        }
+        for link in span.links where link.traceID != span.traceID {
+            links.append((link.traceID, span.traceID))
+        }
+    }
+
+    /// Adds what another accumulator received.
+    public mutating func merge(_ other: consuming WorkflowAccumulator) {
+        if sketches.isEmpty {
+            self = other
+            return
+        }
+        for (id, theirs) in other.sketches {
+            guard var ours = sketches[id] else {
+                sketches[id] = theirs
+                continue
+            }
+            ours.start = min(ours.start, theirs.start)
+            ours.end = max(ours.end, theirs.end)
+            ours.spans += theirs.spans
+            ours.errorSpans += theirs.errorSpans
+            if theirs.hasRoot, !ours.hasRoot { (ours.rootService, ours.rootName, ours.hasRoot) = (theirs.rootService, theirs.rootName, true) }
+            sketches[id] = ours
+        }
+        links += other.links
+    }
+
+    /// The workflows of the traces read (of those in `traces`, when given): the traces that links
+    /// join, however indirectly, largest first (by traces, then spans, then first start); a trace
+    /// that no link joins to another is a workflow of its own.
+    public func workflows(of traces: Set<TraceID>? = nil) -> [Workflow] {
+        let ids = sketches.keys.filter { traces?.contains($0) ?? true }.sorted()
+        var number: [TraceID: Int] = [:]
+        number.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() { number[id] = index }
+        // Components, by union–find over the links between traces both in the set.
+        var parent = Array(ids.indices)
+        func root(_ index: Int) -> Int {
+            var index = index
+            while parent[index] != index {
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            }
+            return index
+        }
+        var pairs: [(cause: Int, effect: Int)] = []
+        for link in links {
+            guard let cause = number[link.cause], let effect = number[link.effect] else { continue }
+            pairs.append((cause, effect))
+            let (a, b) = (root(cause), root(effect))
+            if a != b { parent[max(a, b)] = min(a, b) }
+        }
+        var members: [Int: [Int]] = [:]
+        for index in ids.indices { members[root(index), default: []].append(index) }
+        var linksOf: [Int: [(cause: Int, effect: Int)]] = [:]
+        for pair in pairs { linksOf[root(pair.cause), default: []].append(pair) }
+        let workflows = members.map { component, indices in
+            Workflow(traces: indices.map { ids[$0] }, sketches: indices.map { sketches[ids[$0]]! },
+                     links: (linksOf[component] ?? []).map { (ids[$0.cause], ids[$0.effect]) })
+        }
+        return workflows.sorted {
+            ($1.traces.count, $1.spans, $0.start, $0.traces[0]) < ($0.traces.count, $0.spans, $1.start, $1.traces[0])
+        }
+    }
+}
+
+/// Traces that span links join, however indirectly.
+public struct Workflow: Sendable {
+    /// The traces, sorted by id.
+    public var traces: [TraceID]
+    /// Each trace's sketch, in the order of `traces`.
+    public var sketches: [WorkflowAccumulator.TraceSketch]
+    /// The links between its traces, cause to effect, one for each span link (repeats kept).
+    public var links: [(cause: TraceID, effect: TraceID)]
+
+    public var spans: Int { sketches.reduce(0) { $0 + $1.spans } }
+    public var errorSpans: Int { sketches.reduce(0) { $0 + $1.errorSpans } }
+    /// Traces with an error span.
+    public var failingTraces: Int { sketches.lazy.filter { $0.errorSpans > 0 }.count }
+    /// The services of the traces' roots, sorted.
+    public var rootServices: [String] { Array(Set(sketches.map(\.rootService))).sorted() }
+    /// The first start and the last end of any of its spans, in Unix nanoseconds.
+    public var start: UInt64 { sketches.lazy.map(\.start).min() ?? 0 }
+    public var end: UInt64 { sketches.lazy.map(\.end).max() ?? 0 }
+
+    /// The most links one after the other, cause to effect, with no trace twice: 0 for a trace on
+    /// its own. Links that close a cycle (a batch's summary linking back to its items) are not
+    /// followed: the chain is measured on the links that keep the order the traces started in.
+    public var longestChain: Int {
+        var index: [TraceID: Int] = [:]
+        for (position, id) in traces.enumerated() { index[id] = position }
+        // Forward in time only, which no cycle can follow: by start, then id.
+        let order = traces.indices.sorted { (sketches[$0].start, traces[$0]) < (sketches[$1].start, traces[$1]) }
+        var rank = [Int](repeating: 0, count: traces.count)
+        for (position, trace) in order.enumerated() { rank[trace] = position }
+        var effects = [[Int]](repeating: [], count: traces.count)
+        for link in links {
+            guard let cause = index[link.cause], let effect = index[link.effect], rank[cause] < rank[effect] else { continue }
+            effects[cause].append(effect)
+        }
+        var longest = [Int](repeating: 0, count: traces.count)
+        for trace in order.reversed() {
+            for effect in effects[trace] { longest[trace] = max(longest[trace], longest[effect] + 1) }
+        }
+        return longest.max() ?? 0
+    }
+
+    /// The workflow's traces grouped by their root's service and name, the largest group first:
+    /// a batch of 10,000 items is one group with a count.
+    public var groups: [Group] {
+        var byRoot: [Group.Key: Group] = [:]
+        for sketch in sketches {
+            let key = Group.Key(service: sketch.rootService, name: sketch.rootName)
+            byRoot[key, default: Group(key: key)].add(sketch)
+        }
+        return byRoot.values.sorted { ($1.traces, $0.key.service, $0.key.name) < ($0.traces, $1.key.service, $1.key.name) }
+    }
+
+    /// Traces of one root service and name.
+    public struct Group: Sendable {
+        public struct Key: Hashable, Sendable {
+            public var service: String
+            public var name: String
+        }
+
+        public var key: Key
+        public var traces = 0
+        public var failingTraces = 0
+        public var spans = 0
+        /// The longest trace's duration, in nanoseconds.
+        public var longest: UInt64 = 0
+
+        mutating func add(_ sketch: WorkflowAccumulator.TraceSketch) {
+            traces += 1
+            if sketch.errorSpans > 0 { failingTraces += 1 }
+            spans += sketch.spans
+            longest = max(longest, sketch.end &- sketch.start)
+        }
+    }
+}

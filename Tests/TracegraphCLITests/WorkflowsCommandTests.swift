@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TraceTestSupport
+
+/// `tracegraph workflows` as a user runs it.
+@Suite struct WorkflowsCommandTests {
+    @Test func jsonListsTheLargestWorkflowsWithTheirGroups() throws {
+        let result = try Tool.run(["workflows", "--json", "--limit", "2", Fixtures.pythonSDKShop], in: try temporaryFolder())
+        #expect(result.status == 0, "\(result.standardError)")
+        let json = try #require(try JSONSerialization.jsonObject(with: result.standardOutput) as? [String: Any])
+        #expect(json["workflowCount"] as? Int == 7)
+        let workflows = try #require(json["workflows"] as? [[String: Any]])
+        #expect(workflows.count == 2)
+        #expect(workflows[0]["traces"] as? Int == 1_001)
+        #expect(workflows[0]["failingTraces"] as? Int == 6)
+        #expect((workflows[0]["traceIDs"] as? [String])?.count == 1_001)
+        let groups = try #require(workflows[0]["groups"] as? [[String: Any]])
+        #expect(groups.first?["rootService"] as? String == "invoice-worker" && groups.first?["traces"] as? Int == 1_000)
+    }
+
+    @Test func theQueryOptionsChooseTheTraces() throws {
+        let result = try Tool.run(["workflows", Fixtures.pythonSDKShop, "--errors", "--limit", "30"], in: try temporaryFolder())
+        #expect(result.status == 0, "\(result.standardError)")
+        let text = String(decoding: result.standardOutput, as: UTF8.self)
+        // The 36 traces of the failure chains; among them each declined checkout with the
+        // compensation that undoes it, a workflow of two traces.
+        #expect(text.hasPrefix("7 workflows in 36 traces"), "\(text.prefix(200))")
+        #expect(text.components(separatedBy: "#").filter {
+            $0.contains("2 traces") && $0.contains("checkout  compensate reserve-inventory  ×1") && $0.contains("GET /checkout  ×1 (1 failing)")
+        }.count == 2)
+    }
+
+    @Test func aLimitBelowOneIsAUsageError() throws {
+        let result = try Tool.run(["workflows", "--limit", "0", Fixtures.pythonSDKShop], in: try temporaryFolder())
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("--limit must be at least 1."))
+    }
+}

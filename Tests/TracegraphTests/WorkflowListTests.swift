@@ -1,0 +1,85 @@
+import Foundation
+import ServiceGraph
+import Testing
+import TraceModel
+import TraceReaders
+import TraceTestSupport
+import Tracegraph
+
+/// `tracegraph workflows`: traces joined by span links, on the shop the Python SDK exported and on
+/// the built-in example, against golden files.
+@Suite struct WorkflowListTests {
+    private static func workflows(_ path: String, query: TraceQuery = TraceQuery()) throws -> [Workflow] {
+        try #require(try GraphReading(paths: [path], query: query, collectingWorkflows: true).workflows)
+    }
+
+    @Test func theShopIsSevenWorkflowsTheBatchFirst() throws {
+        let workflows = try Self.workflows(Fixtures.pythonSDKShop)
+        #expect(workflows.count == 7)
+        #expect(workflows.reduce(0) { $0 + $1.traces.count } == 1_130)
+        let batch = try #require(workflows.first)
+        #expect(batch.traces.count == 1_001 && batch.spans == 13 + 1_994 && batch.failingTraces == 6)
+        #expect(batch.groups.map { "\($0.key.service) \($0.key.name) \($0.traces) \($0.failingTraces)" }
+            == ["invoice-worker invoice-items process 1000 6", "billing nightly-invoices 1 0"])
+        // The items link to the job, and the job's summary back to 128 items: only the links that
+        // go forward in time count, one link long.
+        #expect(batch.longestChain == 1)
+        // ord-10499's checkout, its retry and the retry of its retry are one chain of two links,
+        // with the messages the last sent: three links in all.
+        let retried = try #require(workflows.first { $0.traces.contains(TraceID(hex: "b298a1e738aa4f2f3ab37f6788b77fe5")!) })
+        #expect(retried.longestChain == 3)
+    }
+
+    @Test func aQueryKeepsTheWorkflowsOfItsTraces() throws {
+        let dead = try Self.workflows(Fixtures.pythonSDKShop, query: TraceQuery(conditions: [SpanCondition(.service, .equals("dlq-handler"))]))
+        // The dead letters alone: no link joins two of them.
+        #expect(dead.map(\.traces.count) == [1, 1, 1])
+    }
+
+    @Test func aTraceNoLinkJoinsIsAWorkflowOfItsOwn() throws {
+        var accumulator = WorkflowAccumulator()
+        for span in [Fixture.span(trace: 1, id: 1, service: "shop", start: 100),
+                     Fixture.span(trace: 2, id: 2, service: "worker", error: true, start: 200, links: [(1, 1)]),
+                     Fixture.span(trace: 3, id: 3, service: "worker", start: 300, links: [(2, 2)]),
+                     Fixture.span(trace: 3, id: 4, parent: 3, service: "db", start: 310),
+                     Fixture.span(trace: 9, id: 9, service: "alone", start: 50)] {
+            accumulator.receive(span)
+        }
+        let workflows = accumulator.workflows()
+        #expect(workflows.map(\.traces.count) == [3, 1])
+        #expect(workflows[0].longestChain == 2 && workflows[0].failingTraces == 1 && workflows[0].spans == 4)
+        #expect(workflows[0].groups.map(\.key.service) == ["worker", "shop"])
+        #expect(workflows[1].longestChain == 0 && workflows[1].rootServices == ["alone"])
+    }
+
+    @Test(arguments: [2, 7])
+    func workflowsReadInPartsAreTheWholeOnes(parts: Int) throws {
+        let spans = try TraceReader.read(contentsOf: Fixtures.pythonSDKShop).spans
+        var whole = WorkflowAccumulator()
+        for span in spans { whole.receive(span) }
+        var merged = WorkflowAccumulator()
+        let size = (spans.count + parts - 1) / parts
+        for start in stride(from: 0, to: spans.count, by: size) {
+            var part = WorkflowAccumulator()
+            for span in spans[start..<min(start + size, spans.count)] { part.receive(span) }
+            merged.merge(part)
+        }
+        #expect(WorkflowList(workflows: merged.workflows(), limit: 100).json == WorkflowList(workflows: whole.workflows(), limit: 100).json)
+    }
+
+    @Test func theListReadsAsTheGoldenFilesSay() throws {
+        let shop = WorkflowList(workflows: try Self.workflows(Fixtures.pythonSDKShop), limit: 5)
+        Golden.check(shop.text, matches: "python-sdk-shop-workflows.txt")
+        let example = WorkflowList(workflows: try #require(GraphReading(builtInExampleWith: .init(), collectingWorkflows: true).workflows),
+                                   limit: 100)
+        Golden.check(example.text, matches: "builtin-example-workflows.txt")
+    }
+
+    @Test func namesFromTheInputReachTheTerminalEscaped() throws {
+        var accumulator = WorkflowAccumulator()
+        accumulator.receive(Fixture.span(trace: 1, id: 1, service: "evil\u{1B}[2J", name: "GET /\u{202E}txt.exe"))
+        let text = WorkflowList(workflows: accumulator.workflows(), limit: 1).text
+        #expect(text.contains("evil\\u{1B}[2J") && text.contains("GET /\\u{202E}txt.exe"))
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
+    }
+}
