@@ -465,13 +465,13 @@ struct InspectCommand: ParsableCommand {
             let reading = try quietInput.readGraph(.init(), query: query, listingTraces: listTraces)
             if let metrics = reading.metrics {
                 let report = MetricsInspectReport(metrics: metrics, graph: reading.graph)
-                try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
+                try printListing(json ? report.json : report.text)
                 return
             }
             let report = InspectReport(inputs: reading.inputs, summary: reading.summary,
                                        selectedBy: query.selectsEverything ? nil : query.optionsDescription,
                                        traceIDs: listTraces ? reading.traceIDs ?? [] : nil)
-            try OutputFile.write(Array((json ? report.json : report.text).utf8), to: "-")
+            try printListing(json ? report.json : report.text)
         }
     }
 }
@@ -500,9 +500,14 @@ struct WorkflowsCommand: ParsableCommand {
         try reportingErrors {
             let reading = try input.readGraph(.init(), query: selection.query(), collectingWorkflows: true)
             let list = WorkflowList(workflows: reading.workflows ?? [], limit: limit)
-            try OutputFile.write(Array((json ? list.json : list.text).utf8), to: "-")
+            try printListing(json ? list.json : list.text)
         }
     }
+}
+
+/// Writes what a listing command prints (as text for people, or JSON) to standard output.
+private func printListing(_ text: String) throws {
+    try OutputFile.write(Array(text.utf8), to: "-")
 }
 
 struct ExampleCommand: ParsableCommand {
