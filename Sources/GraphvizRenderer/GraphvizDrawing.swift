@@ -37,9 +37,9 @@ struct GraphvizDrawing: Equatable, Sendable {
 }
 
 extension GraphvizDrawing {
-    private static let font = "Helvetica,Arial,sans-serif"
+    static let font = "Helvetica,Arial,sans-serif"
 
-    private enum Palette {
+    enum Palette {
         static let ink = "#1f2933"
         static let muted = "#6b7785"
         static let serviceFill = "#eaf2fb"
@@ -183,7 +183,7 @@ extension GraphvizDrawing {
     }
 
     /// Thicker lines for busier edges: 1.2 for one, about 3.6 for ten thousand.
-    private static func width(count: Int) -> String {
+    static func width(count: Int) -> String {
         var digits = 0
         var rest = max(count, 1)
         while rest >= 10 { rest /= 10; digits += 1 }

@@ -76,8 +76,17 @@ public struct GraphvizRenderer: Sendable {
     /// caption's lines, if any, under it.
     public func render(_ graph: ServiceGraph, format: GraphFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
         let plan = plan(for: graph)
-        let drawing = GraphvizDrawing(graph, plan: plan, thresholds: errorThresholds, caption: caption)
-        let engine = plan.engine.rawValue
+        return try render(GraphvizDrawing(graph, plan: plan, thresholds: errorThresholds, caption: caption), engine: plan.engine, format: format)
+    }
+
+    /// A workflow (``Workflow``) in a format: its traces grouped by root service and operation,
+    /// and the links between the groups, laid out by dot from left to right.
+    public func render(_ workflow: Workflow, format: GraphFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
+        try render(GraphvizDrawing(workflow: workflow, caption: caption), engine: .dot, format: format)
+    }
+
+    private func render(_ drawing: GraphvizDrawing, engine layoutEngine: LayoutEngine, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
+        let engine = layoutEngine.rawValue
         // All of it on the thread Graphviz works on, lock included: a layout given up on keeps the
         // lock until it ends, so that no other layout runs beside it.
         let work: @Sendable () -> Result<[UInt8], GraphvizError> = {
@@ -94,7 +103,7 @@ public struct GraphvizRenderer: Sendable {
         }
         guard let layoutTimeout, format != .dot else { return try LargeStackThread.run(work).get() }
         guard let result = LargeStackThread.run(timeout: layoutTimeout, work) else {
-            throw GraphvizError(problem: .timedOut(after: layoutTimeout, engine: plan.engine))
+            throw GraphvizError(problem: .timedOut(after: layoutTimeout, engine: layoutEngine))
         }
         return try result.get()
     }

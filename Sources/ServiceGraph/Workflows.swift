@@ -163,6 +163,30 @@ public struct Workflow: Sendable {
         return byRoot.values.sorted { ($1.traces, $0.key.service, $0.key.name) < ($0.traces, $1.key.service, $1.key.name) }
     }
 
+    /// The links between the workflow's ``groups``, by their positions there: how many span links
+    /// go from a trace of one group (the cause) to a trace of the other, sorted by the pair.
+    public var groupLinks: [(cause: Int, effect: Int, links: Int)] {
+        let groups = groups
+        var position: [Group.Key: Int] = [:]
+        for (index, group) in groups.enumerated() { position[group.key] = index }
+        var groupOf: [TraceID: Int] = [:]
+        for (trace, sketch) in zip(traces, sketches) {
+            groupOf[trace] = position[Group.Key(service: sketch.rootService, name: sketch.rootName)]
+        }
+        var counts: [Pair: Int] = [:]
+        for link in links {
+            guard let cause = groupOf[link.cause], let effect = groupOf[link.effect] else { continue }
+            counts[Pair(cause: cause, effect: effect), default: 0] += 1
+        }
+        return counts.sorted { ($0.key.cause, $0.key.effect) < ($1.key.cause, $1.key.effect) }
+            .map { ($0.key.cause, $0.key.effect, $0.value) }
+    }
+
+    private struct Pair: Hashable {
+        var cause: Int
+        var effect: Int
+    }
+
     /// Traces of one root service and name.
     public struct Group: Sendable {
         public struct Key: Hashable, Sendable {

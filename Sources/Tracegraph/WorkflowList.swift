@@ -28,11 +28,7 @@ public struct WorkflowList: Sendable {
             + " (" + GraphWording.count(joined, "joins", plural: "join") + " traces by links; a trace no link joins is a workflow of its own)"]
         for (rank, workflow) in workflows.prefix(limit).enumerated() {
             lines.append("")
-            var facts = [GraphWording.count(workflow.traces.count, "trace"), GraphWording.count(workflow.spans, "span")]
-            if workflow.failingTraces > 0 { facts.append(GraphWording.count(workflow.failingTraces, "failing trace")) }
-            facts.append(GraphWording.duration(nanos: workflow.end &- workflow.start) + " from first span to last")
-            facts.append("longest chain " + GraphWording.count(workflow.longestChain, "link"))
-            lines.append("#\(rank + 1)  " + facts.joined(separator: " · "))
+            lines.append("#\(rank + 1)  " + Self.facts(of: workflow).joined(separator: " · "))
             let groups = workflow.groups
             for group in groups.prefix(Self.groupsListed) {
                 var line = "    " + Self.shown(group.key.service) + "  " + Self.shown(group.key.name)
@@ -52,6 +48,20 @@ public struct WorkflowList: Sendable {
             lines.append("… and " + GraphWording.count(workflows.count - limit, "more workflow") + " (--limit lists more)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What the caption under a workflow's drawing says: its place, size, errors, time and chain.
+    public static func caption(of workflow: Workflow, rank: Int) -> [String] {
+        ["workflow #\(rank): " + facts(of: workflow).joined(separator: ", ")]
+    }
+
+    /// A workflow's size, errors, time and longest chain, as the list and the caption say them.
+    private static func facts(of workflow: Workflow) -> [String] {
+        var facts = [GraphWording.count(workflow.traces.count, "trace"), GraphWording.count(workflow.spans, "span")]
+        if workflow.failingTraces > 0 { facts.append(GraphWording.count(workflow.failingTraces, "failing trace")) }
+        facts.append(GraphWording.duration(nanos: workflow.end &- workflow.start) + " from first span to last")
+        facts.append("longest chain " + GraphWording.count(workflow.longestChain, "link"))
+        return facts
     }
 
     /// A name from the input as a terminal shows it: cut, its controls escaped.

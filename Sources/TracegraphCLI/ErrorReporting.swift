@@ -55,6 +55,8 @@ enum Failure: Error {
     case queryNeedsSpans(metrics: [String])
     /// The spans read hold no trace that the options select (and `--allow-empty` was not given).
     case noTraceSelected(query: String, traces: Int)
+    /// `--workflow` asks for a workflow past the last one read.
+    case noSuchWorkflow(asked: Int, count: Int)
     /// Standard input held no bytes at all; `named` when it was read as `-`, not for want of inputs.
     case emptyStandardInput(named: Bool)
     /// The inputs read hold no spans at all (and `--allow-empty` was not given).
@@ -98,6 +100,7 @@ enum Failure: Error {
         case .metrics: return .malformedInput
         case .mixedInputs, .spansNeeded, .queryNeedsSpans: return .usage
         case .noTraceSelected: return .malformedInput
+        case .noSuchWorkflow: return .usage
         case .emptyStandardInput: return .malformedInput
         case .noSpans: return .malformedInput
         case .emptyFolder: return .unreadableInput
@@ -117,6 +120,8 @@ enum Failure: Error {
         case .mixedInputs(let metrics, let traces): "\(InputReadError.mixedInputs(metrics: metrics, traces: traces))"
         case .spansNeeded(let metrics): "\(InputReadError.spansNeeded(metrics: metrics))"
         case .queryNeedsSpans(let metrics): "\(InputReadError.queryNeedsSpans(metrics: metrics))"
+        case .noSuchWorkflow(let asked, let count):
+            "--workflow \(asked): the traces read make \(count == 1 ? "one workflow" : "\(count) workflows")"
         case .noTraceSelected(let query, let traces):
             "none of the \(traces == 1 ? "trace" : "\(traces) traces") read is selected by \(query): nothing to draw (--allow-empty draws an empty graph)"
         case .emptyStandardInput(named: true): "standard input is empty: no spans to read"

@@ -492,15 +492,47 @@ struct WorkflowsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("List at most this many workflows, the largest; the rest are counted.", valueName: "n"))
     var limit = 20
 
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Draw a workflow (--workflow) to this file instead of listing them: its traces grouped by root service and operation, and the links between the groups. '-' writes to standard output; the extension sets the format.",
+        valueName: "file"))
+    var output: String?
+
+    @Option(name: [.customShort("T", allowingJoined: true), .long], help: ArgumentHelp(
+        "With -o: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says, else svg.",
+        valueName: "format"))
+    var format: GraphFormat?
+
+    @Option(help: ArgumentHelp("With -o: which workflow to draw, by its place in the list (1: the largest).", valueName: "n"))
+    var workflow = 1
+
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
+        guard workflow > 0 else { throw ValidationError("--workflow must be at least 1.") }
+        if output == nil, format != nil || workflow != 1 {
+            throw ValidationError("--format and --workflow say how to draw a workflow: name the file to draw it to with -o.")
+        }
+        if output != nil { try GraphFormat.chosen(asked: format, output: output).checkNotToATerminal(output: output) }
     }
 
     func run() throws {
         try reportingErrors {
             let reading = try input.readGraph(.init(), query: selection.query(), collectingWorkflows: true)
-            let list = WorkflowList(workflows: reading.workflows ?? [], limit: limit)
-            try printListing(json ? list.json : list.text)
+            let workflows = reading.workflows ?? []
+            guard let output else {
+                let list = WorkflowList(workflows: workflows, limit: limit)
+                try printListing(json ? list.json : list.text)
+                return
+            }
+            guard workflow <= workflows.count else { throw Failure.noSuchWorkflow(asked: workflow, count: workflows.count) }
+            let format = try GraphFormat.chosen(asked: format, output: output)
+            let drawn = workflows[workflow - 1]
+            let bytes = try GraphvizRenderer().render(drawn, format: format, caption: WorkflowList.caption(of: drawn, rank: workflow))
+            let notes = try OutputFile.write(bytes, to: output)
+            if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
+            if !input.quiet, output != "-" {
+                printError("tracegraph: wrote \(output): workflow #\(workflow), "
+                    + GraphWording.count(drawn.traces.count, "trace") + " in " + GraphWording.count(drawn.groups.count, "group"))
+            }
         }
     }
 }

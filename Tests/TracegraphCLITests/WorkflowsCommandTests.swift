@@ -30,6 +30,28 @@ import TraceTestSupport
         }.count == 2)
     }
 
+    @Test func aWorkflowIsDrawnToAFile() throws {
+        let folder = try temporaryFolder()
+        let result = try Tool.run(["workflows", Fixtures.pythonSDKShop, "--workflow", "2", "-o", "retries.svg"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("wrote retries.svg: workflow #2, 33 traces in 5 groups"), "\(result.standardError)")
+        let svg = try String(contentsOfFile: folder + "/retries.svg", encoding: .utf8)
+        #expect(svg.contains("retry checkout") && svg.contains("Workflow #2: 33 traces"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test(arguments: [
+        (["--workflow", "9", "-o", "x.svg"], "--workflow 9: the traces read make 7 workflows"),
+        (["--workflow", "2"], "--format and --workflow say how to draw a workflow: name the file to draw it to with -o."),
+        (["-T", "png"], "--format and --workflow say how to draw a workflow"),
+        (["--workflow", "0", "-o", "x.svg"], "--workflow must be at least 1."),
+    ])
+    func aWorkflowThatCannotBeDrawnIsAUsageError(arguments: [String], message: String) throws {
+        let result = try Tool.run(["workflows", Fixtures.pythonSDKShop] + arguments, in: try temporaryFolder())
+        #expect(result.status == 64)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+    }
+
     @Test func aLimitBelowOneIsAUsageError() throws {
         let result = try Tool.run(["workflows", "--limit", "0", Fixtures.pythonSDKShop], in: try temporaryFolder())
         #expect(result.status == 64)

@@ -1,4 +1,5 @@
 import Foundation
+import GraphvizRenderer
 import ServiceGraph
 import Testing
 import TraceModel
@@ -73,6 +74,26 @@ import Tracegraph
         let example = WorkflowList(workflows: try #require(GraphReading(builtInExampleWith: .init(), collectingWorkflows: true).workflows),
                                    limit: 100)
         Golden.check(example.text, matches: "builtin-example-workflows.txt")
+    }
+
+    @Test func aWorkflowDrawsAsTheGoldenFileSays() throws {
+        // The shop's second workflow: checkouts, a retry of a retry, and the consumers of their messages.
+        let workflows = try Self.workflows(Fixtures.pythonSDKShop)
+        let dot = try GraphvizRenderer().render(workflows[1], format: .dot, caption: WorkflowList.caption(of: workflows[1], rank: 2))
+        Golden.check(String(decoding: dot, as: UTF8.self), matches: "python-sdk-shop-workflow-2.dot")
+    }
+
+    @Test func aWorkflowOfManyGroupsDrawsTheLargestAndCountsTheRest() throws {
+        // One cause and 60 effects, each with a root of its own name: 40 groups drawn, the rest one node.
+        var accumulator = WorkflowAccumulator()
+        accumulator.receive(Fixture.span(trace: 1, id: 1, service: "scheduler"))
+        for index in 2...61 {
+            accumulator.receive(Fixture.span(trace: UInt64(index), id: UInt64(index), service: "worker", name: "job \(index)", links: [(1, 1)]))
+        }
+        let workflow = try #require(accumulator.workflows().first)
+        let dot = String(decoding: try GraphvizRenderer().render(workflow, format: .dot), as: UTF8.self)
+        #expect(dot.components(separatedBy: "class=\"trace-group\"").count - 1 == 40)
+        #expect(dot.contains("21 more groups"))
     }
 
     @Test func namesFromTheInputReachTheTerminalEscaped() throws {

@@ -1,0 +1,68 @@
+import ServiceGraph
+
+extension GraphvizDrawing {
+    /// A workflow's groups of traces drawn at most, the largest; the rest are one node with a count.
+    static let workflowGroupsDrawn = 40
+
+    /// The drawing of a workflow (``Workflow``): its traces grouped by root service and operation,
+    /// a box each with the count of traces and of failing ones (red when any failed), and the span
+    /// links between groups dashed, cause to effect, with their count, in the service graph's style.
+    init(workflow: Workflow, caption: [String] = []) {
+        graphAttributes = [
+            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", Palette.muted),
+            ("bgcolor", "white"), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
+            ("outputorder", "edgesfirst"), ("newrank", "true"), ("rankdir", "LR"),
+        ]
+        if !caption.isEmpty {
+            let lines = caption.map { GraphvizText.escaped(GraphWording.sentence($0)) + "\\l" }.joined()
+            graphAttributes += [("label", lines), ("labelloc", "b"), ("labeljust", "l")]
+        }
+        nodeDefaults = [
+            ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", Palette.ink), ("shape", "box"),
+            ("style", "rounded,filled"), ("fillcolor", Palette.serviceFill), ("color", Palette.serviceLine),
+            ("penwidth", "1.3"), ("margin", "0.18,0.08"),
+        ]
+        edgeDefaults = [
+            ("fontname", Self.font), ("fontsize", "10"), ("style", "dashed"), ("color", Palette.link), ("fontcolor", Palette.link),
+            ("arrowhead", "vee"), ("arrowsize", "0.7"), ("penwidth", "1.2"),
+        ]
+        let groups = workflow.groups
+        let drawn = min(groups.count, Self.workflowGroupsDrawn)
+        /// The node a group is drawn in: its own, or the one of the groups past those drawn.
+        func nodeName(_ group: Int) -> String { group < drawn ? "group_\(group)" : "group_rest" }
+        nodes = groups.prefix(drawn).enumerated().map { index, group in
+            var lines = [GraphvizText.escaped(group.key.service, limit: 48), GraphvizText.escaped(group.key.name, limit: 48)]
+            var count = GraphWording.count(group.traces, "trace")
+            if group.failingTraces > 0 { count += " · " + GraphWording.count(group.failingTraces, "failing", plural: "failing") }
+            lines.append(GraphvizText.escaped(count))
+            var attributes: Attributes = [("id", nodeName(index)), ("label", GraphvizText.lines(lines)), ("class", "trace-group")]
+            if group.failingTraces > 0 { attributes += [("color", Palette.errorLine), ("fillcolor", Palette.errorFill), ("penwidth", "2")] }
+            return Node(name: nodeName(index), attributes: attributes)
+        }
+        if groups.count > drawn {
+            let rest = groups[drawn...]
+            let label = GraphWording.count(rest.count, "more group") + "\\n"
+                + GraphWording.count(rest.reduce(0) { $0 + $1.traces }, "trace")
+            nodes.append(Node(name: "group_rest", attributes: [
+                ("id", "group_rest"), ("label", label), ("style", "rounded,dashed"), ("color", Palette.muted),
+                ("fontcolor", Palette.muted), ("class", "trace-group rest"),
+            ]))
+        }
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for link in workflow.groupLinks {
+            let pair = nodeName(link.cause) + " " + nodeName(link.effect)
+            if counts[pair] == nil { order.append(pair) }
+            counts[pair, default: 0] += link.links
+        }
+        edges = order.map { pair in
+            let ends = pair.split(separator: " ").map(String.init)
+            let links = counts[pair]!
+            return Edge(tail: ends[0], head: ends[1], attributes: [
+                ("id", "links_\(ends[0])_\(ends[1])"), ("class", "link"),
+                ("label", GraphvizText.escaped(GraphWording.count(links, "link"))), ("penwidth", Self.width(count: links)),
+            ])
+        }
+        clusters = []
+    }
+}
