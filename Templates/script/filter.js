@@ -9,12 +9,22 @@ function filterQuery(text) {
 /**
  * Which traces pass the filters: null when nothing filters, else a
  * Uint8Array over traces. The text matches (case-insensitively) the trace
- * id, a span id, a service name, an operation or an attribute value.
+ * id, a span id, a service name, an operation, or the value of an attribute
+ * of a span or of one of its links; `linked:TRACE_ID` (the id or its start)
+ * keeps the traces joined by links to that one (tracesJoinedByLinks).
  */
 function filterTraces(m, query, nodeFilter, direction) {
   if (!query && nodeFilter < 0) return null;
   const n = m.traceCount;
   const keep = new Uint8Array(n);
+  let linked = null;
+  if (query.startsWith('linked:')) {
+    const id = query.slice('linked:'.length).trim();
+    let start = -1;
+    for (let t = 0; t < n && start < 0; t++) if (id && m.traceId(t).startsWith(id)) start = t;
+    linked = start >= 0 ? tracesJoinedByLinks(m, start) : new Uint8Array(n);
+    query = '';
+  }
   let strMatch = null;
   let svcMatch = null;
   const hexQuery = /^[0-9a-f]+$/.test(query);
@@ -32,6 +42,7 @@ function filterTraces(m, query, nodeFilter, direction) {
       for (let i = from; i < to && !touches; i++) touches = m.spanTouches(i, nodeFilter, direction);
       if (!touches) continue;
     }
+    if (linked && !linked[t]) continue;
     if (!query) {
       keep[t] = 1;
       continue;
@@ -47,9 +58,47 @@ function filterTraces(m, query, nodeFilter, direction) {
             break;
           }
         }
+        for (const l of groupItems(m.linksBySource, i)) {
+          const linkAttributes = m.links[l][5];
+          for (let j = 1; j < linkAttributes.length && !hit; j += 2) if (strMatch[linkAttributes[j]]) hit = true;
+          if (hit) break;
+        }
       }
     }
     if (hit) keep[t] = 1;
+  }
+  return keep;
+}
+
+/**
+ * The traces joined by links to trace `start`, itself included: those that
+ * link to it and theirs in turn (its effects), and those it links to and
+ * theirs (its causes), each way on its own, as `tracegraph --linked-to`
+ * walks them. Links to spans the report does not hold are not followed.
+ */
+function tracesJoinedByLinks(m, start) {
+  const n = m.traceCount;
+  const targetTrace = (l) => (m.links[l][1] >= 0 ? m.spanTrace[m.links[l][1]] : -1);
+  const sourceTrace = (l) => m.spanTrace[m.links[l][0]];
+  const keep = new Uint8Array(n);
+  keep[start] = 1;
+  const ways = [
+    [groupBy(n, m.links.length, targetTrace), sourceTrace], // from a cause to the traces that link to it
+    [groupBy(n, m.links.length, sourceTrace), targetTrace], // from an effect to the traces it links to
+  ];
+  for (const [linksFrom, next] of ways) {
+    const seen = new Uint8Array(n);
+    seen[start] = 1;
+    const queue = [start];
+    while (queue.length > 0) {
+      for (const l of groupItems(linksFrom, queue.pop())) {
+        const t = next(l);
+        if (t >= 0 && !seen[t]) {
+          seen[t] = keep[t] = 1;
+          queue.push(t);
+        }
+      }
+    }
   }
   return keep;
 }

@@ -30,14 +30,16 @@ function renderTraceHeader(t) {
 /**
  * The other traces that trace t's spans link to (`outTo`) and whose spans link to its spans
  * (`inFrom`), each a Map from trace to {span: its first span linked, n: how many links}, in
- * the order first met; and how many of its links point to spans not in the input (`missing`)
- * or in traces --max-traces left out (`omitted`).
+ * the order first met; and how many of its links point to spans not in the input (`missing`),
+ * in traces --max-traces left out (`omitted`), or in traces the report's options did not select
+ * (`unselected`).
  */
 function linkedTraces(m, t) {
   const outTo = new Map();
   const inFrom = new Map();
   let missing = 0;
   let omitted = 0;
+  let unselected = 0;
   const count = (map, other, span) => {
     const entry = map.get(other) || { span, n: 0 };
     entry.n++;
@@ -48,6 +50,7 @@ function linkedTraces(m, t) {
       const target = m.links[l][1];
       if (target === -1) missing++;
       else if (target === -2) omitted++;
+      else if (target === -3) unselected++;
       else if (target >= 0 && target < m.spanCount && m.spanTrace[target] !== t) count(outTo, m.spanTrace[target], target);
     }
     for (const l of groupItems(m.linksByTarget, i)) {
@@ -55,21 +58,22 @@ function linkedTraces(m, t) {
       if (source >= 0 && source < m.spanCount && m.spanTrace[source] !== t) count(inFrom, m.spanTrace[source], source);
     }
   }
-  return { outTo, inFrom, missing, omitted };
+  return { outTo, inFrom, missing, omitted, unselected };
 }
 
 /** The traces this trace links to and those linking to it, as buttons. */
 function renderTraceLinks(t) {
   const box = $('trace-links');
   clear(box);
-  const { outTo, inFrom, missing, omitted } = linkedTraces(model, t);
-  box.hidden = outTo.size === 0 && inFrom.size === 0 && missing === 0 && omitted === 0;
-  if (outTo.size || missing || omitted) {
+  const { outTo, inFrom, missing, omitted, unselected } = linkedTraces(model, t);
+  box.hidden = outTo.size === 0 && inFrom.size === 0 && missing === 0 && omitted === 0 && unselected === 0;
+  if (outTo.size || missing || omitted || unselected) {
     const line = el('div', 'trace-links-line');
     line.id = 'trace-links-out';
     line.append(el('span', 'trace-links-label', 'Links to'), traceChips(outTo));
     if (missing) line.append(el('span', 'unresolved', plural(missing, 'span', 'spans') + ' not in the input'));
     if (omitted) line.append(el('span', 'unresolved', plural(omitted, 'span', 'spans') + ' left out by --max-traces'));
+    if (unselected) line.append(el('span', 'unresolved', plural(unselected, 'span', 'spans') + ' in traces this report did not select'));
     box.append(line);
   }
   if (inFrom.size) {
@@ -77,6 +81,19 @@ function renderTraceLinks(t) {
     line.id = 'trace-links-in';
     line.append(el('span', 'trace-links-label', 'Linked from'), traceChips(inFrom));
     box.append(line);
+  }
+  if (outTo.size || inFrom.size) {
+    // Every trace joined to this one by links, however far, in the list: the filter linked:ID.
+    const show = el('button', 'btn btn-small show-more show-linked', 'Show the traces linked to this one in the list');
+    show.type = 'button';
+    show.id = 'show-linked';
+    show.addEventListener('click', () => {
+      const filter = $('trace-filter');
+      filter.value = 'linked:' + model.traceId(t);
+      filter.dispatchEvent(new Event('input'));
+      filter.focus();
+    });
+    box.append(show);
   }
 }
 

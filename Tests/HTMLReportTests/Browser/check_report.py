@@ -139,6 +139,28 @@ class ReportData:
     def s(self, i):
         return self.strings[i]
 
+    def joined_by_links(self, start):
+        """The traces joined by links to trace `start`, itself included: its effects (the traces
+        that link to it, and theirs), and its causes (those it links to, and theirs), each way on its
+        own; links to spans not in the report are not followed."""
+        effects, causes = {}, {}
+        for link in self.links:
+            if link[1] < 0:
+                continue
+            cause, effect = self.span_trace[link[1]], self.span_trace[link[0]]
+            effects.setdefault(cause, []).append(effect)
+            causes.setdefault(effect, []).append(cause)
+        joined = {start}
+        for way in (effects, causes):
+            seen, queue = {start}, [start]
+            while queue:
+                for other in way.get(queue.pop(), []):
+                    if other not in seen:
+                        seen.add(other)
+                        joined.add(other)
+                        queue.append(other)
+        return joined
+
     def service_name(self, svc):
         return self.s(self.raw["services"][svc]["name"])
 
@@ -298,6 +320,13 @@ class Checks:
         if not q:
             return self.data.trace_count
         d = self.data
+        if q.startswith("linked:"):
+            prefix = q[len("linked:"):].strip()
+            start = next((t for t, tid in enumerate(d.trace_ids) if prefix and tid.startswith(prefix)), None)
+            return 0 if start is None else len(d.joined_by_links(start))
+        link_values = {}
+        for link in d.links:
+            link_values.setdefault(link[0], []).extend(d.s(v).lower() for v in link[5][1::2])
         count = 0
         for t, tid in enumerate(d.trace_ids):
             hit = q in tid
@@ -306,7 +335,8 @@ class Checks:
                     break
                 sp = d.raw["spans"]
                 hit = (q in d.service_name(sp["service"][i]).lower() or q in d.span_name(i).lower()
-                       or q in d.span_ids[i] or any(q in v.lower() for _, v in d.attributes(i)))
+                       or q in d.span_ids[i] or any(q in v.lower() for _, v in d.attributes(i))
+                       or any(q in v for v in link_values.get(i, [])))
             count += bool(hit)
         return count
 
@@ -741,9 +771,30 @@ class Checks:
         self.check_dropped_links()
         print("separators")
         self.check_separators()
+        print("links in the filter")
+        self.check_link_filters()
         self.check_console()
         if screenshot:
             self.take_topic_screenshot(screenshot, "orders")
+
+    def check_link_filters(self):
+        """The filter finds a batch's items by their links' attributes; linked:ID keeps the traces joined
+        to one by links; a trace's "Show the traces linked to this one" puts that filter in the box."""
+        d = self.data
+        self.type_filter("nightly-42")
+        self.check(len(self.probe("listOrder")) == 1001, "nightly-42 finds the job and its 1,000 items by their links")
+        retry = d.trace_index["8984c8cee0bb68e4409ffccfc46a04c5"]
+        self.type_filter("linked:8984c8cee0bb68e4409ffccfc46a04c5")
+        self.check(len(self.probe("listOrder")) == len(d.joined_by_links(retry)),
+                   "linked: keeps the %d traces joined to the last retry" % len(d.joined_by_links(retry)))
+        self.type_filter("")
+        self.open("#trace=8984c8cee0bb68e4409ffccfc46a04c5")
+        self.wait_selected("8984c8cee0bb68e4409ffccfc46a04c5", None)
+        self.driver.find_element(By.ID, "show-linked").click()
+        self.wait(lambda: len(self.probe("listOrder")) == len(d.joined_by_links(retry)), "the linked traces to be listed")
+        value = self.driver.find_element(By.ID, "trace-filter").get_attribute("value")
+        self.check(value == "linked:8984c8cee0bb68e4409ffccfc46a04c5", "the button put linked:ID in the filter (%r)" % value)
+        self.type_filter("")
 
     def take_topic_screenshot(self, path, name):
         """The topic clicked, its consumers listed, and a consumer span's details with its link's lag."""

@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { loadPage, plain } = require('./page.js');
 const { shop, traceId, spanId } = require('./shop.js');
 
-const page = loadPage('buildModel', 'filterQuery', 'filterTraces', 'topicTraffic');
+const page = loadPage('buildModel', 'filterQuery', 'filterTraces', 'tracesJoinedByLinks', 'topicTraffic');
 const m = page.buildModel(shop);
 const kept = (query, node = -1, direction = '') => {
   const keep = page.filterTraces(m, page.filterQuery(query), node, direction);
@@ -42,4 +42,21 @@ test("a service keeps its traces; a topic those that send to or receive from it,
   assert.deepEqual(kept('', 4, 'consume'), [1]);
   assert.deepEqual(kept('send', 4), [1], 'text and node together');
   assert.deepEqual(plain(page.topicTraffic(m, 4)), { produce: 1, consume: 1, all: 2 });
+});
+
+test("text matches the values of a link's attributes", () => {
+  assert.deepEqual(kept('reconcile'), [2]);
+  assert.deepEqual(kept('reason'), [], 'link attribute keys are not matched');
+});
+
+test('linked: keeps the traces joined by links to one, each way on its own', () => {
+  // Traces 1 (the mailer) and 2 (the batch) link to the checkout's order (trace 0).
+  assert.deepEqual(kept('linked:' + traceId(0xa1)), [0, 1, 2], 'the checkout and what it caused');
+  assert.deepEqual(kept('linked:' + traceId(0xb2)), [0, 1], "the mailer and its cause, not the cause's other effect");
+  assert.deepEqual(kept('LINKED:' + traceId(0xc3).toUpperCase()), [0, 2], 'in any case');
+  assert.deepEqual(kept('linked:' + traceId(0xc3).slice(0, 31)), [0, 2], 'by the start of its id');
+  assert.deepEqual(kept('linked:' + 'f'.repeat(32)), [], 'a trace the report does not hold keeps none');
+  assert.deepEqual(kept('linked:'), []);
+  assert.deepEqual(kept('linked:' + traceId(0xa1), 2), [1], 'with a node filter, both');
+  assert.deepEqual(plain(page.tracesJoinedByLinks(m, 1)), [1, 1, 0]);
 });
