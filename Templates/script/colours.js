@@ -16,7 +16,7 @@ const theme = { dark: false, vars: {} };
 function readTheme() {
   theme.dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
   const css = getComputedStyle(document.documentElement);
-  for (const name of ['bg', 'panel', 'text', 'muted', 'border', 'accent', 'error', 'link', 'flame-bg', 'flame-grid', 'bar-text', 'selected', 'selection-band']) {
+  for (const name of ['bg', 'panel', 'text', 'muted', 'border', 'accent', 'error', 'link', 'flame-bg', 'flame-grid', 'bar-text', 'selected', 'selection-band', 'critical']) {
     theme.vars[name] = css.getPropertyValue('--' + name).trim();
   }
 }

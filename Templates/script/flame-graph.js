@@ -30,6 +30,7 @@ const flame = {
   show(t) {
     const began = performance.now();
     this.layout = layoutTrace(model, t);
+    this.critical = criticalPath(model, t);
     this.lastLayoutMs = performance.now() - began;
     this.view = [0, Math.max(1, model.traceDuration[t])];
     this.renderLegend(t);
@@ -193,7 +194,23 @@ const flame = {
       pass.lastTick = -1;
       for (const k of groupItems(L.byRow, r)) this.drawSpan(ctx, pass, k, r);
     }
+    this.drawCriticalPath(ctx, pass, firstRow, lastRow);
     if (pass.selectedK >= 0) this.drawSelection(ctx, pass.selectedK, width, scrollTop, firstRow, lastRow);
+  },
+
+  /** The critical path: a band along the top of each part of a span the trace's end waited on. */
+  drawCriticalPath(ctx, pass, firstRow, lastRow) {
+    const L = this.layout;
+    if (!this.critical) return;
+    ctx.fillStyle = theme.vars.critical;
+    for (const [span, a, b] of this.critical.segments) {
+      const r = L.row[span - L.from];
+      if (r < firstRow || r > lastRow) continue;
+      const x0 = Math.max(-2, (a - this.view[0]) * pass.scale);
+      const x1 = Math.min(pass.width + 2, (b - this.view[0]) * pass.scale);
+      if (x1 < 0 || x0 > pass.width) continue;
+      ctx.fillRect(x0, AXIS_HEIGHT + r * BAR_HEIGHT - pass.scrollTop + 1, Math.max(1, x1 - x0), 3);
+    }
   },
 
   /**

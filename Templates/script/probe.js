@@ -63,6 +63,7 @@ function installProbe(timings) {
       spanId: spanHex,
     })),
     slowestTrace: () => traceWithMost(model.traceDuration),
+    criticalPath: () => (flame.critical ? flame.critical.segments.map(([span, a, b]) => [model.spanId(span), a, b]) : []),
     largestTrace: () => traceWithMost(model.count),
     serviceNodes: () => Array.from(graph.nodeOfService)
       .filter(([node]) => !model.isPeerNode(node))

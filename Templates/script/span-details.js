@@ -59,6 +59,10 @@ const details = {
     } else add('Parent', 'none in the report');
     add('Start', model.start[i] === 0 ? 'at the trace start' : formatOffset(model.start[i]) + ' from the trace start');
     add('Duration', formatDuration(model.duration[i]) + ' (' + formatPercent(model.duration[i], model.traceDuration[t]) + ' of the trace)');
+    const critical = flame.critical && flame.layout && flame.layout.t === t ? flame.critical.pathTime[i - model.first[t]] : 0;
+    add('Critical path', critical > 0
+      ? formatDuration(critical) + ' of the trace waited on it (' + formatPercent(critical, model.traceDuration[t]) + ' of the trace)'
+      : 'not on it: the trace did not wait for this span', critical > 0 ? 'is-critical' : '');
     const message = model.statusMessage.get(i);
     add('Status', (STATUS_NAMES[model.status[i]] || 'unset') + (message !== undefined ? ': ' + model.str(message) : ''), model.status[i] === 2 ? 'is-error' : '');
     const scope = model.scopes[model.scopeOf[i]];

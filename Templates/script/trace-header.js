@@ -23,6 +23,10 @@ function renderTraceHeader(t) {
   if (model.droppedLinks.size) for (let i = model.first[t], end = i + model.count[t]; i < end; i++) dropped += model.droppedLinks.get(i) || 0;
   fact('Links out', formatCount(model.traceLinksOut[t]) + (dropped ? ' (+' + formatCount(dropped) + ' dropped by the SDK)' : ''));
   fact('Links in', formatCount(model.traceLinksIn[t]));
+  const own = selfTimeByService(model, t).slice(0, 4);
+  if (own.length > 1) {
+    fact('Self time', own.map(([svc, time]) => clip(model.serviceName(svc)) + ' ' + formatDuration(time)).join(' · '));
+  }
 
   renderTraceLinks(t);
 }

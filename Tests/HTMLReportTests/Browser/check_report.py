@@ -428,6 +428,7 @@ class Checks:
         drawn = self.probe("drawnSpans")
         self.check(len(drawn) == len(d.spans_of(source_trace)),
                    "every span of the trace is drawn (%d of %d)" % (len(drawn), len(d.spans_of(source_trace))))
+        self.check_critical_path(source_trace)
 
         print("span details")
         self.click_span(source_span)
@@ -556,6 +557,33 @@ class Checks:
             .filter(e => e.querySelector('.nav-span[data-span="' + arguments[0] + '"]'))
             .map(e => (e.querySelector('.link-lag') || {}).textContent)""", ss)
         self.check(shown == [expected], "the linked %r shows it under 'Linked from': %r" % (d.span_name(target), expected))
+
+    def check_critical_path(self, trace_id):
+        """The critical path runs from the trace's first start to its root's end without gaps or
+        overlaps, each part within its span, and the span details say who the trace waited on."""
+        d = self.data
+        segments = self.probe("criticalPath")
+        spans = {d.span_ids[i]: i for i in d.spans_of(trace_id)}
+        starts, durations = d.raw["spans"]["start"], d.raw["spans"]["duration"]
+        root = max((i for i in spans.values() if d.raw["spans"]["parentDistance"][i] == 0), key=lambda i: starts[i] + durations[i])
+        self.check(bool(segments) and segments[0][1] == starts[root] and segments[-1][2] == starts[root] + durations[root],
+                   "the critical path spans the root from its start to its end")
+        self.check(all(a[2] == b[1] for a, b in zip(segments, segments[1:])), "its parts follow each other without gap or overlap")
+        self.check(all(starts[spans[s]] <= a <= b <= starts[spans[s]] + durations[spans[s]] for s, a, b in segments),
+                   "each part lies within its span")
+        on_path = {s for s, _, _ in segments}
+        off_path = [s for s in spans if s not in on_path]
+        self.click_span(segments[0][0])
+        self.wait_selected(trace_id, segments[0][0])
+        text = self.driver.find_element(By.ID, "details").text
+        self.check("Critical path" in text and "of the trace waited on it" in text, "a span on the path says how long the trace waited on it")
+        if off_path:
+            self.click_span(off_path[0])
+            self.wait_selected(trace_id, off_path[0])
+            text = self.driver.find_element(By.ID, "details").text
+            self.check("not on it: the trace did not wait for this span" in text, "a span off the path says so")
+        self.open("#trace=" + trace_id)
+        self.wait_selected(trace_id, None)
 
     def check_sorting(self):
         d = self.data
