@@ -13,7 +13,9 @@ import TraceModel
 /// `duplicateSpans`, `droppedLinks` (only when SDKs dropped links, so that it can open a
 /// section), `conflictingSpans` (only when records of one span's ids conflict), and, when
 /// traces were left out, the section `omission` (`shownTraces`, `totalTraces`,
-/// `omittedTraces`, `omittedSpans`, `maxTraces`).
+/// `omittedTraces`, `omittedSpans`, `maxTraces`, and the section `linksFromLeftOut` with `count`
+/// when links point into the traces shown from those left out); when options selected the
+/// traces, the section `selection` (`selectedTraces`, `tracesRead`, `query`).
 public struct HTMLReport: Sendable {
     /// One input file, as the header lists it.
     public struct Input: Sendable {
@@ -42,6 +44,10 @@ public struct HTMLReport: Sendable {
         /// The options that selected the report's traces, as written (`--errors`): the page says
         /// so, and how many of the traces read they are; nil when every trace was taken.
         public var selectedBy: String?
+
+        /// How many links away along a kept trace's chain the traces it brings are (``TraceSelection``);
+        /// nil for any number.
+        public var keepLinked: Int?
 
         public init(title: String = "Trace report", maxTraces: Int? = nil, templates: ReportTemplates = .builtIn,
                     generatedBy: String = "tracegraph") {
@@ -85,7 +91,7 @@ public struct HTMLReport: Sendable {
         }
 
         let catalog = TraceCatalog(traces)
-        let kept = catalog.kept(atMost: options.maxTraces)
+        let kept = catalog.kept(atMost: options.maxTraces, keepLinked: options.keepLinked)
         let peers = graph?.nodes.filter { node in
             switch node.kind {
             case .database, .messaging, .remote: true
@@ -133,13 +139,17 @@ public struct HTMLReport: Sendable {
             ]
         }
         if shownTraces < totalTraces {
-            values["omission"] = [
+            var omission: [String: Any] = [
                 "shownTraces": GraphWording.count(shownTraces),
                 "totalTraces": GraphWording.count(totalTraces),
                 "omittedTraces": GraphWording.count(totalTraces - shownTraces),
                 "omittedSpans": GraphWording.count(max(traces.spans.count, summary.spans) - data.shownSpans),
                 "maxTraces": String(options.maxTraces ?? 0),
-            ] as [String: Any]
+            ]
+            let shownIDs = Set(catalog.traces.indices.lazy.filter { kept[$0] }.map { catalog.traces[$0].id })
+            let linksIn = digest?.linksFromLeftOut(shownIDs) ?? catalog.linksFromLeftOut(kept, in: traces)
+            if linksIn > 0 { omission["linksFromLeftOut"] = ["count": GraphWording.count(linksIn, "link")] }
+            values["omission"] = omission
         }
         html = template.render(values)
     }

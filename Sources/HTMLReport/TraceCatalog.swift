@@ -10,8 +10,9 @@ struct TraceCatalog {
         var start: UInt64
         var end: UInt64
         var errorSpans: Int
-        /// The other traces its spans link to, or that link to its spans.
-        var linkedTraces: Set<Int> = []
+        /// The other traces its spans link to (its causes), and those whose spans link to its spans (its effects).
+        var causes: Set<Int> = []
+        var effects: Set<Int> = []
 
         var duration: UInt64 { end &- start }
     }
@@ -56,8 +57,8 @@ struct TraceCatalog {
                 guard let to = traceByID[link.traceID] else { continue }
                 let from = traceOfSpan[index]
                 if from != to {
-                    grouped[from].linkedTraces.insert(to)
-                    grouped[to].linkedTraces.insert(from)
+                    grouped[from].causes.insert(to)
+                    grouped[to].effects.insert(from)
                 }
             }
         }
@@ -65,9 +66,24 @@ struct TraceCatalog {
     }
 
     /// Which traces to show when at most `limit` may be (``TraceSelection``).
-    func kept(atMost limit: Int?) -> [Bool] {
+    func kept(atMost limit: Int?, keepLinked: Int? = nil) -> [Bool] {
         TraceSelection.kept(traces.map {
-            TraceSelection.Candidate(id: $0.id, hasErrors: $0.errorSpans > 0, duration: $0.duration, linked: $0.linkedTraces.sorted())
-        }, atMost: limit)
+            TraceSelection.Candidate(id: $0.id, hasErrors: $0.errorSpans > 0, duration: $0.duration,
+                                     causes: $0.causes.sorted(), effects: $0.effects.sorted())
+        }, atMost: limit, keepLinked: keepLinked)
+    }
+
+    /// How many span links go from a trace not kept to one kept: what a report leaving traces out
+    /// cannot show of how its traces were reached.
+    func linksFromLeftOut(_ kept: [Bool], in set: TraceSet) -> Int {
+        var traceByID: [TraceID: Int] = [:]
+        for (index, trace) in traces.enumerated() { traceByID[trace.id] = index }
+        var count = 0
+        for (index, span) in set.spans.enumerated() where !kept[traceOfSpan[index]] {
+            for link in span.links {
+                if let to = traceByID[link.traceID], kept[to] { count += 1 }
+            }
+        }
+        return count
     }
 }

@@ -60,6 +60,11 @@ public struct TraceDigest: SpanSink, Sendable {
         return digest
     }
 
+    /// How many span links go from a trace not in `shown` to one in it.
+    public func linksFromLeftOut(_ shown: Set<TraceID>) -> Int {
+        links.lazy.filter { shown.contains($0.to) && !shown.contains($0.from) }.count
+    }
+
     /// Whether a span of this trace was read.
     public func contains(_ trace: TraceID) -> Bool { facts[trace] != nil }
 
@@ -74,24 +79,25 @@ public struct TraceDigest: SpanSink, Sendable {
 
     /// The traces a report of at most `limit` traces shows (``TraceSelection``); all of them when
     /// there are no more.
-    public func chosen(atMost limit: Int) -> Set<TraceID> {
+    public func chosen(atMost limit: Int, keepLinked: Int? = nil) -> Set<TraceID> {
         guard facts.count > limit else { return Set(facts.keys) }
         // In the order a report lists them, as ``TraceCatalog`` does: by start, then id.
         let ordered = facts.sorted { ($0.value.start, $0.key) < ($1.value.start, $1.key) }
         var position: [TraceID: Int] = [:]
         position.reserveCapacity(ordered.count)
         for (index, trace) in ordered.enumerated() { position[trace.key] = index }
-        var linked = [[Int]](repeating: [], count: ordered.count)
+        var causes = [[Int]](repeating: [], count: ordered.count)
+        var effects = [[Int]](repeating: [], count: ordered.count)
         for link in links {
             guard let from = position[link.from], let to = position[link.to] else { continue }
-            linked[from].append(to)
-            linked[to].append(from)
+            causes[from].append(to)
+            effects[to].append(from)
         }
         let candidates = ordered.enumerated().map { index, trace in
             TraceSelection.Candidate(id: trace.key, hasErrors: trace.value.hasErrors, duration: trace.value.end &- trace.value.start,
-                                     linked: Array(Set(linked[index])).sorted())
+                                     causes: Array(Set(causes[index])).sorted(), effects: Array(Set(effects[index])).sorted())
         }
-        let kept = TraceSelection.kept(candidates, atMost: limit)
+        let kept = TraceSelection.kept(candidates, atMost: limit, keepLinked: keepLinked)
         return Set(ordered.indices.lazy.filter { kept[$0] }.map { ordered[$0].key })
     }
 }

@@ -21,7 +21,8 @@ public struct ReportReading: Sendable {
     /// Reads the inputs for a report of at most `maxTraces` of the traces `query` selects (the
     /// graph, the numbers and the list are of those alone).
     public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init(),
-                query: TraceQuery = TraceQuery(), maxTraces: Int, wholeInputLimit: Int = ReportReading.wholeInputLimit) throws(InputReadError) {
+                query: TraceQuery = TraceQuery(), maxTraces: Int, keepLinked: Int? = nil,
+                wholeInputLimit: Int = ReportReading.wholeInputLimit) throws(InputReadError) {
         let size = Self.size(of: paths)
         guard let size, size > wholeInputLimit else {
             self.init(try LoadedTraces(paths: paths, options: options), graphOptions: graphOptions, query: query)
@@ -32,7 +33,7 @@ public struct ReportReading: Sendable {
         firstOptions.detail = ServiceGraph.Accumulator.readDetail(for: graphOptions)
         let first = try GraphReading(paths: paths, options: firstOptions, graphOptions: graphOptions, query: query, digesting: true)
         let digest = first.traceIDs.map { first.digest.restricted(to: Set($0)) } ?? first.digest
-        let chosen = digest.chosen(atMost: maxTraces)
+        let chosen = digest.chosen(atMost: maxTraces, keepLinked: keepLinked)
         // The second: the spans of the traces chosen, whole; progress counts only the first pass.
         var secondOptions = options
         secondOptions.progress = nil

@@ -144,13 +144,15 @@ struct InputOptions: ParsableArguments {
     }
 
     /// Reads the inputs for a report of at most `maxTraces` traces (``ReportReading``), or the built-in example.
-    func readForReport(maxTraces: Int, graphOptions: ServiceGraph.Options, query: TraceQuery = TraceQuery()) throws -> ReportReading {
+    func readForReport(maxTraces: Int, keepLinked: Int? = nil, graphOptions: ServiceGraph.Options,
+                       query: TraceQuery = TraceQuery()) throws -> ReportReading {
         if !example { try checkFolders() }
         let reading = try example
             ? ReportReading(LoadedTraces.builtInExample(), graphOptions: graphOptions, query: query)
             : noticingEmptyStandardInput {
                 try withProgress {
-                    try ReportReading(paths: paths, options: $0, graphOptions: graphOptions, query: query, maxTraces: maxTraces)
+                    try ReportReading(paths: paths, options: $0, graphOptions: graphOptions, query: query, maxTraces: maxTraces,
+                                      keepLinked: keepLinked)
                 }
             }
         report(reading.inputs, reading.summary)
@@ -405,6 +407,14 @@ struct ReportCommand: ParsableCommand {
     var maxTraces = 100_000
 
     @Option(help: ArgumentHelp(
+        "With --max-traces: how many links away along a kept trace's chain (the traces that link to it and theirs, those it links to and theirs) the traces it brings are: 'all' (the default) or a number (0: none).",
+        valueName: "all|n"))
+    var keepLinked = "all"
+
+    /// `--keep-linked` as a number of links; nil for all.
+    private var linkedDepth: Int? { keepLinked == "all" ? nil : Int(keepLinked) }
+
+    @Option(help: ArgumentHelp(
         "Use the templates in this folder (report.html, report.css and the script's files in script/: a customised copy of Templates/) instead of the built-in ones.",
         valueName: "folder"))
     var templates: String?
@@ -418,14 +428,19 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard maxTraces > 0 else { throw ValidationError("--max-traces must be at least 1.") }
+        guard keepLinked == "all" || (Int(keepLinked).map { $0 >= 0 } ?? false) else {
+            throw ValidationError("--keep-linked \(keepLinked): expected 'all' or a number of links, 0 or more.")
+        }
     }
 
     func run() throws {
         try reportingErrors {
             let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
             let query = try selection.query()
-            let reading = try input.readForReport(maxTraces: maxTraces, graphOptions: drawing.serviceGraphOptions, query: query)
+            let reading = try input.readForReport(maxTraces: maxTraces, keepLinked: linkedDepth, graphOptions: drawing.serviceGraphOptions,
+                                                  query: query)
             var options = HTMLReport.Options(title: title, maxTraces: maxTraces, templates: chosenTemplates)
+            options.keepLinked = linkedDepth
             if !query.selectsEverything { options.selectedBy = query.optionsDescription }
             let report = try reading.htmlReport(
                 graphOptions: drawing.serviceGraphOptions, view: drawing.view, renderer: drawing.renderer, options: options

@@ -68,12 +68,16 @@ import Tracegraph
                               query: TraceQuery(conditions: [SpanCondition(.service, .equals("dlq-handler"))]))
         let links = try #require(dead.range(of: "\"links\":[").map { dead[$0.upperBound...].prefix { $0 != "}" } })
         #expect(links.components(separatedBy: ",-3,\"").count - 1 == 3, "\(links.prefix(300))")
-        // The batch's failures with room for 3 traces (the job and 2 of its 6 failed items): the job's
-        // summary links to the last 128 items, of which one failed and is not shown (-2); the other
-        // 127 are not selected (-3).
-        let job = try report(Fixtures.pythonSDKShopJSON, maxTraces: 3, twice: twice, query: Self.queries[0])
+        // The batch's failures with room for 3 traces: 3 failed items, whose links to the job, which
+        // there is no room for, say it was left out (-2).
+        let few = try report(Fixtures.pythonSDKShopJSON, maxTraces: 3, twice: twice, query: Self.queries[0])
+        let fewLinks = try #require(few.range(of: "\"links\":[").map { few[$0.upperBound...].prefix { $0 != "}" } })
+        #expect(fewLinks.components(separatedBy: ",-2,\"").count - 1 == 3)
+        // With room for all 7: the job's summary links to the last 128 items, one of them a failed
+        // one, shown; the other 127 were not selected (-3).
+        let job = try report(Fixtures.pythonSDKShopJSON, maxTraces: 100_000, twice: twice, query: Self.queries[0])
         let jobLinks = try #require(job.range(of: "\"links\":[").map { job[$0.upperBound...].prefix { $0 != "}" } })
-        #expect(jobLinks.components(separatedBy: ",-2,\"").count - 1 == 1)
+        #expect(jobLinks.components(separatedBy: ",-2,\"").count - 1 == 0)
         #expect(jobLinks.components(separatedBy: ",-3,\"").count - 1 == 127)
     }
 

@@ -73,6 +73,13 @@ import TraceTestSupport
         }
     }
 
+    @Test(arguments: ["1.5", "some", ""])
+    func keepLinkedTakesAllOrANumber(value: String) throws {
+        let result = try Tool.run(["report", Fixtures.pythonSDKShop, "--keep-linked", value, "-o", "x.html"], in: try temporaryFolder())
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("--keep-linked \(value): expected 'all' or a number of links, 0 or more."))
+    }
+
     @Test func aQueryThatSelectsNothingDrawsNothingUnlessAllowed() throws {
         let folder = try temporaryFolder()
         let refused = try Tool.run(["graph", Fixtures.pythonSDKShop, "--where", "billing.job.id=weekly-1", "-o", "none.svg"], in: folder)
