@@ -11,7 +11,8 @@ function filterQuery(text) {
  * Uint8Array over traces. The text matches (case-insensitively) the trace
  * id, a span id, a service name, an operation, or the value of an attribute
  * of a span or of one of its links; `linked:TRACE_ID` (the id or its start)
- * keeps the traces joined by links to that one (tracesJoinedByLinks).
+ * keeps the traces joined by links to that one (tracesJoinedByLinks), and
+ * `linking:SPAN_ID` exactly the traces with a span that links to that span.
  */
 function filterTraces(m, query, nodeFilter, direction) {
   if (!query && nodeFilter < 0) return null;
@@ -23,6 +24,14 @@ function filterTraces(m, query, nodeFilter, direction) {
     let start = -1;
     for (let t = 0; t < n && start < 0; t++) if (id && m.traceId(t).startsWith(id)) start = t;
     linked = start >= 0 ? tracesJoinedByLinks(m, start) : new Uint8Array(n);
+    query = '';
+  } else if (query.startsWith('linking:')) {
+    const id = query.slice('linking:'.length).trim();
+    linked = new Uint8Array(n);
+    for (let i = 0; i < m.spanCount; i++) {
+      if (m.spanId(i) !== id) continue;
+      for (const l of groupItems(m.linksByTarget, i)) if (m.links[l][0] >= 0) linked[m.spanTrace[m.links[l][0]]] = 1;
+    }
     query = '';
   }
   let strMatch = null;
@@ -101,6 +110,31 @@ function tracesJoinedByLinks(m, start) {
     }
   }
   return keep;
+}
+
+/**
+ * The spans of links, grouped by the service and name of the span at the link's `end` ('source'
+ * or 'target'): [{service, name, links, traces, failing}] with the traces of the group (how many,
+ * and how many of those have errors), groups with failing traces first, then the most links.
+ */
+function linkGroups(m, links, end) {
+  const groups = new Map();
+  const column = end === 'source' ? 0 : 1;
+  for (const l of links) {
+    const span = m.links[l][column];
+    if (span < 0 || span >= m.spanCount) continue;
+    const key = m.service[span] + ' ' + m.name[span];
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { service: m.service[span], name: m.name[span], links: 0, traceSet: new Set(), failing: 0 }));
+    group.links++;
+    const t = m.spanTrace[span];
+    if (!group.traceSet.has(t)) {
+      group.traceSet.add(t);
+      if (m.traceErrors[t] > 0) group.failing++;
+    }
+  }
+  return Array.from(groups.values(), ({ traceSet, ...group }) => ({ ...group, traces: traceSet.size }))
+    .sort((a, b) => (b.failing > 0) - (a.failing > 0) || b.links - a.links || a.service - b.service || a.name - b.name);
 }
 
 /**

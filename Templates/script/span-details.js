@@ -131,7 +131,9 @@ const details = {
   },
 
   linksIn(i, list) {
-    return pagedList(el('div', 'links'), list.length, (k) => {
+    const box = el('div', 'links-in-box');
+    box.append(this.linkingSummary(i, list));
+    box.append(pagedList(el('div', 'links'), list.length, (k) => {
       const [source, , , , traceState, attrs] = model.links[list[k]];
       const item = el('div', 'link-item');
       const line = el('div', 'link-target');
@@ -142,7 +144,35 @@ const details = {
       const kv = concatLists(facts, model.pairs(attrs || []));
       if (kv.length) item.append(kvTable(kv, null, PAGE_SIZE.nested));
       return item;
-    }, PAGE_SIZE.items);
+    }, PAGE_SIZE.items));
+    return box;
+  },
+
+  /**
+   * The spans linking to span i grouped by service and operation, failing ones first, with a
+   * button that lists exactly their traces (the filter linking:SPAN_ID).
+   */
+  linkingSummary(i, list) {
+    const summary = el('div', 'link-groups');
+    const groups = linkGroups(model, list, 'source');
+    const chips = pagedList(el('div', 'link-group-chips'), groups.length, (k) => {
+      const g = groups[k];
+      const chip = el('span', 'link-group' + (g.failing ? ' is-error' : ''));
+      chip.append(swatch(g.service), el('span', null, clip(model.serviceName(g.service)) + ' · ' + clip(model.str(g.name))),
+        el('span', 'chip-count', '×' + formatCount(g.links) + (g.failing ? ' · ' + plural(g.failing, 'failing trace', 'failing traces') : '')));
+      return chip;
+    }, PAGE_SIZE.chips);
+    const traces = new Set(list.map((l) => model.spanTrace[model.links[l][0]]));
+    const show = el('button', 'btn btn-small show-more show-linking', 'Show these ' + plural(traces.size, 'trace', 'traces') + ' in the list');
+    show.type = 'button';
+    show.addEventListener('click', () => {
+      const filter = $('trace-filter');
+      filter.value = 'linking:' + model.spanId(i);
+      filter.dispatchEvent(new Event('input'));
+      filter.focus();
+    });
+    summary.append(chips, show);
+    return summary;
   },
 };
 

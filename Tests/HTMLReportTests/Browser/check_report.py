@@ -320,6 +320,9 @@ class Checks:
         if not q:
             return self.data.trace_count
         d = self.data
+        if q.startswith("linking:"):
+            span = q[len("linking:"):].strip()
+            return len({d.span_trace[l[0]] for l in d.links if l[1] >= 0 and d.span_ids[l[1]] == span})
         if q.startswith("linked:"):
             prefix = q[len("linked:"):].strip()
             start = next((t for t, tid in enumerate(d.trace_ids) if prefix and tid.startswith(prefix)), None)
@@ -822,6 +825,20 @@ class Checks:
         self.wait(lambda: len(self.probe("listOrder")) == len(d.joined_by_links(retry)), "the linked traces to be listed")
         value = self.driver.find_element(By.ID, "trace-filter").get_attribute("value")
         self.check(value == "linked:8984c8cee0bb68e4409ffccfc46a04c5", "the button put linked:ID in the filter (%r)" % value)
+        self.type_filter("")
+        # The batch job's root: 1,000 items link to it, in one group, and one button lists exactly their traces.
+        job = next(i for i in range(d.span_count) if d.span_name(i) == "nightly-invoices")
+        tid, sid = d.ref(job)
+        self.open("#trace=%s&span=%s" % (tid, sid))
+        self.wait_selected(tid, sid)
+        chips = [" ".join(e.text.split()) for e in self.driver.find_elements(By.CSS_SELECTOR, "#details .links-in .link-group")]
+        self.check(chips == ["invoice-worker · invoice-items process ×1,000 · 6 failing traces"],
+                   "the spans linking to the job are one group, with its failing traces (%r)" % chips)
+        self.driver.find_element(By.CSS_SELECTOR, "#details .show-linking").click()
+        linking = {d.span_trace[l[0]] for l in d.links if l[1] == job}
+        self.wait(lambda: len(self.probe("listOrder")) == len(linking), "exactly the %d linking traces to be listed" % len(linking))
+        value = self.driver.find_element(By.ID, "trace-filter").get_attribute("value")
+        self.check(value == "linking:" + sid, "the button put linking:SPAN_ID in the filter (%r)" % value)
         self.type_filter("")
 
     def take_topic_screenshot(self, path, name):

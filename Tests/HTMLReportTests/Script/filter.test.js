@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { loadPage, plain } = require('./page.js');
 const { shop, traceId, spanId } = require('./shop.js');
 
-const page = loadPage('buildModel', 'filterQuery', 'filterTraces', 'tracesJoinedByLinks', 'topicTraffic');
+const page = loadPage('buildModel', 'filterQuery', 'filterTraces', 'tracesJoinedByLinks', 'linkGroups', 'topicTraffic');
 const m = page.buildModel(shop);
 const kept = (query, node = -1, direction = '') => {
   const keep = page.filterTraces(m, page.filterQuery(query), node, direction);
@@ -59,4 +59,17 @@ test('linked: keeps the traces joined by links to one, each way on its own', () 
   assert.deepEqual(kept('linked:'), []);
   assert.deepEqual(kept('linked:' + traceId(0xa1), 2), [1], 'with a node filter, both');
   assert.deepEqual(plain(page.tracesJoinedByLinks(m, 1)), [1, 1, 0]);
+});
+
+test('linking: keeps exactly the traces with a span linking to that span', () => {
+  assert.deepEqual(kept('linking:' + spanId(0x13)), [1, 2], 'the order produced is consumed by the mailer and the batch');
+  assert.deepEqual(kept('linking:' + spanId(0x14)), [0], 'the checkout links to its own db query');
+  assert.deepEqual(kept('linking:' + spanId(0x31)), []);
+});
+
+test('link groups: by service and operation of the linking spans, failing traces first', () => {
+  const linksTo = (span) => plain(m.linksByTarget.items.slice(m.linksByTarget.start[span], m.linksByTarget.start[span + 1]));
+  const groups = plain(page.linkGroups(m, linksTo(2), 'source'));
+  assert.deepEqual(groups.map((g) => [m.serviceName(g.service), m.str(g.name), g.links, g.traces, g.failing]),
+    [['mailer', 'consume order', 1, 1, 0], ['batch', 'nightly', 1, 1, 0]]);
 });
