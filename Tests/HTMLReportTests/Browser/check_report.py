@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Browser checks of a tracegraph HTML report, in headless Chromium.
 
-    check_report.py --scenario example|shop|hostile|scale|lists REPORT.html [--screenshot OUT.png]
+    check_report.py --scenario example|shop|hostile|scale|lists|linked-budget REPORT.html [--screenshot OUT.png]
                     [--wording CASES.json]
 
 Opens the report from file:// the way a person would and checks what they
@@ -1088,6 +1088,52 @@ class Checks:
             self.js("window.scrollTo(0, document.getElementById('flame-panel').offsetTop - 10)")
             self.driver.save_screenshot(screenshot)
 
+    # -- a span linked from 10,000 traces
+
+    BUDGET_MS = 300
+
+    def timed_arrival(self, span_id, go):
+        """Milliseconds from running `go` (JavaScript that navigates) until the details show the span:
+        the page's own work, read in the page, not the driver's round trips."""
+        self.js("""window.__arrived = null;
+            const box = document.getElementById('details');
+            const watch = new MutationObserver(() => {
+              if (box.dataset.span === arguments[0] && window.__arrived === null) { window.__arrived = performance.now(); watch.disconnect(); }
+            });
+            watch.observe(box, {attributes: true, attributeFilter: ['data-span']});
+            window.__left = performance.now();""" + go, span_id)
+        self.wait(lambda: self.js("return window.__arrived !== null"), "the span %s to show" % span_id)
+        return self.js("return window.__arrived - window.__left")
+
+    def run_linked_budget(self, screenshot):
+        """The report of gen_long_lists.py --linked-from 10000: opening the span 10,000 traces link
+        to, Back to it, and a shared link straight to it each take under 300 ms, and the page stays
+        under 5,000 elements."""
+        self.open()
+        d = self.data
+        hub_trace = next(t for t in d.trace_ids if any(d.span_name(i) == "hub" for i in d.spans_of(t)))
+        hub = next(i for i in d.spans_of(hub_trace) if d.span_name(i) == "hub")
+        linking = [l for l in d.links if l[1] == hub]
+        self.check(len(linking) >= 10_000, "the hub is linked from %s spans" % count_text(len(linking)))
+        self.open_span(hub_trace, d.span_ids[hub])
+        timings = self.js("return window.tracegraph.timings")
+        shared = timings["selected"] - timings["listed"]
+        self.check(shared < self.BUDGET_MS, "a shared link opens it in %.0f ms (under %d)" % (shared, self.BUDGET_MS))
+        page = self.count("*")
+        self.check(page < self.DETAILS_BOUND, "the page holds %d elements (under %d)" % (page, self.DETAILS_BOUND))
+        other_trace, other_span = d.ref(linking[0][0])
+        self.js("location.hash = '#trace=%s&span=%s'" % (other_trace, other_span))
+        self.wait_selected(other_trace, other_span)
+        opened = self.timed_arrival(d.span_ids[hub], "location.hash = '#trace=%s&span=%s';" % (hub_trace, d.span_ids[hub]))
+        self.check(opened < self.BUDGET_MS, "opening it from a linking span takes %.0f ms (under %d)" % (opened, self.BUDGET_MS))
+        self.js("location.hash = '#trace=%s&span=%s'" % (other_trace, other_span))
+        self.wait_selected(other_trace, other_span)
+        back = self.timed_arrival(d.span_ids[hub], "history.back();")
+        self.check(back < self.BUDGET_MS, "Back to it takes %.0f ms (under %d)" % (back, self.BUDGET_MS))
+        page = self.count("*")
+        self.check(page < self.DETAILS_BOUND, "after Back the page holds %d elements (under %d)" % (page, self.DETAILS_BOUND))
+        self.check_console()
+
     # -- scale
 
     def run_scale(self, screenshot):
@@ -1144,7 +1190,7 @@ class Checks:
 def main():
     global VIEWPORT
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
-    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale", "lists"], required=True)
+    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale", "lists", "linked-budget"], required=True)
     parser.add_argument("--screenshot", help="save a screenshot of the viewport here")
     parser.add_argument("--viewport", default="1400x1000", help="the window's size, WIDTHxHEIGHT")
     parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")
@@ -1159,7 +1205,7 @@ def main():
     checks = Checks(driver, args.report, args.wording)
     try:
         print("%s: %s" % (args.scenario, args.report))
-        getattr(checks, "run_" + args.scenario)(args.screenshot)
+        getattr(checks, "run_" + args.scenario.replace("-", "_"))(args.screenshot)
     except Exception as error:  # a broken page must fail the check, not crash it silently
         checks.check(False, "the scenario ran to the end (%s: %s)" % (type(error).__name__, str(error).splitlines()[0] if str(error) else ""))
         checks.collect_console()
