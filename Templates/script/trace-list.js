@@ -21,6 +21,7 @@ const traceList = {
       maxStart = Math.max(maxStart, model.traceStart[t]);
     }
     this.withDate = n > 0 && new Date(minStart / 1000).toISOString().slice(0, 10) !== new Date(maxStart / 1000).toISOString().slice(0, 10);
+    $('trace-table').classList.toggle('with-date', this.withDate);
     for (const button of $('trace-head').querySelectorAll('[data-sort]')) {
       button.addEventListener('click', () => this.sortBy(button.dataset.sort));
     }

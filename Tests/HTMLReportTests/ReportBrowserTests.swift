@@ -1,4 +1,5 @@
 import Foundation
+import TraceModel
 import ServiceGraph
 import Testing
 import TraceTestSupport
@@ -115,6 +116,26 @@ import Tracegraph
                                       "--resource-attributes", "700", "--long-value", "30000", "--seed", "4"], output: data)
         try #require(generated.status == 0, "gen_long_lists.py failed: \(generated.text)")
         try check(LoadedTraces(paths: [data]), scenario: "lists")
+    }
+
+    @Test func theStartColumnShowsDatesOnDataOfSeveralDaysAndOverlapsNothing() throws {
+        // A process of four days: a trace a day at 23:59:59.999, one an hour long, whatever the widths.
+        let day: UInt64 = 86_400 * 1_000_000_000
+        let first: UInt64 = 1_795_996_799_999 * 1_000_000 // 2026-11-29T23:59:59.999Z
+        var spans: [Span] = []
+        for index in 0..<4 {
+            let number = UInt64(index + 1)
+            let start: UInt64 = first + UInt64(index) * day
+            let duration: UInt64 = index == 3 ? 3_600_000_000_000 : 1_000_000
+            spans.append(Fixture.span(trace: number, id: number, service: "a-service-with-a-rather-long-name-\(index)",
+                                      name: "an operation whose name goes on and on and on \(index)", start: start, durationNanos: duration))
+        }
+        let set = TraceSet(spans)
+        var accumulator = ServiceGraph.Accumulator()
+        for span in set.spans { accumulator.receive(span) }
+        let svg = try GraphvizRenderer().render(accumulator.finish().graph, format: .svg)
+        let report = try HTMLReport(traces: set, summary: TraceSetSummary(set), inputs: [], graphSVG: String(decoding: svg, as: UTF8.self))
+        try check(html: report.html, scenario: "multiday")
     }
 
     @Test func aSpanLinkedFromTenThousandTracesOpensWithinBudget() throws {

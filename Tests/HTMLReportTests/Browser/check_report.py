@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Browser checks of a tracegraph HTML report, in headless Chromium.
 
-    check_report.py --scenario example|shop|hostile|scale|lists|linked-budget REPORT.html [--screenshot OUT.png]
+    check_report.py --scenario example|shop|hostile|scale|lists|linked-budget|multiday REPORT.html [--screenshot OUT.png]
                     [--wording CASES.json]
 
 Opens the report from file:// the way a person would and checks what they
@@ -41,6 +41,7 @@ Scenarios:
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -1088,6 +1089,32 @@ class Checks:
             self.js("window.scrollTo(0, document.getElementById('flame-panel').offsetTop - 10)")
             self.driver.save_screenshot(screenshot)
 
+    # -- data of several days
+
+    def run_multiday(self, screenshot):
+        """Traces on four days: the Start column gives each its date, and no cell of the list spills
+        into its neighbour, at a wide and at a narrow window."""
+        for width in (1400, 900):
+            set_viewport(self.driver, width, 900)
+            self.open()
+            cells = self.js("""return Array.from(document.querySelectorAll('#trace-rows .trace-row')).map((row) => {
+                const cells = Array.from(row.children);
+                return cells.map((c) => { const r = c.getBoundingClientRect();
+                  return {text: c.textContent, left: r.left, right: r.right, fits: c.scrollWidth <= c.clientWidth + 1,
+                          clips: getComputedStyle(c).textOverflow === 'ellipsis'}; });
+            })""")
+            self.check(len(cells) == 4, "four rows at %d px" % width)
+            starts = [row[1]["text"] for row in cells]
+            self.check(all(re.match(r"^2026-1[12]-\d\d \d\d:\d\d:\d\d\.\d{3}$", s) for s in starts),
+                       "each start has its date at %d px (%r)" % (width, starts))
+            for row in cells:
+                for a, b in zip(row, row[1:]):
+                    self.check(a["right"] <= b["left"] + 0.5, "at %d px, %r ends before %r begins" % (width, a["text"][:30], b["text"][:30]))
+                self.check(row[1]["fits"], "at %d px the start %r fits its cell" % (width, row[1]["text"]))
+        self.check_console()
+        if screenshot:
+            self.driver.save_screenshot(screenshot)
+
     # -- a span linked from 10,000 traces
 
     BUDGET_MS = 300
@@ -1190,7 +1217,7 @@ class Checks:
 def main():
     global VIEWPORT
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
-    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale", "lists", "linked-budget"], required=True)
+    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale", "lists", "linked-budget", "multiday"], required=True)
     parser.add_argument("--screenshot", help="save a screenshot of the viewport here")
     parser.add_argument("--viewport", default="1400x1000", help="the window's size, WIDTHxHEIGHT")
     parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")
