@@ -163,15 +163,8 @@ const details = {
       return chip;
     }, PAGE_SIZE.chips);
     const traces = new Set(list.map((l) => model.spanTrace[model.links[l][0]]));
-    const show = el('button', 'btn btn-small show-more show-linking', 'Show these ' + plural(traces.size, 'trace', 'traces') + ' in the list');
-    show.type = 'button';
-    show.addEventListener('click', () => {
-      const filter = $('trace-filter');
-      filter.value = 'linking:' + model.spanId(i);
-      filter.dispatchEvent(new Event('input'));
-      filter.focus();
-    });
-    summary.append(chips, show);
+    summary.append(chips, filterButton('show-linking', 'Show these ' + plural(traces.size, 'trace', 'traces') + ' in the list',
+      'linking:' + model.spanId(i)));
     return summary;
   },
 };

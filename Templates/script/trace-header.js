@@ -88,15 +88,8 @@ function renderTraceLinks(t) {
   }
   if (outTo.size || inFrom.size) {
     // Every trace joined to this one by links, however far, in the list: the filter linked:ID.
-    const show = el('button', 'btn btn-small show-more show-linked', 'Show the traces linked to this one in the list');
-    show.type = 'button';
+    const show = filterButton('show-linked', 'Show the traces linked to this one in the list', 'linked:' + model.traceId(t));
     show.id = 'show-linked';
-    show.addEventListener('click', () => {
-      const filter = $('trace-filter');
-      filter.value = 'linked:' + model.traceId(t);
-      filter.dispatchEvent(new Event('input'));
-      filter.focus();
-    });
     box.append(show);
   }
 }

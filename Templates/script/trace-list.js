@@ -199,6 +199,19 @@ function makeTraceRow() {
   return row;
 }
 
+/** A button that puts `text` in the trace list's filter box, as if typed: the list shows what it keeps. */
+function filterButton(cls, label, text) {
+  const button = el('button', 'btn btn-small show-more ' + cls, label);
+  button.type = 'button';
+  button.addEventListener('click', () => {
+    const filter = $('trace-filter');
+    filter.value = text;
+    filter.dispatchEvent(new Event('input'));
+    filter.focus();
+  });
+  return button;
+}
+
 function fillTraceRow(row, t, withDate) {
   row.dataset.index = String(t);
   row.dataset.trace = model.traceId(t);

@@ -49,6 +49,14 @@ import Tracegraph
         #expect(result.status == 0, "the browser checks of the \(scenario) report failed:\n\(result.text)", sourceLocation: sourceLocation)
     }
 
+    /// The report of a set of spans made here, with the graph of all of them.
+    static func report(of set: TraceSet) throws -> HTMLReport {
+        var accumulator = ServiceGraph.Accumulator()
+        for span in set.spans { accumulator.receive(span) }
+        let svg = try GraphvizRenderer().render(accumulator.finish().graph, format: .svg)
+        return try HTMLReport(traces: set, summary: TraceSetSummary(set), inputs: [], graphSVG: String(decoding: svg, as: UTF8.self))
+    }
+
     @Test func theExampleReportWorksInABrowser() throws {
         let wording = Self.folder + "/wording.json"
         try OutputFile.write(Self.wordingCases(), to: wording)
@@ -100,11 +108,7 @@ import Tracegraph
             spans.append(Fixture.span(trace: 1, id: UInt64(id), parent: UInt64(parent), service: "worker-\(id % 7)",
                                       name: "item \(id)", error: id % 997 == 0, start: start, durationNanos: end - start))
         }
-        let set = TraceSet(spans)
-        var accumulator = ServiceGraph.Accumulator()
-        for span in set.spans { accumulator.receive(span) }
-        let svg = try GraphvizRenderer().render(accumulator.finish().graph, format: .svg)
-        let report = try HTMLReport(traces: set, summary: TraceSetSummary(set), inputs: [], graphSVG: String(decoding: svg, as: UTF8.self))
+        let report = try Self.report(of: TraceSet(spans))
         try check(html: report.html, scenario: "scale", name: "large-trace")
     }
 
@@ -130,11 +134,7 @@ import Tracegraph
             spans.append(Fixture.span(trace: number, id: number, service: "a-service-with-a-rather-long-name-\(index)",
                                       name: "an operation whose name goes on and on and on \(index)", start: start, durationNanos: duration))
         }
-        let set = TraceSet(spans)
-        var accumulator = ServiceGraph.Accumulator()
-        for span in set.spans { accumulator.receive(span) }
-        let svg = try GraphvizRenderer().render(accumulator.finish().graph, format: .svg)
-        let report = try HTMLReport(traces: set, summary: TraceSetSummary(set), inputs: [], graphSVG: String(decoding: svg, as: UTF8.self))
+        let report = try Self.report(of: TraceSet(spans))
         try check(html: report.html, scenario: "multiday")
     }
 
