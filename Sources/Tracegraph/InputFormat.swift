@@ -48,7 +48,7 @@ extension InputReadError: CustomStringConvertible {
                 + "that spans would count again); name them in separate runs"
         case .spansNeeded(let metrics):
             return "\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics, not spans: a report needs spans "
-                + "for its traces and flame graphs; 'tracegraph graph' draws the service graph of metrics"
+                + "for its traces and flame graphs, and workflows for their traces; 'tracegraph graph' draws the service graph of metrics"
         case .queryNeedsSpans(let metrics):
             return "\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics, not spans: --where, --service, "
                 + "--from, --to, --linked-to and --errors select traces, and metrics keep none"

@@ -532,6 +532,7 @@ struct WorkflowsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let reading = try input.readGraph(.init(), query: selection.query(), collectingWorkflows: true)
+            if let metrics = reading.metrics { throw Failure.spansNeeded(metrics: metrics.inputs.map(\.source)) }
             let workflows = reading.workflows ?? []
             guard let output else {
                 let list = WorkflowList(workflows: workflows, limit: limit)

@@ -52,6 +52,13 @@ import TraceTestSupport
         #expect(result.standardError.contains(message), "\(result.standardError)")
     }
 
+    @Test func metricsHoldNoWorkflows() throws {
+        let result = try Tool.run(["workflows", MetricsInputTests.scrape], in: try temporaryFolder())
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("holds service-graph metrics, not spans: a report needs spans for its traces and flame graphs, and workflows for their traces"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
     @Test func aLimitBelowOneIsAUsageError() throws {
         let result = try Tool.run(["workflows", "--limit", "0", Fixtures.pythonSDKShop], in: try temporaryFolder())
         #expect(result.status == 64)
