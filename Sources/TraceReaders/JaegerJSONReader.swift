@@ -326,33 +326,6 @@ struct JaegerJSONReader: JSONDocumentReader {
         case traceID, spanID, parentSpanID, references, startTime, duration, tags, logs, processID, process,
              operationName, flags, warnings
 
-        /// The member a key names: its name exactly, else its snake_case spelling (``JSONKey/matches(_:)``).
-        init?(_ key: JSONKey) {
-            let exact = key.withBytes { name in
-                Self.allCases.first { $0.name.utf8CodeUnitCount == name.count && bytesAreEqual($0.name.utf8Start, name.baseAddress!, count: name.count) }
-            }
-            guard let field = exact ?? Self.allCases.first(where: { key.matches($0.name) }) else { return nil }
-            self = field
-        }
-
-        var name: StaticString {
-            switch self {
-            case .traceID: "traceID"
-            case .spanID: "spanID"
-            case .parentSpanID: "parentSpanID"
-            case .references: "references"
-            case .startTime: "startTime"
-            case .duration: "duration"
-            case .tags: "tags"
-            case .logs: "logs"
-            case .processID: "processID"
-            case .process: "process"
-            case .operationName: "operationName"
-            case .flags: "flags"
-            case .warnings: "warnings"
-            }
-        }
-
         /// The name in quotes with its colon, as compact JSON writes it.
         var token: StaticString {
             switch self {

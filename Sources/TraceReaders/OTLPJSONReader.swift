@@ -518,34 +518,6 @@ enum SpanField: CaseIterable, KnownMember, Sendable {
     case traceId, spanId, parentSpanId, kind, startTimeUnixNano, endTimeUnixNano, attributes, links, status,
          name, events, traceState, flags, droppedAttributesCount, droppedEventsCount, droppedLinksCount
 
-    /// The member a key names, in camelCase or snake_case.
-    init?(_ key: JSONKey) {
-        guard let field = Self.allCases.first(where: { key.matches($0.name) }) else { return nil }
-        self = field
-    }
-
-    /// The camelCase name.
-    var name: StaticString {
-        switch self {
-        case .traceId: "traceId"
-        case .spanId: "spanId"
-        case .parentSpanId: "parentSpanId"
-        case .kind: "kind"
-        case .startTimeUnixNano: "startTimeUnixNano"
-        case .endTimeUnixNano: "endTimeUnixNano"
-        case .attributes: "attributes"
-        case .links: "links"
-        case .status: "status"
-        case .name: "name"
-        case .events: "events"
-        case .traceState: "traceState"
-        case .flags: "flags"
-        case .droppedAttributesCount: "droppedAttributesCount"
-        case .droppedEventsCount: "droppedEventsCount"
-        case .droppedLinksCount: "droppedLinksCount"
-        }
-    }
-
     /// The name in quotes with its colon, as compact JSON writes it.
     var token: StaticString {
         switch self {

@@ -268,32 +268,6 @@ struct ZipkinJSONReader: JSONDocumentReader {
         case traceId, id, parentId, kind, timestamp, duration, localEndpoint, remoteEndpoint, tags, shared,
              annotations, name
 
-        /// The member a key names: its name exactly, else its snake_case spelling (``JSONKey/matches(_:)``).
-        init?(_ key: JSONKey) {
-            let exact = key.withBytes { name in
-                Self.allCases.first { $0.name.utf8CodeUnitCount == name.count && bytesAreEqual($0.name.utf8Start, name.baseAddress!, count: name.count) }
-            }
-            guard let field = exact ?? Self.allCases.first(where: { key.matches($0.name) }) else { return nil }
-            self = field
-        }
-
-        var name: StaticString {
-            switch self {
-            case .traceId: "traceId"
-            case .id: "id"
-            case .parentId: "parentId"
-            case .kind: "kind"
-            case .timestamp: "timestamp"
-            case .duration: "duration"
-            case .localEndpoint: "localEndpoint"
-            case .remoteEndpoint: "remoteEndpoint"
-            case .tags: "tags"
-            case .shared: "shared"
-            case .annotations: "annotations"
-            case .name: "name"
-            }
-        }
-
         /// The name in quotes with its colon, as compact JSON writes it.
         var token: StaticString {
             switch self {

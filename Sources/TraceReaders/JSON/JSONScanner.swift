@@ -363,14 +363,9 @@ package struct JSONScanner {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// Consumes the next member's name and colon when they are exactly `token` (`"name":`),
-    /// with the comma before it unless it is the object's first member: no white space, no escapes.
-    @inline(__always)
-    mutating func consumeMember(_ token: StaticString) -> Bool {
-        consumeMember(token: token.utf8Start, count: token.utf8CodeUnitCount)
-    }
-
-    /// ``consumeMember(_:)`` with the token's bytes.
+    /// Consumes the next member's name and colon when they are exactly the `count` bytes at
+    /// `token` (`"name":`), with the comma before it unless it is the object's first member: no
+    /// white space, no escapes.
     @inline(__always)
     mutating func consumeMember(token: UnsafeRawPointer, count: Int) -> Bool {
         var start = position
@@ -611,8 +606,12 @@ package struct JSONKey {
     /// protobuf JSON mapping requires readers to accept both.
     @inline(__always)
     func matches(_ camelCase: StaticString) -> Bool {
-        let expected = UnsafeRawBufferPointer(start: camelCase.utf8Start, count: camelCase.utf8CodeUnitCount)
-        return withBytes { name in
+        matches(UnsafeRawBufferPointer(start: camelCase.utf8Start, count: camelCase.utf8CodeUnitCount))
+    }
+
+    /// ``matches(_:)-(StaticString)`` with the camelCase name's bytes.
+    func matches(_ expected: UnsafeRawBufferPointer) -> Bool {
+        withBytes { name in
             if name.count == expected.count { return Self.same(name, expected) }
             return name.count > expected.count && name[0] == expected[0] && Self.matchesSnakeCase(name, expected)
         }

@@ -1,9 +1,24 @@
-/// The members of an object that a reader knows by name, with the bytes the fast path looks for:
-/// the quoted name and its colon.
-protocol KnownMember {
-    /// The member a key names, or nil for one the reader does not know.
-    init?(_ key: JSONKey)
+/// The members of an object that a reader knows by name, each with the bytes the fast path looks
+/// for: its name in quotes and its colon, as compact JSON writes it (`"traceId":`).
+protocol KnownMember: CaseIterable {
     var token: StaticString { get }
+}
+
+extension KnownMember {
+    /// The member's name in camelCase: its token without the quotes and the colon.
+    var name: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: token.utf8Start + 1, count: token.utf8CodeUnitCount - 3)
+    }
+
+    /// The member a key names, in camelCase or snake_case; nil for one the reader does not know.
+    /// The exact name is looked for first: it is what producers write.
+    init?(_ key: JSONKey) {
+        let exact = key.withBytes { name in
+            Self.allCases.first { $0.name.count == name.count && bytesAreEqual($0.name.baseAddress!, name.baseAddress!, count: name.count) }
+        }
+        guard let member = exact ?? Self.allCases.first(where: { key.matches($0.name) }) else { return nil }
+        self = member
+    }
 }
 
 /// Producers write an object's members in the same order every time: the order of the last object
