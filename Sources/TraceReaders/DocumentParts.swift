@@ -181,6 +181,34 @@ enum DocumentParts {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
+    /// A reader of a part's elements: its scanner, and the spans it left out or repaired.
+    protocol PartReader {
+        var scanner: JSONScanner { get set }
+        var defects: SpanDefectLog<JSONError> { get set }
+    }
+
+    /// Reads the elements of the part that starts at `outcome.start`, while they start before
+    /// `limit`, each with `readElement` on `reader`, noting in `outcome` where the reading ended
+    /// and the spans left out or repaired, or the error it stopped at; false at an error.
+    static func readPart<Reader: PartReader, Part>(
+        with reader: inout Reader, _ bytes: UnsafeRawBufferPointer, depth: Int, limit: Int, into outcome: inout Outcome<Part>,
+        _ readElement: (inout Reader) throws(JSONError) -> Void
+    ) -> Bool {
+        var scanner = JSONScanner(bytes, elementAt: outcome.start, depth: depth)
+        do throws(JSONError) {
+            (outcome.end, outcome.arrayEnded) = try readElements(&scanner, limit: limit) { (scanner: inout JSONScanner) throws(JSONError) in
+                reader.scanner = scanner
+                defer { scanner = reader.scanner }
+                try readElement(&reader)
+            }
+        } catch {
+            outcome.error = error
+            return false
+        }
+        reader.defects.hand(to: &outcome.skipped)
+        return true
+    }
+
     /// Reads elements of one part with `readElement`, from `start`, while they start before `limit`.
     static func readElements(_ scanner: inout JSONScanner, limit: Int, _ readElement: (inout JSONScanner) throws(JSONError) -> Void)
         throws(JSONError) -> (end: Int, arrayEnded: Bool) {
@@ -249,18 +277,10 @@ extension DocumentParts {
             reader.defects.strict = strict
             var sink = CountingSink(base: makeSink())
             var outcome = Outcome<Sink>(start: start)
-            var scanner = JSONScanner(bytes, elementAt: start, depth: depth)
-            do throws(JSONError) {
-                (outcome.end, outcome.arrayEnded) = try readElements(&scanner, limit: limit) { (scanner: inout JSONScanner) throws(JSONError) in
-                    reader.scanner = scanner
-                    defer { scanner = reader.scanner }
-                    try reader.readElement(into: &sink)
-                }
-            } catch {
-                outcome.error = error
-                return outcome
+            let read = DocumentParts.readPart(with: &reader, bytes, depth: depth, limit: limit, into: &outcome) {
+                (reader: inout JaegerJSONReader) throws(JSONError) in try reader.readElement(into: &sink)
             }
-            reader.defects.hand(to: &outcome.skipped)
+            guard read else { return outcome }
             sink.base.finishPart()
             outcome.spans = sink.count
             outcome.part = sink.base
@@ -387,21 +407,13 @@ extension DocumentParts {
             var reader = ZipkinJSONReader(bytes, detail: detail)
             reader.defects.strict = strict
             var outcome = Outcome<ZipkinPart<Sink>>(start: start)
-            var scanner = JSONScanner(bytes, elementAt: start, depth: 1)
             guard let makeSink else {
                 // Room for a span every 128 bytes, more than spans take: memory not written to costs nothing.
                 reader.reserveRecords((min(limit, bytes.count) - start) / 128)
-                do throws(JSONError) {
-                    (outcome.end, outcome.arrayEnded) = try readElements(&scanner, limit: limit) { (scanner: inout JSONScanner) throws(JSONError) in
-                        reader.scanner = scanner
-                        defer { scanner = reader.scanner }
-                        try reader.readElement()
-                    }
-                } catch {
-                    outcome.error = error
-                    return outcome
+                let read = DocumentParts.readPart(with: &reader, bytes, depth: 1, limit: limit, into: &outcome) {
+                    (reader: inout ZipkinJSONReader) throws(JSONError) in try reader.readElement()
                 }
-                reader.defects.hand(to: &outcome.skipped)
+                guard read else { return outcome }
                 let records = reader.takeRecords()
                 outcome.spans = records.count
                 outcome.part = ZipkinPart(records: records, services: reader.services)
@@ -410,17 +422,11 @@ extension DocumentParts {
             var sink = CountingSink(base: makeSink())
             var keys: [SpanKey] = []
             var allNamed = true
-            do throws(JSONError) {
-                (outcome.end, outcome.arrayEnded) = try readElements(&scanner, limit: limit) { (scanner: inout JSONScanner) throws(JSONError) in
-                    reader.scanner = scanner
-                    defer { scanner = reader.scanner }
-                    if try !reader.readElement(passingTo: &sink, keys: &keys) { allNamed = false }
-                }
-            } catch {
-                outcome.error = error
-                return outcome
+            let read = DocumentParts.readPart(with: &reader, bytes, depth: 1, limit: limit, into: &outcome) {
+                (reader: inout ZipkinJSONReader) throws(JSONError) in
+                if try !reader.readElement(passingTo: &sink, keys: &keys) { allNamed = false }
             }
-            reader.defects.hand(to: &outcome.skipped)
+            guard read else { return outcome }
             sink.base.finishPart()
             outcome.spans = sink.count
             outcome.part = ZipkinPart(services: reader.services, sink: sink.base, keys: keys, hasNamelessSpan: !allNamed)
@@ -672,3 +678,6 @@ extension TraceReader {
         }
     }
 }
+
+extension JaegerJSONReader: DocumentParts.PartReader {}
+extension ZipkinJSONReader: DocumentParts.PartReader {}
