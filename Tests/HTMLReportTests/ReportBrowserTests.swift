@@ -112,13 +112,18 @@ import Tracegraph
         try check(html: report.html, scenario: "scale", name: "large-trace")
     }
 
+    /// The export `Browser/gen_long_lists.py` writes with `arguments`, in `name`.json; its path.
+    static func longLists(_ name: String, _ arguments: [String]) throws -> String {
+        let data = folder + "/\(name).json"
+        let generated = try run(["python3", browserFolder + "/gen_long_lists.py"] + arguments, output: data)
+        try #require(generated.status == 0, "gen_long_lists.py failed: \(generated.text)")
+        return data
+    }
+
     @Test func longListsShowAPageAtATimeAndTheDetailsStayBounded() throws {
         // Issue 10: no list in the page grows without bound. Small enough for CI, past every page size.
-        let data = Self.folder + "/long-lists.json"
-        let generated = try Self.run(["python3", Self.browserFolder + "/gen_long_lists.py", "--links", "1200", "--attributes", "1500",
-                                      "--linked-from", "300", "--events", "400", "--services", "45",
-                                      "--resource-attributes", "700", "--long-value", "30000", "--seed", "4"], output: data)
-        try #require(generated.status == 0, "gen_long_lists.py failed: \(generated.text)")
+        let data = try Self.longLists("long-lists", ["--links", "1200", "--attributes", "1500", "--linked-from", "300", "--events", "400",
+                                                     "--services", "45", "--resource-attributes", "700", "--long-value", "30000", "--seed", "4"])
         try check(LoadedTraces(paths: [data]), scenario: "lists")
     }
 
@@ -140,11 +145,8 @@ import Tracegraph
 
     @Test func aSpanLinkedFromTenThousandTracesOpensWithinBudget() throws {
         // Issue 12: opening it, Back to it and a shared link to it under 300 ms each.
-        let data = Self.folder + "/linked-budget.json"
-        let generated = try Self.run(["python3", Self.browserFolder + "/gen_long_lists.py", "--links", "10", "--attributes", "10",
-                                      "--linked-from", "10000", "--events", "10", "--services", "5",
-                                      "--resource-attributes", "10", "--long-value", "100", "--seed", "5"], output: data)
-        try #require(generated.status == 0, "gen_long_lists.py failed: \(generated.text)")
+        let data = try Self.longLists("linked-budget", ["--links", "10", "--attributes", "10", "--linked-from", "10000", "--events", "10",
+                                                        "--services", "5", "--resource-attributes", "10", "--long-value", "100", "--seed", "5"])
         // The graph as `tracegraph report` draws it by default: the 10,000 linking spans' peers
         // collapsed, not 20,000 SVG elements (GraphView's own tests hold that drawing).
         try check(html: try LoadedTraces(paths: [data]).htmlReport(view: GraphView()).html, scenario: "linked-budget")
