@@ -307,14 +307,7 @@ extension DocumentParts {
             skipped += outcome.skipped
             if options.keepGoing { held.append(sink) } else { take(sink) }
         }
-        let end: Int
-        switch ending {
-        case .failure(let error):
-            if options.keepGoing { return nil }
-            throw context.textError(error, in: bytes, firstLine: 1)
-        case .arrayEnd(let offset):
-            end = offset
-        }
+        guard let end = try ending.arrayEnd(context: context, in: bytes) else { return nil }
         // The rest: the envelope's other members, then any documents after it.
         var reader = JaegerJSONReader(bytes, detail: options.detail)
         reader.scanner = JSONScanner(bytes, elementAt: end, depth: array.depth - 1)
@@ -473,14 +466,7 @@ extension DocumentParts {
             part.keys = []
             parts.append(part)
         }
-        let end: Int
-        switch ending {
-        case .failure(let error):
-            if options.keepGoing { return .declined }
-            throw context.textError(error, in: bytes, firstLine: 1)
-        case .arrayEnd(let offset):
-            end = offset
-        }
+        guard let end = try ending.arrayEnd(context: context, in: bytes) else { return .declined }
         guard !parts.contains(where: \.hasNamelessSpan) else { return .needsRecords }
         // One resource per service name, as one reader has it: the parts' first of each must be the document's.
         var services = ServiceResources()
@@ -538,14 +524,7 @@ extension DocumentParts {
             skipped += outcome.skipped
             parts.append(part)
         }
-        let end: Int
-        switch ending {
-        case .failure(let error):
-            if options.keepGoing { return nil }
-            throw context.textError(error, in: bytes, firstLine: 1)
-        case .arrayEnd(let offset):
-            end = offset
-        }
+        guard let end = try ending.arrayEnd(context: context, in: bytes) else { return nil }
         // One resource per service name across the parts, the first read of each, as one reader has it.
         var services = ServiceResources()
         for index in parts.indices {
@@ -681,3 +660,18 @@ extension TraceReader {
 
 extension JaegerJSONReader: DocumentParts.PartReader {}
 extension ZipkinJSONReader: DocumentParts.PartReader {}
+
+extension DocumentParts.Ending {
+    /// Where the array ended; nil when a part stopped at an error under `keepGoing`, for the
+    /// document to be read whole, whose recovery goes on past it.
+    /// - Throws: the error, in the input's terms, otherwise.
+    func arrayEnd(context: ReadContext, in bytes: UnsafeRawBufferPointer) throws(TraceReadError) -> Int? {
+        switch self {
+        case .failure(let error):
+            if context.options.keepGoing { return nil }
+            throw context.textError(error, in: bytes, firstLine: 1)
+        case .arrayEnd(let offset):
+            return offset
+        }
+    }
+}
