@@ -1,7 +1,7 @@
 import ServiceGraph
 
 extension GraphvizDrawing {
-    /// A workflow's groups of traces drawn at most, the largest; the rest are one node with a count.
+    /// A workflow's groups of traces drawn at most (by ``Workflow/drawingPriority``); the rest are one node with a count.
     static let workflowGroupsDrawn = 40
 
     /// The drawing of a workflow (``Workflow``): its traces grouped by root service and operation,
@@ -27,10 +27,11 @@ extension GraphvizDrawing {
             ("arrowhead", "vee"), ("arrowsize", "0.7"), ("penwidth", "1.2"),
         ]
         let groups = workflow.groups
-        let drawn = min(groups.count, Self.workflowGroupsDrawn)
-        /// The node a group is drawn in: its own, or the one of the groups past those drawn.
-        func nodeName(_ group: Int) -> String { group < drawn ? "group_\(group)" : "group_rest" }
-        nodes = groups.prefix(drawn).enumerated().map { index, group in
+        // The groups kept when not all fit (Workflow.drawingPriority), drawn in the order of `groups`.
+        let kept = Set(workflow.drawingPriority.prefix(Self.workflowGroupsDrawn))
+        /// The node a group is drawn in: its own, or the one of the groups not drawn.
+        func nodeName(_ group: Int) -> String { kept.contains(group) ? "group_\(group)" : "group_rest" }
+        nodes = groups.enumerated().filter { kept.contains($0.offset) }.map { index, group in
             var lines = [GraphvizText.escaped(group.key.service, limit: 48), GraphvizText.escaped(group.key.name, limit: 48)]
             var count = GraphWording.count(group.traces, "trace")
             if group.failingTraces > 0 { count += " · " + GraphWording.count(group.failingTraces, "failing", plural: "failing") }
@@ -39,8 +40,8 @@ extension GraphvizDrawing {
             if group.failingTraces > 0 { attributes += [("color", Palette.errorLine), ("fillcolor", Palette.errorFill), ("penwidth", "2")] }
             return Node(name: nodeName(index), attributes: attributes)
         }
-        if groups.count > drawn {
-            let rest = groups[drawn...]
+        if groups.count > kept.count {
+            let rest = groups.indices.filter { !kept.contains($0) }.map { groups[$0] }
             let label = GraphWording.count(rest.count, "more group") + "\\n"
                 + GraphWording.count(rest.reduce(0) { $0 + $1.traces }, "trace")
             nodes.append(Node(name: "group_rest", attributes: [

@@ -7,14 +7,19 @@ import TraceModel
 public struct WorkflowAccumulator: SpanSink, Sendable {
     /// What a workflow knows of one trace.
     public struct TraceSketch: Hashable, Sendable {
-        /// The root span's service and name; the first span read's while no root is.
+        /// The root span's service and name (``TraceRootKey``: of the spans read so far).
         public var rootService: String
         public var rootName: String
         public var start: UInt64
         public var end: UInt64
         public var spans: Int
         public var errorSpans: Int
-        fileprivate var hasRoot: Bool
+        fileprivate var rootKey: TraceRootKey
+
+        /// Takes `other`'s root when it is the better one.
+        fileprivate mutating func considerRoot(of other: TraceSketch) {
+            if other.rootKey < rootKey { (rootService, rootName, rootKey) = (other.rootService, other.rootName, other.rootKey) }
+        }
     }
 
     private var sketches: [TraceID: TraceSketch] = [:]
@@ -31,20 +36,18 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
     }
 
     public mutating func receive(_ span: Span) {
-        let isRoot = span.parentSpanID == nil
         let end = max(span.startTimeUnixNano, span.endTimeUnixNano)
         if var sketch = sketches[span.traceID] {
             sketch.start = min(sketch.start, span.startTimeUnixNano)
             sketch.end = max(sketch.end, end)
             sketch.spans += 1
             if span.isError { sketch.errorSpans += 1 }
-            if isRoot, !sketch.hasRoot {
-                (sketch.rootService, sketch.rootName, sketch.hasRoot) = (span.serviceName, span.name, true)
-            }
+            let key = span.rootKey
+            if key < sketch.rootKey { (sketch.rootService, sketch.rootName, sketch.rootKey) = (span.serviceName, span.name, key) }
             sketches[span.traceID] = sketch
         } else {
             sketches[span.traceID] = TraceSketch(rootService: span.serviceName, rootName: span.name, start: span.startTimeUnixNano,
-                                                 end: end, spans: 1, errorSpans: span.isError ? 1 : 0, hasRoot: isRoot)
+                                                 end: end, spans: 1, errorSpans: span.isError ? 1 : 0, rootKey: span.rootKey)
         }
         for link in span.links where link.traceID != span.traceID {
             links.append((link.traceID, span.traceID))
@@ -66,7 +69,7 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
             ours.end = max(ours.end, theirs.end)
             ours.spans += theirs.spans
             ours.errorSpans += theirs.errorSpans
-            if theirs.hasRoot, !ours.hasRoot { (ours.rootService, ours.rootName, ours.hasRoot) = (theirs.rootService, theirs.rootName, true) }
+            ours.considerRoot(of: theirs)
             sketches[id] = ours
         }
         links += other.links
@@ -163,16 +166,17 @@ public struct Workflow: Sendable {
         return byRoot.values.sorted { ($1.traces, $0.key.service, $0.key.name) < ($0.traces, $1.key.service, $1.key.name) }
     }
 
+    /// The position in ``groups`` of each trace's group, in the order of `traces`.
+    public var groupOfTraces: [Int] {
+        var position: [Group.Key: Int] = [:]
+        for (index, group) in groups.enumerated() { position[group.key] = index }
+        return sketches.map { position[Group.Key(service: $0.rootService, name: $0.rootName)]! }
+    }
+
     /// The links between the workflow's ``groups``, by their positions there: how many span links
     /// go from a trace of one group (the cause) to a trace of the other, sorted by the pair.
     public var groupLinks: [(cause: Int, effect: Int, links: Int)] {
-        let groups = groups
-        var position: [Group.Key: Int] = [:]
-        for (index, group) in groups.enumerated() { position[group.key] = index }
-        var groupOf: [TraceID: Int] = [:]
-        for (trace, sketch) in zip(traces, sketches) {
-            groupOf[trace] = position[Group.Key(service: sketch.rootService, name: sketch.rootName)]
-        }
+        let groupOf = Dictionary(uniqueKeysWithValues: zip(traces, groupOfTraces))
         var counts: [Pair: Int] = [:]
         for link in links {
             guard let cause = groupOf[link.cause], let effect = groupOf[link.effect] else { continue }
@@ -180,6 +184,22 @@ public struct Workflow: Sendable {
         }
         return counts.sorted { ($0.key.cause, $0.key.effect) < ($1.key.cause, $1.key.effect) }
             .map { ($0.key.cause, $0.key.effect, $0.value) }
+    }
+
+    /// The positions in ``groups`` in the order a drawing keeps them when it cannot draw them all:
+    /// groups with failing traces first, then those the most links between groups touch (a batch
+    /// job that 10,000 item traces link to, however few its own traces), then as in ``groups``.
+    public var drawingPriority: [Int] {
+        let count = groups.count
+        var touched = [Int](repeating: 0, count: count)
+        for link in groupLinks where link.cause != link.effect {
+            touched[link.cause] += link.links
+            touched[link.effect] += link.links
+        }
+        let failing = groups.map { $0.failingTraces > 0 }
+        return (0..<count).sorted { a, b in
+            (failing[a] ? 0 : 1, -touched[a], a) < (failing[b] ? 0 : 1, -touched[b], b)
+        }
     }
 
     private struct Pair: Hashable {

@@ -83,17 +83,36 @@ import Tracegraph
         Golden.check(String(decoding: dot, as: UTF8.self), matches: "python-sdk-shop-workflow-2.dot")
     }
 
-    @Test func aWorkflowOfManyGroupsDrawsTheLargestAndCountsTheRest() throws {
-        // One cause and 60 effects, each with a root of its own name: 40 groups drawn, the rest one node.
+    @Test func aWorkflowOfManyGroupsDrawsTheFailingAndTheMostLinkedAndCountsTheRest() throws {
+        // One cause and 60 effects, each with a root of its own name: 40 groups drawn, the rest one
+        // node. The cause is the smallest group and the last by name, and drawn: 60 links touch it;
+        // so is the one failing effect, the last of them.
         var accumulator = WorkflowAccumulator()
-        accumulator.receive(Fixture.span(trace: 1, id: 1, service: "scheduler"))
+        accumulator.receive(Fixture.span(trace: 1, id: 1, service: "zeta-scheduler"))
         for index in 2...61 {
-            accumulator.receive(Fixture.span(trace: UInt64(index), id: UInt64(index), service: "worker", name: "job \(index)", links: [(1, 1)]))
+            accumulator.receive(Fixture.span(trace: UInt64(index), id: UInt64(index), service: "worker", name: "job \(index)",
+                                             error: index == 61, links: [(1, 1)]))
         }
         let workflow = try #require(accumulator.workflows().first)
+        #expect(workflow.drawingPriority.prefix(2).map { workflow.groups[$0].key.name } == ["job 61", "op"])
         let dot = String(decoding: try GraphvizRenderer().render(workflow, format: .dot), as: UTF8.self)
         #expect(dot.components(separatedBy: "class=\"trace-group\"").count - 1 == 40)
+        #expect(dot.contains("zeta-scheduler") && dot.contains("job 61"))
         #expect(dot.contains("21 more groups"))
+    }
+
+    @Test func aTraceIsGroupedByItsRootWhateverTheOrderItsSpansArrive() throws {
+        // Trace 2's child arrives first and starts first; trace 3 has no root: its earliest span names it.
+        var accumulator = WorkflowAccumulator()
+        for span in [Fixture.span(trace: 2, id: 21, parent: 20, service: "db", name: "query", start: 90, links: [(1, 1)]),
+                     Fixture.span(trace: 1, id: 1, service: "shop", name: "checkout", start: 10),
+                     Fixture.span(trace: 2, id: 20, service: "worker", name: "consume", start: 100),
+                     Fixture.span(trace: 3, id: 31, parent: 99, service: "mailer", name: "send", start: 210, links: [(1, 1)]),
+                     Fixture.span(trace: 3, id: 30, parent: 98, service: "mailer", name: "render", start: 200)] {
+            accumulator.receive(span)
+        }
+        let workflow = try #require(accumulator.workflows().first)
+        #expect(Set(workflow.groups.map { "\($0.key.service) \($0.key.name)" }) == ["shop checkout", "worker consume", "mailer render"])
     }
 
     @Test func namesFromTheInputReachTheTerminalEscaped() throws {
