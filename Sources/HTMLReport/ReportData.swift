@@ -23,6 +23,7 @@ struct ReportData {
         encoder.digest = digest
         encoder.tracesRead = tracesRead
         for traceIndex in encoder.shownTraces { encoder.encodeTrace(traceIndex) }
+        encoder.encodeWorkflows()
         json = encoder.finish()
         shownSpans = encoder.spanColumns.name.count
     }
@@ -76,6 +77,7 @@ private struct Encoder {
     private var resourceNumbers: FirstSeenNumbering, scopeNumbers: FirstSeenNumbering
     private var events = JSONArrayWriter(), links = JSONArrayWriter()
     private var linksIn: [Int]
+    private var workflows = JSONArrayWriter()
 
     init(set: TraceSet, catalog: TraceCatalog, shownTraces: [Int], graph: ServiceGraph?, peers: [ServiceGraph.Node],
          attribution: ServiceGraph.SpanAttribution?) {
@@ -123,10 +125,9 @@ private struct Encoder {
         traceColumns.linksOut.append(trace.spans.reduce(0) { $0 + set.spans[$1].links.count })
         let first = spanColumns.name.count
         for position in trace.spans { encodeSpan(at: position, of: traceIndex) }
-        // The root: the earliest span whose parent is not in the input (a trace's spans are all
-        // shown or none, so that is a span with no parent shown), else the earliest span.
-        let spans = first..<spanColumns.name.count
-        let root = spans.first { spanColumns.parentDistance[$0] == 0 } ?? first
+        // The root, by the rule workflows group traces by too (TraceRootKey).
+        let keys = trace.spans.map { set.spans[$0].rootKey }
+        let root = first + keys.indices.min { keys[$0] < keys[$1] }!
         traceColumns.rootService.append(spanColumns.service[root])
         traceColumns.rootName.append(spanColumns.name[root])
     }
@@ -196,6 +197,47 @@ private struct Encoder {
         }
     }
 
+    /// The workflows of the traces shown (``WorkflowAccumulator``) that join two or more of them,
+    /// largest first: their groups of traces by root service and operation, and the links between
+    /// the groups.
+    mutating func encodeWorkflows() {
+        var accumulator = WorkflowAccumulator()
+        var reportTrace: [TraceID: Int] = [:]
+        for (index, traceIndex) in shownTraces.enumerated() {
+            let trace = catalog.traces[traceIndex]
+            reportTrace[trace.id] = index
+            for position in trace.spans { accumulator.receive(set.spans[position]) }
+        }
+        for workflow in accumulator.workflows() where workflow.traces.count > 1 {
+            let groups = workflow.groups
+            var members = [[Int]](repeating: [], count: groups.count)
+            for (trace, group) in zip(workflow.traces, workflow.groupOfTraces) { members[group].append(reportTrace[trace]!) }
+            var priority = [Int](repeating: 0, count: groups.count)
+            for (rank, group) in workflow.drawingPriority.enumerated() { priority[group] = rank }
+            var groupList = JSONArrayWriter()
+            for (index, (group, traces)) in zip(groups, members).enumerated() {
+                let service = serviceIndex[group.key.service]!, name = strings.index(group.key.name)
+                let numbers = "\"failing\":\(group.failingTraces),\"longest\":\(group.longest),\"priority\":\(priority[index])"
+                groupList.element { bytes in
+                    bytes += Array("{\"service\":\(service),\"name\":\(name),\(numbers),\"traces\":".utf8)
+                    bytes.appendNumbers(traces.sorted())
+                    bytes.append(UInt8(ascii: "}"))
+                }
+            }
+            var linkList = JSONArrayWriter()
+            for link in workflow.groupLinks { linkList.element { $0.appendNumbers([link.cause, link.effect, link.links]) } }
+            let numbers = "\"spans\":\(workflow.spans),\"failing\":\(workflow.failingTraces),\"duration\":\(workflow.end &- workflow.start),"
+                + "\"longestChain\":\(workflow.longestChain)"
+            workflows.element { bytes in
+                bytes += Array("{\(numbers),\"groups\":".utf8)
+                groupList.write(to: &bytes)
+                bytes += Array(",\"links\":".utf8)
+                linkList.write(to: &bytes)
+                bytes.append(UInt8(ascii: "}"))
+            }
+        }
+    }
+
     /// Writes everything out as one JSON object.
     mutating func finish() -> [UInt8] {
         traceColumns.linksIn = shownTraces.map { linksIn[$0] }
@@ -256,6 +298,7 @@ private struct Encoder {
         out.member("peers") { peerList.write(to: &$0) }
         out.member("peerCalls") { peerCallList.write(to: &$0) }
         out.member("droppedLinks") { droppedLinkList.write(to: &$0) }
+        out.member("workflows") { workflows.write(to: &$0) }
         return out.finish()
     }
 }

@@ -54,6 +54,18 @@
  *   "droppedLinks": [[span, count], …]         // spans whose SDK dropped links past its
  *       // limit (OTLP droppedLinksCount > 0), with that count, in span order; the links
  *       // kept are in "links"
+ *   "workflows": [     // traces joined by links, however indirectly (two or more of the report's
+ *                      //   traces), largest first: Workflow in the Swift side
+ *     {"spans": n, "failing": n,      // its spans; its traces with an error span
+ *      "duration": ns,                // from its first span's start to its last span's end
+ *      "longestChain": n,             // the most links one after the other, forward in time
+ *      "groups": [{"service": serviceIndex, "name": s,   // its traces by root service and
+ *                  "traces": [t, …],                     //   operation, largest first, each
+ *                  "failing": n, "longest": ns,          //   trace in one group, sorted;
+ *                  "priority": k}],   // 0 for the group a drawing keeps first when it cannot
+ *                                     //   draw them all, 1 the next… (drawingPriority)
+ *      "links": [[causeGroup, effectGroup, links], …]}   // span links between groups, from
+ *   ]                                                    //   the linked-to trace's group
  * }
  */
 
@@ -128,6 +140,19 @@ function buildModel(raw) {
 
   for (const [span, s] of raw.statusMessages) m.statusMessage.set(span, s);
   for (const [span, n] of raw.droppedLinks || []) m.droppedLinks.set(span, n);
+
+  // Each trace's workflow and its group there (-1: no link joins it to another trace shown).
+  m.workflows = raw.workflows || [];
+  m.workflowOf = new Int32Array(traceCount).fill(-1);
+  m.groupOf = new Int32Array(traceCount).fill(-1);
+  m.workflows.forEach((w, k) => w.groups.forEach((g, j) => {
+    for (const t of g.traces) {
+      if (t >= 0 && t < traceCount) {
+        m.workflowOf[t] = k;
+        m.groupOf[t] = j;
+      }
+    }
+  }));
 
   m.spanTrace = new Int32Array(spanCount);
   for (let t = 0; t < traceCount; t++) m.spanTrace.fill(t, m.first[t], m.first[t] + m.count[t]);

@@ -11,19 +11,24 @@ function filterQuery(text) {
  * Uint8Array over traces. The text matches (case-insensitively) the trace
  * id, a span id, a service name, an operation, or the value of an attribute
  * of a span or of one of its links; `linked:TRACE_ID` (the id or its start)
- * keeps the traces joined by links to that one (tracesJoinedByLinks), and
- * `linking:SPAN_ID` exactly the traces with a span that links to that span.
+ * keeps the traces joined by links to that one (tracesJoinedByLinks),
+ * `linking:SPAN_ID` exactly the traces with a span that links to that span,
+ * `workflow:TRACE_ID` the traces of its workflow, and `group:TRACE_ID` those
+ * of its workflow with its root service and operation.
  */
 function filterTraces(m, query, nodeFilter, direction) {
   if (!query && nodeFilter < 0) return null;
   const n = m.traceCount;
   const keep = new Uint8Array(n);
   let linked = null;
-  if (query.startsWith('linked:')) {
-    const id = query.slice('linked:'.length).trim();
+  const byTrace = /^(linked|workflow|group):/.exec(query);
+  if (byTrace) {
+    const id = query.slice(byTrace[0].length).trim();
     let start = -1;
     for (let t = 0; t < n && start < 0; t++) if (id && m.traceId(t).startsWith(id)) start = t;
-    linked = start >= 0 ? tracesJoinedByLinks(m, start) : new Uint8Array(n);
+    if (start < 0) linked = new Uint8Array(n);
+    else if (byTrace[1] === 'linked') linked = tracesJoinedByLinks(m, start);
+    else linked = workflowTraces(m, start, byTrace[1] === 'group');
     query = '';
   } else if (query.startsWith('linking:')) {
     const id = query.slice('linking:'.length).trim();
@@ -109,6 +114,18 @@ function tracesJoinedByLinks(m, start) {
       }
     }
   }
+  return keep;
+}
+
+/** The traces of trace `start`'s workflow (of its group there, when `sameGroup`), itself included. */
+function workflowTraces(m, start, sameGroup) {
+  const keep = new Uint8Array(m.traceCount);
+  keep[start] = 1;
+  const w = m.workflowOf[start];
+  if (w < 0) return keep;
+  m.workflows[w].groups.forEach((g, j) => {
+    if (!sameGroup || j === m.groupOf[start]) for (const t of g.traces) keep[t] = 1;
+  });
   return keep;
 }
 

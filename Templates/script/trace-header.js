@@ -29,6 +29,7 @@ function renderTraceHeader(t) {
   }
 
   renderTraceLinks(t);
+  renderWorkflow(t);
 }
 
 /**

@@ -199,16 +199,19 @@ function makeTraceRow() {
   return row;
 }
 
-/** A button that puts `text` in the trace list's filter box, as if typed: the list shows what it keeps. */
+/** Puts `text` in the trace list's filter box, as if typed: the list shows what it keeps. */
+function setTraceFilter(text) {
+  const filter = $('trace-filter');
+  filter.value = text;
+  filter.dispatchEvent(new Event('input'));
+  filter.focus();
+}
+
+/** A button that sets the trace list's filter to `text` (setTraceFilter). */
 function filterButton(cls, label, text) {
   const button = el('button', 'btn btn-small show-more ' + cls, label);
   button.type = 'button';
-  button.addEventListener('click', () => {
-    const filter = $('trace-filter');
-    filter.value = text;
-    filter.dispatchEvent(new Event('input'));
-    filter.focus();
-  });
+  button.addEventListener('click', () => setTraceFilter(text));
   return button;
 }
 

@@ -186,6 +186,53 @@ struct ReportDataView {
         #expect(data.links.filter { $0[0] as! Int == span }.count == 128)
     }
 
+    @Test(arguments: [nil, 400])
+    func workflowsGroupTheShownTracesByTheRootTheListShowsAndJoinThoseLinksJoin(maxTraces: Int?) throws {
+        let shop = try LoadedTraces(paths: [Fixtures.pythonSDKShop])
+        let data = try ReportDataView(html: try shop.htmlReport(options: .init(maxTraces: maxTraces)).html)
+        let workflows = try #require(data.object["workflows"] as? [[String: Any]])
+        let traceCount = data.traces("count").count
+        let rootService = data.traces("rootService"), rootName = data.traces("rootName")
+        var workflowOf = [Int](repeating: -1, count: traceCount)
+        for (index, workflow) in workflows.enumerated() {
+            let groups = workflow["groups"] as! [[String: Any]]
+            var size = 0
+            for group in groups {
+                let traces = group["traces"] as! [Int]
+                // Each trace of a group has the root service and name its row in the list shows.
+                #expect(traces.allSatisfy { rootService[$0] == group["service"] as! Int && rootName[$0] == group["name"] as! Int })
+                #expect(traces.filter { data.traces("errors")[$0] > 0 }.count == group["failing"] as! Int)
+                for trace in traces {
+                    #expect(workflowOf[trace] == -1, "a trace is in one group")
+                    workflowOf[trace] = index
+                }
+                size += traces.count
+            }
+            #expect(size > 1, "a workflow joins two traces or more")
+            #expect(Set(groups.map { $0["priority"] as! Int }) == Set(groups.indices))
+        }
+        // Two traces a link joins are in one workflow; a trace in none has no link to or from another shown.
+        let first = data.traces("first"), count = data.traces("count")
+        var traceOfSpan = [Int](repeating: 0, count: count.reduce(0, +))
+        for trace in 0..<traceCount { for span in first[trace]..<(first[trace] + count[trace]) { traceOfSpan[span] = trace } }
+        var joined = Set<Int>()
+        for link in data.links where link[1] as! Int >= 0 {
+            let (from, to) = (traceOfSpan[link[0] as! Int], traceOfSpan[link[1] as! Int])
+            guard from != to else { continue }
+            #expect(workflowOf[from] >= 0 && workflowOf[from] == workflowOf[to])
+            joined.formUnion([from, to])
+        }
+        #expect(Set(workflowOf.indices.filter { workflowOf[$0] >= 0 }) == joined)
+        if maxTraces == nil {
+            // The batch first: 1,000 items and the job, the failing items' group drawn first.
+            let batch = workflows[0]["groups"] as! [[String: Any]]
+            #expect(batch.map { ($0["traces"] as! [Int]).count } == [1_000, 1])
+            #expect(batch.map { $0["failing"] as! Int } == [6, 0] && batch.map { $0["priority"] as! Int } == [0, 1])
+            #expect(workflows[0]["links"] as! [[Int]] == [[0, 1, 128], [1, 0, 1_000]])
+            #expect(workflows.count == 7)
+        }
+    }
+
     @Test func theSameSpansInAnyOrderGiveTheSamePage() throws {
         var shuffled = example
         var generator = SplitMix64(seed: 7)

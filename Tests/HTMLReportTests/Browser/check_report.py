@@ -162,6 +162,29 @@ class ReportData:
                         queue.append(other)
         return joined
 
+    def workflow_of(self, start):
+        """The traces joined to trace `start` by links, however indirectly, either way: its workflow.
+        A link joins two traces when the report has the linked trace, whether or not it has the span."""
+        neighbours = {}
+        for link in self.links:
+            other = self.trace_index.get(link[2])
+            here = self.span_trace[link[0]]
+            if other is not None and other != here:
+                neighbours.setdefault(here, set()).add(other)
+                neighbours.setdefault(other, set()).add(here)
+        seen, queue = {start}, [start]
+        while queue:
+            for other in neighbours.get(queue.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return seen
+
+    def root_label(self, t):
+        """`service · operation` of trace t's root, as its row in the list shows it."""
+        traces = self.raw["traces"]
+        return self.service_name(traces["rootService"][t]) + " · " + self.s(traces["rootName"][t])
+
     def service_name(self, svc):
         return self.s(self.raw["services"][svc]["name"])
 
@@ -324,6 +347,13 @@ class Checks:
         if q.startswith("linking:"):
             span = q[len("linking:"):].strip()
             return len({d.span_trace[l[0]] for l in d.links if l[1] >= 0 and d.span_ids[l[1]] == span})
+        if q.startswith("workflow:") or q.startswith("group:"):
+            prefix = q[q.index(":") + 1:].strip()
+            start = next((t for t, tid in enumerate(d.trace_ids) if prefix and tid.startswith(prefix)), None)
+            if start is None:
+                return 0
+            members = d.workflow_of(start)
+            return len(members if q.startswith("workflow:") else {t for t in members if d.root_label(t) == d.root_label(start)})
         if q.startswith("linked:"):
             prefix = q[len("linked:"):].strip()
             start = next((t for t, tid in enumerate(d.trace_ids) if prefix and tid.startswith(prefix)), None)
@@ -805,6 +835,8 @@ class Checks:
         self.check_separators()
         print("links in the filter")
         self.check_link_filters()
+        print("workflow")
+        self.check_workflow()
         self.check_console()
         if screenshot:
             self.take_topic_screenshot(screenshot, "orders")
@@ -840,6 +872,56 @@ class Checks:
         self.wait(lambda: len(self.probe("listOrder")) == len(linking), "exactly the %d linking traces to be listed" % len(linking))
         value = self.driver.find_element(By.ID, "trace-filter").get_attribute("value")
         self.check(value == "linking:" + sid, "the button put linking:SPAN_ID in the filter (%r)" % value)
+        self.type_filter("")
+
+    def check_workflow(self):
+        """The selected trace's workflow: a box for each root service and operation of the traces
+        joined to it by links, the selected trace's marked; a box of several traces lists exactly
+        them (group:ID), a box of one opens it, and "Show its N traces" lists the whole workflow
+        (workflow:ID). The expected workflow is computed here, from the links."""
+        d = self.data
+        tid = "8984c8cee0bb68e4409ffccfc46a04c5"  # the last retry of a checkout
+        start = d.trace_index[tid]
+        members = d.workflow_of(start)
+        groups = {}
+        for t in members:
+            groups.setdefault(d.root_label(t), set()).add(t)
+        self.open("#trace=" + tid)
+        self.wait_selected(tid)
+        if not self.wait(lambda: self.js("return !document.getElementById('workflow').hidden"), "the workflow to be shown"):
+            return
+        boxes = {}
+        for box in self.driver.find_elements(By.CSS_SELECTOR, "#workflow .wf-group"):
+            label = box.find_element(By.CSS_SELECTOR, ".wf-service").text + " · " + box.find_element(By.CSS_SELECTOR, ".wf-name").text
+            count = box.find_element(By.CSS_SELECTOR, ".wf-count").text
+            boxes[label] = (int(count.split(" ")[0].replace(",", "")), box)
+        self.check({label: n for label, (n, _) in boxes.items()} == {label: len(ts) for label, ts in groups.items()},
+                   "a box for each root of the %d traces joined by links, with its count (%r)"
+                   % (len(members), {label: n for label, (n, _) in boxes.items()}))
+        summary = self.driver.find_element(By.ID, "workflow-summary-text").text
+        self.check(summary.startswith("%d traces in %d groups" % (len(members), len(groups))), "the summary counts them (%r)" % summary)
+        current = self.driver.find_elements(By.CSS_SELECTOR, '#workflow .wf-group[aria-current="true"]')
+        self.check(len(current) == 1 and d.root_label(start).startswith(current[0].find_element(By.CSS_SELECTOR, ".wf-service").text),
+                   "the selected trace's box is marked")
+        # A box of several traces lists exactly them.
+        label, traces = max(groups.items(), key=lambda item: (len(item[1]), item[0]))
+        boxes[label][1].click()
+        expected = sorted(d.trace_ids[t] for t in traces)
+        self.wait(lambda: sorted(self.probe("listOrder")) == expected, "the %d traces of %s to be listed" % (len(traces), label))
+        value = self.driver.find_element(By.ID, "trace-filter").get_attribute("value")
+        self.check(value.startswith("group:"), "the box put group:ID in the filter (%r)" % value)
+        # "Show its N traces": the whole workflow.
+        self.driver.find_element(By.ID, "show-workflow").click()
+        self.wait(lambda: sorted(self.probe("listOrder")) == sorted(d.trace_ids[t] for t in members), "the workflow's traces to be listed")
+        value = self.driver.find_element(By.ID, "trace-filter").get_attribute("value")
+        self.check(value == "workflow:" + tid, "the button put workflow:ID in the filter (%r)" % value)
+        # A box of one trace, not the selected one, opens it (Back returns).
+        label, traces = next((label, ts) for label, ts in sorted(groups.items()) if len(ts) == 1 and start not in ts)
+        boxes[label][1].click()
+        other = d.trace_ids[next(iter(traces))]
+        self.wait_selected(other, None, "the box of %s to open its trace" % label)
+        self.driver.back()
+        self.wait_selected(tid, None, "Back to return to the retry")
         self.type_filter("")
 
     def take_topic_screenshot(self, path, name):

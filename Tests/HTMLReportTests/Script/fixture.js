@@ -6,9 +6,10 @@
  *   start, duration, service, name, kind, status, attributes: [[key, value]]}]}];
  * links: [{from: [trace, span], to: [trace, span] or -1 (not in the input) or -2 (left out),
  *   attributes: [[key, value]]}]; services: names; peers: [{name, kind, system}];
- * peerCalls: [[[trace, span], peer]].
+ * peerCalls: [[[trace, span], peer]]; workflows: as in the data, but each group without its
+ * service and name, which are taken from its first trace's root.
  */
-function makeRaw({ services, traces, links = [], peers = [], peerCalls = [] }) {
+function makeRaw({ services, traces, links = [], peers = [], peerCalls = [], workflows = [] }) {
   const strings = [''];
   const s = (text) => {
     let i = strings.indexOf(text);
@@ -65,6 +66,10 @@ function makeRaw({ services, traces, links = [], peers = [], peerCalls = [] }) {
     peers: peers.map((p, i) => ({ name: s(p.name), node: 'peer_' + i, kind: p.kind, system: s(p.system || '') })),
     peerCalls: peerCalls.map(([ref, peer]) => [global(ref), peer]),
     droppedLinks: [],
+    workflows: workflows.map((w) => ({
+      ...w,
+      groups: w.groups.map((g) => ({ service: T.rootService[g.traces[0]], name: T.rootName[g.traces[0]], ...g })),
+    })),
   };
 }
 

@@ -30,6 +30,17 @@ const shop = makeRaw({
   ],
   peers: [{ name: 'orders', kind: 'messaging', system: 'kafka' }],
   peerCalls: [[[0, 2], 0], [[1, 0], 0]],
+  // All three, joined by the links into the checkout: as Workflow groups them, by root service
+  // and operation, the largest first, then by service; the failing group drawn first.
+  workflows: [{
+    spans: 7, failing: 1, duration: 2000010, longestChain: 1,
+    groups: [
+      { traces: [2], failing: 0, longest: 10, priority: 1 },
+      { traces: [0], failing: 1, longest: 100, priority: 0 },
+      { traces: [1], failing: 0, longest: 40, priority: 2 },
+    ],
+    links: [[1, 0, 1], [1, 2, 1]],
+  }],
 });
 
 module.exports = { shop, traceId, spanId };
