@@ -22,45 +22,31 @@ Usage (see Tests/Fixtures/python-sdk/README.md):
   /tmp/otelvenv/bin/python Scripts/python-sdk-export/make_export.py
 """
 
+import argparse
+import base64
+import datetime
+import json
 import os
+import random
+import sys
+import zlib
 
-# The SDK reads OTEL_* variables (span limits, resource attributes, service
-# name, resource detectors). Drop them so the output never depends on the
-# caller's environment; this must happen before the SDK is imported.
-for _key in [k for k in os.environ if k.startswith("OTEL_")]:
-    del os.environ[_key]
-
-import argparse  # noqa: E402
-import base64  # noqa: E402
-import datetime  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import sys  # noqa: E402
-import uuid  # noqa: E402
-import zlib  # noqa: E402
-from collections import Counter  # noqa: E402
-
-from google.protobuf import json_format  # noqa: E402
-from opentelemetry import context as otel_context  # noqa: E402
-from opentelemetry import trace  # noqa: E402
-from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans  # noqa: E402
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest  # noqa: E402
-from opentelemetry.sdk.resources import Resource  # noqa: E402
-from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
-from opentelemetry.sdk.trace.id_generator import IdGenerator  # noqa: E402
-from opentelemetry.trace import Link, NonRecordingSpan, SpanContext, SpanKind  # noqa: E402
-from opentelemetry.trace.status import Status, StatusCode  # noqa: E402
+# Importing otel_fixture first drops OTEL_* from the environment before the SDK
+# is imported (span limits, resource attributes and detectors read them).
+from otel_fixture import (
+    CONTRIB_VERSION, MS, SEC, SeededIdGenerator, Service, SimulatedWork, frame, hash_octet,
+    record_error, remote, start, summarize,
+)
+from google.protobuf import json_format
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace.status import Status, StatusCode
 
 SEED = 20261102
 EPOCH = datetime.datetime(2026, 11, 2, 9, 0, 0, tzinfo=datetime.timezone.utc)
 EPOCH_NS = int(EPOCH.timestamp()) * 1_000_000_000
-MS = 1_000_000
-SEC = 1_000_000_000
-
-SCHEMA_URL = "https://opentelemetry.io/schemas/1.44.0"
-CONTRIB_VERSION = "0.66b2"
 
 SERVICE_VERSIONS = {
     "storefront": "2.14.0",
@@ -112,121 +98,20 @@ BILLING_FAILURES = 6
 BILLING_START_NS = EPOCH_NS + 15 * 60 * SEC
 
 
-class SeededIdGenerator(IdGenerator):
-    """Trace/span ids drawn from random.Random(seed): reproducible, still uniformly random."""
-
-    def __init__(self, seed):
-        self._rng = random.Random(seed)
-
-    def generate_span_id(self):
-        while True:
-            value = self._rng.getrandbits(64)
-            if value:
-                return value
-
-    def generate_trace_id(self):
-        while True:
-            value = self._rng.getrandbits(128)
-            if value:
-                return value
-
-    def is_trace_id_random(self):
-        return True
+def shop_service(name, exporter, id_generator, instance_rng):
+    """A shop service: namespace `shop`, environment `staging`, the shop's scopes."""
+    return Service(name, SERVICE_VERSIONS[name], "shop", "staging", SCOPES, exporter, id_generator,
+                   instance_rng)
 
 
-class Service:
-    def __init__(self, name, exporter, id_generator, instance_rng):
-        self.name = name
-        instance_id = str(uuid.UUID(int=instance_rng.getrandbits(128), version=4))
-        resource = Resource.create(
-            {
-                "service.name": name,
-                "service.namespace": "shop",
-                "service.version": SERVICE_VERSIONS[name],
-                # Set explicitly: otherwise the SDK's service_instance detector
-                # adds a random uuid4 (the same one for every provider).
-                "service.instance.id": instance_id,
-                "deployment.environment.name": "staging",
-                "host.name": f"{name}-7d9f{instance_rng.randrange(16**4):04x}",
-            },
-            schema_url=SCHEMA_URL,
-        )
-        self.provider = TracerProvider(
-            resource=resource, id_generator=id_generator, shutdown_on_exit=False
-        )
-        self.provider.add_span_processor(SimpleSpanProcessor(exporter))
-        self._tracers = {}
-
-    def tracer(self, role):
-        if role not in self._tracers:
-            if role == "manual":
-                name, version = f"shop.{self.name}", SERVICE_VERSIONS[self.name]
-            else:
-                name, version = SCOPES[role]
-            self._tracers[role] = self.provider.get_tracer(name, version, schema_url=SCHEMA_URL)
-        return self._tracers[role]
-
-
-def remote(span_context):
-    """The span context as the receiving side sees it after propagation (is_remote=True)."""
-    return SpanContext(
-        span_context.trace_id,
-        span_context.span_id,
-        is_remote=True,
-        trace_flags=span_context.trace_flags,
-        trace_state=span_context.trace_state,
-    )
-
-
-def start(service, role, name, kind, t, parent=None, remote_parent=False, attrs=None, links=None):
-    """Start a span at simulated time t (ns).
-
-    parent=None starts a new trace. remote_parent=True models a parent that
-    arrived over the wire (traceparent header / message header) in another
-    process, which is what a real cross-service hop looks like.
-    """
-    if parent is None:
-        ctx = otel_context.Context()
-    elif remote_parent:
-        ctx = trace.set_span_in_context(NonRecordingSpan(remote(parent.get_span_context())))
-    else:
-        ctx = trace.set_span_in_context(parent)
-    return service.tracer(role).start_span(
-        name,
-        context=ctx,
-        kind=kind,
-        attributes=attrs,
-        links=links or (),
-        start_time=t,
-        record_exception=False,
-        set_status_on_exception=False,
-    )
-
-
-def record_error(span, t, exc, exc_type, stack_frames, description, error_type):
-    """Status ERROR plus an `exception` event, as the SDK's record_exception writes it."""
-    stack = "Traceback (most recent call last):\n" + "".join(stack_frames) + f"{exc_type}: {exc}\n"
-    span.record_exception(
-        exc,
-        attributes={"exception.type": exc_type, "exception.stacktrace": stack},
-        timestamp=t,
-    )
-    span.set_attribute("error.type", error_type)
-    span.set_status(Status(StatusCode.ERROR, description))
-
-
-def frame(path, line, func, code):
-    return f'  File "{path}", line {line}, in {func}\n    {code}\n'
-
-
-class Shop:
+class Shop(SimulatedWork):
     def __init__(self, seed):
         self.rng = random.Random(seed + 1)  # simulated latencies and choices
         self.exporter = InMemorySpanExporter()
         id_generator = SeededIdGenerator(seed)
         instance_rng = random.Random(seed + 2)
         self.svc = {
-            name: Service(name, self.exporter, id_generator, instance_rng)
+            name: shop_service(name, self.exporter, id_generator, instance_rng)
             for name in SERVICE_VERSIONS
         }
         self.messages = []  # published `orders` messages
@@ -235,9 +120,6 @@ class Shop:
         self.loopback_done = False
 
     # ---- simulated time helpers ------------------------------------------------
-    def ms(self, lo, hi):
-        return int(self.rng.uniform(lo, hi) * MS)
-
     def net(self):
         return self.ms(0.3, 1.8)
 
@@ -289,27 +171,6 @@ class Shop:
             cs.set_status(Status(StatusCode.ERROR))
         cs.end(tc_end)
         return cs, tc_end, code
-
-    def db(self, service, parent, t, db_name, host, operation, collection, query, lo=0.8, hi=6.0,
-           rows=None):
-        span = start(
-            service, "db", f"{operation} {collection}", SpanKind.CLIENT, t, parent,
-            attrs={
-                "db.system.name": "postgresql",
-                "db.system": "postgresql",
-                "db.namespace": db_name,
-                "db.collection.name": collection,
-                "db.operation.name": operation,
-                "db.query.text": query,
-                "server.address": host,
-                "server.port": 5432,
-                "network.peer.address": f"10.42.9.{hash_octet(host)}",
-                **({"db.response.returned_rows": rows} if rows is not None else {}),
-            },
-        )
-        t_end = t + self.ms(lo, hi)
-        span.end(t_end)
-        return t_end
 
     # ---- services ----------------------------------------------------------------
     def cart_handler(self, cart_id):
@@ -738,10 +599,6 @@ class Shop:
         return self.exporter.get_finished_spans()
 
 
-def hash_octet(text):
-    return zlib.crc32(text.encode()) % 250 + 2
-
-
 # ---- OTLP/JSON -----------------------------------------------------------------------
 ID_KEYS = {"traceId", "spanId", "parentSpanId"}
 
@@ -767,45 +624,6 @@ def to_otlp_json(request):
     """OTLP/JSON: lowerCamelCase keys, hex ids, enums as integers, (u)int64 as strings."""
     as_dict = json_format.MessageToDict(request, use_integers_for_enums=True)
     return json.dumps(ids_to_hex(as_dict), separators=(",", ":"), ensure_ascii=False) + "\n"
-
-
-# ---- summary -------------------------------------------------------------------------
-def summarize(request):
-    services, traces, kinds, per_service = set(), set(), Counter(), Counter()
-    spans = links = dropped_links = errors = events = 0
-    flags, link_flags, max_links = Counter(), Counter(), 0
-    for rs in request.resource_spans:
-        name = next(a.value.string_value for a in rs.resource.attributes if a.key == "service.name")
-        services.add(name)
-        for ss in rs.scope_spans:
-            for sp in ss.spans:
-                spans += 1
-                per_service[name] += 1
-                traces.add(sp.trace_id)
-                kinds[sp.kind] += 1
-                links += len(sp.links)
-                max_links = max(max_links, len(sp.links))
-                dropped_links += sp.dropped_links_count
-                events += len(sp.events)
-                errors += sp.status.code == 2
-                flags[hex(sp.flags)] += 1
-                for ln in sp.links:
-                    link_flags[hex(ln.flags)] += 1
-    kind_names = {1: "INTERNAL", 2: "SERVER", 3: "CLIENT", 4: "PRODUCER", 5: "CONSUMER"}
-    return {
-        "services": len(services),
-        "traces": len(traces),
-        "spans": spans,
-        "links": links,
-        "dropped_links": dropped_links,
-        "max_links_on_one_span": max_links,
-        "error_spans": errors,
-        "events": events,
-        "spans_by_kind": {kind_names[k]: v for k, v in sorted(kinds.items())},
-        "spans_by_service": dict(sorted(per_service.items())),
-        "span_flags": dict(sorted(flags.items())),
-        "link_flags": dict(sorted(link_flags.items())),
-    }
 
 
 def main():

@@ -1,7 +1,7 @@
 import ServiceGraph
 
 extension GraphvizDrawing {
-    /// A workflow's groups of traces drawn at most (by ``Workflow/drawingPriority``); the rest are one node with a count.
+    /// A workflow's groups of traces drawn at most (by ``Workflow/Grouping/drawingPriority``); the rest are one node with a count.
     static let workflowGroupsDrawn = 40
 
     /// The drawing of a workflow (``Workflow``): its traces grouped by root service and operation,
@@ -26,9 +26,10 @@ extension GraphvizDrawing {
             ("fontname", Self.font), ("fontsize", "10"), ("style", "dashed"), ("color", Palette.link), ("fontcolor", Palette.link),
             ("arrowhead", "vee"), ("arrowsize", "0.7"), ("penwidth", "1.2"),
         ]
-        let groups = workflow.groups
-        // The groups kept when not all fit (Workflow.drawingPriority), drawn in the order of `groups`.
-        let kept = Set(workflow.drawingPriority.prefix(Self.workflowGroupsDrawn))
+        let grouping = workflow.grouping
+        let groups = grouping.groups
+        // The groups kept when not all fit (drawingPriority), drawn in the order of `groups`.
+        let kept = Set(grouping.drawingPriority.prefix(Self.workflowGroupsDrawn))
         /// The node a group is drawn in: its own, or the one of the groups not drawn.
         func nodeName(_ group: Int) -> String { kept.contains(group) ? "group_\(group)" : "group_rest" }
         nodes = groups.enumerated().filter { kept.contains($0.offset) }.map { index, group in
@@ -51,7 +52,7 @@ extension GraphvizDrawing {
         }
         var counts: [String: Int] = [:]
         var order: [String] = []
-        for link in workflow.groupLinks {
+        for link in grouping.links {
             let pair = nodeName(link.cause) + " " + nodeName(link.effect)
             if counts[pair] == nil { order.append(pair) }
             counts[pair, default: 0] += link.links

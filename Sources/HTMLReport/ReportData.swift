@@ -209,11 +209,12 @@ private struct Encoder {
             for position in trace.spans { accumulator.receive(set.spans[position]) }
         }
         for workflow in accumulator.workflows() where workflow.traces.count > 1 {
-            let groups = workflow.groups
+            let grouping = workflow.grouping
+            let groups = grouping.groups
             var members = [[Int]](repeating: [], count: groups.count)
-            for (trace, group) in zip(workflow.traces, workflow.groupOfTraces) { members[group].append(reportTrace[trace]!) }
+            for (trace, group) in zip(workflow.traces, grouping.groupOfTraces) { members[group].append(reportTrace[trace]!) }
             var priority = [Int](repeating: 0, count: groups.count)
-            for (rank, group) in workflow.drawingPriority.enumerated() { priority[group] = rank }
+            for (rank, group) in grouping.drawingPriority.enumerated() { priority[group] = rank }
             var groupList = JSONArrayWriter()
             for (index, (group, traces)) in zip(groups, members).enumerated() {
                 let service = serviceIndex[group.key.service]!, name = strings.index(group.key.name)
@@ -225,7 +226,7 @@ private struct Encoder {
                 }
             }
             var linkList = JSONArrayWriter()
-            for link in workflow.groupLinks { linkList.element { $0.appendNumbers([link.cause, link.effect, link.links]) } }
+            for link in grouping.links { linkList.element { $0.appendNumbers([link.cause, link.effect, link.links]) } }
             let numbers = "\"spans\":\(workflow.spans),\"failing\":\(workflow.failingTraces),\"duration\":\(workflow.end &- workflow.start),"
                 + "\"longestChain\":\(workflow.longestChain)"
             workflows.element { bytes in

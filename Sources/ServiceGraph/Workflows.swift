@@ -166,43 +166,49 @@ public struct Workflow: Sendable {
         return byRoot.values.sorted { ($1.traces, $0.key.service, $0.key.name) < ($0.traces, $1.key.service, $1.key.name) }
     }
 
-    /// The position in ``groups`` of each trace's group, in the order of `traces`.
-    public var groupOfTraces: [Int] {
-        var position: [Group.Key: Int] = [:]
-        for (index, group) in groups.enumerated() { position[group.key] = index }
-        return sketches.map { position[Group.Key(service: $0.rootService, name: $0.rootName)]! }
+    /// The workflow's ``groups`` with what drawing them takes, computed together once.
+    public var grouping: Grouping { Grouping(self) }
+
+    /// A workflow's ``Workflow/groups``, the group of each of its traces, the links between groups,
+    /// and the order a drawing keeps groups in.
+    public struct Grouping: Sendable {
+        public let groups: [Group]
+        /// The position in `groups` of each trace's group, in the order of the workflow's `traces`.
+        public let groupOfTraces: [Int]
+        /// How many span links go from a trace of one group (the cause) to a trace of the other, by
+        /// their positions in `groups`, sorted by the pair.
+        public let links: [(cause: Int, effect: Int, links: Int)]
+        /// The positions in `groups` in the order a drawing keeps them when it cannot draw them all:
+        /// groups with failing traces first, then those the most links between groups touch (a
+        /// batch job that 10,000 item traces link to, however few its own traces), then as in `groups`.
+        public let drawingPriority: [Int]
+
+        init(_ workflow: Workflow) {
+            groups = workflow.groups
+            var position: [Group.Key: Int] = [:]
+            for (index, group) in groups.enumerated() { position[group.key] = index }
+            groupOfTraces = workflow.sketches.map { position[Group.Key(service: $0.rootService, name: $0.rootName)]! }
+            let groupOf = Dictionary(uniqueKeysWithValues: zip(workflow.traces, groupOfTraces))
+            var counts: [Pair: Int] = [:]
+            for link in workflow.links {
+                guard let cause = groupOf[link.cause], let effect = groupOf[link.effect] else { continue }
+                counts[Pair(cause: cause, effect: effect), default: 0] += 1
+            }
+            links = counts.sorted { ($0.key.cause, $0.key.effect) < ($1.key.cause, $1.key.effect) }
+                .map { ($0.key.cause, $0.key.effect, $0.value) }
+            var touched = [Int](repeating: 0, count: groups.count)
+            for link in links where link.cause != link.effect {
+                touched[link.cause] += link.links
+                touched[link.effect] += link.links
+            }
+            let failing = groups.map { $0.failingTraces > 0 }
+            drawingPriority = groups.indices.sorted { a, b in
+                (failing[a] ? 0 : 1, -touched[a], a) < (failing[b] ? 0 : 1, -touched[b], b)
+            }
+        }
     }
 
-    /// The links between the workflow's ``groups``, by their positions there: how many span links
-    /// go from a trace of one group (the cause) to a trace of the other, sorted by the pair.
-    public var groupLinks: [(cause: Int, effect: Int, links: Int)] {
-        let groupOf = Dictionary(uniqueKeysWithValues: zip(traces, groupOfTraces))
-        var counts: [Pair: Int] = [:]
-        for link in links {
-            guard let cause = groupOf[link.cause], let effect = groupOf[link.effect] else { continue }
-            counts[Pair(cause: cause, effect: effect), default: 0] += 1
-        }
-        return counts.sorted { ($0.key.cause, $0.key.effect) < ($1.key.cause, $1.key.effect) }
-            .map { ($0.key.cause, $0.key.effect, $0.value) }
-    }
-
-    /// The positions in ``groups`` in the order a drawing keeps them when it cannot draw them all:
-    /// groups with failing traces first, then those the most links between groups touch (a batch
-    /// job that 10,000 item traces link to, however few its own traces), then as in ``groups``.
-    public var drawingPriority: [Int] {
-        let count = groups.count
-        var touched = [Int](repeating: 0, count: count)
-        for link in groupLinks where link.cause != link.effect {
-            touched[link.cause] += link.links
-            touched[link.effect] += link.links
-        }
-        let failing = groups.map { $0.failingTraces > 0 }
-        return (0..<count).sorted { a, b in
-            (failing[a] ? 0 : 1, -touched[a], a) < (failing[b] ? 0 : 1, -touched[b], b)
-        }
-    }
-
-    private struct Pair: Hashable {
+    fileprivate struct Pair: Hashable {
         var cause: Int
         var effect: Int
     }

@@ -63,7 +63,7 @@
  *                  "traces": [t, …],                     //   operation, largest first, each
  *                  "failing": n, "longest": ns,          //   trace in one group, sorted;
  *                  "priority": k}],   // 0 for the group a drawing keeps first when it cannot
- *                                     //   draw them all, 1 the next… (drawingPriority)
+ *                                     //   draw them all, 1 the next… (Workflow.Grouping)
  *      "links": [[causeGroup, effectGroup, links], …]}   // span links between groups, from
  *   ]                                                    //   the linked-to trace's group
  * }

@@ -101,13 +101,18 @@ function traceChips(traces) {
   return pagedList(el('span', 'trace-chips'), entries.length, (k) => traceButton(entries[k][0], entries[k][1].span, entries[k][1].n), PAGE_SIZE.chips);
 }
 
-/** A button that opens span `span` of trace `t` (a history entry). */
+/** A button that opens span `span` of trace `t` (a history entry), marked when the trace has errors. */
 function traceButton(t, span, n) {
   const b = navButton(t, span);
   b.classList.add('trace-chip');
   b.append(swatch(model.rootService[t]), el('span', null, clip(model.serviceName(model.rootService[t])) + ' · ' + clip(model.str(model.rootName[t]))),
     el('span', 'chip-id', model.traceId(t).slice(0, 8)));
   if (n > 1) b.append(el('span', 'chip-count', '×' + formatCount(n)));
-  b.title = 'trace ' + model.traceId(t);
+  const errors = model.traceErrors[t];
+  if (errors) {
+    b.classList.add('is-error');
+    b.append(el('span', 'chip-errors', plural(errors, 'error', 'errors')));
+  }
+  b.title = 'trace ' + model.traceId(t) + (errors ? '\n' + plural(errors, 'error span', 'error spans') : '');
   return b;
 }

@@ -28,7 +28,7 @@ function renderWorkflow(t) {
   canvas.style.width = layout.width + 'px';
   canvas.style.height = layout.height + 'px';
   const svg = svgEl('svg', { width: layout.width, height: layout.height, 'aria-hidden': 'true' }, 'wf-links');
-  const marker = svgEl('marker', { id: 'wf-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  const marker = svgEl('marker', { id: 'wf-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
   marker.append(svgEl('path', { d: 'M0,0 L10,5 L0,10 z' }));
   const defs = svgEl('defs', {});
   defs.append(marker);
@@ -68,13 +68,15 @@ function workflowGroupBox(g, isCurrent, selfLinks, left, top) {
   button.type = 'button';
   button.style.left = left + 'px';
   button.style.top = top + 'px';
+  button.style.width = WORKFLOW_BOX.width + 'px';
+  button.style.height = WORKFLOW_BOX.height + 'px';
   const service = el('span', 'wf-service');
-  if (g.rest) service.textContent = 'Other groups';
-  else service.append(swatch(g.service), el('span', null, clip(model.serviceName(g.service))));
+  if (!g.rest) service.append(swatch(g.service));
+  service.append(el('span', 'wf-service-name', g.rest ? 'Other groups' : clip(model.serviceName(g.service))));
   const name = el('span', 'wf-name', g.rest ? plural(g.rest, 'group', 'groups') + ' not drawn' : clip(model.str(g.name)));
   const count = el('span', 'wf-count', workflowGroupText(g));
+  if (selfLinks) service.append(el('span', 'wf-self', '↻ ' + formatCount(selfLinks)));
   button.append(service, name, count);
-  if (selfLinks) button.append(el('span', 'wf-self', '↻ ' + formatCount(selfLinks)));
   const what = g.rest ? plural(g.rest, 'more group', 'more groups') : clip(model.serviceName(g.service)) + ' · ' + clip(model.str(g.name));
   const notes = [what + '\n' + workflowGroupText(g) + (g.longest ? ', the longest ' + formatDuration(g.longest) : '')];
   if (selfLinks) notes.push(plural(selfLinks, 'link', 'links') + ' between traces of ' + (g.rest ? 'these groups' : 'this group'));

@@ -62,7 +62,7 @@ function drawnWorkflow(w, current = -1, limits = WORKFLOW_LIMITS) {
 }
 
 /** Sizes in px: a box, the gaps between columns and between boxes, a lane a link takes through a column, the margin. */
-const WORKFLOW_BOX = { width: 184, height: 56, gapX: 110, gapY: 12, lane: 12, pad: 10, labelGap: 13 };
+const WORKFLOW_BOX = { width: 180, height: 56, gapX: 96, gapY: 12, lane: 12, pad: 10, labelGap: 13 };
 
 /**
  * Where a workflow's groups and links are drawn, in layers as Graphviz's dot draws (each step

@@ -27,75 +27,58 @@ import TraceTestSupport
         return accumulator.finish(attributingSpans: false)
     }
 
-    /// The root span names of the selected traces, with how many traces have each.
-    private static func roots(of ids: [TraceID]) -> [String: Int] {
-        let selected = Set(ids)
-        var names: [String: Int] = [:]
-        for span in shop where span.parentSpanID == nil && selected.contains(span.traceID) {
-            names[span.serviceName + " " + span.name, default: 0] += 1
-        }
-        return names
-    }
-
     private static func linked(_ trace: String, span: String? = nil, depth: Int? = nil, _ direction: LinkDirection) -> TraceQuery {
         TraceQuery(linkedTo: LinkedTraces(traceID: TraceID(hex: trace)!, spanID: span.flatMap { SpanID(hex: $0) }, depth: depth,
                                           direction: direction))
     }
 
-    struct Case: Sendable, CustomTestStringConvertible {
-        var question: String
-        var query: TraceQuery
-        var roots: [String: Int]
-        var testDescription: String { question }
-    }
-
-    static let cases: [Case] = [
-        Case(question: "every trace of the batch job, by its id on the job and on the items' links",
+    static let cases: [QueryQuestion] = [
+        QueryQuestion(question: "every trace of the batch job, by its id on the job and on the items' links",
              query: TraceQuery(conditions: [try! SpanCondition.parse(where: "billing.job.id=nightly-42")]),
              roots: ["billing nightly-invoices": 1, "invoice-worker invoice-items process": 1_000]),
-        Case(question: "what the batch job triggered", query: linked(job, .forward),
+        QueryQuestion(question: "what the batch job triggered", query: linked(job, .forward),
              roots: ["billing nightly-invoices": 1, "invoice-worker invoice-items process": 1_000]),
-        Case(question: "what the job's start triggered, from its root span",
+        QueryQuestion(question: "what the job's start triggered, from its root span",
              query: linked(job, span: "f1f23d74af4cd7ad", .forward),
              roots: ["billing nightly-invoices": 1, "invoice-worker invoice-items process": 1_000]),
-        Case(question: "the errors downstream of the batch job, and the job: the summary's links back do not pull in every item",
+        QueryQuestion(question: "the errors downstream of the batch job, and the job: the summary's links back do not pull in every item",
              query: { var query = linked(job, .forward); query.errors = true; return query }(),
              roots: ["billing nightly-invoices": 1, "invoice-worker invoice-items process": 6]),
-        Case(question: "what a timed-out checkout led to: its retries and the messages the last one sent",
+        QueryQuestion(question: "what a timed-out checkout led to: its retries and the messages the last one sent",
              query: linked(attempt, .forward),
              roots: ["storefront GET /checkout": 1, "storefront retry checkout": 2, "email orders process": 1,
                      "fraud-detection orders process": 1, "accounting orders process": 1]),
-        Case(question: "one link forward from the timed-out checkout: the first retry",
+        QueryQuestion(question: "one link forward from the timed-out checkout: the first retry",
              query: linked(attempt, depth: 1, .forward),
              roots: ["storefront GET /checkout": 1, "storefront retry checkout": 1]),
-        Case(question: "the causes of the last retry: the attempts before it",
+        QueryQuestion(question: "the causes of the last retry: the attempts before it",
              query: linked(secondRetry, .backward),
              roots: ["storefront GET /checkout": 1, "storefront retry checkout": 2]),
-        Case(question: "a failed consumer, its cause and its dead letter: the checkout that sent the message, not its other consumers",
+        QueryQuestion(question: "a failed consumer, its cause and its dead letter: the checkout that sent the message, not its other consumers",
              query: linked(failedConsumer, .both),
              roots: ["storefront GET /checkout": 1, "fraud-detection orders process": 1, "dlq-handler orders.dlq receive": 1]),
-        Case(question: "a saga's compensations, by the link's attribute",
+        QueryQuestion(question: "a saga's compensations, by the link's attribute",
              query: TraceQuery(conditions: [try! SpanCondition.parse(where: "saga.step~^reserve-")]),
              roots: ["checkout compensate reserve-inventory": 2]),
-        Case(question: "the dead letters and the failures they came from",
+        QueryQuestion(question: "the dead letters and the failures they came from",
              query: TraceQuery(conditions: [SpanCondition(.service, .equals("dlq-handler"))], errors: false),
              roots: ["dlq-handler orders.dlq receive": 3]),
-        Case(question: "every failure chain: each failure, what it led to and what led to it, never a cause's other effects",
+        QueryQuestion(question: "every failure chain: each failure, what it led to and what led to it, never a cause's other effects",
              query: TraceQuery(errors: true),
              roots: ["storefront GET /checkout": 8, "storefront retry checkout": 4, "fraud-detection orders process": 6,
                      "email orders process": 3, "accounting orders process": 3, "dlq-handler orders.dlq receive": 3,
                      "checkout compensate reserve-inventory": 2, "invoice-worker invoice-items process": 6,
                      "billing nightly-invoices": 1]),
-        Case(question: "traces that meet two conditions, each by a span of its own",
+        QueryQuestion(question: "traces that meet two conditions, each by a span of its own",
              query: TraceQuery(conditions: [SpanCondition(.service, .equals("storefront")), try! SpanCondition.parse(where: "retry.attempt=2")]),
              roots: ["storefront retry checkout": 1]),
     ]
 
     @Test(arguments: cases)
-    func aQuestionSelectsTheTracesThatAnswerIt(_ testCase: Case) throws {
+    func aQuestionSelectsTheTracesThatAnswerIt(_ testCase: QueryQuestion) throws {
         let reading = Self.reading(testCase.query)
         let ids = try #require(reading.traceIDs)
-        #expect(Self.roots(of: ids) == testCase.roots)
+        #expect(QueryQuestion.roots(of: ids, in: Self.shop) == testCase.roots)
         #expect(reading.summary.traces == ids.count)
         #expect(reading.summary.tracesInInput == 1_130)
         #expect(ids == ids.sorted())

@@ -15,4 +15,9 @@ public enum Fixtures {
 
     /// The same spans as OTLP/JSON.
     public static let pythonSDKShopJSON = folder + "/python-sdk/shop.json"
+
+    /// A pipeline made with the OpenTelemetry Python SDK (`Scripts/python-sdk-export/make_pipeline.py`),
+    /// gzip-compressed protobuf: a batch job of 10,000 items of which 37 fail and are re-driven (2
+    /// fail again and are dead-lettered), and orders fulfilled over several days, one re-delivered.
+    public static let pythonSDKPipeline = folder + "/python-sdk/pipeline.binpb.gz"
 }

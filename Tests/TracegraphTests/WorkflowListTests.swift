@@ -31,6 +31,27 @@ import Tracegraph
         #expect(retried.longestChain == 3)
     }
 
+    @Test func thePipelineIsTheBatchWithItsRedriveAndAnOrderAWorkflow() throws {
+        // Tests/Fixtures/python-sdk/README.md: the batch's 10,000 items, its re-drive and the 37
+        // retries, 2 of them dead-lettered, are one workflow; each of the three orders is one.
+        let workflows = try Self.workflows(Fixtures.pythonSDKPipeline)
+        #expect(workflows.map(\.traces.count) == [10_041, 7, 5, 5])
+        let batch = workflows[0]
+        #expect(batch.groups.map { "\($0.key.service) \($0.key.name) \($0.traces) \($0.failingTraces)" }
+            == ["reconcile-worker reconcile-items process 10037 39", "dlq-handler reconcile-items.dlq receive 2 0",
+                "batch-scheduler nightly-reconcile 1 0", "batch-scheduler redrive reconcile-1103 1 0"])
+        // Job → failed item → re-drive → retry → dead letter.
+        #expect(batch.longestChain == 4)
+        // ord-7003: placed, paid, dispatched, delivery failed, re-dispatched, delivered, surveyed, over more than five days.
+        let redelivered = workflows[1]
+        #expect(redelivered.longestChain == 6 && redelivered.failingTraces == 1)
+        #expect(redelivered.end - redelivered.start > 5 * 86_400 * 1_000_000_000)
+        let list = WorkflowList(workflows: workflows, limit: 10)
+        Golden.check(list.text, matches: "python-sdk-pipeline-workflows.txt")
+        let dot = try GraphvizRenderer().render(batch, format: .dot, caption: WorkflowList.caption(of: batch, rank: 1))
+        Golden.check(String(decoding: dot, as: UTF8.self), matches: "python-sdk-pipeline-workflow-1.dot")
+    }
+
     @Test func aQueryKeepsTheWorkflowsOfItsTraces() throws {
         let dead = try Self.workflows(Fixtures.pythonSDKShop, query: TraceQuery(conditions: [SpanCondition(.service, .equals("dlq-handler"))]))
         // The dead letters alone: no link joins two of them.
@@ -94,7 +115,8 @@ import Tracegraph
                                              error: index == 61, links: [(1, 1)]))
         }
         let workflow = try #require(accumulator.workflows().first)
-        #expect(workflow.drawingPriority.prefix(2).map { workflow.groups[$0].key.name } == ["job 61", "op"])
+        let grouping = workflow.grouping
+        #expect(grouping.drawingPriority.prefix(2).map { grouping.groups[$0].key.name } == ["job 61", "op"])
         let dot = String(decoding: try GraphvizRenderer().render(workflow, format: .dot), as: UTF8.self)
         #expect(dot.components(separatedBy: "class=\"trace-group\"").count - 1 == 40)
         #expect(dot.contains("zeta-scheduler") && dot.contains("job 61"))

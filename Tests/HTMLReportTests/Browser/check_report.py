@@ -888,11 +888,21 @@ class Checks:
             groups.setdefault(d.root_label(t), set()).add(t)
         self.open("#trace=" + tid)
         self.wait_selected(tid)
+        # The chips of the traces it links to say which failed: its earlier attempt did.
+        chips = self.driver.find_elements(By.CSS_SELECTOR, "#trace-links .trace-chip")
+        marked = {}
+        for chip in chips:
+            other = d.trace_index[chip.get_attribute("title").split("\n")[0].split(" ")[1]]
+            errors = d.raw["traces"]["errors"][other]
+            marked[other] = ("is-error" in chip.get_attribute("class").split(), errors)
+            self.check(marked[other][0] == (errors > 0) and (("%d error" % errors) in chip.text) == (errors > 0),
+                       "the chip of trace %s says its %d errors (%r)" % (d.trace_ids[other], errors, chip.text))
+        self.check(any(errors for _, errors in marked.values()), "a linked trace with errors is among the chips")
         if not self.wait(lambda: self.js("return !document.getElementById('workflow').hidden"), "the workflow to be shown"):
             return
         boxes = {}
         for box in self.driver.find_elements(By.CSS_SELECTOR, "#workflow .wf-group"):
-            label = box.find_element(By.CSS_SELECTOR, ".wf-service").text + " · " + box.find_element(By.CSS_SELECTOR, ".wf-name").text
+            label = box.find_element(By.CSS_SELECTOR, ".wf-service-name").text + " · " + box.find_element(By.CSS_SELECTOR, ".wf-name").text
             count = box.find_element(By.CSS_SELECTOR, ".wf-count").text
             boxes[label] = (int(count.split(" ")[0].replace(",", "")), box)
         self.check({label: n for label, (n, _) in boxes.items()} == {label: len(ts) for label, ts in groups.items()},
@@ -901,7 +911,7 @@ class Checks:
         summary = self.driver.find_element(By.ID, "workflow-summary-text").text
         self.check(summary.startswith("%d traces in %d groups" % (len(members), len(groups))), "the summary counts them (%r)" % summary)
         current = self.driver.find_elements(By.CSS_SELECTOR, '#workflow .wf-group[aria-current="true"]')
-        self.check(len(current) == 1 and d.root_label(start).startswith(current[0].find_element(By.CSS_SELECTOR, ".wf-service").text),
+        self.check(len(current) == 1 and d.root_label(start).startswith(current[0].find_element(By.CSS_SELECTOR, ".wf-service-name").text),
                    "the selected trace's box is marked")
         # A box of several traces lists exactly them.
         label, traces = max(groups.items(), key=lambda item: (len(item[1]), item[0]))
