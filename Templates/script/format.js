@@ -53,6 +53,9 @@ function formatPercent(part, whole) {
 /** `1 link`, `10,000 links`. */
 const plural = (n, one, many) => formatCount(n) + ' ' + (n === 1 ? one : many);
 
+/** The label of a button that lists `n` traces: `Show this trace in the list`, `Show these 12 traces in the list`. */
+const showTracesText = (n) => (n === 1 ? 'Show this trace in the list' : 'Show these ' + formatCount(n) + ' traces in the list');
+
 /**
  * When a linking span started, against the span it links to, by the graph's rules: `lag` is
  * the linking span's start less the linked span's end (ns). After the linked span ended

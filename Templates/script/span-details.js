@@ -163,7 +163,7 @@ const details = {
       return chip;
     }, PAGE_SIZE.chips);
     const traces = new Set(list.map((l) => model.spanTrace[model.links[l][0]]));
-    summary.append(chips, filterButton('show-linking', 'Show these ' + plural(traces.size, 'trace', 'traces') + ' in the list',
+    summary.append(chips, filterButton('show-linking', showTracesText(traces.size),
       'linking:' + model.spanId(i)));
     return summary;
   },

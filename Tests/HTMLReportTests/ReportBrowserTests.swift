@@ -88,6 +88,10 @@ import Tracegraph
         try check(LoadedTraces(paths: [Fixtures.pythonSDKShop]), scenario: "shop")
     }
 
+    @Test func thePipelinesBatchAndMultiDayOrdersShowTheirWorkflowsInABrowser() throws {
+        try check(LoadedTraces(paths: [Fixtures.pythonSDKPipeline]), scenario: "pipeline")
+    }
+
     @Test func hostileTraceTextShowsAsTextAndRunsNothing() throws {
         try check(LoadedTraces(paths: [Self.browserFolder + "/hostile.json"]), scenario: "hostile")
     }

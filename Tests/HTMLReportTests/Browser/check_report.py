@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Browser checks of a tracegraph HTML report, in headless Chromium.
 
-    check_report.py --scenario example|shop|hostile|scale|lists|linked-budget|multiday REPORT.html [--screenshot OUT.png]
+    check_report.py --scenario example|shop|hostile|scale|lists|linked-budget|multiday|pipeline REPORT.html [--screenshot OUT.png]
                     [--wording CASES.json]
 
 Opens the report from file:// the way a person would and checks what they
@@ -33,6 +33,8 @@ Scenarios:
            end tags, comments and javascript: URLs in every string
   scale    a large report (e.g. gen_traces.py --traces 50000): prints the
            time from navigation to a drawn flame graph of the slowest trace
+  pipeline the report of Tests/Fixtures/python-sdk/pipeline.binpb.gz (a batch of 10,000
+           items re-driven, orders fulfilled over several days)
   lists    the report of gen_long_lists.py next to this script: a span with many
            links, attributes (one very long) or events, one linked from many traces,
            a trace of many services; every list shows a page at a time, and the
@@ -1181,6 +1183,61 @@ class Checks:
             self.js("window.scrollTo(0, document.getElementById('flame-panel').offsetTop - 10)")
             self.driver.save_screenshot(screenshot)
 
+    # -- the pipeline: a batch of 10,000 items re-driven, orders over several days
+
+    def workflow_boxes(self):
+        """The drawn workflow's boxes: {"service · operation": (traces, element)}."""
+        boxes = {}
+        for box in self.driver.find_elements(By.CSS_SELECTOR, "#workflow .wf-group"):
+            label = box.find_element(By.CSS_SELECTOR, ".wf-service-name").text + " · " + box.find_element(By.CSS_SELECTOR, ".wf-name").text
+            boxes[label] = (int(box.find_element(By.CSS_SELECTOR, ".wf-count").text.split(" ")[0].replace(",", "")), box)
+        return boxes
+
+    def run_pipeline(self, screenshot):
+        """The batch job's workflow: its 10,000 items, the re-drive and the dead letters as four boxes,
+        a click on the items' box lists exactly them, and the page stays small; an order fulfilled over
+        six days: its workflow says so and the list gives each start its date."""
+        self.open()
+        d = self.data
+        job = "29be5d2129810b3824c2771116e58928"
+        start = d.trace_index[job]
+        members = d.workflow_of(start)
+        groups = {}
+        for t in members:
+            groups.setdefault(d.root_label(t), set()).add(t)
+        self.open("#trace=" + job)
+        self.wait_selected(job)
+        self.wait(lambda: self.js("return !document.getElementById('workflow').hidden"), "the workflow to be shown")
+        boxes = self.workflow_boxes()
+        self.check({label: n for label, (n, _) in boxes.items()} == {label: len(ts) for label, ts in groups.items()},
+                   "the batch's %d traces are %d boxes with their counts (%r)" % (len(members), len(groups), {k: v[0] for k, v in boxes.items()}))
+        self.check(len(members) > 10_000, "the batch's workflow holds its 10,000 items and more (%d)" % len(members))
+        elements = self.js("return document.getElementsByTagName('*').length")
+        self.check(elements < 5000, "the page holds %d elements with the batch's workflow drawn (budget 5,000)" % elements)
+        label, traces = max(groups.items(), key=lambda item: len(item[1]))
+        boxes[label][1].click()
+        self.wait(lambda: len(self.probe("listOrder")) == len(traces), "the %d traces of %s to be listed" % (len(traces), label), 30)
+        self.type_filter("")
+        # ord-7003: delivery failed, re-dispatched, delivered; days from the first step to the last.
+        order = "58ac3c5ca29526c8d7997319c8c4ed13"
+        self.open("#trace=" + order)
+        self.wait_selected(order)
+        members = d.workflow_of(d.trace_index[order])
+        summary = self.driver.find_element(By.ID, "workflow-summary-text").text
+        self.check(re.match(r"^%d traces in \d+ groups · 1 failing · [5-6](\.\d)? d from first span to last · longest chain 6 links$" % len(members), summary),
+                   "the order's workflow: %d traces over days, one failing, a chain of six links (%r)" % (len(members), summary))
+        self.driver.find_element(By.ID, "show-workflow").click()
+        self.wait(lambda: sorted(self.probe("listOrder")) == sorted(d.trace_ids[t] for t in members), "the order's traces to be listed")
+        starts = self.js("return Array.from(document.querySelectorAll('#trace-rows .trace-row:not([hidden]) .col-start')).map((c) => c.textContent)")
+        self.check(len(starts) == len(members) and all(re.match(r"^2026-11-0\d \d\d:\d\d:\d\d\.\d{3}$", s) for s in starts),
+                   "each step's start has its date (%r)" % starts)
+        self.check_console()
+        if screenshot:
+            self.open("#trace=" + job)
+            self.wait_selected(job)
+            self.js("document.getElementById('workflow').scrollIntoView()")
+            self.driver.save_screenshot(screenshot)
+
     # -- data of several days
 
     def run_multiday(self, screenshot):
@@ -1309,7 +1366,7 @@ class Checks:
 def main():
     global VIEWPORT
     parser = argparse.ArgumentParser(description="Browser checks of a tracegraph HTML report.")
-    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale", "lists", "linked-budget", "multiday"], required=True)
+    parser.add_argument("--scenario", choices=["example", "shop", "hostile", "scale", "lists", "linked-budget", "multiday", "pipeline"], required=True)
     parser.add_argument("--screenshot", help="save a screenshot of the viewport here")
     parser.add_argument("--viewport", default="1400x1000", help="the window's size, WIDTHxHEIGHT")
     parser.add_argument("--wording", help="a JSON file of numbers and the graph's wording of them")

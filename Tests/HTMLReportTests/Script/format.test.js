@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const { loadPage } = require('./page.js');
 
 const page = loadPage('formatCount', 'formatDuration', 'formatOffset', 'formatPercent', 'plural', 'linkTiming', 'lagText',
-  'axisLabels', 'droppedLinksText', 'formatClock');
+  'axisLabels', 'droppedLinksText', 'formatClock', 'showTracesText');
 
 test('counts are grouped in threes with commas', () => {
   const cases = [[0, '0'], [7, '7'], [999, '999'], [1000, '1,000'], [1204, '1,204'], [10000, '10,000'],
@@ -12,6 +12,11 @@ test('counts are grouped in threes with commas', () => {
   for (const [n, text] of cases) assert.equal(page.formatCount(n), text, String(n));
   assert.equal(page.plural(1, 'link', 'links'), '1 link');
   assert.equal(page.plural(10000, 'link', 'links'), '10,000 links');
+});
+
+test('a button that lists traces says how many, one as one', () => {
+  assert.equal(page.showTracesText(1), 'Show this trace in the list');
+  assert.equal(page.showTracesText(1000), 'Show these 1,000 traces in the list');
 });
 
 test('durations read in the unit a person reads, with one decimal below ten', () => {
