@@ -182,6 +182,13 @@ class ReportData:
                     queue.append(other)
         return seen
 
+    def workflow_groups(self, start):
+        """Trace `start`'s workflow (workflow_of) by root: {"service · operation": {traces}}."""
+        groups = {}
+        for t in self.workflow_of(start):
+            groups.setdefault(self.root_label(t), set()).add(t)
+        return groups
+
     def root_label(self, t):
         """`service · operation` of trace t's root, as its row in the list shows it."""
         traces = self.raw["traces"]
@@ -885,9 +892,7 @@ class Checks:
         tid = "8984c8cee0bb68e4409ffccfc46a04c5"  # the last retry of a checkout
         start = d.trace_index[tid]
         members = d.workflow_of(start)
-        groups = {}
-        for t in members:
-            groups.setdefault(d.root_label(t), set()).add(t)
+        groups = d.workflow_groups(start)
         self.open("#trace=" + tid)
         self.wait_selected(tid)
         # The chips of the traces it links to say which failed: its earlier attempt did.
@@ -902,11 +907,7 @@ class Checks:
         self.check(any(errors for _, errors in marked.values()), "a linked trace with errors is among the chips")
         if not self.wait(lambda: self.js("return !document.getElementById('workflow').hidden"), "the workflow to be shown"):
             return
-        boxes = {}
-        for box in self.driver.find_elements(By.CSS_SELECTOR, "#workflow .wf-group"):
-            label = box.find_element(By.CSS_SELECTOR, ".wf-service-name").text + " · " + box.find_element(By.CSS_SELECTOR, ".wf-name").text
-            count = box.find_element(By.CSS_SELECTOR, ".wf-count").text
-            boxes[label] = (int(count.split(" ")[0].replace(",", "")), box)
+        boxes = self.workflow_boxes()
         self.check({label: n for label, (n, _) in boxes.items()} == {label: len(ts) for label, ts in groups.items()},
                    "a box for each root of the %d traces joined by links, with its count (%r)"
                    % (len(members), {label: n for label, (n, _) in boxes.items()}))
@@ -1202,9 +1203,7 @@ class Checks:
         job = "29be5d2129810b3824c2771116e58928"
         start = d.trace_index[job]
         members = d.workflow_of(start)
-        groups = {}
-        for t in members:
-            groups.setdefault(d.root_label(t), set()).add(t)
+        groups = d.workflow_groups(start)
         self.open("#trace=" + job)
         self.wait_selected(job)
         self.wait(lambda: self.js("return !document.getElementById('workflow').hidden"), "the workflow to be shown")
