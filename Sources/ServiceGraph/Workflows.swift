@@ -2,8 +2,8 @@ import TraceModel
 
 /// Traces joined by their span links into workflows: a batch job and its items, a message and
 /// every trace it triggered, a failure and its retries. Each trace is kept as a sketch (its root,
-/// its time, its size and errors) of about 100 bytes while the spans stream past, and each link
-/// between two traces as the pair.
+/// its time, its size, errors and services) of about 150 bytes while the spans stream past, and
+/// each link between two traces as the pair.
 public struct WorkflowAccumulator: SpanSink, Sendable {
     /// What a workflow knows of one trace.
     public struct TraceSketch: Hashable, Sendable {
@@ -15,6 +15,8 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
         public var spans: Int
         public var errorSpans: Int
         fileprivate var rootKey: TraceRootKey
+        /// The services of its spans, by their numbers in the accumulator's `serviceNames`, each once.
+        fileprivate var services: [Int32]
 
         /// Takes `other`'s root when it is the better one.
         fileprivate mutating func considerRoot(of other: TraceSketch) {
@@ -23,6 +25,11 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
     }
 
     private var sketches: [TraceID: TraceSketch] = [:]
+    /// Every service met, numbered in the order met, and the last one numbered (spans of one
+    /// resource come together).
+    private var serviceNames: [String] = []
+    private var serviceNumbers: [String: Int32] = [:]
+    private var lastService: (name: String, number: Int32)?
     /// Pairs of distinct traces a link joins: the linked-to span's trace (the cause) and the linking span's.
     private var links: [(cause: TraceID, effect: TraceID)] = []
 
@@ -35,8 +42,24 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
         return wider
     }
 
+    /// The number of the service named `name`, numbering it when new.
+    private mutating func number(ofService name: String) -> Int32 {
+        if let last = lastService, last.name == name { return last.number }
+        let number: Int32
+        if let known = serviceNumbers[name] {
+            number = known
+        } else {
+            number = Int32(serviceNames.count)
+            serviceNames.append(name)
+            serviceNumbers[name] = number
+        }
+        lastService = (name, number)
+        return number
+    }
+
     public mutating func receive(_ span: Span) {
         let end = max(span.startTimeUnixNano, span.endTimeUnixNano)
+        let service = number(ofService: span.serviceName)
         if var sketch = sketches[span.traceID] {
             sketch.start = min(sketch.start, span.startTimeUnixNano)
             sketch.end = max(sketch.end, end)
@@ -44,10 +67,11 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
             if span.isError { sketch.errorSpans += 1 }
             let key = span.rootKey
             if key < sketch.rootKey { (sketch.rootService, sketch.rootName, sketch.rootKey) = (span.serviceName, span.name, key) }
+            if !sketch.services.contains(service) { sketch.services.append(service) }
             sketches[span.traceID] = sketch
         } else {
             sketches[span.traceID] = TraceSketch(rootService: span.serviceName, rootName: span.name, start: span.startTimeUnixNano,
-                                                 end: end, spans: 1, errorSpans: span.isError ? 1 : 0, rootKey: span.rootKey)
+                                                 end: end, spans: 1, errorSpans: span.isError ? 1 : 0, rootKey: span.rootKey, services: [service])
         }
         for link in span.links where link.traceID != span.traceID {
             links.append((link.traceID, span.traceID))
@@ -60,7 +84,10 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
             self = other
             return
         }
-        for (id, theirs) in other.sketches {
+        // Their services by our numbers.
+        let renumbered = other.serviceNames.map { number(ofService: $0) }
+        for (id, var theirs) in other.sketches {
+            theirs.services = theirs.services.map { renumbered[Int($0)] }
             guard var ours = sketches[id] else {
                 sketches[id] = theirs
                 continue
@@ -70,6 +97,7 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
             ours.spans += theirs.spans
             ours.errorSpans += theirs.errorSpans
             ours.considerRoot(of: theirs)
+            for service in theirs.services where !ours.services.contains(service) { ours.services.append(service) }
             sketches[id] = ours
         }
         links += other.links
@@ -105,8 +133,11 @@ public struct WorkflowAccumulator: SpanSink, Sendable {
         var linksOf: [Int: [(cause: Int, effect: Int)]] = [:]
         for pair in pairs { linksOf[root(pair.cause), default: []].append(pair) }
         let workflows = members.map { component, indices in
-            Workflow(traces: indices.map { ids[$0] }, sketches: indices.map { sketches[ids[$0]]! },
-                     links: (linksOf[component] ?? []).map { (ids[$0.cause], ids[$0.effect]) })
+            let traceSketches = indices.map { sketches[ids[$0]]! }
+            let services = traceSketches.count == 1 ? traceSketches[0].services : Array(Set(traceSketches.lazy.flatMap(\.services)))
+            return Workflow(traces: indices.map { ids[$0] }, sketches: traceSketches,
+                            services: services.map { serviceNames[Int($0)] }.sorted(),
+                            links: (linksOf[component] ?? []).map { (ids[$0.cause], ids[$0.effect]) })
         }
         return workflows.sorted {
             ($1.traces.count, $1.spans, $0.start, $0.traces[0]) < ($0.traces.count, $0.spans, $1.start, $1.traces[0])
@@ -120,6 +151,8 @@ public struct Workflow: Sendable {
     public var traces: [TraceID]
     /// Each trace's sketch, in the order of `traces`.
     public var sketches: [WorkflowAccumulator.TraceSketch]
+    /// The services of its spans, sorted.
+    public var services: [String]
     /// The links between its traces, cause to effect, one for each span link (repeats kept).
     public var links: [(cause: TraceID, effect: TraceID)]
 

@@ -4,7 +4,7 @@ import TraceReaders
 import TraceModel
 
 /// What `tracegraph workflows` prints: the traces that span links join, largest first, each with
-/// its size, errors, time and longest chain of links, and its traces grouped by root service and
+/// its size, services, errors, time and longest chain of links, and its traces grouped by root service and
 /// operation, so that a batch of 10,000 items is one line with a count.
 public struct WorkflowList: Sendable {
     public var workflows: [Workflow]
@@ -50,14 +50,15 @@ public struct WorkflowList: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// What the caption under a workflow's drawing says: its place, size, errors, time and chain.
+    /// What the caption under a workflow's drawing says: its place, size, services, errors, time and chain.
     public static func caption(of workflow: Workflow, rank: Int) -> [String] {
         ["workflow #\(rank): " + facts(of: workflow).joined(separator: ", ")]
     }
 
-    /// A workflow's size, errors, time and longest chain, as the list and the caption say them.
+    /// A workflow's size, services, errors, time and longest chain, as the list and the caption say them.
     private static func facts(of workflow: Workflow) -> [String] {
-        var facts = [GraphWording.count(workflow.traces.count, "trace"), GraphWording.count(workflow.spans, "span")]
+        var facts = [GraphWording.count(workflow.traces.count, "trace"), GraphWording.count(workflow.spans, "span"),
+                     GraphWording.count(workflow.services.count, "service")]
         if workflow.failingTraces > 0 { facts.append(GraphWording.count(workflow.failingTraces, "failing trace")) }
         facts.append(GraphWording.duration(nanos: workflow.end &- workflow.start) + " from first span to last")
         facts.append("longest chain " + GraphWording.count(workflow.longestChain, "link"))
@@ -77,6 +78,7 @@ public struct WorkflowList: Sendable {
             var entry = JSONWriter.Object()
             entry.append("traces", String(workflow.traces.count))
             entry.append("spans", String(workflow.spans))
+            entry.append("services", JSONWriter.array(workflow.services.map(JSONWriter.string)))
             entry.append("errorSpans", String(workflow.errorSpans))
             entry.append("failingTraces", String(workflow.failingTraces))
             entry.append("startUnixNano", String(workflow.start))

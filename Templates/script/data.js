@@ -56,7 +56,8 @@
  *       // kept are in "links"
  *   "workflows": [     // traces joined by links, however indirectly (two or more of the report's
  *                      //   traces), largest first: Workflow in the Swift side
- *     {"spans": n, "failing": n,      // its spans; its traces with an error span
+ *     {"spans": n, "services": n,     // its spans; the services of its spans
+ *      "failing": n,                  // its traces with an error span
  *      "duration": ns,                // from its first span's start to its last span's end
  *      "longestChain": n,             // the most links one after the other, forward in time
  *      "groups": [{"service": serviceIndex, "name": s,   // its traces by root service and

@@ -220,10 +220,10 @@ function workflowEdgePath(points, reversed) {
   return { d, label: reversed ? gaps[0] : gaps[gaps.length - 1] };
 }
 
-/** `33 traces in 5 groups · 2 failing · 1.6 min from first span to last · longest chain 3 links`. */
+/** `33 traces in 5 groups · 8 services · 2 failing · 1.6 min from first span to last · longest chain 3 links`. */
 function workflowSummaryText(w) {
   const traces = w.groups.reduce((sum, g) => sum + g.traces.length, 0);
-  const parts = [plural(traces, 'trace', 'traces') + ' in ' + plural(w.groups.length, 'group', 'groups')];
+  const parts = [plural(traces, 'trace', 'traces') + ' in ' + plural(w.groups.length, 'group', 'groups'), plural(w.services, 'service', 'services')];
   if (w.failing) parts.push(formatCount(w.failing) + ' failing');
   parts.push(formatDuration(w.duration) + ' from first span to last');
   parts.push('longest chain ' + plural(w.longestChain, 'link', 'links'));

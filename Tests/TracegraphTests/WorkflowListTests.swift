@@ -20,6 +20,7 @@ import Tracegraph
         #expect(workflows.reduce(0) { $0 + $1.traces.count } == 1_130)
         let batch = try #require(workflows.first)
         #expect(batch.traces.count == 1_001 && batch.spans == 13 + 1_994 && batch.failingTraces == 6)
+        #expect(batch.services == ["billing", "invoice-worker"])
         #expect(batch.groups.map { "\($0.key.service) \($0.key.name) \($0.traces) \($0.failingTraces)" }
             == ["invoice-worker invoice-items process 1000 6", "billing nightly-invoices 1 0"])
         // The items link to the job, and the job's summary back to 128 items: only the links that
@@ -45,6 +46,7 @@ import Tracegraph
         // ord-7003: placed, paid, dispatched, delivery failed, re-dispatched, delivered, surveyed, over more than five days.
         let redelivered = workflows[1]
         #expect(redelivered.longestChain == 6 && redelivered.failingTraces == 1)
+        #expect(redelivered.services == ["courier-webhook", "notifications", "orders", "payments", "warehouse"])
         #expect(redelivered.end - redelivered.start > 5 * 86_400 * 1_000_000_000)
         let list = WorkflowList(workflows: workflows, limit: 10)
         Golden.check(list.text, matches: "python-sdk-pipeline-workflows.txt")

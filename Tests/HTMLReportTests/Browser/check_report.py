@@ -912,7 +912,9 @@ class Checks:
                    "a box for each root of the %d traces joined by links, with its count (%r)"
                    % (len(members), {label: n for label, (n, _) in boxes.items()}))
         summary = self.driver.find_element(By.ID, "workflow-summary-text").text
-        self.check(summary.startswith("%d traces in %d groups" % (len(members), len(groups))), "the summary counts them (%r)" % summary)
+        services = {d.raw["spans"]["service"][i] for t in members for i in d.spans_of(d.trace_ids[t])}
+        self.check(summary.startswith("%d traces in %d groups · %d services" % (len(members), len(groups), len(services))),
+                   "the summary counts them and their services (%r)" % summary)
         current = self.driver.find_elements(By.CSS_SELECTOR, '#workflow .wf-group[aria-current="true"]')
         self.check(len(current) == 1 and d.root_label(start).startswith(current[0].find_element(By.CSS_SELECTOR, ".wf-service-name").text),
                    "the selected trace's box is marked")
@@ -1223,7 +1225,7 @@ class Checks:
         self.wait_selected(order)
         members = d.workflow_of(d.trace_index[order])
         summary = self.driver.find_element(By.ID, "workflow-summary-text").text
-        self.check(re.match(r"^%d traces in \d+ groups · 1 failing · [5-6](\.\d)? d from first span to last · longest chain 6 links$" % len(members), summary),
+        self.check(re.match(r"^%d traces in \d+ groups · \d+ services · 1 failing · [5-6](\.\d)? d from first span to last · longest chain 6 links$" % len(members), summary),
                    "the order's workflow: %d traces over days, one failing, a chain of six links (%r)" % (len(members), summary))
         self.driver.find_element(By.ID, "show-workflow").click()
         self.wait(lambda: sorted(self.probe("listOrder")) == sorted(d.trace_ids[t] for t in members), "the order's traces to be listed")

@@ -33,7 +33,7 @@ const shop = makeRaw({
   // All three, joined by the links into the checkout: as Workflow groups them, by root service
   // and operation, the largest first, then by service; the failing group drawn first.
   workflows: [{
-    spans: 7, failing: 1, duration: 2000010, longestChain: 1,
+    spans: 7, services: 4, failing: 1, duration: 2000010, longestChain: 1,
     groups: [
       { traces: [2], failing: 0, longest: 10, priority: 1 },
       { traces: [0], failing: 1, longest: 100, priority: 0 },

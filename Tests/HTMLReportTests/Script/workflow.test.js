@@ -16,7 +16,7 @@ function workflow(sizes, links, { failing = [], priority } = {}) {
     service: j, name: 0, traces: Array.from({ length: size }, () => next++), failing: failing[j] || 0, longest: 1000 * (j + 1),
     priority: priority ? priority[j] : j,
   }));
-  return { spans: next, failing: failing.filter(Boolean).length, duration: 5e9, longestChain: 1, groups, links };
+  return { spans: next, services: sizes.length, failing: failing.filter(Boolean).length, duration: 5e9, longestChain: 1, groups, links };
 }
 
 test("the model knows each trace's workflow and group there", () => {
@@ -38,10 +38,10 @@ test('workflow: keeps the traces of one\'s workflow; group: those of its group t
 });
 
 test('the wording of a workflow and of its groups', () => {
-  assert.equal(page.workflowSummaryText(m.workflows[0]), '3 traces in 3 groups · 1 failing · 2 ms from first span to last · longest chain 1 link');
+  assert.equal(page.workflowSummaryText(m.workflows[0]), '3 traces in 3 groups · 4 services · 1 failing · 2 ms from first span to last · longest chain 1 link');
   const big = workflow([1000, 1], [[1, 0, 1000]], { failing: [6] });
   big.longestChain = 0;
-  assert.equal(page.workflowSummaryText(big), '1,001 traces in 2 groups · 1 failing · 5 s from first span to last · longest chain 0 links');
+  assert.equal(page.workflowSummaryText(big), '1,001 traces in 2 groups · 2 services · 1 failing · 5 s from first span to last · longest chain 0 links');
   assert.equal(page.workflowGroupText(big.groups[0]), '1,000 traces · 6 failing');
   assert.equal(page.workflowGroupText(big.groups[1]), '1 trace');
 });
