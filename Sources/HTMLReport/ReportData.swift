@@ -227,8 +227,8 @@ private struct Encoder {
             }
             var linkList = JSONArrayWriter()
             for link in grouping.links { linkList.element { $0.appendNumbers([link.cause, link.effect, link.links]) } }
-            let numbers = "\"spans\":\(workflow.spans),\"services\":\(workflow.services.count),\"failing\":\(workflow.failingTraces),\"duration\":\(workflow.end &- workflow.start),"
-                + "\"longestChain\":\(workflow.longestChain)"
+            let numbers = "\"spans\":\(workflow.spans),\"services\":\(workflow.services.count),\"failing\":\(workflow.failingTraces),"
+                + "\"duration\":\(workflow.end &- workflow.start),\"longestChain\":\(workflow.longestChain)"
             workflows.element { bytes in
                 bytes += Array("{\(numbers),\"groups\":".utf8)
                 groupList.write(to: &bytes)

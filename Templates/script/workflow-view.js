@@ -5,6 +5,7 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/** An SVG element with attributes and an optional class. */
 function svgEl(tag, attributes, cls) {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
@@ -12,6 +13,7 @@ function svgEl(tag, attributes, cls) {
   return node;
 }
 
+/** Draws trace t's workflow in #workflow; hides it when no link joins t to another trace of the report. */
 function renderWorkflow(t) {
   const box = $('workflow');
   const index = model.workflowOf[t];
