@@ -4,9 +4,22 @@ extension GraphvizDrawing {
     /// A workflow's groups of traces drawn at most (by ``Workflow/Grouping/drawingPriority``); the rest are one node with a count.
     static let workflowGroupsDrawn = 40
 
-    /// The drawing of a workflow (``Workflow``): its traces grouped by root service and operation,
-    /// a box each with the count of traces and of failing ones (red when any failed), and the span
-    /// links between groups dashed, cause to effect, with their count, in the service graph's style.
+    /// What a box of a workflow says under its root: a trace's duration and errors; a group's
+    /// count of traces and of failing ones.
+    static func facts(of group: Workflow.Group) -> String {
+        if group.traces == 1 {
+            return GraphWording.duration(nanos: group.longest)
+                + (group.errorSpans > 0 ? " · " + GraphWording.count(group.errorSpans, "error") : "")
+        }
+        return GraphWording.count(group.traces, "trace")
+            + (group.failingTraces > 0 ? " · " + GraphWording.count(group.failingTraces, "failing", plural: "failing") : "")
+    }
+
+    /// The drawing of a workflow (``Workflow``): up to ``Workflow/tracesDrawnOneByOne`` traces a
+    /// box each, with its duration and errors; past that, its traces grouped by root service and
+    /// operation, a box each with the count of traces and of failing ones; red where a trace
+    /// failed, and the span links between boxes dashed, cause to effect, with their count, in the
+    /// service graph's style.
     init(workflow: Workflow, caption: [String] = []) {
         graphAttributes = [
             ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", Palette.muted),
@@ -34,9 +47,7 @@ extension GraphvizDrawing {
         func nodeName(_ group: Int) -> String { kept.contains(group) ? "group_\(group)" : "group_rest" }
         nodes = groups.enumerated().filter { kept.contains($0.offset) }.map { index, group in
             var lines = [GraphvizText.escaped(group.key.service, limit: 48), GraphvizText.escaped(group.key.name, limit: 48)]
-            var count = GraphWording.count(group.traces, "trace")
-            if group.failingTraces > 0 { count += " · " + GraphWording.count(group.failingTraces, "failing", plural: "failing") }
-            lines.append(GraphvizText.escaped(count))
+            lines.append(GraphvizText.escaped(Self.facts(of: group)))
             var attributes: Attributes = [("id", nodeName(index)), ("label", GraphvizText.lines(lines)), ("class", "trace-group")]
             if group.failingTraces > 0 { attributes += [("color", Palette.errorLine), ("fillcolor", Palette.errorFill), ("penwidth", "2")] }
             return Node(name: nodeName(index), attributes: attributes)
@@ -60,10 +71,10 @@ extension GraphvizDrawing {
         edges = order.map { pair in
             let ends = pair.split(separator: " ").map(String.init)
             let links = counts[pair]!
-            return Edge(tail: ends[0], head: ends[1], attributes: [
-                ("id", "links_\(ends[0])_\(ends[1])"), ("class", "link"),
-                ("label", GraphvizText.escaped(GraphWording.count(links, "link"))), ("penwidth", Self.width(count: links)),
-            ])
+            var attributes: Attributes = [("id", "links_\(ends[0])_\(ends[1])"), ("class", "link"), ("penwidth", Self.width(count: links))]
+            // Between two traces a link is the rule: only more than one is counted.
+            if !grouping.byTrace || links > 1 { attributes.append(("label", GraphvizText.escaped(GraphWording.count(links, "link")))) }
+            return Edge(tail: ends[0], head: ends[1], attributes: attributes)
         }
         clusters = []
     }

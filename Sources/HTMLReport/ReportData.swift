@@ -198,8 +198,8 @@ private struct Encoder {
     }
 
     /// The workflows of the traces shown (``WorkflowAccumulator``) that join two or more of them,
-    /// largest first: their groups of traces by root service and operation, and the links between
-    /// the groups.
+    /// largest first: the boxes a drawing shows (``Workflow/Grouping``: each trace, or its traces
+    /// by root service and operation), and the links between them.
     mutating func encodeWorkflows() {
         var accumulator = WorkflowAccumulator()
         var reportTrace: [TraceID: Int] = [:]
@@ -218,7 +218,8 @@ private struct Encoder {
             var groupList = JSONArrayWriter()
             for (index, (group, traces)) in zip(groups, members).enumerated() {
                 let service = serviceIndex[group.key.service]!, name = strings.index(group.key.name)
-                let numbers = "\"failing\":\(group.failingTraces),\"longest\":\(group.longest),\"priority\":\(priority[index])"
+                let numbers = "\"failing\":\(group.failingTraces),\"errors\":\(group.errorSpans),\"longest\":\(group.longest),"
+                    + "\"priority\":\(priority[index])"
                 groupList.element { bytes in
                     bytes += Array("{\"service\":\(service),\"name\":\(name),\(numbers),\"traces\":".utf8)
                     bytes.appendNumbers(traces.sorted())
@@ -230,7 +231,7 @@ private struct Encoder {
             let numbers = "\"spans\":\(workflow.spans),\"services\":\(workflow.services.count),\"failing\":\(workflow.failingTraces),"
                 + "\"duration\":\(workflow.end &- workflow.start),\"longestChain\":\(workflow.longestChain)"
             workflows.element { bytes in
-                bytes += Array("{\(numbers),\"groups\":".utf8)
+                bytes += Array("{\(numbers),\"byTrace\":\(grouping.byTrace),\"groups\":".utf8)
                 groupList.write(to: &bytes)
                 bytes += Array(",\"links\":".utf8)
                 linkList.write(to: &bytes)

@@ -199,12 +199,21 @@ public struct Workflow: Sendable {
         return byRoot.values.sorted { ($1.traces, $0.key.service, $0.key.name) < ($0.traces, $1.key.service, $1.key.name) }
     }
 
-    /// The workflow's ``groups`` with what drawing them takes, computed together once.
+    /// Up to this many traces, a drawing of a workflow shows each trace on its own (its root, its
+    /// duration and errors), in the order they started; past it, the traces grouped by root
+    /// service and operation (``groups``), so that a batch of 10,000 items is one box.
+    public static let tracesDrawnOneByOne = 24
+
+    /// What a drawing of the workflow shows, computed together once: its traces one by one or in
+    /// ``groups`` (``tracesDrawnOneByOne``), the links between them, and which it keeps first.
     public var grouping: Grouping { Grouping(self) }
 
-    /// A workflow's ``Workflow/groups``, the group of each of its traces, the links between groups,
-    /// and the order a drawing keeps groups in.
+    /// The boxes a drawing of a workflow shows (each a ``Group``: a trace on its own, or the traces
+    /// of one root service and operation), the box of each of its traces, the links between boxes,
+    /// and the order a drawing keeps boxes in.
     public struct Grouping: Sendable {
+        /// Whether each trace is a group of its own, in the order the traces started.
+        public let byTrace: Bool
         public let groups: [Group]
         /// The position in `groups` of each trace's group, in the order of the workflow's `traces`.
         public let groupOfTraces: [Int]
@@ -217,10 +226,20 @@ public struct Workflow: Sendable {
         public let drawingPriority: [Int]
 
         init(_ workflow: Workflow) {
-            groups = workflow.groups
-            var position: [Group.Key: Int] = [:]
-            for (index, group) in groups.enumerated() { position[group.key] = index }
-            groupOfTraces = workflow.sketches.map { position[Group.Key(service: $0.rootService, name: $0.rootName)]! }
+            byTrace = workflow.traces.count <= Workflow.tracesDrawnOneByOne
+            if byTrace {
+                let sketches = workflow.sketches, traces = workflow.traces
+                let order = traces.indices.sorted { (sketches[$0].start, traces[$0]) < (sketches[$1].start, traces[$1]) }
+                groups = order.map { Group(sketches[$0]) }
+                var groupOfTraces = [Int](repeating: 0, count: traces.count)
+                for (position, trace) in order.enumerated() { groupOfTraces[trace] = position }
+                self.groupOfTraces = groupOfTraces
+            } else {
+                groups = workflow.groups
+                var position: [Group.Key: Int] = [:]
+                for (index, group) in groups.enumerated() { position[group.key] = index }
+                groupOfTraces = workflow.sketches.map { position[Group.Key(service: $0.rootService, name: $0.rootName)]! }
+            }
             let groupOf = Dictionary(uniqueKeysWithValues: zip(workflow.traces, groupOfTraces))
             var counts: [Pair: Int] = [:]
             for link in workflow.links {
@@ -257,11 +276,23 @@ public struct Workflow: Sendable {
         public var traces = 0
         public var failingTraces = 0
         public var spans = 0
+        public var errorSpans = 0
         /// The longest trace's duration, in nanoseconds.
         public var longest: UInt64 = 0
 
+        /// The group of one trace.
+        init(_ sketch: WorkflowAccumulator.TraceSketch) {
+            key = Key(service: sketch.rootService, name: sketch.rootName)
+            add(sketch)
+        }
+
+        init(key: Key) {
+            self.key = key
+        }
+
         mutating func add(_ sketch: WorkflowAccumulator.TraceSketch) {
             traces += 1
+            errorSpans += sketch.errorSpans
             if sketch.errorSpans > 0 { failingTraces += 1 }
             spans += sketch.spans
             longest = max(longest, sketch.end &- sketch.start)

@@ -546,8 +546,9 @@ struct WorkflowsCommand: ParsableCommand {
             let notes = try OutputFile.write(bytes, to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
             if !input.quiet, output != "-" {
-                printError("tracegraph: wrote \(output): workflow #\(workflow), "
-                    + GraphWording.count(drawn.traces.count, "trace") + " in " + GraphWording.count(drawn.groups.count, "group"))
+                let grouping = drawn.grouping
+                printError("tracegraph: wrote \(output): workflow #\(workflow), " + GraphWording.count(drawn.traces.count, "trace")
+                    + (grouping.byTrace ? ", a box each" : " in " + GraphWording.count(grouping.groups.count, "group")))
             }
         }
     }

@@ -60,9 +60,12 @@
  *      "failing": n,                  // its traces with an error span
  *      "duration": ns,                // from its first span's start to its last span's end
  *      "longestChain": n,             // the most links one after the other, forward in time
+ *      "byTrace": bool,               // true: each trace a group of its own, in start order
+ *                                     //   (a small workflow); false: traces by root
  *      "groups": [{"service": serviceIndex, "name": s,   // its traces by root service and
  *                  "traces": [t, …],                     //   operation, largest first, each
- *                  "failing": n, "longest": ns,          //   trace in one group, sorted;
+ *                  "failing": n, "errors": n,            //   trace in one group, sorted;
+ *                  "longest": ns,                        //   failing traces, error spans;
  *                  "priority": k}],   // 0 for the group a drawing keeps first when it cannot
  *                                     //   draw them all, 1 the next… (Workflow.Grouping)
  *      "links": [[causeGroup, effectGroup, links], …]}   // span links between groups, from

@@ -40,6 +40,7 @@ function renderWorkflow(t) {
   for (const edge of layout.edges) {
     const n = drawn.links[edge.link][2];
     svg.append(svgEl('path', { d: edge.d, [edge.reversed ? 'marker-start' : 'marker-end']: 'url(#wf-arrow)', 'stroke-width': (1.2 + Math.log10(n) * 0.7).toFixed(2) }, 'wf-link'));
+    if (w.byTrace && n === 1) continue; // between two traces a link is the rule: only more are counted
     const text = svgEl('text', { x: edge.label[0], y: edge.label[1] - 4, 'text-anchor': 'middle' }, 'wf-link-label');
     text.textContent = plural(n, 'link', 'links');
     svg.append(text);
@@ -59,7 +60,9 @@ function renderWorkflow(t) {
   const count = w.groups.reduce((sum, g) => sum + g.traces.length, 0);
   const show = filterButton('show-workflow', 'Show its ' + formatCount(count) + ' traces in the list', 'workflow:' + model.traceId(t));
   show.id = 'show-workflow';
-  actions.append(show, el('span', 'hint', 'Boxes are traces by root service and operation; arrows are span links, cause to effect. Click a box to open its trace or list its traces.'));
+  actions.append(show, el('span', 'hint', w.byTrace
+    ? 'A box is a trace, in the order they started; arrows are span links, cause to effect. Click a box to open its trace.'
+    : 'Boxes are traces by root service and operation; arrows are span links, cause to effect. Click a box to open its trace or list its traces.'));
   if (drawn.hiddenLinks) actions.append(el('span', 'hint', plural(drawn.hiddenLinks, 'link', 'links') + ' between smaller groups not drawn'));
   body.append(actions);
 }
@@ -80,7 +83,7 @@ function workflowGroupBox(g, isCurrent, selfLinks, left, top) {
   if (selfLinks) service.append(el('span', 'wf-self', '↻ ' + formatCount(selfLinks)));
   button.append(service, name, count);
   const what = g.rest ? plural(g.rest, 'more group', 'more groups') : clip(model.serviceName(g.service)) + ' · ' + clip(model.str(g.name));
-  const notes = [what + '\n' + workflowGroupText(g) + (g.longest ? ', the longest ' + formatDuration(g.longest) : '')];
+  const notes = [what + '\n' + workflowGroupText(g) + (g.traces.length > 1 && g.longest ? ', the longest ' + formatDuration(g.longest) : '')];
   if (selfLinks) notes.push(plural(selfLinks, 'link', 'links') + ' between traces of ' + (g.rest ? 'these groups' : 'this group'));
   if (isCurrent) {
     notes.push('The selected trace is in this group');

@@ -9,7 +9,7 @@ const WORKFLOW_LIMITS = { groups: 40, links: 120 };
  * The groups and links of workflow `w` as drawn: all its groups when they are no more than
  * `limits.groups`; else group `current` (the selected trace's, -1 for none) and those the data
  * ranks first (`priority`: failing, then most linked, then largest), in the data's order, and
- * past them one group {rest: how many, traces, failing, longest}. The links between the groups
+ * past them one group {rest: how many, traces, failing, errors, longest}. The links between the groups
  * drawn are summed ([cause, effect, links]), the heaviest `limits.links` of them kept, and
  * `hiddenLinks` says how many links between groups are not drawn. `at` gives each of the
  * workflow's groups the index of the group it is drawn in.
@@ -42,6 +42,7 @@ function drawnWorkflow(w, current = -1, limits = WORKFLOW_LIMITS) {
       name: 0,
       traces: members.flatMap((g) => g.traces),
       failing: members.reduce((sum, g) => sum + g.failing, 0),
+      errors: members.reduce((sum, g) => sum + g.errors, 0),
       longest: members.reduce((most, g) => Math.max(most, g.longest), 0),
     });
   }
@@ -220,17 +221,22 @@ function workflowEdgePath(points, reversed) {
   return { d, label: reversed ? gaps[0] : gaps[gaps.length - 1] };
 }
 
-/** `33 traces in 5 groups · 8 services · 2 failing · 1.6 min from first span to last · longest chain 3 links`. */
+/**
+ * `33 traces in 5 groups · 8 services · 2 failing · 1.6 min from first span to last · longest
+ * chain 3 links`; a workflow drawn a trace a box (`byTrace`) has no groups to count.
+ */
 function workflowSummaryText(w) {
   const traces = w.groups.reduce((sum, g) => sum + g.traces.length, 0);
-  const parts = [plural(traces, 'trace', 'traces') + ' in ' + plural(w.groups.length, 'group', 'groups'), plural(w.services, 'service', 'services')];
+  const parts = [plural(traces, 'trace', 'traces') + (w.byTrace ? '' : ' in ' + plural(w.groups.length, 'group', 'groups')),
+    plural(w.services, 'service', 'services')];
   if (w.failing) parts.push(formatCount(w.failing) + ' failing');
   parts.push(formatDuration(w.duration) + ' from first span to last');
   parts.push('longest chain ' + plural(w.longestChain, 'link', 'links'));
   return parts.join(' · ');
 }
 
-/** A group's count line: `10 traces · 1 failing`, `1 trace`. */
+/** A box's line under its root: a trace's duration and errors (`1.2 s · 3 errors`); a group's count (`10 traces · 1 failing`). */
 function workflowGroupText(g) {
+  if (g.traces.length === 1) return formatDuration(g.longest) + (g.errors ? ' · ' + plural(g.errors, 'error', 'errors') : '');
   return plural(g.traces.length, 'trace', 'traces') + (g.failing ? ' · ' + formatCount(g.failing) + ' failing' : '');
 }

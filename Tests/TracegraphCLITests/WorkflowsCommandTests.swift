@@ -30,6 +30,18 @@ import TraceTestSupport
         }.count == 2)
     }
 
+    @Test func aSmallWorkflowIsDrawnATraceABox() throws {
+        let folder = try temporaryFolder()
+        let result = try Tool.run(["workflows", Fixtures.pythonSDKPipeline, "--workflow", "2", "-o", "order.dot", "-q"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        let dot = try String(contentsOfFile: folder + "/order.dot", encoding: .utf8)
+        // ord-7003's seven steps, the failed delivery with its error.
+        #expect(dot.components(separatedBy: "class=\"trace-group\"").count - 1 == 7)
+        #expect(dot.contains("POST /webhooks/delivery-failed\\n164 ms · 1 error"))
+        let told = try Tool.run(["workflows", Fixtures.pythonSDKPipeline, "--workflow", "2", "-o", "order.svg"], in: folder)
+        #expect(told.standardError.contains("wrote order.svg: workflow #2, 7 traces, a box each"), "\(told.standardError)")
+    }
+
     @Test func aWorkflowIsDrawnToAFile() throws {
         let folder = try temporaryFolder()
         let result = try Tool.run(["workflows", Fixtures.pythonSDKShop, "--workflow", "2", "-o", "retries.svg"], in: folder)

@@ -54,6 +54,25 @@ import Tracegraph
         Golden.check(String(decoding: dot, as: UTF8.self), matches: "python-sdk-pipeline-workflow-1.dot")
     }
 
+    @Test func aSmallWorkflowIsDrawnATraceABoxInTheOrderTheyStarted() throws {
+        // ord-7003: each step a trace linking to the one before, the failed delivery and the
+        // re-dispatch included; drawn one by one, the two dispatches are two boxes in a chain.
+        let workflows = try Self.workflows(Fixtures.pythonSDKPipeline)
+        let grouping = workflows[1].grouping
+        #expect(grouping.byTrace)
+        #expect(grouping.groups.map { "\($0.key.service) \($0.key.name)" } == [
+            "orders POST /orders", "payments capture payment", "warehouse dispatch shipment",
+            "courier-webhook POST /webhooks/delivery-failed", "warehouse dispatch shipment",
+            "courier-webhook POST /webhooks/delivered", "notifications send delivery survey",
+        ])
+        #expect(grouping.links.map { [$0.cause, $0.effect, $0.links] } == (0..<6).map { [$0, $0 + 1, 1] })
+        #expect(grouping.groups.map(\.errorSpans).filter { $0 > 0 }.count == 1)
+        // The batch is past the limit: its traces by root.
+        #expect(!workflows[0].grouping.byTrace && workflows[0].traces.count > Workflow.tracesDrawnOneByOne)
+        let dot = try GraphvizRenderer().render(workflows[1], format: .dot, caption: WorkflowList.caption(of: workflows[1], rank: 2))
+        Golden.check(String(decoding: dot, as: UTF8.self), matches: "python-sdk-pipeline-workflow-2.dot")
+    }
+
     @Test func aQueryKeepsTheWorkflowsOfItsTraces() throws {
         let dead = try Self.workflows(Fixtures.pythonSDKShop, query: TraceQuery(conditions: [SpanCondition(.service, .equals("dlq-handler"))]))
         // The dead letters alone: no link joins two of them.

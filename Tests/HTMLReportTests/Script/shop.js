@@ -30,16 +30,16 @@ const shop = makeRaw({
   ],
   peers: [{ name: 'orders', kind: 'messaging', system: 'kafka' }],
   peerCalls: [[[0, 2], 0], [[1, 0], 0]],
-  // All three, joined by the links into the checkout: as Workflow groups them, by root service
-  // and operation, the largest first, then by service; the failing group drawn first.
+  // All three, joined by the links into the checkout; few enough to be drawn a trace a box, in
+  // the order they started (Workflow.Grouping); the failing checkout drawn first.
   workflows: [{
-    spans: 7, services: 4, failing: 1, duration: 2000010, longestChain: 1,
+    spans: 7, services: 4, failing: 1, duration: 2000010, longestChain: 1, byTrace: true,
     groups: [
-      { traces: [2], failing: 0, longest: 10, priority: 1 },
-      { traces: [0], failing: 1, longest: 100, priority: 0 },
-      { traces: [1], failing: 0, longest: 40, priority: 2 },
+      { traces: [0], failing: 1, errors: 1, longest: 100, priority: 0 },
+      { traces: [1], failing: 0, errors: 0, longest: 40, priority: 1 },
+      { traces: [2], failing: 0, errors: 0, longest: 10, priority: 2 },
     ],
-    links: [[1, 0, 1], [1, 2, 1]],
+    links: [[0, 1, 1], [0, 2, 1]],
   }],
 });
 

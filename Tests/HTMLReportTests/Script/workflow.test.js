@@ -13,7 +13,8 @@ const kept = (query) => plain(page.filterTraces(m, page.filterQuery(query), -1, 
 function workflow(sizes, links, { failing = [], priority } = {}) {
   let next = 0;
   const groups = sizes.map((size, j) => ({
-    service: j, name: 0, traces: Array.from({ length: size }, () => next++), failing: failing[j] || 0, longest: 1000 * (j + 1),
+    service: j, name: 0, traces: Array.from({ length: size }, () => next++), failing: failing[j] || 0, errors: 2 * (failing[j] || 0),
+    longest: 1000 * (j + 1),
     priority: priority ? priority[j] : j,
   }));
   return { spans: next, services: sizes.length, failing: failing.filter(Boolean).length, duration: 5e9, longestChain: 1, groups, links };
@@ -21,8 +22,8 @@ function workflow(sizes, links, { failing = [], priority } = {}) {
 
 test("the model knows each trace's workflow and group there", () => {
   assert.deepEqual(plain(m.workflowOf), [0, 0, 0]);
-  assert.deepEqual(plain(m.groupOf), [1, 2, 0]);
-  assert.equal(m.serviceName(m.workflows[0].groups[0].service), 'batch');
+  assert.deepEqual(plain(m.groupOf), [0, 1, 2]);
+  assert.equal(m.serviceName(m.workflows[0].groups[2].service), 'batch');
   const alone = page.buildModel({ ...shop, workflows: undefined });
   assert.deepEqual(plain(alone.workflowOf), [-1, -1, -1], 'data without workflows: no trace is in one');
 });
@@ -38,12 +39,14 @@ test('workflow: keeps the traces of one\'s workflow; group: those of its group t
 });
 
 test('the wording of a workflow and of its groups', () => {
-  assert.equal(page.workflowSummaryText(m.workflows[0]), '3 traces in 3 groups · 4 services · 1 failing · 2 ms from first span to last · longest chain 1 link');
+  assert.equal(page.workflowSummaryText(m.workflows[0]), '3 traces · 4 services · 1 failing · 2 ms from first span to last · longest chain 1 link',
+    'a trace a box: no groups to count');
+  assert.equal(page.workflowGroupText(m.workflows[0].groups[0]), '100 ns · 1 error', "a trace's box: its duration and errors");
   const big = workflow([1000, 1], [[1, 0, 1000]], { failing: [6] });
   big.longestChain = 0;
   assert.equal(page.workflowSummaryText(big), '1,001 traces in 2 groups · 2 services · 1 failing · 5 s from first span to last · longest chain 0 links');
   assert.equal(page.workflowGroupText(big.groups[0]), '1,000 traces · 6 failing');
-  assert.equal(page.workflowGroupText(big.groups[1]), '1 trace');
+  assert.equal(page.workflowGroupText(big.groups[1]), '2 µs', 'a group of one trace: its duration');
 });
 
 test('a workflow of no more groups than the limit is drawn whole', () => {
@@ -67,6 +70,7 @@ test('past the limit, the selected group and those ranked first are drawn, the r
   assert.equal(rest.rest, 3);
   assert.deepEqual(plain(rest.traces), [5, 6, 7, 8, 9, 10, 11, 12, 13]);
   assert.equal(rest.failing, 1);
+  assert.equal(rest.errors, 2);
   assert.equal(rest.longest, 4000);
   // Links re-pointed at the groups drawn and summed: 5→1, 5→2 and 5→3 are one link 2→3 of 9.
   assert.deepEqual(plain(drawn.links), [[0, 3, 1], [2, 0, 5], [2, 1, 2], [2, 3, 9], [3, 1, 7]]);
