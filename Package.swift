@@ -54,7 +54,10 @@ let package = Package(
         // come through TraceReaders' input layer (files, standard input, gzip), which the Tracegraph
         // target hands over: it makes no system call of its own.
         .target(name: "ServiceGraphMetrics", dependencies: ["ServiceGraph", "TraceReaders"]),
-        .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "SystemCalls", "CGraphviz"]),
+        // How a graph looks (shapes, colours by kind and health, lines) for every output, and the
+        // outputs written in Swift alone.
+        .target(name: "GraphOutputs", dependencies: ["ServiceGraph"]),
+        .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "GraphOutputs", "SystemCalls", "CGraphviz"]),
         .target(
             name: "HTMLReport",
             dependencies: ["TraceModel", "ServiceGraph", "SystemCalls", .product(name: "Mustache", package: "swift-mustache")],

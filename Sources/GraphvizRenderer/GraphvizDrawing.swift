@@ -1,3 +1,4 @@
+import GraphOutputs
 import ServiceGraph
 
 /// What to draw, as Graphviz objects and attributes, before any C is involved:
@@ -39,31 +40,13 @@ struct GraphvizDrawing: Equatable, Sendable {
 extension GraphvizDrawing {
     static let font = "Helvetica,Arial,sans-serif"
 
-    enum Palette {
-        static let ink = "#1f2933"
-        static let muted = "#6b7785"
-        static let serviceFill = "#eaf2fb"
-        static let serviceLine = "#3d6fa8"
-        static let errorFill = "#fdecea"
-        static let errorLine = "#c0392b"
-        static let degradedFill = "#fff4e0"
-        static let degradedLine = "#d68910"
-        static let degradedText = "#9a6208"
-        static let databaseFill = "#f6f0e3"
-        static let databaseLine = "#8a6d3b"
-        static let queueFill = "#e9f5ec"
-        static let queueLine = "#3c8a55"
-        static let remoteFill = "#f4f5f7"
-        static let call = "#52606d"
-        static let link = "#7b4fb0"
-    }
-
     /// The drawing of a service graph: calls solid, links dashed, with a legend; nodes and edges
     /// coloured by their rate of errors; under it, a line for each note of what was left out.
-    init(_ graph: ServiceGraph, plan: LayoutPlan, thresholds: ErrorThresholds = ErrorThresholds(), caption: [String] = []) {
+    init(_ graph: ServiceGraph, plan: LayoutPlan, look: GraphLook = GraphLook(), caption: [String] = []) {
+        let theme = look.theme
         graphAttributes = [
-            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", Palette.muted),
-            ("bgcolor", "white"), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
+            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", theme.muted),
+            ("bgcolor", theme.background), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
             ("outputorder", "edgesfirst"), ("newrank", "true"),
         ]
         if !caption.isEmpty {
@@ -78,95 +61,105 @@ extension GraphvizDrawing {
                 ("sep", "+12"),
             ]
         }
-        nodeDefaults = [
-            ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", Palette.ink), ("shape", "box"),
-            ("style", "rounded,filled"), ("fillcolor", Palette.serviceFill), ("color", Palette.serviceLine),
-            ("penwidth", "1.3"), ("margin", "0.18,0.08"),
-        ]
-        edgeDefaults = [
-            ("fontname", Self.font), ("fontsize", "10"), ("color", Palette.call), ("fontcolor", Palette.muted),
-            ("arrowsize", "0.7"), ("penwidth", "1.2"),
-        ]
-        nodes = graph.nodes.map { Self.node($0, thresholds: thresholds) }
+        nodeDefaults = Self.nodeDefaults(theme)
+        edgeDefaults = Self.edgeDefaults(theme)
+        nodes = graph.nodes.map { Self.node($0, look: look.node($0), theme: theme) }
         // Link edges between the same nodes are numbered in their sorted order, for unique ids.
         var linkNumbers: [String: Int] = [:]
-        edges = graph.callEdges.map { Self.callEdge($0, thresholds: thresholds) } + graph.linkEdges.map { edge in
+        edges = graph.callEdges.map { Self.callEdge($0, look: look.edge($0), theme: theme) } + graph.linkEdges.map { edge in
             let pair = edge.from.rawValue + " " + edge.to.rawValue
             defer { linkNumbers[pair, default: 0] += 1 }
-            return Self.linkEdge(edge, index: linkNumbers[pair, default: 0])
+            return Self.linkEdge(edge, index: linkNumbers[pair, default: 0], look: look.edge(edge), theme: theme)
         }
         if !plan.edgeLabels {
             for index in edges.indices { edges[index].attributes.removeAll { $0.name == "label" } }
         }
-        clusters = Self.groups(of: graph) + (graph.nodes.isEmpty ? [] : [Self.legend])
+        clusters = Self.groups(of: graph, theme: theme) + (graph.nodes.isEmpty ? [] : [Self.legend(theme)])
     }
 
-    private static func node(_ node: ServiceGraph.Node, thresholds: ErrorThresholds) -> Node {
-        var lines = node.labelLines.map { GraphvizText.escaped($0, limit: 48) }
-        var attributes: Attributes = [("id", node.id.rawValue)]
-        switch node.kind {
-        case .service:
-            switch node.health(thresholds) {
-            case .failing: attributes += [("color", Palette.errorLine), ("fillcolor", Palette.errorFill), ("penwidth", "2")]
-            case .degraded: attributes += [("color", Palette.degradedLine), ("fillcolor", Palette.degradedFill), ("penwidth", "1.6")]
-            case .healthy: break
-            }
-            attributes += [("class", "service")]
-        case .database:
-            attributes += [
-                ("shape", "cylinder"), ("style", "filled"), ("fillcolor", Palette.databaseFill), ("color", Palette.databaseLine),
-                ("class", "peer database"),
-            ]
-        case .messaging:
-            attributes += [
-                ("shape", "cds"), ("style", "filled"), ("fillcolor", Palette.queueFill), ("color", Palette.queueLine),
-                ("class", "peer messaging"),
-            ]
-        case .remote:
-            attributes += [
-                ("style", "rounded,dashed,filled"), ("fillcolor", Palette.remoteFill), ("color", Palette.muted), ("class", "peer remote"),
-            ]
-        case .outsideInput:
-            lines = node.labelLines
-            attributes += [
-                ("style", "rounded,dashed"), ("color", Palette.muted), ("fontcolor", Palette.muted), ("class", "outside-input"),
-            ]
+    /// What every node is unless its look says otherwise: a healthy service's box.
+    static func nodeDefaults(_ theme: Theme) -> Attributes {
+        [
+            ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", theme.ink), ("shape", "box"),
+            ("style", "rounded,filled"), ("fillcolor", theme.serviceFill), ("color", theme.serviceLine),
+            ("penwidth", "1.3"), ("margin", "0.18,0.08"),
+        ]
+    }
+
+    /// What every edge is unless its look says otherwise: a healthy call.
+    static func edgeDefaults(_ theme: Theme) -> Attributes {
+        [
+            ("fontname", Self.font), ("fontsize", "10"), ("color", theme.call), ("fontcolor", theme.muted),
+            ("arrowsize", "0.7"), ("penwidth", "1.2"),
+        ]
+    }
+
+    /// A node's look as the attributes that differ from ``nodeDefaults(_:)``, in one order.
+    static func attributes(of look: GraphLook.Node, theme: Theme) -> Attributes {
+        var attributes: Attributes = []
+        switch look.shape {
+        case .box: break
+        case .cylinder: attributes.append(("shape", "cylinder"))
+        case .topic: attributes.append(("shape", "cds"))
         }
-        attributes.insert(("label", GraphvizText.lines(lines)), at: 1)
+        let style = ((look.shape == .box ? ["rounded"] : []) + (look.dashed ? ["dashed"] : []) + (look.fill == nil ? [] : ["filled"]))
+            .joined(separator: ",")
+        if style != "rounded,filled" { attributes.append(("style", style)) }
+        if look.line != theme.serviceLine { attributes.append(("color", look.line)) }
+        if let fill = look.fill, fill != theme.serviceFill { attributes.append(("fillcolor", fill)) }
+        if look.text != theme.ink { attributes.append(("fontcolor", look.text)) }
+        if look.lineWidth != 1.3 { attributes.append(("penwidth", Self.number(look.lineWidth))) }
+        attributes.append(("class", look.classes))
+        return attributes
+    }
+
+    /// An edge's look as the attributes that differ from ``edgeDefaults(_:)``, in one order.
+    static func attributes(of look: GraphLook.Edge, theme: Theme) -> Attributes {
+        var attributes: Attributes = [("penwidth", Self.number(look.width))]
+        if look.dashed { attributes.append(("style", "dashed")) }
+        if look.color != theme.call { attributes.append(("color", look.color)) }
+        if look.text != theme.muted { attributes.append(("fontcolor", look.text)) }
+        if look.arrow == .vee { attributes.append(("arrowhead", "vee")) }
+        return attributes
+    }
+
+    /// A number as Graphviz reads it, to one decimal: `1.8`, `2`.
+    static func number(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
+    }
+
+    private static func node(_ node: ServiceGraph.Node, look: GraphLook.Node, theme: Theme) -> Node {
+        // Text from the traces is cut; the words of the node for spans outside the input are ours.
+        let lines = node.kind == .outsideInput ? node.labelLines : node.labelLines.map { GraphvizText.escaped($0, limit: 48) }
+        var attributes: Attributes = [("id", node.id.rawValue), ("label", GraphvizText.lines(lines))]
+        attributes += Self.attributes(of: look, theme: theme)
         if let details = node.details { attributes += [("tooltip", GraphvizText.tooltip(details))] }
         return Node(name: node.id.rawValue, attributes: attributes)
     }
 
-    private static func callEdge(_ edge: ServiceGraph.CallEdge, thresholds: ErrorThresholds) -> Edge {
-        var attributes: Attributes = [
-            ("id", "call_\(edge.from.rawValue)_\(edge.to.rawValue)"), ("class", edge.kind == .request ? "call" : "call message"),
+    private static func callEdge(_ edge: ServiceGraph.CallEdge, look: GraphLook.Edge, theme: Theme) -> Edge {
+        let attributes: Attributes = [
+            ("id", "call_\(edge.from.rawValue)_\(edge.to.rawValue)"), ("class", look.classes),
             ("label", GraphvizText.lines(edge.labelLines.map { GraphvizText.escaped($0) })),
             ("tooltip", GraphvizText.tooltip(edge.details)),
-            ("penwidth", Self.width(count: edge.calls)),
         ]
-        switch edge.health(thresholds) {
-        case .failing: attributes += [("color", Palette.errorLine), ("fontcolor", Palette.errorLine)]
-        case .degraded: attributes += [("color", Palette.degradedLine), ("fontcolor", Palette.degradedText)]
-        case .healthy: break
-        }
-        if edge.kind == .deliver { attributes += [("arrowhead", "normal"), ("color", Palette.queueLine)] }
-        return Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: attributes)
+        return Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: attributes + Self.attributes(of: look, theme: theme))
     }
 
-    private static func linkEdge(_ edge: ServiceGraph.LinkEdge, index: Int) -> Edge {
-        Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: [
-            ("id", "link_\(edge.from.rawValue)_\(edge.to.rawValue)_\(index)"), ("class", "link"),
+    private static func linkEdge(_ edge: ServiceGraph.LinkEdge, index: Int, look: GraphLook.Edge, theme: Theme) -> Edge {
+        let attributes: Attributes = [
+            ("id", "link_\(edge.from.rawValue)_\(edge.to.rawValue)_\(index)"), ("class", look.classes),
             ("label", GraphvizText.lines(edge.labelLines.map { GraphvizText.escaped($0, limit: 40) })),
             ("tooltip", GraphvizText.tooltip(edge.details)),
-            ("style", "dashed"), ("color", Palette.link), ("fontcolor", Palette.link), ("arrowhead", "vee"),
-            ("penwidth", Self.width(count: edge.links)),
-        ])
+        ]
+        return Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: attributes + Self.attributes(of: look, theme: theme))
     }
 
     /// A box around the services of each group (``ServiceGraph/Node/group``), labelled with the
     /// group's name, in the order of the names; none when every service is in one group, where a
     /// box would tell nothing apart.
-    private static func groups(of graph: ServiceGraph) -> [Cluster] {
+    private static func groups(of graph: ServiceGraph, theme: Theme) -> [Cluster] {
         let grouped = Dictionary(grouping: graph.nodes.filter { $0.group != nil }, by: { $0.group! })
         let services = graph.nodes.filter { $0.kind == .service }.count
         if grouped.count == 1, grouped.first!.value.count == services { return [] }
@@ -174,26 +167,19 @@ extension GraphvizDrawing {
             Cluster(
                 name: "cluster_group_\(index)",
                 attributes: [
-                    ("label", GraphvizText.escaped(name, limit: 48)), ("fontcolor", Palette.muted), ("fontsize", "11"),
-                    ("style", "rounded,filled"), ("fillcolor", "#f7f9fb"), ("color", "#c5ccd3"), ("margin", "12"),
+                    ("label", GraphvizText.escaped(name, limit: 48)), ("fontcolor", theme.muted), ("fontsize", "11"),
+                    ("style", "rounded,filled"), ("fillcolor", theme.groupFill), ("color", theme.groupLine), ("margin", "12"),
                     ("id", "group_\(index)"), ("class", "group"),
                 ],
                 nodes: grouped[name]!.map { Node(name: $0.id.rawValue, attributes: []) }, edges: [])
         }
     }
 
-    /// Thicker lines for busier edges: 1.2 for one, about 3.6 for ten thousand.
-    static func width(count: Int) -> String {
-        var digits = 0
-        var rest = max(count, 1)
-        while rest >= 10 { rest /= 10; digits += 1 }
-        return String(1.2 + 0.6 * Double(min(digits, 4)))
-    }
-
-    private static let legend = Cluster(
+    private static func legend(_ theme: Theme) -> Cluster {
+        Cluster(
         name: "cluster_legend",
         attributes: [
-            ("label", "Legend"), ("fontcolor", Palette.muted), ("style", "rounded,dashed"), ("color", "#c5ccd3"),
+            ("label", "Legend"), ("fontcolor", theme.muted), ("style", "rounded,dashed"), ("color", theme.groupLine),
             ("fontsize", "10"), ("margin", "10"),
         ],
         nodes: ["legend_caller", "legend_callee", "legend_linked", "legend_linking"].map { name in
@@ -201,7 +187,7 @@ extension GraphvizDrawing {
                          "legend_linked": "linked-to span", "legend_linking": "linking span"][name]!
             return Node(name: name, attributes: [
                 ("label", label), ("shape", "plaintext"), ("style", ""), ("fontsize", "10"),
-                ("fontcolor", Palette.muted), ("margin", "0.02,0.02"), ("height", "0.2"),
+                ("fontcolor", theme.muted), ("margin", "0.02,0.02"), ("height", "0.2"),
             ])
         },
         edges: [
@@ -209,9 +195,10 @@ extension GraphvizDrawing {
                 ("label", "calls · errors\\np95 latency"), ("fontsize", "9"),
             ]),
             Edge(tail: "legend_linked", head: "legend_linking", attributes: [
-                ("label", "span links\\nlag after cause"), ("style", "dashed"), ("color", Palette.link),
-                ("fontcolor", Palette.link), ("arrowhead", "vee"), ("fontsize", "9"),
+                ("label", "span links\\nlag after cause"), ("style", "dashed"), ("color", theme.link),
+                ("fontcolor", theme.link), ("arrowhead", "vee"), ("fontsize", "9"),
             ]),
         ]
-    )
+        )
+    }
 }

@@ -1,3 +1,4 @@
+import GraphOutputs
 import ServiceGraph
 import SystemCalls
 
@@ -76,7 +77,8 @@ public struct GraphvizRenderer: Sendable {
     /// caption's lines, if any, under it.
     public func render(_ graph: ServiceGraph, format: GraphFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
         let plan = plan(for: graph)
-        return try render(GraphvizDrawing(graph, plan: plan, thresholds: errorThresholds, caption: caption), engine: plan.engine, format: format)
+        return try render(GraphvizDrawing(graph, plan: plan, look: GraphLook(thresholds: errorThresholds), caption: caption),
+                          engine: plan.engine, format: format)
     }
 
     /// A workflow (``Workflow``) in a format: its traces grouped by root service and operation,

@@ -1,3 +1,4 @@
+import GraphOutputs
 import ServiceGraph
 
 extension GraphvizDrawing {
@@ -20,9 +21,9 @@ extension GraphvizDrawing {
     /// operation, a box each with the count of traces and of failing ones; red where a trace
     /// failed, and the span links between boxes dashed, cause to effect, with their count, in the
     /// service graph's style.
-    init(workflow: Workflow, caption: [String] = []) {
+    init(workflow: Workflow, caption: [String] = [], theme: Theme = .light) {
         graphAttributes = [
-            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", Palette.muted),
+            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", theme.muted),
             ("bgcolor", "white"), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
             ("outputorder", "edgesfirst"), ("newrank", "true"), ("rankdir", "LR"),
         ]
@@ -31,12 +32,12 @@ extension GraphvizDrawing {
             graphAttributes += [("label", lines), ("labelloc", "b"), ("labeljust", "l")]
         }
         nodeDefaults = [
-            ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", Palette.ink), ("shape", "box"),
-            ("style", "rounded,filled"), ("fillcolor", Palette.serviceFill), ("color", Palette.serviceLine),
+            ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", theme.ink), ("shape", "box"),
+            ("style", "rounded,filled"), ("fillcolor", theme.serviceFill), ("color", theme.serviceLine),
             ("penwidth", "1.3"), ("margin", "0.18,0.08"),
         ]
         edgeDefaults = [
-            ("fontname", Self.font), ("fontsize", "10"), ("style", "dashed"), ("color", Palette.link), ("fontcolor", Palette.link),
+            ("fontname", Self.font), ("fontsize", "10"), ("style", "dashed"), ("color", theme.link), ("fontcolor", theme.link),
             ("arrowhead", "vee"), ("arrowsize", "0.7"), ("penwidth", "1.2"),
         ]
         let grouping = workflow.grouping
@@ -49,7 +50,7 @@ extension GraphvizDrawing {
             var lines = [GraphvizText.escaped(group.key.service, limit: 48), GraphvizText.escaped(group.key.name, limit: 48)]
             lines.append(GraphvizText.escaped(Self.facts(of: group)))
             var attributes: Attributes = [("id", nodeName(index)), ("label", GraphvizText.lines(lines)), ("class", "trace-group")]
-            if group.failingTraces > 0 { attributes += [("color", Palette.errorLine), ("fillcolor", Palette.errorFill), ("penwidth", "2")] }
+            if group.failingTraces > 0 { attributes += [("color", theme.errorLine), ("fillcolor", theme.errorFill), ("penwidth", "2")] }
             return Node(name: nodeName(index), attributes: attributes)
         }
         if groups.count > kept.count {
@@ -57,8 +58,8 @@ extension GraphvizDrawing {
             let label = GraphWording.count(rest.count, "more group") + "\\n"
                 + GraphWording.count(rest.reduce(0) { $0 + $1.traces }, "trace")
             nodes.append(Node(name: "group_rest", attributes: [
-                ("id", "group_rest"), ("label", label), ("style", "rounded,dashed"), ("color", Palette.muted),
-                ("fontcolor", Palette.muted), ("class", "trace-group rest"),
+                ("id", "group_rest"), ("label", label), ("style", "rounded,dashed"), ("color", theme.muted),
+                ("fontcolor", theme.muted), ("class", "trace-group rest"),
             ]))
         }
         var counts: [String: Int] = [:]
@@ -71,7 +72,7 @@ extension GraphvizDrawing {
         edges = order.map { pair in
             let ends = pair.split(separator: " ").map(String.init)
             let links = counts[pair]!
-            var attributes: Attributes = [("id", "links_\(ends[0])_\(ends[1])"), ("class", "link"), ("penwidth", Self.width(count: links))]
+            var attributes: Attributes = [("id", "links_\(ends[0])_\(ends[1])"), ("class", "link"), ("penwidth", Self.number(GraphLook.width(count: links)))]
             // Between two traces a link is the rule: only more than one is counted.
             if !grouping.byTrace || links > 1 { attributes.append(("label", GraphvizText.escaped(GraphWording.count(links, "link")))) }
             return Edge(tail: ends[0], head: ends[1], attributes: attributes)
