@@ -5,6 +5,8 @@
 // - cgraph 2.43 takes `char *` where later releases take `const char *`:
 //   these wrappers take `const char *` and build against both.
 // - `agwrite` writes to a `FILE *`: a wrapper writes into memory instead.
+// - A graph with a discipline of ids of our own (GraphvizObjectIDs) is opened here, where
+//   cgraph's mutable default disciplines can be named.
 #ifndef TRACEGRAPH_CGRAPHVIZ_SHIM_H
 #define TRACEGRAPH_CGRAPHVIZ_SHIM_H
 
@@ -15,8 +17,13 @@
 
 static inline Agdesc_t cgraphviz_directed(void) { return Agdirected; }
 
-static inline Agraph_t *cgraphviz_open(const char *name) {
-    return agopen((char *)name, Agdirected, NULL);
+/// Opens a directed graph whose objects take their ids from `ids`, with cgraph's own memory and
+/// I/O disciplines. `disc` and `ids` are the caller's, and must outlive the graph.
+static inline Agraph_t *cgraphviz_open_with_ids(const char *name, Agdisc_t *disc, Agiddisc_t *ids) {
+    disc->mem = &AgMemDisc;
+    disc->id = ids;
+    disc->io = &AgIoDisc;
+    return agopen((char *)name, Agdirected, disc);
 }
 
 static inline Agraph_t *cgraphviz_subgraph(Agraph_t *graph, const char *name) {

@@ -98,9 +98,13 @@ private func graphvizMessageSink(_ message: UnsafeMutablePointer<CChar>?) -> Int
 /// Made and used only while the context's lock is held.
 final class CGraph {
     let pointer: UnsafeMutablePointer<Agraph_t>
+    /// The ids of its objects, by the order they were named; released after the graph closes.
+    private let ids = GraphvizObjectIDs()
 
     init(_ drawing: GraphvizDrawing) throws(GraphvizError) {
-        guard let pointer = cgraphviz_open("services") else { throw GraphvizError(problem: .outOfMemory) }
+        guard let pointer = cgraphviz_open_with_ids("services", ids.graphDiscipline, ids.discipline) else {
+            throw GraphvizError(problem: .outOfMemory)
+        }
         self.pointer = pointer
         for (name, value) in drawing.graphAttributes { _ = cgraphviz_declare(pointer, AGRAPH, name, value) }
         for (name, value) in drawing.nodeDefaults { _ = cgraphviz_declare(pointer, AGNODE, name, value) }

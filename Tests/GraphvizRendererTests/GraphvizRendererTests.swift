@@ -255,6 +255,25 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(svg.texts.contains("payments") && svg.texts.contains("shop"))
     }
 
+    @Test func groupBoxesComeInTheOrderOfTheirNamesWhereverMallocPutThem() throws {
+        // cgraph's own ids for named objects are their strings' addresses, and clusters are written
+        // in the order of their ids: the boxes came in an order that changed from run to run.
+        let graph = grouped(["frontend": "shop", "cart": "shop", "payment": "payments", "checkout": "orders"])
+        var renders: Set<[UInt8]> = []
+        for _ in 0..<8 {
+            let svg = try GraphvizRenderer().render(graph, format: .svg)
+            renders.insert(svg)
+            let text = String(decoding: svg, as: UTF8.self)
+            let order = ["cluster_group_0", "cluster_group_1", "cluster_group_2", "cluster_legend"].map {
+                text.range(of: "<title>\($0)</title>")?.lowerBound
+            }
+            #expect(order.allSatisfy { $0 != nil } && order.map { $0! } == order.map { $0! }.sorted(), "the boxes in the order they were made")
+            // Garbage between renders, so that malloc hands out other addresses.
+            _ = (0..<64).map { String(repeating: "x", count: $0 * 7) }
+        }
+        #expect(renders.count == 1)
+    }
+
     @Test func aGraphWithoutGroupsHasOnlyTheLegend() throws {
         let dot = String(decoding: try GraphvizRenderer().render(grouped([:]), format: .dot), as: UTF8.self)
         #expect(!dot.contains("cluster_group"))
