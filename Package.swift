@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "ServiceGraphMetrics", dependencies: ["ServiceGraph", "TraceReaders"]),
         // How a graph looks (shapes, colours by kind and health, lines) for every output, and the
         // outputs written in Swift alone.
-        .target(name: "GraphOutputs", dependencies: ["ServiceGraph"]),
+        .target(name: "GraphOutputs", dependencies: ["TraceModel", "ServiceGraph"]),
         .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "GraphOutputs", "SystemCalls", "CGraphviz"]),
         .target(
             name: "HTMLReport",
@@ -67,7 +67,8 @@ let package = Package(
         .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["TemplateEmbedder"]),
         .target(
             name: "Tracegraph",
-            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "ServiceGraphMetrics", "GraphvizRenderer", "HTMLReport", "SystemCalls"]
+            dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "ServiceGraphMetrics", "GraphOutputs", "GraphvizRenderer", "HTMLReport",
+                           "SystemCalls"]
         ),
         .executableTarget(
             name: "TracegraphCLI",
@@ -85,6 +86,7 @@ let package = Package(
         .testTarget(name: "ServiceGraphMetricsTests", dependencies: ["ServiceGraphMetrics", "GraphvizRenderer", "TraceTestSupport"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
+        .testTarget(name: "GraphOutputsTests", dependencies: ["GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden"]),
         .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Script"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TracegraphCLITests", dependencies: ["TracegraphCLI", "TraceTestSupport"]),

@@ -96,6 +96,16 @@ public struct GraphLook: Sendable {
              health: .healthy)
     }
 
+    /// The groups drawn as boxes around their services (``ServiceGraph/Node/group``), in the order
+    /// of their names, each with its nodes in the graph's order; none when every service is in
+    /// one group, where a box would tell nothing apart.
+    public static func groups(of graph: ServiceGraph) -> [(name: String, nodes: [ServiceGraph.Node])] {
+        let grouped = Dictionary(grouping: graph.nodes.filter { $0.group != nil }, by: { $0.group! })
+        let services = graph.nodes.filter { $0.kind == .service }.count
+        if grouped.count == 1, grouped.first!.value.count == services { return [] }
+        return grouped.keys.sorted().map { ($0, grouped[$0]!) }
+    }
+
     /// Thicker lines for busier edges: 1.2 for one, 3.6 for ten thousand and more.
     public static func width(count: Int) -> Double {
         var digits = 0

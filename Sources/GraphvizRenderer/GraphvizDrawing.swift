@@ -156,22 +156,17 @@ extension GraphvizDrawing {
         return Edge(tail: edge.from.rawValue, head: edge.to.rawValue, attributes: attributes + Self.attributes(of: look, theme: theme))
     }
 
-    /// A box around the services of each group (``ServiceGraph/Node/group``), labelled with the
-    /// group's name, in the order of the names; none when every service is in one group, where a
-    /// box would tell nothing apart.
+    /// A box around the services of each group (``GraphLook/groups(of:)``), labelled with the group's name.
     private static func groups(of graph: ServiceGraph, theme: Theme) -> [Cluster] {
-        let grouped = Dictionary(grouping: graph.nodes.filter { $0.group != nil }, by: { $0.group! })
-        let services = graph.nodes.filter { $0.kind == .service }.count
-        if grouped.count == 1, grouped.first!.value.count == services { return [] }
-        return grouped.keys.sorted().enumerated().map { index, name in
+        GraphLook.groups(of: graph).enumerated().map { index, group in
             Cluster(
                 name: "cluster_group_\(index)",
                 attributes: [
-                    ("label", GraphvizText.escaped(name, limit: 48)), ("fontcolor", theme.muted), ("fontsize", "11"),
+                    ("label", GraphvizText.escaped(group.name, limit: 48)), ("fontcolor", theme.muted), ("fontsize", "11"),
                     ("style", "rounded,filled"), ("fillcolor", theme.groupFill), ("color", theme.groupLine), ("margin", "12"),
                     ("id", "group_\(index)"), ("class", "group"),
                 ],
-                nodes: grouped[name]!.map { Node(name: $0.id.rawValue, attributes: []) }, edges: [])
+                nodes: group.nodes.map { Node(name: $0.id.rawValue, attributes: []) }, edges: [])
         }
     }
 

@@ -3,7 +3,7 @@ import ServiceGraph
 import SystemCalls
 
 /// The output formats Graphviz writes for us.
-public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum GraphvizFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     case svg, dot, png, pdf
 
     public var description: String { rawValue }
@@ -62,20 +62,20 @@ public struct GraphvizRenderer: Sendable {
     /// Loads what Graphviz needs to lay out and write `format` (its plugins, and the fonts that
     /// labels are measured with) by drawing a one-node graph and dropping it. Called on another
     /// thread while the graph is still being built, it takes that time off the first `render`.
-    public func prepare(for format: GraphFormat) {
+    public func prepare(for format: GraphvizFormat) {
         guard format != .dot else { return }
         let node = ServiceGraph.Node(id: NodeID(rawValue: "svc_service"), name: "service", kind: .service, spanCount: 1)
         _ = try? render(ServiceGraph(nodes: [node], callEdges: [], linkEdges: []), format: format)
     }
 
     /// The graph a view drew, with a caption under it that says what the view left out.
-    public func render(_ viewed: ViewedGraph, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
+    public func render(_ viewed: ViewedGraph, format: GraphvizFormat) throws(GraphvizError) -> [UInt8] {
         try render(viewed.graph, format: format, caption: viewed.notes)
     }
 
     /// The graph in a format: DOT as built (no layout), the others laid out by `engine`; the
     /// caption's lines, if any, under it.
-    public func render(_ graph: ServiceGraph, format: GraphFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
+    public func render(_ graph: ServiceGraph, format: GraphvizFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
         let plan = plan(for: graph)
         return try render(GraphvizDrawing(graph, plan: plan, look: GraphLook(thresholds: errorThresholds), caption: caption),
                           engine: plan.engine, format: format)
@@ -83,11 +83,11 @@ public struct GraphvizRenderer: Sendable {
 
     /// A workflow (``Workflow``) in a format: its traces grouped by root service and operation,
     /// and the links between the groups, laid out by dot from left to right.
-    public func render(_ workflow: Workflow, format: GraphFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
+    public func render(_ workflow: Workflow, format: GraphvizFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {
         try render(GraphvizDrawing(workflow: workflow, caption: caption), engine: .dot, format: format)
     }
 
-    private func render(_ drawing: GraphvizDrawing, engine layoutEngine: LayoutEngine, format: GraphFormat) throws(GraphvizError) -> [UInt8] {
+    private func render(_ drawing: GraphvizDrawing, engine layoutEngine: LayoutEngine, format: GraphvizFormat) throws(GraphvizError) -> [UInt8] {
         let engine = layoutEngine.rawValue
         // All of it on the thread Graphviz works on, lock included: a layout given up on keeps the
         // lock until it ends, so that no other layout runs beside it.

@@ -103,13 +103,7 @@ public struct GraphView: Hashable, Sendable {
             let before = (nodes: viewed.graph.nodes.count, edges: viewed.graph.edgeCount, calls: viewed.graph.traffic)
             let nodeLimit = edgeLimit == .readable ? Self.readableSize.nodes : nil
             viewed.graph.keepBusiestEdges(edges, nodeLimit: nodeLimit, keeping: viewed.focused)
-            let share = before.calls == 0 ? 1 : Double(viewed.graph.traffic) / Double(before.calls)
-            var note = viewed.graph.edgeCount == before.edges
-                ? "drew the " + GraphWording.count(viewed.graph.nodes.count) + " of " + GraphWording.count(before.nodes, "node")
-                    + " that edges join"
-                : "drew the " + GraphWording.count(viewed.graph.edgeCount) + " busiest of " + GraphWording.count(before.edges, "edge")
-                    + " (" + GraphWording.percent(share) + " of calls and links) and " + GraphWording.count(viewed.graph.nodes.count)
-                    + " of " + GraphWording.count(before.nodes, "node")
+            var note = GraphWording.busiest(of: before, drawn: viewed.graph)
             note += edgeLimit == .readable ? "; --full draws every one" : " (--top-edges)"
             viewed.notes.append(note)
         }
@@ -211,7 +205,7 @@ extension ServiceGraph {
     public var edgeCount: Int { callEdges.count + linkEdges.count }
 
     /// Calls and links together: what "busiest" weighs.
-    var traffic: Int { callEdges.reduce(0) { $0 + $1.calls } + linkEdges.reduce(0) { $0 + $1.links } }
+    package var traffic: Int { callEdges.reduce(0) { $0 + $1.calls } + linkEdges.reduce(0) { $0 + $1.links } }
 
     /// Keeps the nodes `isKept` says, and the edges between them.
     mutating func keepNodes(_ isKept: (Node) -> Bool) {
@@ -291,7 +285,7 @@ extension ServiceGraph {
     /// Keeps the `count` busiest edges (calls or links, ties in the order of their ends), skipping
     /// those that would take the nodes past `nodeLimit`, and the nodes they join, with the
     /// nodes in `kept` whatever their edges.
-    mutating func keepBusiestEdges(_ count: Int, nodeLimit: Int?, keeping kept: Set<NodeID>) {
+    package mutating func keepBusiestEdges(_ count: Int, nodeLimit: Int?, keeping kept: Set<NodeID>) {
         enum Ranked { case call(Int), link(Int) }
         var ranked: [(weight: Int, from: NodeID, to: NodeID, operation: String, edge: Ranked)] =
             callEdges.enumerated().map { ($0.element.calls, $0.element.from, $0.element.to, "", .call($0.offset)) }

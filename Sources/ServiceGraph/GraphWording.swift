@@ -101,6 +101,20 @@ public enum GraphWording {
     }
 }
 
+extension GraphWording {
+    /// What a drawing of only the busiest edges left out: `drew the 90 busiest of 1,223 edges (41 %
+    /// of calls and links) and 50 of 311 nodes`, or, when it kept every edge, the nodes they join.
+    /// `before` is the graph's size before it was cut: its nodes, edges and traffic.
+    public static func busiest(of before: (nodes: Int, edges: Int, calls: Int), drawn graph: ServiceGraph) -> String {
+        if graph.edgeCount == before.edges {
+            return "drew the " + count(graph.nodes.count) + " of " + count(before.nodes, "node") + " that edges join"
+        }
+        let share = before.calls == 0 ? 1 : Double(graph.traffic) / Double(before.calls)
+        return "drew the " + count(graph.edgeCount) + " busiest of " + count(before.edges, "edge") + " (" + percent(share)
+            + " of calls and links) and " + count(graph.nodes.count) + " of " + count(before.nodes, "node")
+    }
+}
+
 /// When errors make a node or an edge look unwell: by the rate of errors, not by one error.
 /// The defaults are Kiali's: degraded above 0.1 %, failing above 10 %.
 public struct ErrorThresholds: Hashable, Sendable {

@@ -1,3 +1,4 @@
+@_exported import GraphOutputs
 @_exported import GraphvizRenderer
 @_exported import HTMLReport
 @_exported import ServiceGraph

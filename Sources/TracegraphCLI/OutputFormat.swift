@@ -3,21 +3,19 @@ import SystemCalls
 import Tracegraph
 
 extension GraphFormat {
-    /// The format a file's extension names, in any case: `.svg`, `.dot` or `.gv`, `.png`, `.pdf`.
+    /// The format a file's extension names, in any case: `.svg`, `.dot` or `.gv`, `.png`, `.pdf`,
+    /// `.mmd` or `.mermaid`.
     /// Nil for no extension and for others, which leave the choice to `--format`.
     init?(extensionOf path: String) {
         let name = path.split(separator: "/").last ?? ""
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         let fileExtension = name[name.index(after: dot)...].lowercased()
-        if fileExtension == "gv" {
-            self = .dot
-            return
+        switch fileExtension {
+        case "gv": self = .dot
+        case "mmd", "mermaid": self = .mermaid
+        default: self.init(rawValue: fileExtension)
         }
-        self.init(rawValue: fileExtension)
     }
-
-    /// Binary formats, which are not written to a terminal.
-    var isBinary: Bool { self == .png || self == .pdf }
 
     /// The format to write to `output` (nil: the default file): the one `--format` asks for, or
     /// the one the output's extension names, else SVG. Both, disagreeing, are a usage error.

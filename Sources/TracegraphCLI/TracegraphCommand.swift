@@ -343,7 +343,7 @@ struct GraphCommand: ParsableCommand {
     var output: String?
 
     @Option(name: [.customShort("T", allowingJoined: true), .long], help: ArgumentHelp(
-        "Output format: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says (.svg, .dot or .gv, .png, .pdf), else svg. DOT is written before layout.",
+        "Output format: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says (.svg, .dot or .gv, .png, .pdf, .mmd), else svg. DOT is written before layout; mermaid is a flowchart GitHub and GitLab draw in Markdown.",
         valueName: "format"))
     var format: GraphFormat?
 
@@ -361,7 +361,9 @@ struct GraphCommand: ParsableCommand {
         // Graphviz loads its plugins and fonts on another thread while the inputs are read;
         // the command waits for it before it ends, whatever happens.
         let preparing = DispatchGroup()
-        DispatchQueue.global().async(group: preparing) { [format] in renderer.prepare(for: format) }
+        if let graphviz = format.graphviz {
+            DispatchQueue.global().async(group: preparing) { renderer.prepare(for: graphviz) }
+        }
         defer { preparing.wait() }
         try reportingErrors {
             let query = try selection.query()
@@ -371,9 +373,12 @@ struct GraphCommand: ParsableCommand {
             let graph = viewed.graph
             if !input.quiet {
                 for note in viewed.notes { printError("tracegraph: \(note)") }
-                if format != .dot, let reason = renderer.plan(for: graph).reason { printError("tracegraph: \(reason)") }
+                if let graphviz = format.graphviz, graphviz != .dot, let reason = renderer.plan(for: graph).reason {
+                    printError("tracegraph: \(reason)")
+                }
             }
-            let bytes = try renderer.render(viewed, format: format)
+            let (bytes, left) = try format.write(viewed, renderer: renderer)
+            if !input.quiet { for note in left { printError("tracegraph: \(note)") } }
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             let notes = try OutputFile.write(bytes, to: path)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
@@ -513,7 +518,7 @@ struct WorkflowsCommand: ParsableCommand {
     var output: String?
 
     @Option(name: [.customShort("T", allowingJoined: true), .long], help: ArgumentHelp(
-        "With -o: \(GraphFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says, else svg.",
+        "With -o: \(GraphvizFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says, else svg.",
         valueName: "format"))
     var format: GraphFormat?
 
@@ -526,7 +531,13 @@ struct WorkflowsCommand: ParsableCommand {
         if output == nil, format != nil || workflow != 1 {
             throw ValidationError("--format and --workflow say how to draw a workflow: name the file to draw it to with -o.")
         }
-        if output != nil { try GraphFormat.chosen(asked: format, output: output).checkNotToATerminal(output: output) }
+        if output != nil {
+            let chosen = try GraphFormat.chosen(asked: format, output: output)
+            guard chosen.graphviz != nil else {
+                throw ValidationError("a workflow is drawn in \(GraphvizFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(chosen).")
+            }
+            try chosen.checkNotToATerminal(output: output)
+        }
     }
 
     func run() throws {
@@ -540,7 +551,7 @@ struct WorkflowsCommand: ParsableCommand {
                 return
             }
             guard workflow <= workflows.count else { throw Failure.noSuchWorkflow(asked: workflow, count: workflows.count) }
-            let format = try GraphFormat.chosen(asked: format, output: output)
+            let format = try GraphFormat.chosen(asked: format, output: output).graphviz ?? .svg // validate() let only Graphviz's through
             let drawn = workflows[workflow - 1]
             let bytes = try GraphvizRenderer().render(drawn, format: format, caption: WorkflowList.caption(of: drawn, rank: workflow))
             let notes = try OutputFile.write(bytes, to: output)

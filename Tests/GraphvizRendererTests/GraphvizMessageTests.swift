@@ -5,8 +5,8 @@ import TraceTestSupport
 
 /// Graphviz's messages belong to the render that caused them.
 @Suite(.serialized) struct GraphvizMessageTests {
-    @Test(arguments: [GraphFormat.dot, .svg])
-    func aRenderStartsWithNoMessagesOfAnEarlierOne(format: GraphFormat) throws {
+    @Test(arguments: [GraphvizFormat.dot, .svg])
+    func aRenderStartsWithNoMessagesOfAnEarlierOne(format: GraphvizFormat) throws {
         let node = ServiceGraph.Node(id: .service("checkout"), name: "checkout", kind: .service, spanCount: 1)
         // A warning left over from some earlier render.
         GraphvizContext.shared.withLock { _ in GraphvizMessages.append("Warning: left over from an earlier render\n") }

@@ -119,7 +119,7 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
     @Test func preparingGraphvizChangesNoByteOfWhatItDrawsNext() throws {
         let renderer = GraphvizRenderer()
         let before = try renderer.render(twoServices("frontend", "cart"), format: .svg)
-        for format in GraphFormat.allCases { renderer.prepare(for: format) }
+        for format in GraphvizFormat.allCases { renderer.prepare(for: format) }
         #expect(try renderer.render(twoServices("frontend", "cart"), format: .svg) == before)
     }
 
@@ -129,8 +129,8 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         #expect(try svgTexts(svg).texts.contains("frontend"))
     }
 
-    @Test(arguments: [(GraphFormat.png, Array("\u{89}PNG".unicodeScalars.map { UInt8($0.value) })), (.pdf, Array("%PDF".utf8))])
-    func binaryFormatsStartWithTheirSignature(format: GraphFormat, signature: [UInt8]) throws {
+    @Test(arguments: [(GraphvizFormat.png, Array("\u{89}PNG".unicodeScalars.map { UInt8($0.value) })), (.pdf, Array("%PDF".utf8))])
+    func binaryFormatsStartWithTheirSignature(format: GraphvizFormat, signature: [UInt8]) throws {
         let bytes = try GraphvizRenderer().render(twoServices("frontend", "cart"), format: format)
         #expect(Array(bytes.prefix(signature.count)) == signature)
         #expect(bytes.count > 1_000)

@@ -11,29 +11,11 @@ import Tracegraph
 @Suite(.serialized) struct ReportBrowserTests {
     static let browserFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser").path
 
-    static let folder: String = {
-        let path = NSTemporaryDirectory() + "tracegraph-report-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    static let folder = Program.temporaryFolder("report")
 
     /// Runs a program; its exit status and what it printed.
     static func run(_ arguments: [String], output: String? = nil) throws -> (status: Int32, text: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        if let output {
-            _ = FileManager.default.createFile(atPath: output, contents: nil)
-            process.standardOutput = FileHandle(forWritingAtPath: output)
-        } else {
-            process.standardOutput = pipe
-        }
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try Program.run(arguments, output: output)
     }
 
     /// Writes the report of `traces` and has the browser check it as `scenario`.

@@ -56,8 +56,8 @@ import TraceTestSupport
         Golden.check(String(decoding: dot, as: UTF8.self), matches: "builtin-example.dot")
     }
 
-    @Test(arguments: [GraphFormat.svg, .dot])
-    func itsOutputDoesNotDependOnSpanOrder(format: GraphFormat) throws {
+    @Test(arguments: [GraphvizFormat.svg, .dot])
+    func itsOutputDoesNotDependOnSpanOrder(format: GraphvizFormat) throws {
         let expected = try GraphvizRenderer().render(graph, format: format)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3 {

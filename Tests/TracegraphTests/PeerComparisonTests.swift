@@ -134,7 +134,7 @@ import TraceTestSupport
         var generator = SystemRandomNumberGenerator()
         let shuffledPath = Self.folder + "/shuffled.jsonl"
         try (lines.shuffled(using: &generator).joined(separator: "\n") + "\n").write(toFile: shuffledPath, atomically: true, encoding: .utf8)
-        for format in [GraphFormat.svg, .dot] {
+        for format in [GraphvizFormat.svg, .dot] {
             let original = try GraphvizRenderer().render(ServiceGraph(traces: try LoadedTraces(paths: [Self.data]).traces), format: format)
             let shuffled = try GraphvizRenderer().render(ServiceGraph(traces: try LoadedTraces(paths: [shuffledPath]).traces), format: format)
             #expect(original == shuffled)

@@ -1,0 +1,48 @@
+import GraphOutputs
+import GraphvizRenderer
+import ServiceGraph
+
+/// The formats a service graph is written in: Graphviz's (laid out in process) and those written
+/// in Swift alone. The one place a format is turned into bytes: a new format is a case here and a
+/// writer of its own.
+public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+    case svg, dot, png, pdf
+    /// A Mermaid flowchart (``MermaidFlowchart``), for Markdown on GitHub and GitLab.
+    case mermaid
+
+    public var description: String { rawValue }
+
+    /// The usual file name extension.
+    public var fileExtension: String {
+        switch self {
+        case .mermaid: "mmd"
+        default: rawValue
+        }
+    }
+
+    /// The Graphviz format this is, if it is one.
+    public var graphviz: GraphvizFormat? {
+        switch self {
+        case .svg: .svg
+        case .dot: .dot
+        case .png: .png
+        case .pdf: .pdf
+        case .mermaid: nil
+        }
+    }
+
+    /// Binary formats, which are not written to a terminal.
+    public var isBinary: Bool { self == .png || self == .pdf }
+
+    /// The graph a view drew in this format, and what the writer left out on top of what the
+    /// view did (a Mermaid chart past Mermaid's limits), said for a person.
+    public func write(_ viewed: ViewedGraph, renderer: GraphvizRenderer) throws(GraphvizError) -> (bytes: [UInt8], notes: [String]) {
+        switch self {
+        case .svg, .dot, .png, .pdf:
+            return (try renderer.render(viewed, format: graphviz!), [])
+        case .mermaid:
+            let chart = MermaidFlowchart(viewed, look: GraphLook(thresholds: renderer.errorThresholds))
+            return (Array(chart.text.utf8), chart.notes)
+        }
+    }
+}
