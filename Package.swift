@@ -3,10 +3,10 @@ import PackageDescription
 
 // The pipeline, one target per stage, each depending only on the stages before it:
 //
-//   TraceReaders  →  TraceModel  →  ServiceGraph  →  GraphvizRenderer
-//        (files in)     (spans)      (nodes, edges)     (SVG, DOT, PNG, PDF)
-//                                      ↗       ↘
-//            ServiceGraphMetrics ─────╯         HTMLReport  (one offline page: graph, traces, flame graphs)
+//   TraceReaders  →  TraceModel  →  ServiceGraph  →  GraphOutputs  →  GraphvizRenderer
+//        (files in)     (spans)      (nodes, edges)   (how it looks:     (SVG, DOT, PNG, PDF)
+//                                      ↗              colours, shapes;
+//            ServiceGraphMetrics ─────╯               Mermaid, JSON)  →  HTMLReport  (one offline page: graph, traces, flame graphs)
 //   (service-graph metrics in: a Prometheus scrape or API answer, already summed per edge by Tempo or
 //    the Collector, read straight into a graph with the graph's own node ids; no spans, so no report;
 //    it leans on TraceReaders, the reader beside it, for JSON and input)
@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "GraphOutputs", "SystemCalls", "CGraphviz"]),
         .target(
             name: "HTMLReport",
-            dependencies: ["TraceModel", "ServiceGraph", "SystemCalls", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["TraceModel", "ServiceGraph", "GraphOutputs", "SystemCalls", .product(name: "Mustache", package: "swift-mustache")],
             plugins: ["EmbedTemplates"]
         ),
         .executableTarget(name: "TemplateEmbedder"),
@@ -86,8 +86,8 @@ let package = Package(
         .testTarget(name: "ServiceGraphMetricsTests", dependencies: ["ServiceGraphMetrics", "GraphvizRenderer", "TraceTestSupport"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
-        .testTarget(name: "GraphOutputsTests", dependencies: ["GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden"]),
-        .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Script"]),
+        .testTarget(name: "GraphOutputsTests", dependencies: ["GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Scripts"]),
+        .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Script"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TracegraphCLITests", dependencies: ["TracegraphCLI", "TraceTestSupport"]),
     ],

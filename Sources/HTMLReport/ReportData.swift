@@ -1,3 +1,4 @@
+import GraphOutputs
 import ServiceGraph
 import TraceModel
 

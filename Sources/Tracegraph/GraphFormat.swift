@@ -9,6 +9,8 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
     case svg, dot, png, pdf
     /// A Mermaid flowchart (``MermaidFlowchart``), for Markdown on GitHub and GitLab.
     case mermaid
+    /// Every node and edge with all their numbers (``ServiceGraphJSON``), for scripts.
+    case json
 
     public var description: String { rawValue }
 
@@ -27,7 +29,7 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
         case .dot: .dot
         case .png: .png
         case .pdf: .pdf
-        case .mermaid: nil
+        case .mermaid, .json: nil
         }
     }
 
@@ -43,6 +45,8 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
         case .mermaid:
             let chart = MermaidFlowchart(viewed, look: GraphLook(thresholds: renderer.errorThresholds))
             return (Array(chart.text.utf8), chart.notes)
+        case .json:
+            return (Array(ServiceGraphJSON.text(viewed, look: GraphLook(thresholds: renderer.errorThresholds)).utf8), [])
         }
     }
 }

@@ -70,9 +70,13 @@ public struct InspectReport: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// For scripts: one JSON object, keys in a fixed order.
+    /// The version of the layout `json` writes; it rises when a key is removed or renamed.
+    public static let schemaVersion = 1
+
+    /// For scripts: one JSON object, keys in a fixed order, `schemaVersion` first.
     public var json: String {
         var object = JSONWriter.Object()
+        object.append("schemaVersion", String(Self.schemaVersion))
         object.append("files", JSONWriter.array(inputs.map { input in
             var file = JSONWriter.Object()
             file.append("path", JSONWriter.string(input.source))

@@ -41,29 +41,17 @@ import Tracegraph
         MermaidFlowchart(try view.apply(to: graph))
     }
 
-    static let inputs: [(name: String, path: String?)] = [
-        ("builtin-example", nil),
-        ("python-sdk-shop", Fixtures.pythonSDKShop),
-        ("jaeger-genai", Corpus.folder + "/jaeger/jaeger-ui__genaiTestTrace.json"),
-        ("otlp-hotrod", Corpus.folder + "/otlp-json/jaeger-pr9263__hotrod_n_plus_one_full_concurrent.json"),
-    ]
-
-    static func graph(of input: (name: String, path: String?)) throws -> ServiceGraph {
-        guard let path = input.path else { return try GraphReading(builtInExampleWith: .init()).graph }
-        return try GraphReading(paths: [path]).graph
-    }
-
     @Test func chartsReadAsTheirGoldenFilesAndMermaidDrawsEveryNodeAndEdge() throws {
         var charts: [String] = []
         var graphs: [ServiceGraph] = []
-        for input in Self.inputs {
-            let graph = try Self.graph(of: input)
+        for input in GoldenInputs.all {
+            let graph = try input.graph()
             let chart = try Self.chart(graph, view: GraphView())
             Golden.check(chart.text, matches: input.name + ".mmd")
             charts.append(chart.text)
             graphs.append(try GraphView().apply(to: graph).graph)
         }
-        for (input, (drawn, graph)) in zip(Self.inputs, zip(try Self.drawn(charts), graphs)) {
+        for (input, (drawn, graph)) in zip(GoldenInputs.all, zip(try Self.drawn(charts), graphs)) {
             #expect(drawn.parsed, "\(input.name): \(drawn.error ?? "")")
             #expect(drawn.nodes == graph.nodes.count, "\(input.name)")
             #expect(drawn.edges == graph.edgeCount, "\(input.name)")

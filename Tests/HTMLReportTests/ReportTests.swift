@@ -1,3 +1,4 @@
+import GraphOutputs
 import Foundation
 import Testing
 import TraceTestSupport
