@@ -11,6 +11,9 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
     case mermaid
     /// Every node and edge with all their numbers (``ServiceGraphJSON``), for scripts.
     case json
+    /// Tables of services, calls and links with the Mermaid chart (``MarkdownSummary``), for a
+    /// pull request's comment or a CI job's summary.
+    case markdown
 
     public var description: String { rawValue }
 
@@ -18,6 +21,7 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
     public var fileExtension: String {
         switch self {
         case .mermaid: "mmd"
+        case .markdown: "md"
         default: rawValue
         }
     }
@@ -29,7 +33,7 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
         case .dot: .dot
         case .png: .png
         case .pdf: .pdf
-        case .mermaid, .json: nil
+        case .mermaid, .json, .markdown: nil
         }
     }
 
@@ -38,7 +42,9 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
 
     /// The graph a view drew in this format, and what the writer left out on top of what the
     /// view did (a Mermaid chart past Mermaid's limits), said for a person.
-    public func write(_ viewed: ViewedGraph, renderer: GraphvizRenderer) throws(GraphvizError) -> (bytes: [UInt8], notes: [String]) {
+    /// `destination` is where Markdown goes, and how much it may hold there.
+    public func write(_ viewed: ViewedGraph, renderer: GraphvizRenderer, destination: MarkdownSummary.Destination = .comment)
+        throws(GraphvizError) -> (bytes: [UInt8], notes: [String]) {
         switch self {
         case .svg, .dot, .png, .pdf:
             return (try renderer.render(viewed, format: graphviz!), [])
@@ -47,6 +53,9 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
             return (Array(chart.text.utf8), chart.notes)
         case .json:
             return (Array(ServiceGraphJSON.text(viewed, look: GraphLook(thresholds: renderer.errorThresholds)).utf8), [])
+        case .markdown:
+            let summary = MarkdownSummary(viewed, look: GraphLook(thresholds: renderer.errorThresholds), for: destination)
+            return (Array(summary.text.utf8), summary.notes)
         }
     }
 }

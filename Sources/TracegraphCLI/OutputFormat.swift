@@ -4,7 +4,7 @@ import Tracegraph
 
 extension GraphFormat {
     /// The format a file's extension names, in any case: `.svg`, `.dot` or `.gv`, `.png`, `.pdf`,
-    /// `.mmd` or `.mermaid`.
+    /// `.mmd` or `.mermaid`, `.json`, `.md` or `.markdown`.
     /// Nil for no extension and for others, which leave the choice to `--format`.
     init?(extensionOf path: String) {
         let name = path.split(separator: "/").last ?? ""
@@ -13,6 +13,7 @@ extension GraphFormat {
         switch fileExtension {
         case "gv": self = .dot
         case "mmd", "mermaid": self = .mermaid
+        case "md", "markdown": self = .markdown
         default: self.init(rawValue: fileExtension)
         }
     }

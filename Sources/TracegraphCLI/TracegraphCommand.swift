@@ -15,7 +15,7 @@ struct TracegraphCommand: ParsableCommand {
             tracing backend. The format is told from the content.
 
             """ + ExitStatus.sentence,
-        subcommands: [GraphCommand.self, ReportCommand.self, WorkflowsCommand.self, InspectCommand.self, ExampleCommand.self]
+        subcommands: [GraphCommand.self, ReportCommand.self, SummaryCommand.self, WorkflowsCommand.self, InspectCommand.self, ExampleCommand.self]
     )
 
     @Flag(help: "Print tracegraph's version and the Graphviz library's.")
@@ -389,6 +389,51 @@ struct GraphCommand: ParsableCommand {
     }
 }
 
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Write the service graph as Markdown: totals, the Mermaid chart, and tables of services, calls and span links.",
+        discussion: """
+            For a pull request's comment or a CI job's summary, where SVG is not shown inline: \
+            GitHub and GitLab draw the Mermaid chart. The Markdown stays within the place it is \
+            for (--for): past it, the chart goes first, then the quietest rows of each table, and \
+            a line says what was left out. The same as graph --format markdown, written to \
+            standard output by default.
+
+            Examples:
+              tracegraph summary traces.jsonl --for job-summary >> "$GITHUB_STEP_SUMMARY"
+              tracegraph summary traces.jsonl -o comment.md
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the Markdown; '-' (the default) writes to standard output.", valueName: "file"))
+    var output = "-"
+
+    @Option(name: .customLong("for"), help: ArgumentHelp(
+        "Where the Markdown goes: comment (65,536 characters, the default) or job-summary (1 MiB).", valueName: "place"))
+    var destination: MarkdownSummary.Destination = .comment
+
+    @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
+
+    @OptionGroup var drawing: GraphOptions
+
+    func run() throws {
+        try reportingErrors {
+            let query = try selection.query()
+            let reading = try input.readGraph(drawing.serviceGraphOptions, query: query)
+            var viewed = try drawing.view.apply(to: reading.graph)
+            if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
+            let (bytes, left) = try GraphFormat.markdown.write(viewed, renderer: drawing.renderer, destination: destination)
+            if !input.quiet { for note in viewed.notes + left { printError("tracegraph: \(note)") } }
+            let notes = try OutputFile.write(bytes, to: output)
+            if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
+            if !input.quiet, output != "-" { printError("tracegraph: wrote \(output): \(GraphWording.bytes(bytes.count)) of Markdown") }
+        }
+    }
+}
+
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -589,6 +634,7 @@ struct ExampleCommand: ParsableCommand {
 }
 
 extension GraphFormat: ExpressibleByArgument {}
+extension MarkdownSummary.Destination: ExpressibleByArgument {}
 extension InputFormat: ExpressibleByArgument {}
 extension LayoutEngine: ExpressibleByArgument {}
 extension ServiceGraph.EdgeRule: ExpressibleByArgument {}
