@@ -57,7 +57,7 @@ let package = Package(
         // How a graph looks (shapes, colours by kind and health, lines) for every output, and the
         // outputs written in Swift alone.
         .target(name: "GraphOutputs", dependencies: ["TraceModel", "ServiceGraph"]),
-        .target(name: "GraphvizRenderer", dependencies: ["ServiceGraph", "GraphOutputs", "SystemCalls", "CGraphviz"]),
+        .target(name: "GraphvizRenderer", dependencies: ["TraceModel", "ServiceGraph", "GraphOutputs", "SystemCalls", "CGraphviz"]),
         .target(
             name: "HTMLReport",
             dependencies: ["TraceModel", "ServiceGraph", "GraphOutputs", "SystemCalls", .product(name: "Mustache", package: "swift-mustache")],
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "ServiceGraphTests", dependencies: ["ServiceGraph", "TraceReaders", "TraceTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ServiceGraphMetricsTests", dependencies: ["ServiceGraphMetrics", "GraphvizRenderer", "TraceTestSupport"],
                     exclude: ["Fixtures", "Golden"]),
-        .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "TraceTestSupport"]),
+        .testTarget(name: "GraphvizRendererTests", dependencies: ["GraphvizRenderer", "GraphOutputs", "TraceTestSupport"]),
         .testTarget(name: "GraphOutputsTests", dependencies: ["GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Scripts"]),
         .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Script"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),

@@ -20,11 +20,12 @@ public struct MermaidFlowchart: Sendable {
     /// What the chart left out to stay within ``limits``, for a person; empty when nothing.
     public var notes: [String] = []
 
-    /// The chart of `viewed`, its notes as comments at the top, under `title` when given.
+    /// The chart of `viewed`, its notes as comments at the top, with `title` (Mermaid's front
+    /// matter, which GitHub shows above the chart) when given.
     public init(_ viewed: ViewedGraph, look: GraphLook = GraphLook(), title: String? = nil) {
         var graph = viewed.graph
         var notes: [String] = []
-        var text = Self.chart(graph, comments: ([title].compactMap { $0 }) + viewed.notes, look: look)
+        var text = Self.chart(graph, title: title, comments: viewed.notes, look: look)
         var budget = min(graph.edgeCount, Self.limits.edges)
         while graph.edgeCount > Self.limits.edges || text.utf16.count > Self.limits.characters {
             graph = viewed.graph
@@ -32,7 +33,7 @@ public struct MermaidFlowchart: Sendable {
             graph.keepBusiestEdges(budget, nodeLimit: nil, keeping: [])
             notes = [GraphWording.busiest(of: before, drawn: graph) + " to stay within Mermaid's limits ("
                 + GraphWording.count(Self.limits.edges, "edge") + ", " + GraphWording.count(Self.limits.characters, "character") + ")"]
-            text = Self.chart(graph, comments: ([title].compactMap { $0 }) + viewed.notes + notes, look: look)
+            text = Self.chart(graph, title: title, comments: viewed.notes + notes, look: look)
             if budget == 0 { break }
             budget = budget * 4 / 5
         }
@@ -40,8 +41,10 @@ public struct MermaidFlowchart: Sendable {
         self.notes = notes
     }
 
-    private static func chart(_ graph: ServiceGraph, comments: [String], look: GraphLook) -> String {
-        var lines = comments.map { "%% " + Escaped.comment(GraphWording.sentence($0)) }
+    private static func chart(_ graph: ServiceGraph, title: String?, comments: [String], look: GraphLook) -> String {
+        // A JSON string is a YAML one: quoted, its quotes, controls and markup escaped.
+        var lines = title.map { ["---", "title: " + JSONWriter.string(GraphWording.shortened($0, limit: 200)), "---"] } ?? []
+        lines += comments.map { "%% " + Escaped.comment(GraphWording.sentence($0)) }
         lines.append("flowchart LR")
         var idOf: [NodeID: String] = [:]
         for (index, node) in graph.nodes.enumerated() { idOf[node.id] = "n\(index)" }

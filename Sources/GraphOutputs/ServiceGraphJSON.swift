@@ -8,12 +8,13 @@ public enum ServiceGraphJSON {
     /// The version of the layout this writes.
     public static let schemaVersion = 1
 
-    /// The JSON of the graph a view drew, with the view's notes (what it left out) and `look`'s
-    /// health of each node and edge.
-    public static func text(_ viewed: ViewedGraph, look: GraphLook = GraphLook()) -> String {
+    /// The JSON of the graph a view drew, with the view's notes (what it left out), `look`'s
+    /// health of each node and edge, and the title, when given.
+    public static func text(_ viewed: ViewedGraph, look: GraphLook = GraphLook(), title: String? = nil) -> String {
         var object = JSONWriter.Object()
         object.append("schemaVersion", String(schemaVersion))
         object.append("kind", JSONWriter.string("service-graph"))
+        if let title { object.append("title", JSONWriter.string(title)) }
         object.append("notes", JSONWriter.array(viewed.notes.map(JSONWriter.string)))
         object.append("thresholds", Self.thresholds(look.thresholds))
         object.append("nodes", JSONWriter.array(viewed.graph.nodes.map { node(look, $0) }))

@@ -28,6 +28,19 @@ public struct Theme: Hashable, Sendable {
     public var groupFill: String
     public var groupLine: String
 
+    /// The themes by name, as `--theme` takes them.
+    public enum Name: String, Sendable, CaseIterable {
+        case light, dark, mono
+
+        public var theme: Theme {
+            switch self {
+            case .light: .light
+            case .dark: .dark
+            case .mono: .mono
+            }
+        }
+    }
+
     /// Dark text on white, red for failing, amber for degraded, purple for links.
     public static let light = Theme(
         background: "white", ink: "#1f2933", muted: "#6b7785",
@@ -38,5 +51,31 @@ public struct Theme: Hashable, Sendable {
         queueFill: "#e9f5ec", queueLine: "#3c8a55",
         remoteFill: "#f4f5f7", call: "#52606d", link: "#7b4fb0",
         groupFill: "#f7f9fb", groupLine: "#c5ccd3"
+    )
+
+    /// Light text on GitHub's dark background, with the light theme's hues made brighter.
+    public static let dark = Theme(
+        background: "#0d1117", ink: "#e6edf3", muted: "#8b949e",
+        serviceFill: "#162536", serviceLine: "#58a6ff",
+        errorFill: "#3b1a1d", errorLine: "#f85149",
+        degradedFill: "#33260d", degradedLine: "#d29922", degradedText: "#e3b341",
+        databaseFill: "#2a2217", databaseLine: "#c9a26b",
+        queueFill: "#12261a", queueLine: "#3fb950",
+        remoteFill: "#161b22", call: "#8b949e", link: "#bc8cff",
+        groupFill: "#11161d", groupLine: "#30363d"
+    )
+
+    /// Black and greys on white, for print and for readers who do not tell colours apart: a
+    /// failing or degraded node is told by its thicker line and its label's numbers, a link by
+    /// its dashes.
+    public static let mono = Theme(
+        background: "white", ink: "#000000", muted: "#555555",
+        serviceFill: "#ffffff", serviceLine: "#000000",
+        errorFill: "#d9d9d9", errorLine: "#000000",
+        degradedFill: "#eeeeee", degradedLine: "#000000", degradedText: "#000000",
+        databaseFill: "#f5f5f5", databaseLine: "#000000",
+        queueFill: "#f5f5f5", queueLine: "#000000",
+        remoteFill: "#ffffff", call: "#333333", link: "#555555",
+        groupFill: "#fafafa", groupLine: "#999999"
     )
 }

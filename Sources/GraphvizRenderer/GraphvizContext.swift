@@ -102,7 +102,7 @@ final class CGraph {
     private let ids = GraphvizObjectIDs()
 
     init(_ drawing: GraphvizDrawing) throws(GraphvizError) {
-        guard let pointer = cgraphviz_open_with_ids("services", ids.graphDiscipline, ids.discipline) else {
+        guard let pointer = cgraphviz_open_with_ids(drawing.name, ids.graphDiscipline, ids.discipline) else {
             throw GraphvizError(problem: .outOfMemory)
         }
         self.pointer = pointer

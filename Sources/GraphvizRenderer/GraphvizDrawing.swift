@@ -1,5 +1,6 @@
 import GraphOutputs
 import ServiceGraph
+import TraceModel
 
 /// What to draw, as Graphviz objects and attributes, before any C is involved:
 /// the style of the service graph lives here, and every string from the traces
@@ -25,6 +26,8 @@ struct GraphvizDrawing: Equatable, Sendable {
         var edges: [Edge]
     }
 
+    /// The graph's name: an SVG's `<title>`.
+    var name = "services"
     var graphAttributes: Attributes
     var nodeDefaults: Attributes
     var edgeDefaults: Attributes
@@ -42,16 +45,17 @@ extension GraphvizDrawing {
 
     /// The drawing of a service graph: calls solid, links dashed, with a legend; nodes and edges
     /// coloured by their rate of errors; under it, a line for each note of what was left out.
-    init(_ graph: ServiceGraph, plan: LayoutPlan, look: GraphLook = GraphLook(), caption: [String] = []) {
+    init(_ graph: ServiceGraph, plan: LayoutPlan, look: GraphLook = GraphLook(), caption: [String] = [], title: String? = nil) {
         let theme = look.theme
         graphAttributes = [
             ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", theme.muted),
             ("bgcolor", theme.background), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
             ("outputorder", "edgesfirst"), ("newrank", "true"),
         ]
-        if !caption.isEmpty {
-            // `\l` ends a line flush left; the caption sits under the graph.
-            let lines = caption.map { GraphvizText.escaped(GraphWording.sentence($0)) + "\\l" }.joined()
+        if !caption.isEmpty || title != nil {
+            // `\l` ends a line flush left; the caption sits under the graph, the title its first line as given.
+            let titleLine = title.map { GraphvizText.escaped(TerminalText.escaping($0), limit: 200) + "\\l" } ?? ""
+            let lines = titleLine + caption.map { GraphvizText.escaped(GraphWording.sentence($0)) + "\\l" }.joined()
             graphAttributes += [("label", lines), ("labelloc", "b"), ("labeljust", "l")]
         }
         if plan.engine == .dot, plan.direction == .leftToRight { graphAttributes.append(("rankdir", "LR")) }

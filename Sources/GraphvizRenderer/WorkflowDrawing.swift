@@ -24,7 +24,7 @@ extension GraphvizDrawing {
     init(workflow: Workflow, caption: [String] = [], theme: Theme = .light) {
         graphAttributes = [
             ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", theme.muted),
-            ("bgcolor", "white"), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
+            ("bgcolor", theme.background), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
             ("outputorder", "edgesfirst"), ("newrank", "true"), ("rankdir", "LR"),
         ]
         if !caption.isEmpty {

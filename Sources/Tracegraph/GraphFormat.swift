@@ -42,19 +42,20 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
 
     /// The graph a view drew in this format, and what the writer left out on top of what the
     /// view did (a Mermaid chart past Mermaid's limits), said for a person.
+    /// `title` names the drawing (a heading, a chart's title, an SVG's caption and `<title>`);
     /// `destination` is where Markdown goes, and how much it may hold there.
-    public func write(_ viewed: ViewedGraph, renderer: GraphvizRenderer, destination: MarkdownSummary.Destination = .comment)
-        throws(GraphvizError) -> (bytes: [UInt8], notes: [String]) {
+    public func write(_ viewed: ViewedGraph, renderer: GraphvizRenderer, title: String? = nil,
+                      destination: MarkdownSummary.Destination = .comment) throws(GraphvizError) -> (bytes: [UInt8], notes: [String]) {
         switch self {
         case .svg, .dot, .png, .pdf:
-            return (try renderer.render(viewed, format: graphviz!), [])
+            return (try renderer.render(viewed, format: graphviz!, title: title), [])
         case .mermaid:
-            let chart = MermaidFlowchart(viewed, look: GraphLook(thresholds: renderer.errorThresholds))
+            let chart = MermaidFlowchart(viewed, look: renderer.look, title: title)
             return (Array(chart.text.utf8), chart.notes)
         case .json:
-            return (Array(ServiceGraphJSON.text(viewed, look: GraphLook(thresholds: renderer.errorThresholds)).utf8), [])
+            return (Array(ServiceGraphJSON.text(viewed, look: renderer.look, title: title).utf8), [])
         case .markdown:
-            let summary = MarkdownSummary(viewed, look: GraphLook(thresholds: renderer.errorThresholds), for: destination)
+            let summary = MarkdownSummary(viewed, look: renderer.look, title: title ?? "Service graph", for: destination)
             return (Array(summary.text.utf8), summary.notes)
         }
     }

@@ -230,6 +230,11 @@ struct InputOptions: ParsableArguments {
 
 /// How the service graph is drawn, for every command that draws one.
 struct GraphOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Colours: light (the default), dark (for a dark page, GitHub's background) or mono (black and greys, for print and for readers who do not tell colours apart).",
+        valueName: "theme"))
+    var theme: Theme.Name = .light
+
     @Option(help: "Graphviz layout engine: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")). Default: dot, left to right, up to \(LayoutPlan.maximumEdgesForDot) edges (or \(LayoutPlan.maximumNodesForSparseDot) nodes of at most \(LayoutPlan.maximumEdgesPerNodeForSparseDot) edges each); past that sfdp with straight edges, and a line on standard error says so.")
     var engine: LayoutEngine?
 
@@ -301,7 +306,7 @@ struct GraphOptions: ParsableArguments {
 
     /// The renderer these options ask for.
     var renderer: GraphvizRenderer {
-        GraphvizRenderer(engine: engine, errorThresholds: errorThresholds, layoutTimeout: .seconds(layoutTimeout))
+        GraphvizRenderer(engine: engine, errorThresholds: errorThresholds, layoutTimeout: .seconds(layoutTimeout), theme: theme.theme)
     }
 
     func validate() throws {
@@ -347,6 +352,10 @@ struct GraphCommand: ParsableCommand {
         valueName: "format"))
     var format: GraphFormat?
 
+    @Option(help: ArgumentHelp("A title: the first line of the caption and the SVG's <title>, the Mermaid chart's title, the Markdown's heading.",
+                               valueName: "text"))
+    var title: String?
+
     @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
 
     @OptionGroup var drawing: GraphOptions
@@ -377,7 +386,7 @@ struct GraphCommand: ParsableCommand {
                     printError("tracegraph: \(reason)")
                 }
             }
-            let (bytes, left) = try format.write(viewed, renderer: renderer)
+            let (bytes, left) = try format.write(viewed, renderer: renderer, title: title)
             if !input.quiet { for note in left { printError("tracegraph: \(note)") } }
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             let notes = try OutputFile.write(bytes, to: path)
@@ -415,6 +424,9 @@ struct SummaryCommand: ParsableCommand {
         "Where the Markdown goes: comment (65,536 characters, the default) or job-summary (1 MiB).", valueName: "place"))
     var destination: MarkdownSummary.Destination = .comment
 
+    @Option(help: ArgumentHelp("The heading.", valueName: "text"))
+    var title = "Service graph"
+
     @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
 
     @OptionGroup var drawing: GraphOptions
@@ -425,7 +437,7 @@ struct SummaryCommand: ParsableCommand {
             let reading = try input.readGraph(drawing.serviceGraphOptions, query: query)
             var viewed = try drawing.view.apply(to: reading.graph)
             if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
-            let (bytes, left) = try GraphFormat.markdown.write(viewed, renderer: drawing.renderer, destination: destination)
+            let (bytes, left) = try GraphFormat.markdown.write(viewed, renderer: drawing.renderer, title: title, destination: destination)
             if !input.quiet { for note in viewed.notes + left { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(bytes, to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
@@ -635,6 +647,7 @@ struct ExampleCommand: ParsableCommand {
 
 extension GraphFormat: ExpressibleByArgument {}
 extension MarkdownSummary.Destination: ExpressibleByArgument {}
+extension Theme.Name: ExpressibleByArgument {}
 extension InputFormat: ExpressibleByArgument {}
 extension LayoutEngine: ExpressibleByArgument {}
 extension ServiceGraph.EdgeRule: ExpressibleByArgument {}

@@ -134,6 +134,19 @@ import Tracegraph
         let viewed = try GraphView().apply(to: try GraphReading(builtInExampleWith: .init()).graph)
         let chart = MermaidFlowchart(viewed, title: "Shop, 2026-11-30")
         #expect(chart.notes.isEmpty)
-        #expect(chart.text.hasPrefix("%% Shop, 2026-11-30.\nflowchart LR\n"))
+        #expect(chart.text.hasPrefix("---\ntitle: \"Shop, 2026-11-30\"\n---\nflowchart LR\n"))
+    }
+}
+
+extension MermaidFlowchartTests {
+    @Test func aTitleIsTheChartsFrontMatterAndStaysText() throws {
+        let graph = try GraphReading(builtInExampleWith: .init()).graph
+        let titles = ["Shop \"prod\" -- v2", "</title><script>alert(1)</script>", "---\nbreak: out"]
+        let charts = try titles.map { MermaidFlowchart(try GraphView().apply(to: graph), title: $0).text }
+        #expect(charts[0].hasPrefix("---\ntitle: \"Shop \\\"prod\\\" -- v2\"\n---\n"))
+        for (title, drawn) in zip(titles, try Self.drawn(charts)) {
+            #expect(drawn.parsed, "\(title): \(drawn.error ?? "")")
+            #expect(drawn.foreign.isEmpty, "\(title): \(drawn.foreign)")
+        }
     }
 }

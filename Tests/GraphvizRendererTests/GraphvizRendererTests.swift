@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import GraphOutputs
 import GraphvizRenderer
 import ServiceGraph
 import Testing
@@ -292,5 +293,51 @@ private func twoServices(_ caller: String, _ callee: String) -> ServiceGraph {
         let svg = try svgTexts(try GraphvizRenderer().render(graph, format: .svg))
         let expected = String(String.UnicodeScalarView(name.unicodeScalars.map { $0 == "\n" ? " " : $0 }.filter { $0.value >= 0x20 }))
         #expect(svg.texts.contains(GraphWording.shortened(expected, limit: 48)))
+    }
+}
+
+/// SVG for architecture docs: no version of the machine's Graphviz, a title, and themes.
+@Suite struct DocumentSVGTests {
+    private static let graph = ServiceGraph(traces: TraceSet([
+        Fixture.span(trace: 1, id: 1, service: "frontend", kind: .server),
+        Fixture.span(trace: 1, id: 2, parent: 1, service: "payment", kind: .server, error: true),
+        Fixture.span(trace: 2, id: 3, service: "mailer", links: [(1, 1)]),
+    ]))
+
+    @Test func anSVGNamesNoGraphvizVersion() throws {
+        let svg = String(decoding: try GraphvizRenderer().render(Self.graph, format: .svg), as: UTF8.self)
+        #expect(!svg.lowercased().contains("graphviz version") && !svg.contains("<!-- Title:"))
+        #expect(svg.hasPrefix("<?xml") && svg.contains("<title>services</title>"))
+    }
+
+    @Test(arguments: ["a -- b --> c", "</title><script>alert(1)</script>", "quote \" & amp", "line\nbreak\u{1B}[2J"])
+    func aTitleIsTextInWellFormedSVG(title: String) throws {
+        let viewed = ViewedGraph(graph: Self.graph, whole: Self.graph)
+        let parsed = try svgTexts(try GraphvizRenderer().render(viewed, format: .svg, title: title))
+        #expect(!parsed.elements.contains("script"))
+        #expect(parsed.texts.first == TerminalText.escaping(title).replacingOccurrences(of: "\n", with: " "), "\(parsed.texts.prefix(2))")
+    }
+
+    /// Every colour a DOT names: `#rrggbb`, `white`.
+    private static func colours(_ dot: String) throws -> Set<String> {
+        Set(dot.matches(of: try Regex(#"(?:color|fillcolor|fontcolor|bgcolor)="?(#[0-9a-f]{6}|white)"#)).map { String($0.output[1].substring!) })
+    }
+
+    @Test func aThemeColoursEverything() throws {
+        for theme in [Theme.light, .dark, .mono] {
+            let dot = String(decoding: try GraphvizRenderer(theme: theme).render(Self.graph, format: .dot), as: UTF8.self)
+            let used = try Self.colours(dot)
+            let palette: Set<String> = [theme.background, theme.ink, theme.muted, theme.serviceFill, theme.serviceLine, theme.errorFill,
+                                        theme.errorLine, theme.degradedFill, theme.degradedLine, theme.degradedText, theme.databaseFill,
+                                        theme.databaseLine, theme.queueFill, theme.queueLine, theme.remoteFill, theme.call, theme.link,
+                                        theme.groupFill, theme.groupLine]
+            #expect(used.isSubset(of: palette), "colours not of the theme: \(used.subtracting(palette))")
+            #expect(used.contains(theme.background) && used.contains(theme.errorFill), "the failing payment service and the page")
+        }
+        // Mono: greys only, so print shows what the screen does.
+        for colour in Set([Theme.mono.background, Theme.mono.ink, Theme.mono.errorFill, Theme.mono.link, Theme.mono.call]) where colour.hasPrefix("#") {
+            let digits = Array(colour.dropFirst())
+            #expect(digits[0...1] == digits[2...3] && digits[2...3] == digits[4...5], "\(colour) is a grey")
+        }
     }
 }
