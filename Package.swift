@@ -32,6 +32,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -89,7 +90,7 @@ let package = Package(
         .testTarget(name: "GraphOutputsTests", dependencies: ["GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Scripts"]),
         .testTarget(name: "HTMLReportTests", dependencies: ["HTMLReport", "GraphOutputs", "Tracegraph", "TraceTestSupport"], exclude: ["Browser", "Golden", "Script"]),
         .testTarget(name: "TracegraphTests", dependencies: ["Tracegraph", "TraceTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "TracegraphCLITests", dependencies: ["TracegraphCLI", "TraceTestSupport"]),
+        .testTarget(name: "TracegraphCLITests", dependencies: ["TracegraphCLI", "TraceTestSupport", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -337,6 +337,13 @@ struct GraphCommand: ParsableCommand {
 
             SVG and DOT are byte-identical for the same spans, whatever their order in the input. \
             PNG and PDF depend on the fonts installed, and PDF embeds its creation date.
+
+            Examples:
+              tracegraph graph traces.jsonl -o Output/service-graph.svg
+              tracegraph graph traces/ -o graph.mmd --top-edges 60 --theme dark
+              tracegraph graph traces.jsonl --focus checkout --depth 1 -o checkout.png
+              tracegraph graph traces.jsonl --errors -o failures.svg --title "Failure chains"
+              tracegraph graph traces.jsonl -o graph.json
             """
     )
 
@@ -457,6 +464,11 @@ struct ReportCommand: ParsableCommand {
 
             Above --max-traces, the page keeps the traces with errors, then the slowest, each \
             with the traces linked to it, and says what it left out.
+
+            Examples:
+              tracegraph report traces.jsonl -o Output/report.html
+              tracegraph report big.jsonl.gz --max-traces 20000 --keep-linked 2
+              tracegraph report traces.jsonl --where billing.job.id=nightly-42
             """
     )
 
@@ -521,14 +533,19 @@ struct ReportCommand: ParsableCommand {
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Say what the inputs hold: formats, traces, spans, repeats, links, services, errors, skipped parts."
+        abstract: "Say what the inputs hold: formats, traces, spans, repeats, links, services, errors, skipped parts.",
+        discussion: """
+            Examples:
+              tracegraph inspect traces.jsonl
+              tracegraph inspect traces.jsonl --json --list-traces --errors
+            """
     )
 
     @OptionGroup var input: InputOptions
 
     @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
 
-    @Flag(help: "Print one JSON object (keys: files, traces, spans, duplicateSpans, conflictingSpans (repeats of ids with other content, left out), sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans (spans left out for an all-zero trace or span id), skippedSpans and repairedSpans (counts by reason: missingTraceID, missingSpanID, zeroTraceID, zeroSpanID; endBeforeStart), skippedCount and repairedCount (all of them), skipped and repaired (the first 1,000 of each, each part with file, line and column or byteOffset, reason, and for a span its defect)).")
+    @Flag(help: "Print one JSON object (keys: schemaVersion, files, traces, spans, duplicateSpans, conflictingSpans (repeats of ids with other content, left out), sharedSpanIDs, links, unresolvedLinks, droppedLinks, services, errorSpans, emptyServiceNameSpans, zeroIDSpans (spans left out for an all-zero trace or span id), skippedSpans and repairedSpans (counts by reason: missingTraceID, missingSpanID, zeroTraceID, zeroSpanID; endBeforeStart), skippedCount and repairedCount (all of them), skipped and repaired (the first 1,000 of each, each part with file, line and column or byteOffset, reason, and for a span its defect)).")
     var json = false
 
     @Flag(help: "List the ids of the traces counted (those the options select), sorted: a line each, or in JSON under traceIDs.")
@@ -556,14 +573,20 @@ struct InspectCommand: ParsableCommand {
 struct WorkflowsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflows",
-        abstract: "List the workflows: traces that span links join (a batch job and its items, a message and what it triggered), largest first."
+        abstract: "List the workflows: traces that span links join (a batch job and its items, a message and what it triggered), largest first.",
+        discussion: """
+            Examples:
+              tracegraph workflows traces.jsonl
+              tracegraph workflows traces.jsonl --workflow 2 -o retries.svg
+              tracegraph workflows traces.jsonl --errors --json
+            """
     )
 
     @OptionGroup var input: InputOptions
 
     @OptionGroup(title: "Which traces") var selection: TraceQueryOptions
 
-    @Flag(help: "Print one JSON object: workflowCount, and workflows (traces, spans, errorSpans, failingTraces, startUnixNano, endUnixNano, longestChain, links, groups of traces by root service and name, traceIDs).")
+    @Flag(help: "Print one JSON object: workflowCount, and workflows (traces, spans, services, errorSpans, failingTraces, startUnixNano, endUnixNano, longestChain, links, groups of traces by root service and name, traceIDs).")
     var json = false
 
     @Option(help: ArgumentHelp("List at most this many workflows, the largest; the rest are counted.", valueName: "n"))
@@ -630,7 +653,11 @@ private func printListing(_ text: String) throws {
 struct ExampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "example",
-        abstract: "Print the built-in example export (OTLP/JSON), to see what tracegraph reads."
+        abstract: "Print the built-in example export (OTLP/JSON), to see what tracegraph reads.",
+        discussion: """
+            Examples:
+              tracegraph example -o example.json
+            """
     )
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write it; '-' (the default) writes to standard output.", valueName: "file"))
