@@ -1,5 +1,4 @@
 import CGraphviz
-import Foundation
 
 /// The ids cgraph gives a graph's objects, in the order they are named. cgraph's own id
 /// discipline makes a named object's id the address of its name's string, and dot lays out and

@@ -92,6 +92,13 @@ public enum GraphWording {
         return "0%"
     }
 
+    /// Percentage points, signed: `+2.5 pp`, `-12 pp`, `0 pp`.
+    public static func points(_ value: Double) -> String {
+        let size = abs(value)
+        let text = size >= 10 ? String(Int(size.rounded())) : trimmed(size, places: 1)
+        return (text == "0" ? "" : value < 0 ? "-" : "+") + text + " pp"
+    }
+
     private static func trimmed(_ value: Double, places: Int) -> String {
         let scale = places == 1 ? 10.0 : 100.0
         let rounded = (value * scale).rounded() / scale
