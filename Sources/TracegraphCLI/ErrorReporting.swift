@@ -14,6 +14,8 @@ func printError(_ line: String) {
 /// This is the one table; `--help` and README.md say it.
 enum ExitStatus: Int32, CaseIterable {
     case success = 0
+    /// `tracegraph diff`: a `--fail-on` gate matched a change.
+    case gateMatched = 1
     /// EX_USAGE; ArgumentParser ends with it when the arguments are wrong.
     case usage = 64
     /// EX_DATAERR.
@@ -28,6 +30,7 @@ enum ExitStatus: Int32, CaseIterable {
     var meaning: String {
         switch self {
         case .success: "success"
+        case .gateMatched: "tracegraph diff's --fail-on matched a change"
         case .usage: "wrong usage"
         case .malformedInput: "malformed input, or an invalid report template"
         case .unreadableInput: "an input or a report template cannot be read"
@@ -68,6 +71,10 @@ enum Failure: Error {
     case graphviz(GraphvizError)
     case report(ReportError)
     case output(OutputError)
+    /// `tracegraph diff --fail-on` matched these changes.
+    case gateMatched([String])
+    /// `--fail-on` names a gate tracegraph does not know.
+    case gate(DiffGateError)
     /// An error that no part of tracegraph is meant to throw: a fault in tracegraph.
     case unexpected(any Error)
 
@@ -88,6 +95,7 @@ enum Failure: Error {
         case let error as GraphvizError: self = .graphviz(error)
         case let error as ReportError: self = .report(error)
         case let error as OutputError: self = .output(error)
+        case let error as DiffGateError: self = .gate(error)
         default: self = .unexpected(error)
         }
     }
@@ -109,6 +117,8 @@ enum Failure: Error {
         case .report(.templateUnreadable): return .unreadableInput
         case .report(.templateInvalid): return .malformedInput
         case .output: return .unwritableOutput
+        case .gateMatched: return .gateMatched
+        case .gate: return .usage
         case .unexpected: return .internalFailure
         }
     }
@@ -139,6 +149,9 @@ enum Failure: Error {
         case .graphviz(let error): "\(error)"
         case .report(let error): "\(error)"
         case .output(let error): "\(error)"
+        case .gateMatched(let matches):
+            "--fail-on matched " + (matches.count == 1 ? "one change" : "\(matches.count) changes") + ": " + matches.map(TerminalText.escaping).joined(separator: "; ")
+        case .gate(let error): "\(error)"
         case .unexpected(let error): "internal error, please report it: \(String(reflecting: type(of: error))): \(error)"
         }
     }

@@ -15,7 +15,8 @@ struct TracegraphCommand: ParsableCommand {
             tracing backend. The format is told from the content.
 
             """ + ExitStatus.sentence,
-        subcommands: [GraphCommand.self, ReportCommand.self, SummaryCommand.self, WorkflowsCommand.self, InspectCommand.self, ExampleCommand.self]
+        subcommands: [GraphCommand.self, ReportCommand.self, SummaryCommand.self, DiffCommand.self, WorkflowsCommand.self, InspectCommand.self,
+                      ExampleCommand.self]
     )
 
     @Flag(help: "Print tracegraph's version and the Graphviz library's.")
@@ -449,6 +450,77 @@ struct SummaryCommand: ParsableCommand {
             let notes = try OutputFile.write(bytes, to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
             if !input.quiet, output != "-" { printError("tracegraph: wrote \(output): \(GraphWording.bytes(bytes.count)) of Markdown") }
+        }
+    }
+}
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two service graphs: services and edges added or removed, and the change in calls, error rate and p95.",
+        discussion: """
+            Reads the inputs before --against as one set and those after it as the other; with no \
+            --against, two inputs, before and after. Writes Markdown (most significant change \
+            first) to standard output, or JSON with -o FILE.json or --format json. With \
+            --fail-on, exits 1 when a change matches a gate: new-edge, removed-edge, \
+            new-service, removed-service, error-rate>+Npp (an edge's error rate up more than N \
+            percentage points), p95>+N% (its p95 up more than N %).
+
+            Examples:
+              tracegraph diff main.jsonl branch.jsonl
+              tracegraph diff main/ --against branch/ --fail-on new-edge,p95>+20%
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The exports before (and, with no --against, the exports after, as a second input).", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("The exports after.", valueName: "input"))
+    var against: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the diff; '-' (the default) writes to standard output.", valueName: "file"))
+    var output = "-"
+
+    @Option(name: [.customShort("T", allowingJoined: true), .long], help: ArgumentHelp(
+        "markdown or json. Default: what the output's extension says (.md, .json), else markdown.", valueName: "format"))
+    var format: DiffFormat?
+
+    @Option(help: ArgumentHelp("Exit 1 when a change matches one of these gates, separated by commas.", valueName: "gates"))
+    var failOn: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
+    var quiet = false
+
+    enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+        case markdown, json
+    }
+
+    func validate() throws {
+        if against.isEmpty, inputs.count != 2 {
+            throw ValidationError("name the inputs before and after: two inputs, or the first ones, --against and the others.")
+        }
+        if !against.isEmpty, inputs.isEmpty { throw ValidationError("name the inputs before --against.") }
+        if let failOn {
+            do { _ = try DiffGate(parsing: failOn) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let gate = try failOn.map { text throws(DiffGateError) in try DiffGate(parsing: text) }
+            let (before, after) = against.isEmpty ? ([inputs[0]], [inputs[1]]) : (inputs, against)
+            let diff = GraphDiff(before: try GraphReading(paths: before).graph, after: try GraphReading(paths: after).graph)
+            let chosen = format ?? (output.lowercased().hasSuffix(".json") ? .json : .markdown)
+            let text = switch chosen {
+            case .markdown: GraphDiffMarkdown.text(diff, gate: gate)
+            case .json: GraphDiffJSON.text(diff, gate: gate)
+            }
+            let notes = try OutputFile.write(Array(text.utf8), to: output)
+            if !quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
+            if let gate {
+                let matches = gate.matches(diff)
+                if !matches.isEmpty { throw Failure.gateMatched(matches) }
+            }
         }
     }
 }

@@ -51,7 +51,8 @@ import Tracegraph
         #expect(result.status == 0)
         let help = String(decoding: result.standardOutput, as: UTF8.self)
         let words = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(words.contains("Exit codes: 0 success, 64 wrong usage, 65 malformed input, or an invalid report template, "
+        #expect(words.contains("Exit codes: 0 success, 1 tracegraph diff's --fail-on matched a change, 64 wrong usage, "
+            + "65 malformed input, or an invalid report template, "
             + "66 an input or a report template cannot be read, 70 Graphviz failed, or another internal error, "
             + "73 an output cannot be written."), "\(help)")
         #expect(words.contains(ExitStatus.sentence))

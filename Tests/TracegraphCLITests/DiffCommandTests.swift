@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TraceTestSupport
+
+/// `tracegraph diff` from the command line: two exports of the built-in example, the second with
+/// its recommendation service renamed recommender (one service gone, one new, their edges with them).
+@Suite struct DiffCommandTests {
+    /// A folder holding before.json (the example) and after.json (recommendation renamed).
+    static func exports() throws -> String {
+        let folder = try temporaryFolder()
+        let example = try Tool.run(["example"], in: folder)
+        try #require(example.status == 0)
+        let text = String(decoding: example.standardOutput, as: UTF8.self)
+        try text.write(toFile: folder + "/before.json", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"recommendation\"", with: "\"recommender\"")
+            .write(toFile: folder + "/after.json", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func anUnchangedGraphPassesEveryGate() throws {
+        let folder = try Self.exports()
+        let result = try Tool.run(["diff", "before.json", "before.json", "--fail-on",
+                                   "new-edge,removed-edge,new-service,removed-service,error-rate>+0pp,p95>+0%"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(String(decoding: result.standardOutput, as: UTF8.self).contains("Nothing changed."))
+    }
+
+    @Test(arguments: [("new-service", 1), ("removed-service", 1), ("new-edge", 1), ("removed-edge", 1),
+                      ("error-rate>+1pp", 0), ("p95>+1000%", 0)])
+    func aGateExitsOneWhenAChangeMatchesIt(gate: String, status: Int32) throws {
+        let folder = try Self.exports()
+        let result = try Tool.run(["diff", "before.json", "--against", "after.json", "--fail-on", gate, "-o", "diff.md"], in: folder)
+        #expect(result.status == status, "\(result.standardError)")
+        if status == 1 { #expect(result.standardError.contains("--fail-on matched")) }
+        let markdown = try String(contentsOfFile: folder + "/diff.md", encoding: .utf8)
+        #expect(markdown.contains("| added service | recommender |") && markdown.contains("| removed service | recommendation |"))
+    }
+
+    @Test func jsonByItsExtensionAndTwoRunsGiveTheSameBytes() throws {
+        let folder = try Self.exports()
+        for name in ["a.json", "b.json"] {
+            #expect(try Tool.run(["diff", "before.json", "after.json", "-o", name], in: folder).status == 0)
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.json")), b = try Data(contentsOf: URL(fileURLWithPath: folder + "/b.json"))
+        #expect(a == b && String(decoding: a, as: UTF8.self).hasPrefix("{\"schemaVersion\":1,\"kind\":\"service-graph-diff\""))
+    }
+
+    @Test(arguments: [["diff", "before.json"], ["diff", "before.json", "after.json", "--fail-on", "p95>20%"], ["diff", "--against", "after.json"]])
+    func aWrongCommandLineIsAUsageError(arguments: [String]) throws {
+        let result = try Tool.run(arguments, in: try Self.exports())
+        #expect(result.status == 64, "\(result.standardError)")
+    }
+}
