@@ -19,6 +19,8 @@ public struct MermaidFlowchart: Sendable {
     public var text: String
     /// What the chart left out to stay within ``limits``, for a person; empty when nothing.
     public var notes: [String] = []
+    /// The graph the chart draws: the view's, or the busiest part of it that fits the limits.
+    public var graph: ServiceGraph
 
     /// The chart of `viewed`, its notes as comments at the top, with `title` (Mermaid's front
     /// matter, which GitHub shows above the chart) when given.
@@ -38,6 +40,7 @@ public struct MermaidFlowchart: Sendable {
             budget = budget * 4 / 5
         }
         self.text = text
+        self.graph = graph
         self.notes = notes
     }
 

@@ -40,23 +40,24 @@ public enum GraphFormat: String, Sendable, CaseIterable, CustomStringConvertible
     /// Binary formats, which are not written to a terminal.
     public var isBinary: Bool { self == .png || self == .pdf }
 
-    /// The graph a view drew in this format, and what the writer left out on top of what the
-    /// view did (a Mermaid chart past Mermaid's limits), said for a person.
+    /// The graph a view drew in this format, what the writer left out on top of what the view
+    /// did (a Mermaid chart past Mermaid's limits), said for a person, and the graph it drew.
     /// `title` names the drawing (a heading, a chart's title, an SVG's caption and `<title>`);
     /// `destination` is where Markdown goes, and how much it may hold there.
     public func write(_ viewed: ViewedGraph, renderer: GraphvizRenderer, title: String? = nil,
-                      destination: MarkdownSummary.Destination = .comment) throws(GraphvizError) -> (bytes: [UInt8], notes: [String]) {
+                      destination: MarkdownSummary.Destination = .comment)
+        throws(GraphvizError) -> (bytes: [UInt8], notes: [String], drawn: ServiceGraph) {
         switch self {
         case .svg, .dot, .png, .pdf:
-            return (try renderer.render(viewed, format: graphviz!, title: title), [])
+            return (try renderer.render(viewed, format: graphviz!, title: title), [], viewed.graph)
         case .mermaid:
             let chart = MermaidFlowchart(viewed, look: renderer.look, title: title)
-            return (Array(chart.text.utf8), chart.notes)
+            return (Array(chart.text.utf8), chart.notes, chart.graph)
         case .json:
-            return (Array(ServiceGraphJSON.text(viewed, look: renderer.look, title: title).utf8), [])
+            return (Array(ServiceGraphJSON.text(viewed, look: renderer.look, title: title).utf8), [], viewed.graph)
         case .markdown:
             let summary = MarkdownSummary(viewed, look: renderer.look, title: title ?? "Service graph", for: destination)
-            return (Array(summary.text.utf8), summary.notes)
+            return (Array(summary.text.utf8), summary.notes, viewed.graph)
         }
     }
 }

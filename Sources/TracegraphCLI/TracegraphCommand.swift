@@ -394,13 +394,13 @@ struct GraphCommand: ParsableCommand {
                     printError("tracegraph: \(reason)")
                 }
             }
-            let (bytes, left) = try format.write(viewed, renderer: renderer, title: title)
+            let (bytes, left, drawn) = try format.write(viewed, renderer: renderer, title: title)
             if !input.quiet { for note in left { printError("tracegraph: \(note)") } }
             let path = output ?? "Output/service-graph.\(format.fileExtension)"
             let notes = try OutputFile.write(bytes, to: path)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
             if !input.quiet, path != "-" {
-                printError("tracegraph: wrote \(path): \(graph.nodes.count) nodes, \(graph.callEdges.count) call edges, \(graph.linkEdges.count) link edges")
+                printError("tracegraph: wrote \(path): \(drawn.nodes.count) nodes, \(drawn.callEdges.count) call edges, \(drawn.linkEdges.count) link edges")
             }
         }
     }
@@ -445,7 +445,7 @@ struct SummaryCommand: ParsableCommand {
             let reading = try input.readGraph(drawing.serviceGraphOptions, query: query)
             var viewed = try drawing.view.apply(to: reading.graph)
             if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
-            let (bytes, left) = try GraphFormat.markdown.write(viewed, renderer: drawing.renderer, title: title, destination: destination)
+            let (bytes, left, _) = try GraphFormat.markdown.write(viewed, renderer: drawing.renderer, title: title, destination: destination)
             if !input.quiet { for note in viewed.notes + left { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(bytes, to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }

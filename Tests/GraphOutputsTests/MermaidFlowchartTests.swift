@@ -118,6 +118,7 @@ import Tracegraph
         let kept = chart.text.split(separator: "\n").filter { $0.contains(" -->|") }.count
         #expect(kept <= MermaidFlowchart.limits.edges && chart.text.utf16.count <= MermaidFlowchart.limits.characters)
         #expect(kept > 100, "as many as fit, not a handful: \(kept)")
+        #expect(chart.graph.edgeCount == kept && chart.graph.nodes.count < 300, "the graph the chart drew, as the command counts it")
         let note = try #require(chart.notes.first)
         #expect(note.hasPrefix("drew the \(kept) busiest of 1,200 edges") && note.hasSuffix("to stay within Mermaid's limits (500 edges, 50,000 characters)"),
                 "\(note)")
