@@ -106,6 +106,12 @@ public struct GraphLook: Sendable {
         return grouped.keys.sorted().map { ($0, grouped[$0]!) }
     }
 
+    /// A line's width as every output writes it, to one decimal: `1.8`, `2` (not `1.7999999999999998`).
+    public static func widthText(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
+    }
+
     /// Thicker lines for busier edges: 1.2 for one, 3.6 for ten thousand and more.
     public static func width(count: Int) -> Double {
         var digits = 0

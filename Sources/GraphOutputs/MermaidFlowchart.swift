@@ -85,7 +85,7 @@ public struct MermaidFlowchart: Sendable {
         var index = 0
         func connect(from: NodeID, to: NodeID, arrow: String, label: String, edgeLook: GraphLook.Edge) {
             lines.append("    \(idOf[from]!) \(arrow)|\(label)| \(idOf[to]!)")
-            let style = "stroke:\(edgeLook.color),stroke-width:\(Self.number(edgeLook.width))px,color:\(edgeLook.text)"
+            let style = "stroke:\(edgeLook.color),stroke-width:\(GraphLook.widthText(edgeLook.width))px,color:\(edgeLook.text)"
                 + (edgeLook.dashed ? ",stroke-dasharray:5 4" : "")
             if styles[style] == nil { styleOrder.append(style) }
             styles[style, default: []].append(index)
@@ -121,14 +121,8 @@ public struct MermaidFlowchart: Sendable {
     }
 
     private static func classDefinition(_ look: GraphLook.Node) -> String {
-        "fill:\(look.fill ?? "none"),stroke:\(look.line),stroke-width:\(Self.number(look.lineWidth))px,color:\(look.text)"
+        "fill:\(look.fill ?? "none"),stroke:\(look.line),stroke-width:\(GraphLook.widthText(look.lineWidth))px,color:\(look.text)"
             + (look.dashed ? ",stroke-dasharray:5 3" : "")
-    }
-
-    /// A width to one decimal: `1.8`, `2`.
-    private static func number(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Text from the traces as Mermaid reads it safely.

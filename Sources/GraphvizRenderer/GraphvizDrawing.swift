@@ -112,25 +112,19 @@ extension GraphvizDrawing {
         if look.line != theme.serviceLine { attributes.append(("color", look.line)) }
         if let fill = look.fill, fill != theme.serviceFill { attributes.append(("fillcolor", fill)) }
         if look.text != theme.ink { attributes.append(("fontcolor", look.text)) }
-        if look.lineWidth != 1.3 { attributes.append(("penwidth", Self.number(look.lineWidth))) }
+        if look.lineWidth != 1.3 { attributes.append(("penwidth", GraphLook.widthText(look.lineWidth))) }
         attributes.append(("class", look.classes))
         return attributes
     }
 
     /// An edge's look as the attributes that differ from ``edgeDefaults(_:)``, in one order.
     static func attributes(of look: GraphLook.Edge, theme: Theme) -> Attributes {
-        var attributes: Attributes = [("penwidth", Self.number(look.width))]
+        var attributes: Attributes = [("penwidth", GraphLook.widthText(look.width))]
         if look.dashed { attributes.append(("style", "dashed")) }
         if look.color != theme.call { attributes.append(("color", look.color)) }
         if look.text != theme.muted { attributes.append(("fontcolor", look.text)) }
         if look.arrow == .vee { attributes.append(("arrowhead", "vee")) }
         return attributes
-    }
-
-    /// A number as Graphviz reads it, to one decimal: `1.8`, `2`.
-    static func number(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
     }
 
     private static func node(_ node: ServiceGraph.Node, look: GraphLook.Node, theme: Theme) -> Node {

@@ -72,7 +72,7 @@ extension GraphvizDrawing {
         edges = order.map { pair in
             let ends = pair.split(separator: " ").map(String.init)
             let links = counts[pair]!
-            var attributes: Attributes = [("id", "links_\(ends[0])_\(ends[1])"), ("class", "link"), ("penwidth", Self.number(GraphLook.width(count: links)))]
+            var attributes: Attributes = [("id", "links_\(ends[0])_\(ends[1])"), ("class", "link"), ("penwidth", GraphLook.widthText(GraphLook.width(count: links)))]
             // Between two traces a link is the rule: only more than one is counted.
             if !grouping.byTrace || links > 1 { attributes.append(("label", GraphvizText.escaped(GraphWording.count(links, "link")))) }
             return Edge(tail: ends[0], head: ends[1], attributes: attributes)

@@ -306,6 +306,16 @@ struct GraphOptions: ParsableArguments {
     }
 
     /// The renderer these options ask for.
+    /// The graph of the inputs' traces the selection keeps, as the view draws it, a note of the
+    /// selection first among the view's notes.
+    func viewedGraph(of input: InputOptions, selecting selection: TraceQueryOptions) throws -> ViewedGraph {
+        let query = try selection.query()
+        let reading = try input.readGraph(serviceGraphOptions, query: query)
+        var viewed = try view.apply(to: reading.graph)
+        if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
+        return viewed
+    }
+
     var renderer: GraphvizRenderer {
         GraphvizRenderer(engine: engine, errorThresholds: errorThresholds, layoutTimeout: .seconds(layoutTimeout), theme: theme.theme)
     }
@@ -383,10 +393,7 @@ struct GraphCommand: ParsableCommand {
         }
         defer { preparing.wait() }
         try reportingErrors {
-            let query = try selection.query()
-            let reading = try input.readGraph(drawing.serviceGraphOptions, query: query)
-            var viewed = try drawing.view.apply(to: reading.graph)
-            if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
+            let viewed = try drawing.viewedGraph(of: input, selecting: selection)
             let graph = viewed.graph
             if !input.quiet {
                 for note in viewed.notes { printError("tracegraph: \(note)") }
@@ -441,10 +448,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let query = try selection.query()
-            let reading = try input.readGraph(drawing.serviceGraphOptions, query: query)
-            var viewed = try drawing.view.apply(to: reading.graph)
-            if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
+            let viewed = try drawing.viewedGraph(of: input, selecting: selection)
             let (bytes, left, _) = try GraphFormat.markdown.write(viewed, renderer: drawing.renderer, title: title, destination: destination)
             if !input.quiet { for note in viewed.notes + left { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(bytes, to: output)
