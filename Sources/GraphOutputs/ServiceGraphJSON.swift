@@ -3,17 +3,17 @@ import ServiceGraph
 /// A service graph as JSON for scripts and for a later `tracegraph diff`: every node and edge
 /// with every number the graph has, in the graph's order, keys in a fixed order, so the same
 /// graph gives the same bytes. The layout is `Documentation/schemas/service-graph.schema.json`,
-/// whose `schemaVersion` this writes; a change that removes or renames a key raises it.
+/// its words ``ServiceGraphJSONLayout``'s, which the reader of a saved graph reads by too.
 public enum ServiceGraphJSON {
     /// The version of the layout this writes.
-    public static let schemaVersion = 1
+    public static let schemaVersion = ServiceGraphJSONLayout.schemaVersion
 
     /// The JSON of the graph a view drew, with the view's notes (what it left out), `look`'s
     /// health of each node and edge, and the title, when given.
     public static func text(_ viewed: ViewedGraph, look: GraphLook = GraphLook(), title: String? = nil) -> String {
         var object = JSONWriter.Object()
         object.append("schemaVersion", String(schemaVersion))
-        object.append("kind", JSONWriter.string("service-graph"))
+        object.append("kind", JSONWriter.string(ServiceGraphJSONLayout.documentKind))
         if let title { object.append("title", JSONWriter.string(title)) }
         object.append("notes", JSONWriter.array(viewed.notes.map(JSONWriter.string)))
         object.append("thresholds", Self.thresholds(look.thresholds))
@@ -34,13 +34,7 @@ public enum ServiceGraphJSON {
         var object = JSONWriter.Object()
         object.append("id", JSONWriter.string(node.id.rawValue))
         object.append("name", JSONWriter.string(node.name))
-        let (kind, system): (String, String?) = switch node.kind {
-        case .service: ("service", nil)
-        case .database(let system): ("database", system)
-        case .messaging(let system): ("messaging", system)
-        case .remote: ("remote", nil)
-        case .outsideInput: ("outsideInput", nil)
-        }
+        let (kind, system) = ServiceGraphJSONLayout.name(of: node.kind)
         object.append("kind", JSONWriter.string(kind))
         if let system { object.append("system", JSONWriter.string(system)) }
         if let address = node.address { object.append("address", JSONWriter.string(address)) }
@@ -59,12 +53,7 @@ public enum ServiceGraphJSON {
         var object = JSONWriter.Object()
         object.append("from", JSONWriter.string(edge.from.rawValue))
         object.append("to", JSONWriter.string(edge.to.rawValue))
-        let kind = switch edge.kind {
-        case .request: "request"
-        case .publish: "publish"
-        case .deliver: "deliver"
-        }
-        object.append("kind", JSONWriter.string(kind))
+        object.append("kind", JSONWriter.string(ServiceGraphJSONLayout.name(of: edge.kind)))
         if edge.connection != .direct { object.append("connection", JSONWriter.string(edge.connection.rawValue)) }
         object.append("calls", String(edge.calls))
         object.append("errors", String(edge.errors))
@@ -97,15 +86,11 @@ public enum ServiceGraphJSON {
 
     private static func latency(_ summary: LatencySummary) -> String {
         var object = JSONWriter.Object()
+        object.append("basis", JSONWriter.string(ServiceGraphJSONLayout.name(of: summary.basis)))
         switch summary.basis {
-        case .durations:
-            object.append("basis", JSONWriter.string("durations"))
-        case .histogram(let aboveFiniteBuckets):
-            object.append("basis", JSONWriter.string("histogram"))
-            object.append("maxAboveFiniteBuckets", aboveFiniteBuckets ? "true" : "false")
-        case .unknown:
-            object.append("basis", JSONWriter.string("unknown"))
-            return object.text
+        case .durations: break
+        case .histogram(let aboveFiniteBuckets): object.append("maxAboveFiniteBuckets", aboveFiniteBuckets ? "true" : "false")
+        case .unknown: return object.text
         }
         object.append("p50Nanos", String(summary.p50Nanos))
         object.append("p95Nanos", String(summary.p95Nanos))

@@ -1,4 +1,4 @@
-/// Why service-graph metrics could not be read, and where in the input.
+/// Why service-graph metrics, or a service graph saved as JSON, could not be read, and where in the input.
 public struct MetricsReadError: Error, Sendable, Equatable {
     /// What is wrong.
     public enum Problem: Sendable, Equatable {
@@ -6,6 +6,11 @@ public struct MetricsReadError: Error, Sendable, Equatable {
         case malformedLine(reason: String)
         /// JSON that does not parse, or is not shaped as a Prometheus HTTP API answer.
         case malformedAnswer(reason: String)
+        /// JSON that does not parse, or is not shaped as a service graph tracegraph saved
+        /// (``SavedServiceGraph``).
+        case malformedSavedGraph(reason: String)
+        /// A saved service graph of a newer layout than this reader's.
+        case newerSavedGraph(version: Int, read: Int)
         /// A line longer than the reader takes.
         case lineTooLong(limit: Int)
         /// More series than the reader takes.
@@ -71,6 +76,10 @@ extension MetricsReadError.Problem: CustomStringConvertible {
         switch self {
         case .malformedLine(let reason): "not the Prometheus text format: \(reason)"
         case .malformedAnswer(let reason): "not a Prometheus HTTP API answer: \(reason)"
+        case .malformedSavedGraph(let reason): "not a service graph tracegraph saved: \(reason)"
+        case .newerSavedGraph(let version, let read):
+            "a service graph of schemaVersion \(version), written by a newer tracegraph; this one reads version \(read): "
+                + "write the baseline again with this version, or update tracegraph"
         case .lineTooLong(let limit): "a line longer than \(limit) bytes: not a scrape tracegraph reads"
         case .tooManySeries(let limit): "more than \(limit) series: more than tracegraph reads in one input"
         case .tooManyEdges(let limit): "more than \(limit) edges (client, server, connection_type): more than tracegraph draws"

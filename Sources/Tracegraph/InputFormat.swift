@@ -29,15 +29,24 @@ public enum InputReadError: Error, Sendable, Equatable {
     /// other, since metrics are calls already counted and spans would count them again.
     case mixedInputs(metrics: [String], traces: [String])
     /// Service-graph metrics given where spans are needed (the report's traces and flame graphs).
-    case spansNeeded(metrics: [String])
-    /// Service-graph metrics read with a ``TraceQuery``: metrics keep no traces to select.
-    case queryNeedsSpans(metrics: [String])
+    case spansNeeded(metrics: [String], saved: [String] = [])
+    /// Service-graph metrics (or a saved service graph) read with a ``TraceQuery``: they keep no
+    /// traces to select.
+    case queryNeedsSpans(metrics: [String], saved: [String] = [])
+    /// A saved service graph named with other inputs: it is drawn as it was saved, alone.
+    case savedGraphNotAlone(saved: [String], others: [String])
 }
 
 extension InputReadError: CustomStringConvertible {
     public var description: String {
         func list(_ paths: [String]) -> String {
             (paths.prefix(3).joined(separator: ", ") + (paths.count > 3 ? " and \(paths.count - 3) more" : ""))
+        }
+        func holding(_ metrics: [String], _ saved: [String]) -> String {
+            var parts: [String] = []
+            if !metrics.isEmpty { parts.append("\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics") }
+            if !saved.isEmpty { parts.append("\(list(saved)) \(saved.count == 1 ? "holds a service graph" : "hold service graphs") tracegraph saved") }
+            return parts.joined(separator: " and ")
         }
         switch self {
         case .traces(let error): return "\(error)"
@@ -46,33 +55,48 @@ extension InputReadError: CustomStringConvertible {
             return "\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics and \(list(traces)) "
                 + "\(traces.count == 1 ? "holds" : "hold") spans: a graph is drawn from one or the other (metrics count calls "
                 + "that spans would count again); name them in separate runs"
-        case .spansNeeded(let metrics):
-            return "\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics, not spans: a report needs spans "
-                + "for its traces and flame graphs, and workflows for their traces; 'tracegraph graph' draws the service graph of metrics"
-        case .queryNeedsSpans(let metrics):
-            return "\(list(metrics)) \(metrics.count == 1 ? "holds" : "hold") service-graph metrics, not spans: --where, --service, "
-                + "--from, --to, --linked-to and --errors select traces, and metrics keep none"
+        case .spansNeeded(let metrics, let saved):
+            return "\(holding(metrics, saved)), not spans: a report needs spans "
+                + "for its traces and flame graphs, and workflows for their traces; 'tracegraph graph' draws the service graph"
+        case .queryNeedsSpans(let metrics, let saved):
+            return "\(holding(metrics, saved)), not spans: "
+                + "--where, --service, --from, --to, --linked-to and --errors select traces, and a graph keeps none"
+        case .savedGraphNotAlone(let saved, let others):
+            return "\(list(saved)) \(saved.count == 1 ? "is a service graph" : "are service graphs") tracegraph saved, named with \(list(others)): "
+                + "a saved graph is read alone, as it was saved (its numbers cannot be added to others')"
         }
     }
 }
 
-extension OtherContent where Value == Result<MetricsGraph, MetricsReadError> {
-    /// Service-graph metrics, told from their content (or every input, when `format` is given),
-    /// read into a graph's tallies.
-    static func serviceGraphMetrics(format: MetricsFormat?) -> Self {
+/// A graph computed before tracegraph read it: service-graph metrics, or a graph an earlier run saved.
+enum ComputedGraph: Sendable {
+    case metrics(MetricsGraph)
+    case saved(SavedServiceGraph)
+}
+
+extension OtherContent where Value == Result<ComputedGraph, MetricsReadError> {
+    /// Service-graph metrics (every input, when `format` is given) and saved service graphs, told
+    /// from their content and read.
+    static func computedGraphs(format: MetricsFormat?) -> Self {
         OtherContent(
-            recognizes: { bytes, isComplete in
-                // Told from the first 2 MiB at most, as much as a compressed input or standard input
-                // shows first: a trace export of one line is hundreds of megabytes, which finding
-                // the end of its first line would read through.
-                let window = UnsafeRawBufferPointer(rebasing: bytes.prefix(2 << 20))
-                return !bytes.isEmpty
-                    && (format != nil || MetricsFormat.detect(window, isComplete: isComplete && window.count == bytes.count) != nil)
-            },
+            recognizes: { bytes, isComplete in ComputedGraph.recognizes(bytes, isComplete: isComplete, metricsFormat: format) },
             read: { bytes, source, isCompressed in
                 Result { () throws(MetricsReadError) in
-                    try MetricsReader.read(bytes, source: source, format: format, isCompressed: isCompressed)
+                    if format == nil, SavedServiceGraph.detect(bytes) { return .saved(try SavedServiceGraph.read(bytes, source: source)) }
+                    return .metrics(try MetricsReader.read(bytes, source: source, format: format, isCompressed: isCompressed))
                 }
             })
+    }
+}
+
+extension ComputedGraph {
+    /// Whether content that starts with `bytes` is a computed graph: told from the first 2 MiB at
+    /// most, as much as a compressed input or standard input shows first (a trace export of one line
+    /// is hundreds of megabytes, which finding the end of its first line would read through).
+    static func recognizes(_ bytes: UnsafeRawBufferPointer, isComplete: Bool, metricsFormat: MetricsFormat?) -> Bool {
+        let window = UnsafeRawBufferPointer(rebasing: bytes.prefix(2 << 20))
+        return !bytes.isEmpty
+            && (metricsFormat != nil || SavedServiceGraph.detect(window)
+                || MetricsFormat.detect(window, isComplete: isComplete && window.count == bytes.count) != nil)
     }
 }

@@ -15,21 +15,23 @@ public struct LoadedTraces: Sendable {
 
     /// Reads every input (files, folders of files, `-` for standard input) and merges them:
     /// the spans of a trace spread over files are joined. Service-graph metrics hold no spans:
-    /// an input of them is an error (``InputReadError/spansNeeded(metrics:)``).
+    /// an input of them is an error (``InputReadError/spansNeeded(metrics:saved:)``).
     public init(paths: [String], options: ReadOptions = ReadOptions()) throws(InputReadError) {
         try self.init(paths: paths, options: options, keeping: nil)
     }
 
     /// Reads the spans of the traces `keeping` names (all when nil) from every input.
     init(paths: [String], options: ReadOptions, keeping kept: Set<TraceID>?) throws(InputReadError) {
-        let recognizesMetrics = OtherContent<String>(
-            recognizes: { bytes, isComplete in MetricsFormat.detect(bytes, isComplete: isComplete) != nil },
-            read: { _, source, _ in source })
-        let read = try readInputs(paths, options: options, other: options.format == nil ? recognizesMetrics : nil, makeSink: { SpanCollector(kept: kept) }) {
+        let recognizesGraphs = OtherContent<(source: String, saved: Bool)>(
+            recognizes: { bytes, isComplete in ComputedGraph.recognizes(bytes, isComplete: isComplete, metricsFormat: nil) },
+            read: { bytes, source, _ in (source, SavedServiceGraph.detect(bytes)) })
+        let read = try readInputs(paths, options: options, other: options.format == nil ? recognizesGraphs : nil, makeSink: { SpanCollector(kept: kept) }) {
             (set: inout SpanCollector, part: SpanCollector) in set.spans += part.spans
         }
-        let metrics = read.compactMap { if case .other(let source) = $0 { source } else { nil } }
-        guard metrics.isEmpty else { throw .spansNeeded(metrics: metrics) }
+        let graphs = read.compactMap { if case .other(let graph) = $0 { graph } else { nil } }
+        guard graphs.isEmpty else {
+            throw .spansNeeded(metrics: graphs.filter { !$0.saved }.map(\.source), saved: graphs.filter(\.saved).map(\.source))
+        }
         inputs = []
         traces = TraceSet()
         for case .traces(let collected, let report) in read {
@@ -68,6 +70,8 @@ public struct GraphReading: Sendable {
     public var summary: TraceSetSummary
     /// The service-graph metrics the graph was drawn from, when the inputs held metrics.
     public var metrics: MetricsGraph?
+    /// The saved service graph the graph is, when the input was one (`tracegraph graph -T json`).
+    public var saved: SavedServiceGraph?
     /// Of every trace, what a report chooses by, when it was asked for; empty otherwise.
     var digest = TraceDigest()
     /// The ids of the traces counted, sorted, when a query selected some or `listingTraces` asked
@@ -82,7 +86,8 @@ public struct GraphReading: Sendable {
     ///
     /// An input of service-graph metrics is told from its content (or, with `metricsFormat`,
     /// every input is read as metrics of that format; with `options.format`, as that trace export).
-    /// Metrics of several inputs are summed; metrics and trace exports together are an error.
+    /// Metrics of several inputs are summed; metrics and trace exports together are an error. A
+    /// service graph an earlier run saved as JSON is read alone, as it was saved.
     /// With a `query`, the graph counts only the traces it selects (``TraceQuery``), and the
     /// summary says how many of how many.
     public init(paths: [String], options: ReadOptions = ReadOptions(), graphOptions: ServiceGraph.Options = .init(),
@@ -99,8 +104,8 @@ public struct GraphReading: Sendable {
         var readOptions = options
         readOptions.detail = query.detail(widening: ServiceGraph.Accumulator.readDetail(for: graphOptions))
         if collectingWorkflows { readOptions.detail = WorkflowAccumulator.readDetail(widening: readOptions.detail) }
-        let other: OtherContent<Result<MetricsGraph, MetricsReadError>>? = options.format == nil
-            ? .serviceGraphMetrics(format: metricsFormat) : nil
+        let other: OtherContent<Result<ComputedGraph, MetricsReadError>>? = options.format == nil
+            ? .computedGraphs(format: metricsFormat) : nil
         let read = try readInputs(paths, options: readOptions, other: other, makeSink: {
             GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil,
                       workflows: collectingWorkflows ? WorkflowAccumulator() : nil)
@@ -108,6 +113,7 @@ public struct GraphReading: Sendable {
         var sink = GraphSink(accumulator: ServiceGraph.Accumulator(options: graphOptions, query: query), digest: digesting ? TraceDigest() : nil,
                              workflows: collectingWorkflows ? WorkflowAccumulator() : nil)
         var metrics = MetricsGraph()
+        var saved: [SavedServiceGraph] = []
         inputs = []
         for input in read {
             switch input {
@@ -116,13 +122,23 @@ public struct GraphReading: Sendable {
                 inputs.append(report)
             case .other(let result):
                 do throws(MetricsReadError) {
-                    metrics.merge(try result.get())
+                    switch try result.get() {
+                    case .metrics(let graph): metrics.merge(graph)
+                    case .saved(let graph): saved.append(graph)
+                    }
                 } catch {
                     throw .metrics(error)
                 }
             }
         }
-        if !metrics.inputs.isEmpty {
+        if let first = saved.first {
+            let others = saved.dropFirst().map(\.source) + metrics.inputs.map(\.source) + inputs.map(\.source)
+            guard others.isEmpty else { throw .savedGraphNotAlone(saved: [first.source], others: others) }
+            guard query.selectsEverything else { throw .queryNeedsSpans(metrics: [], saved: [first.source]) }
+            graph = first.graph
+            summary = TraceSetSummary(traces: 0, spans: 0, duplicateSpans: 0, links: 0, unresolvedLinks: 0, services: [], errorSpans: 0)
+            self.saved = first
+        } else if !metrics.inputs.isEmpty {
             guard inputs.isEmpty else { throw .mixedInputs(metrics: metrics.inputs.map(\.source), traces: inputs.map(\.source)) }
             guard query.selectsEverything else { throw .queryNeedsSpans(metrics: metrics.inputs.map(\.source)) }
             graph = metrics.graph(options: graphOptions)

@@ -50,12 +50,10 @@ enum Failure: Error {
     case read(TraceReadError)
     /// Service-graph metrics that do not read.
     case metrics(MetricsReadError)
-    /// Service-graph metrics and trace exports named in one run.
-    case mixedInputs(metrics: [String], traces: [String])
-    /// Service-graph metrics named where spans are needed (the report).
-    case spansNeeded(metrics: [String])
-    /// Service-graph metrics read with options that select traces.
-    case queryNeedsSpans(metrics: [String])
+    /// Inputs that cannot be read together or as asked: metrics and trace exports in one run, a
+    /// computed graph where spans are needed or with options that select traces, a saved graph
+    /// with other inputs.
+    case inputs(InputReadError)
     /// The spans read hold no trace that the options select (and `--allow-empty` was not given).
     case noTraceSelected(query: String, traces: Int)
     /// `--workflow` asks for a workflow past the last one read.
@@ -87,9 +85,7 @@ enum Failure: Error {
             switch error {
             case .traces(let error): self = .read(error)
             case .metrics(let error): self = .metrics(error)
-            case .mixedInputs(let metrics, let traces): self = .mixedInputs(metrics: metrics, traces: traces)
-            case .spansNeeded(let metrics): self = .spansNeeded(metrics: metrics)
-            case .queryNeedsSpans(let metrics): self = .queryNeedsSpans(metrics: metrics)
+            case .mixedInputs, .spansNeeded, .queryNeedsSpans, .savedGraphNotAlone: self = .inputs(error)
             }
         case let error as MetricsReadError: self = .metrics(error)
         case let error as GraphvizError: self = .graphviz(error)
@@ -106,7 +102,7 @@ enum Failure: Error {
             if case .cannotOpen = error.problem { return .unreadableInput }
             return .malformedInput
         case .metrics: return .malformedInput
-        case .mixedInputs, .spansNeeded, .queryNeedsSpans: return .usage
+        case .inputs: return .usage
         case .noTraceSelected: return .malformedInput
         case .noSuchWorkflow: return .usage
         case .emptyStandardInput: return .malformedInput
@@ -127,9 +123,7 @@ enum Failure: Error {
         switch self {
         case .read(let error): "\(error)"
         case .metrics(let error): "\(error)"
-        case .mixedInputs(let metrics, let traces): "\(InputReadError.mixedInputs(metrics: metrics, traces: traces))"
-        case .spansNeeded(let metrics): "\(InputReadError.spansNeeded(metrics: metrics))"
-        case .queryNeedsSpans(let metrics): "\(InputReadError.queryNeedsSpans(metrics: metrics))"
+        case .inputs(let error): "\(error)"
         case .noSuchWorkflow(let asked, let count):
             "--workflow \(asked): the traces read make \(count == 1 ? "one workflow" : "\(count) workflows")"
         case .noTraceSelected(let query, let traces):

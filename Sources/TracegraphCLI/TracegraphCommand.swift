@@ -138,6 +138,10 @@ struct InputOptions: ParsableArguments {
             report(metrics, reading.graph)
             return reading
         }
+        if let saved = reading.saved {
+            report(saved)
+            return reading
+        }
         report(reading.inputs, reading.summary)
         try checkSpans(reading.inputs)
         try checkSelection(reading.summary, query: query)
@@ -198,6 +202,15 @@ struct InputOptions: ParsableArguments {
         } catch InputReadError.traces(let error) where error.source == "-" && error.problem == .emptyInput {
             throw Failure.emptyStandardInput(named: !inputs.isEmpty)
         }
+    }
+
+    /// Says on standard error what saved graph was read and what the view that wrote it left out, unless quiet.
+    func report(_ saved: SavedServiceGraph) {
+        guard !quiet else { return }
+        let graph = saved.graph
+        printError("tracegraph: read \(saved.source) (a service graph tracegraph saved): \(GraphWording.count(graph.nodes.count, "node")), "
+            + "\(GraphWording.count(graph.callEdges.count, "call edge")), \(GraphWording.count(graph.linkEdges.count, "link edge"))")
+        for warning in saved.warnings { printError("tracegraph: warning: \(warning)") }
     }
 
     /// Says on standard error what metrics were read and the graph they make, unless quiet.
@@ -464,7 +477,8 @@ struct DiffCommand: ParsableCommand {
         abstract: "Compare two service graphs: services and edges added or removed, and the change in calls, error rate and p95.",
         discussion: """
             Reads the inputs before --against as one set and those after it as the other; with no \
-            --against, two inputs, before and after. Writes Markdown (most significant change \
+            --against, two inputs, before and after. Either side may be a service graph an \
+            earlier run saved with 'tracegraph graph -o baseline.json', read alone. Writes Markdown (most significant change \
             first) to standard output, or JSON with -o FILE.json or --format json. With \
             --fail-on, exits 1 when a change matches a gate: new-edge, removed-edge, \
             new-service, removed-service, error-rate>+Npp (an edge's error rate up more than N \
@@ -473,6 +487,7 @@ struct DiffCommand: ParsableCommand {
             Examples:
               tracegraph diff main.jsonl branch.jsonl
               tracegraph diff main/ --against branch/ --fail-on new-edge,p95>+20%
+              tracegraph diff baseline.json traces.jsonl --fail-on new-edge
             """
     )
 
@@ -513,7 +528,13 @@ struct DiffCommand: ParsableCommand {
         try reportingErrors {
             let gate = try failOn.map { text throws(DiffGateError) in try DiffGate(parsing: text) }
             let (before, after) = against.isEmpty ? ([inputs[0]], [inputs[1]]) : (inputs, against)
-            let diff = GraphDiff(before: try GraphReading(paths: before).graph, after: try GraphReading(paths: after).graph)
+            let readings = (before: try GraphReading(paths: before), after: try GraphReading(paths: after))
+            if !quiet {
+                for warning in [readings.before.saved, readings.after.saved].compactMap({ $0 }).flatMap(\.warnings) {
+                    printError("tracegraph: warning: \(warning)")
+                }
+            }
+            let diff = GraphDiff(before: readings.before.graph, after: readings.after.graph)
             let chosen = format ?? (output.lowercased().hasSuffix(".json") ? .json : .markdown)
             let text = switch chosen {
             case .markdown: GraphDiffMarkdown.text(diff, gate: gate)
@@ -638,6 +659,11 @@ struct InspectCommand: ParsableCommand {
                 try printListing(json ? report.json : report.text)
                 return
             }
+            if let saved = reading.saved {
+                let report = SavedGraphInspectReport(saved: saved)
+                try printListing(json ? report.json : report.text)
+                return
+            }
             let report = InspectReport(inputs: reading.inputs, summary: reading.summary,
                                        selectedBy: query.selectsEverything ? nil : query.optionsDescription,
                                        traceIDs: listTraces ? reading.traceIDs ?? [] : nil)
@@ -699,7 +725,8 @@ struct WorkflowsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let reading = try input.readGraph(.init(), query: selection.query(), collectingWorkflows: true)
-            if let metrics = reading.metrics { throw Failure.spansNeeded(metrics: metrics.inputs.map(\.source)) }
+            if let metrics = reading.metrics { throw Failure.inputs(.spansNeeded(metrics: metrics.inputs.map(\.source))) }
+            if let saved = reading.saved { throw Failure.inputs(.spansNeeded(metrics: [], saved: [saved.source])) }
             let workflows = reading.workflows ?? []
             guard let output else {
                 let list = WorkflowList(workflows: workflows, limit: limit)

@@ -51,3 +51,43 @@ import TraceTestSupport
         #expect(result.status == 64, "\(result.standardError)")
     }
 }
+
+/// A baseline kept as JSON: `graph -o baseline.json` of the exports before, then `diff` of it and
+/// the exports after, says what the diff of the two exports says.
+@Suite struct DiffBaselineTests {
+    @Test func aSavedGraphDiffsAsTheExportItWasSavedFrom() throws {
+        let folder = try DiffCommandTests.exports()
+        #expect(try Tool.run(["graph", "before.json", "-o", "baseline.json", "-q"], in: folder).status == 0)
+        let fromExports = try Tool.run(["diff", "before.json", "after.json", "--fail-on", "new-service"], in: folder)
+        let fromBaseline = try Tool.run(["diff", "baseline.json", "after.json", "--fail-on", "new-service"], in: folder)
+        #expect(fromExports.status == 1 && fromBaseline.status == 1, "\(fromBaseline.standardError)")
+        #expect(fromBaseline.standardOutput == fromExports.standardOutput)
+        #expect(String(decoding: fromBaseline.standardOutput, as: UTF8.self).contains("| added service | recommender |"))
+    }
+
+    @Test func aBaselineSavedFromACutViewSaysSo() throws {
+        let folder = try DiffCommandTests.exports()
+        #expect(try Tool.run(["graph", "before.json", "--min-calls", "10", "-o", "cut.json", "-q"], in: folder).status == 0)
+        let result = try Tool.run(["diff", "cut.json", "before.json"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("warning: cut.json was saved from a view that left things out:"), "\(result.standardError)")
+    }
+
+    @Test(arguments: [(["diff", "baseline.json", "before.json", "--against", "after.json"], "read alone"),
+                      (["report", "baseline.json", "-o", "r.html"], "baseline.json holds a service graph tracegraph saved, not spans"),
+                      (["graph", "baseline.json", "--errors"], "a graph keeps none")])
+    func aSavedGraphWhereItCannotBeReadIsAUsageError(arguments: [String], says: String) throws {
+        let folder = try DiffCommandTests.exports()
+        #expect(try Tool.run(["graph", "before.json", "-o", "baseline.json", "-q"], in: folder).status == 0)
+        let result = try Tool.run(arguments, in: folder)
+        #expect(result.status == 64 && result.standardError.contains(says), "\(result.standardError)")
+    }
+
+    @Test func aBrokenBaselineNamesItsLineAndColumn() throws {
+        let folder = try DiffCommandTests.exports()
+        try "{\"schemaVersion\":1,\"kind\":\"service-graph\",\n \"nodes\":[{\"id\":\"a\"}]}".write(toFile: folder + "/broken.json", atomically: true, encoding: .utf8)
+        let result = try Tool.run(["diff", "broken.json", "after.json"], in: folder)
+        #expect(result.status == 65 && result.standardError.contains("broken.json:2:11: not a service graph tracegraph saved: node \"a\" has no name"),
+                "\(result.standardError)")
+    }
+}

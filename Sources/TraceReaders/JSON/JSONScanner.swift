@@ -222,7 +222,7 @@ package struct JSONScanner {
     }
 
     /// Reads `true` or `false`.
-    mutating func readBool() throws(JSONError) -> Bool {
+    package mutating func readBool() throws(JSONError) -> Bool {
         switch try peekKind() {
         case .bool:
             if peekByte() == UInt8(ascii: "t") { try readLiteral("true"); return true }
@@ -647,13 +647,13 @@ package struct JSONNumber {
     let offset: Int
 
     /// The value as an unsigned 64-bit integer, when it is one that fits.
-    var uint64: UInt64? {
+    package var uint64: UInt64? {
         guard isInteger else { return exactIntegerFromDouble.flatMap { $0 >= 0 ? UInt64(exactly: $0) : nil } }
         return Self.parseDigits(bytes[...])
     }
 
     /// The value as a signed 64-bit integer, when it is one that fits.
-    var int64: Int64? {
+    package var int64: Int64? {
         guard isInteger else { return exactIntegerFromDouble.flatMap { Int64(exactly: $0) } }
         if bytes.first == UInt8(ascii: "-") {
             guard let magnitude = Self.parseDigits(bytes.dropFirst()), magnitude <= UInt64(Int64.max) + 1 else { return nil }
@@ -663,7 +663,7 @@ package struct JSONNumber {
     }
 
     /// The value as a double (the nearest one).
-    var double: Double? {
+    package var double: Double? {
         Double(String(decoding: bytes, as: UTF8.self))
     }
 
