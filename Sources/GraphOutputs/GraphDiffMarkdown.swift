@@ -8,18 +8,13 @@ import TraceModel
 public enum GraphDiffMarkdown {
     public static func text(_ diff: GraphDiff, gate: DiffGate? = nil, title: String = "Service graph diff") -> String {
         var lines = ["## " + MarkdownSummary.Escaped.text(title), ""]
-        let changed = diff.keptEdges.filter { $0.before != $0.after }
-        lines.append("**" + [
-            GraphWording.count(diff.addedNodes.count, "node") + " added", GraphWording.count(diff.removedNodes.count) + " removed",
-            GraphWording.count(diff.addedEdges.count, "edge") + " added", GraphWording.count(diff.removedEdges.count) + " removed",
-            GraphWording.count(changed.count) + " changed",
-        ].joined(separator: " · ") + "**")
+        lines.append("**" + GraphWording.totals(of: diff) + "**")
         if let gate {
             let matches = gate.matches(diff)
+            let verdict = GraphWording.gateVerdict(matches.map(MarkdownSummary.Escaped.text))
+            let head = GraphWording.sentence(verdict.head).dropLast()
             lines.append("")
-            lines.append(matches.isEmpty ? "> The gate passes: nothing it fails on changed."
-                : "> **The gate fails** on " + GraphWording.count(matches.count, "change") + ": "
-                    + matches.map(MarkdownSummary.Escaped.text).joined(separator: "; ") + ".")
+            lines.append("> " + (matches.isEmpty ? String(head) : "**" + head + "**") + verdict.rest + ".")
         }
         var rows: [[String]] = []
         let name = { (id: NodeID) in MarkdownSummary.Escaped.text(diff.names[id] ?? id.rawValue) }
@@ -39,15 +34,9 @@ public enum GraphDiffMarkdown {
             if x != y { return (x.0, x.1, x.2) > (y.0, y.1, y.2) }
             return a.key < b.key
         }
-        for change in changed.sorted(by: precedes) {
-            var what: [String] = []
-            if let points = change.errorRateChange, abs(points) >= 0.05 { what.append("error rate " + GraphWording.points(points)) }
-            if let share = change.p95Change, abs(share) >= 0.0005 {
-                what.append((change.key.kind == .link ? "lag p95 " : "p95 ") + (share < 0 ? "-" : "+") + GraphWording.percent(abs(share)))
-            }
-            let delta = (change.after?.count ?? 0) - (change.before?.count ?? 0)
-            if delta != 0 { what.append((change.key.kind == .link ? "links " : "calls ") + (delta > 0 ? "+" : "-") + GraphWording.count(abs(delta))) }
-            rows.append([what.joined(separator: ", "), edge(change.key), numbers(change.before, change.key), numbers(change.after, change.key)])
+        for change in diff.changedEdges.sorted(by: precedes) {
+            rows.append([GraphWording.changes(of: change).joined(separator: ", "), edge(change.key), numbers(change.before, change.key),
+                         numbers(change.after, change.key)])
         }
         if rows.isEmpty {
             lines += ["", "Nothing changed."]
@@ -67,12 +56,7 @@ public enum GraphDiffMarkdown {
         }
     }
 
-    /// `100 calls · 7 errors (7%) · p95 13 ms`, `44 links · lag p95 2 s`.
     private static func numbers(_ numbers: GraphDiff.EdgeNumbers?, _ key: GraphDiff.EdgeKey) -> String {
-        guard let numbers else { return "–" }
-        var parts = [GraphWording.count(numbers.count, key.kind == .link ? "link" : "call")]
-        if numbers.errors > 0 { parts.append(GraphWording.count(numbers.errors, "error") + " (" + GraphWording.percent(numbers.errorRate) + ")") }
-        if let p95 = numbers.p95Nanos { parts.append((key.kind == .link ? "lag p95 " : "p95 ") + GraphWording.duration(nanos: p95)) }
-        return parts.joined(separator: " · ")
+        numbers.map { GraphWording.numbers($0, of: key) } ?? "–"
     }
 }

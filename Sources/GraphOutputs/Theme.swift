@@ -27,6 +27,8 @@ public struct Theme: Hashable, Sendable {
     /// The boxes around groups of services.
     public var groupFill: String
     public var groupLine: String
+    /// What a diff found added (``GraphDiffLook``); what it found removed is drawn in `errorLine`, dashed.
+    public var added: String
 
     /// The themes by name, as `--theme` takes them.
     public enum Name: String, Sendable, CaseIterable {
@@ -50,7 +52,7 @@ public struct Theme: Hashable, Sendable {
         databaseFill: "#f6f0e3", databaseLine: "#8a6d3b",
         queueFill: "#e9f5ec", queueLine: "#3c8a55",
         remoteFill: "#f4f5f7", call: "#52606d", link: "#7b4fb0",
-        groupFill: "#f7f9fb", groupLine: "#c5ccd3"
+        groupFill: "#f7f9fb", groupLine: "#c5ccd3", added: "#1e7b34"
     )
 
     /// Light text on GitHub's dark background, with the light theme's hues made brighter.
@@ -62,7 +64,7 @@ public struct Theme: Hashable, Sendable {
         databaseFill: "#2a2217", databaseLine: "#c9a26b",
         queueFill: "#12261a", queueLine: "#3fb950",
         remoteFill: "#161b22", call: "#8b949e", link: "#bc8cff",
-        groupFill: "#11161d", groupLine: "#30363d"
+        groupFill: "#11161d", groupLine: "#30363d", added: "#3fb950"
     )
 
     /// Black and greys on white, for print and for readers who do not tell colours apart: a
@@ -76,6 +78,6 @@ public struct Theme: Hashable, Sendable {
         databaseFill: "#f5f5f5", databaseLine: "#000000",
         queueFill: "#f5f5f5", queueLine: "#000000",
         remoteFill: "#ffffff", call: "#333333", link: "#555555",
-        groupFill: "#fafafa", groupLine: "#999999"
+        groupFill: "#fafafa", groupLine: "#999999", added: "#000000"
     )
 }

@@ -47,24 +47,7 @@ extension GraphvizDrawing {
     /// coloured by their rate of errors; under it, a line for each note of what was left out.
     init(_ graph: ServiceGraph, plan: LayoutPlan, look: GraphLook = GraphLook(), caption: [String] = [], title: String? = nil) {
         let theme = look.theme
-        graphAttributes = [
-            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", theme.muted),
-            ("bgcolor", theme.background), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
-            ("outputorder", "edgesfirst"), ("newrank", "true"),
-        ]
-        if !caption.isEmpty || title != nil {
-            // `\l` ends a line flush left; the caption sits under the graph, the title its first line as given.
-            let titleLine = title.map { GraphvizText.escaped(TerminalText.escaping($0), limit: 200) + "\\l" } ?? ""
-            let lines = titleLine + caption.map { GraphvizText.escaped(GraphWording.sentence($0)) + "\\l" }.joined()
-            graphAttributes += [("label", lines), ("labelloc", "b"), ("labeljust", "l")]
-        }
-        if plan.engine == .dot, plan.direction == .leftToRight { graphAttributes.append(("rankdir", "LR")) }
-        if plan.engine != .dot {
-            graphAttributes += [
-                ("overlap", plan.overlapRemovalRounds.map { "prism\($0)" } ?? "false"), ("splines", plan.straightEdges ? "line" : "true"),
-                ("sep", "+12"),
-            ]
-        }
+        graphAttributes = Self.graphAttributes(theme) + Self.caption(caption, title: title) + Self.layoutAttributes(plan)
         nodeDefaults = Self.nodeDefaults(theme)
         edgeDefaults = Self.edgeDefaults(theme)
         nodes = graph.nodes.map { Self.node($0, look: look.node($0), theme: theme) }
@@ -79,6 +62,34 @@ extension GraphvizDrawing {
             for index in edges.indices { edges[index].attributes.removeAll { $0.name == "label" } }
         }
         clusters = Self.groups(of: graph, theme: theme) + (graph.nodes.isEmpty ? [] : [Self.legend(theme)])
+    }
+
+    /// What every drawing's graph is: its font, its background, the room between nodes.
+    static func graphAttributes(_ theme: Theme) -> Attributes {
+        [
+            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", theme.muted),
+            ("bgcolor", theme.background), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
+            ("outputorder", "edgesfirst"), ("newrank", "true"),
+        ]
+    }
+
+    /// How a plan lays the graph out: dot from left to right, or the other engines' overlap removal and splines.
+    static func layoutAttributes(_ plan: LayoutPlan) -> Attributes {
+        if plan.engine == .dot { return plan.direction == .leftToRight ? [("rankdir", "LR")] : [] }
+        return [
+            ("overlap", plan.overlapRemovalRounds.map { "prism\($0)" } ?? "false"), ("splines", plan.straightEdges ? "line" : "true"),
+            ("sep", "+12"),
+        ]
+    }
+
+    /// The graph's label: under the graph, flush left, the title (as given) on its first line and
+    /// a sentence of the caption on each of the others; none when there is neither.
+    static func caption(_ caption: [String], title: String?) -> Attributes {
+        guard !caption.isEmpty || title != nil else { return [] }
+        // `\l` ends a line flush left.
+        let titleLine = title.map { GraphvizText.escaped(TerminalText.escaping($0), limit: 200) + "\\l" } ?? ""
+        let lines = titleLine + caption.map { GraphvizText.escaped(GraphWording.sentence($0)) + "\\l" }.joined()
+        return [("label", lines), ("labelloc", "b"), ("labeljust", "l")]
     }
 
     /// What every node is unless its look says otherwise: a healthy service's box.

@@ -92,6 +92,15 @@ public struct GraphvizRenderer: Sendable {
                           engine: plan.engine, format: format)
     }
 
+    /// A diff of two service graphs (``GraphDiff``) in a format: what came, what went and what
+    /// changed, in ``GraphDiffLook``'s colours of the renderer's theme; the caption's lines under it.
+    public func render(_ diff: GraphDiff, format: GraphvizFormat, caption: [String] = [], title: String? = nil) throws(GraphvizError) -> [UInt8] {
+        let plan = plan(for: GraphvizDrawing.union(of: diff))
+        var drawing = GraphvizDrawing(diff: diff, plan: plan, look: GraphDiffLook(theme: theme), caption: caption, title: title)
+        if let title { drawing.name = GraphWording.shortened(TerminalText.escaping(title), limit: 200) }
+        return try render(drawing, engine: plan.engine, format: format)
+    }
+
     /// A workflow (``Workflow``) in a format: its traces grouped by root service and operation,
     /// and the links between the groups, laid out by dot from left to right.
     public func render(_ workflow: Workflow, format: GraphvizFormat, caption: [String] = []) throws(GraphvizError) -> [UInt8] {

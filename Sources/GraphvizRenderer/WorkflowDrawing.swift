@@ -22,20 +22,8 @@ extension GraphvizDrawing {
     /// failed, and the span links between boxes dashed, cause to effect, with their count, in the
     /// service graph's style.
     init(workflow: Workflow, caption: [String] = [], theme: Theme = .light) {
-        graphAttributes = [
-            ("fontname", Self.font), ("fontsize", "11"), ("fontcolor", theme.muted),
-            ("bgcolor", theme.background), ("pad", "0.3"), ("nodesep", "0.35"), ("ranksep", "0.9"),
-            ("outputorder", "edgesfirst"), ("newrank", "true"), ("rankdir", "LR"),
-        ]
-        if !caption.isEmpty {
-            let lines = caption.map { GraphvizText.escaped(GraphWording.sentence($0)) + "\\l" }.joined()
-            graphAttributes += [("label", lines), ("labelloc", "b"), ("labeljust", "l")]
-        }
-        nodeDefaults = [
-            ("fontname", Self.font), ("fontsize", "12"), ("fontcolor", theme.ink), ("shape", "box"),
-            ("style", "rounded,filled"), ("fillcolor", theme.serviceFill), ("color", theme.serviceLine),
-            ("penwidth", "1.3"), ("margin", "0.18,0.08"),
-        ]
+        graphAttributes = Self.graphAttributes(theme) + [("rankdir", "LR")] + Self.caption(caption, title: nil)
+        nodeDefaults = Self.nodeDefaults(theme)
         edgeDefaults = [
             ("fontname", Self.font), ("fontsize", "10"), ("style", "dashed"), ("color", theme.link), ("fontcolor", theme.link),
             ("arrowhead", "vee"), ("arrowsize", "0.7"), ("penwidth", "1.2"),

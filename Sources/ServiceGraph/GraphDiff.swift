@@ -17,6 +17,10 @@ public struct GraphDiff: Sendable {
         /// A call's kind (`request`, `publish`, `deliver`); a link's linking spans' name.
         public var detail: String
 
+        package init(kind: Kind, from: NodeID, to: NodeID, detail: String) {
+            (self.kind, self.from, self.to, self.detail) = (kind, from, to, detail)
+        }
+
         public static func < (lhs: EdgeKey, rhs: EdgeKey) -> Bool {
             (lhs.kind, lhs.from, lhs.to, lhs.detail) < (rhs.kind, rhs.from, rhs.to, rhs.detail)
         }
@@ -30,6 +34,10 @@ public struct GraphDiff: Sendable {
         /// The p95 latency (a link's: its lag), when the graph knows it.
         public var p95Nanos: UInt64?
 
+        package init(count: Int, errors: Int, p95Nanos: UInt64?) {
+            (self.count, self.errors, self.p95Nanos) = (count, errors, p95Nanos)
+        }
+
         public var errorRate: Double { count == 0 ? 0 : Double(errors) / Double(count) }
     }
 
@@ -40,6 +48,10 @@ public struct GraphDiff: Sendable {
         public var before: EdgeNumbers?
         /// Nil: the edge is gone.
         public var after: EdgeNumbers?
+
+        package init(key: EdgeKey, before: EdgeNumbers?, after: EdgeNumbers?) {
+            (self.key, self.before, self.after) = (key, before, after)
+        }
 
         /// The change in error rate, in percentage points; nil unless in both.
         public var errorRateChange: Double? {
@@ -56,6 +68,8 @@ public struct GraphDiff: Sendable {
 
     public var addedNodes: [ServiceGraph.Node]
     public var removedNodes: [ServiceGraph.Node]
+    /// Every node of either graph once, sorted by id: those after, and those gone.
+    public var nodes: [ServiceGraph.Node]
     /// Every edge of either graph, sorted by key.
     public var edges: [Edge]
     /// Each node's name, from either graph.
@@ -65,12 +79,15 @@ public struct GraphDiff: Sendable {
     public var removedEdges: [Edge] { edges.filter { $0.after == nil } }
     /// Edges in both graphs.
     public var keptEdges: [Edge] { edges.filter { $0.before != nil && $0.after != nil } }
+    /// Edges in both graphs whose numbers differ.
+    public var changedEdges: [Edge] { keptEdges.filter { $0.before != $0.after } }
 
     public init(before: ServiceGraph, after: ServiceGraph) {
         let oldNodes = Dictionary(before.nodes.map { ($0.id, $0) }) { first, _ in first }
         let newNodes = Dictionary(after.nodes.map { ($0.id, $0) }) { first, _ in first }
         addedNodes = after.nodes.filter { oldNodes[$0.id] == nil }
         removedNodes = before.nodes.filter { newNodes[$0.id] == nil }
+        nodes = (Array(newNodes.values) + removedNodes).sorted { $0.id < $1.id }
         var names: [NodeID: String] = [:]
         for node in before.nodes + after.nodes { names[node.id] = node.name }
         self.names = names
@@ -81,11 +98,7 @@ public struct GraphDiff: Sendable {
     private static func edges(of graph: ServiceGraph) -> [EdgeKey: EdgeNumbers] {
         var edges: [EdgeKey: EdgeNumbers] = [:]
         for edge in graph.callEdges {
-            let kind = switch edge.kind {
-            case .request: "request"
-            case .publish: "publish"
-            case .deliver: "deliver"
-            }
+            let kind = ServiceGraphJSONLayout.name(of: edge.kind)
             let p95: UInt64? = if case .unknown = edge.latency.basis { nil } else { edge.latency.p95Nanos }
             edges[EdgeKey(kind: .call, from: edge.from, to: edge.to, detail: kind)] = EdgeNumbers(count: edge.calls, errors: edge.errors, p95Nanos: p95)
         }
@@ -97,6 +110,51 @@ public struct GraphDiff: Sendable {
             edges[key] = numbers
         }
         return edges
+    }
+}
+
+extension GraphWording {
+    /// `1 node added · 0 removed · 1 edge added · 1 removed · 3 changed`.
+    public static func totals(of diff: GraphDiff) -> String {
+        [
+            count(diff.addedNodes.count, "node") + " added", count(diff.removedNodes.count) + " removed",
+            count(diff.addedEdges.count, "edge") + " added", count(diff.removedEdges.count) + " removed",
+            count(diff.changedEdges.count) + " changed",
+        ].joined(separator: " · ")
+    }
+
+    /// What changed on an edge in both graphs, as far as a person would see it: `error rate +6 pp`
+    /// (from a twentieth of a point), `p95 +30%` (a link's `lag p95`, from 0.1 %), `calls +4`
+    /// (`links +4`); empty when none of them changed that much.
+    public static func changes(of edge: GraphDiff.Edge) -> [String] {
+        var what: [String] = []
+        if let change = edge.errorRateChange, abs(change) >= 0.05 { what.append("error rate " + points(change)) }
+        if let share = edge.p95Change, abs(share) >= 0.0005 {
+            what.append((edge.key.kind == .link ? "lag p95 " : "p95 ") + (share < 0 ? "-" : "+") + percent(abs(share)))
+        }
+        let delta = (edge.after?.count ?? 0) - (edge.before?.count ?? 0)
+        if delta != 0, edge.before != nil, edge.after != nil {
+            what.append((edge.key.kind == .link ? "links " : "calls ") + (delta > 0 ? "+" : "-") + count(abs(delta)))
+        }
+        return what
+    }
+
+    /// What a gate made of a diff, from what it matched (``DiffGate/matches(_:)``): `the gate
+    /// fails` and ` on 2 changes: new service fraud; …` (the first `listed` of them), or `the gate
+    /// passes` and `: nothing it fails on changed`.
+    public static func gateVerdict(_ matches: [String], listed: Int = .max) -> (head: String, rest: String) {
+        guard !matches.isEmpty else { return ("the gate passes", ": nothing it fails on changed") }
+        let shown = matches.prefix(listed).joined(separator: "; ")
+        return ("the gate fails", " on " + count(matches.count, "change") + ": " + shown
+            + (matches.count > listed ? "; and " + count(matches.count - listed) + " more" : ""))
+    }
+
+    /// An edge's numbers in one graph: `100 calls · 7 errors (7%) · p95 13 ms`, `44 links · lag p95 2 s`.
+    public static func numbers(_ numbers: GraphDiff.EdgeNumbers, of key: GraphDiff.EdgeKey) -> String {
+        var parts = [count(numbers.count, key.kind == .link ? "link" : "call")]
+        if numbers.errors > 0 { parts.append(count(numbers.errors, "error") + " (" + percent(numbers.errorRate) + ")") }
+        if let p95 = numbers.p95Nanos { parts.append((key.kind == .link ? "lag p95 " : "p95 ") + duration(nanos: p95)) }
+        return parts.joined(separator: " · ")
     }
 }
 

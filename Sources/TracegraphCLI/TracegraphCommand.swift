@@ -479,7 +479,8 @@ struct DiffCommand: ParsableCommand {
             Reads the inputs before --against as one set and those after it as the other; with no \
             --against, two inputs, before and after. Either side may be a service graph an \
             earlier run saved with 'tracegraph graph -o baseline.json', read alone. Writes Markdown (most significant change \
-            first) to standard output, or JSON with -o FILE.json or --format json. With \
+            first) to standard output, JSON with -o FILE.json or --format json, or a drawing with \
+            -o FILE.svg (added green, removed red and dashed, changes labelled). With \
             --fail-on, exits 1 when a change matches a gate: new-edge, removed-edge, \
             new-service, removed-service, error-rate>+Npp (an edge's error rate up more than N \
             percentage points), p95>+N% (its p95 up more than N %).
@@ -488,6 +489,7 @@ struct DiffCommand: ParsableCommand {
               tracegraph diff main.jsonl branch.jsonl
               tracegraph diff main/ --against branch/ --fail-on new-edge,p95>+20%
               tracegraph diff baseline.json traces.jsonl --fail-on new-edge
+              tracegraph diff main.jsonl branch.jsonl -o drift.svg
             """
     )
 
@@ -501,17 +503,33 @@ struct DiffCommand: ParsableCommand {
     var output = "-"
 
     @Option(name: [.customShort("T", allowingJoined: true), .long], help: ArgumentHelp(
-        "markdown or json. Default: what the output's extension says (.md, .json), else markdown.", valueName: "format"))
-    var format: DiffFormat?
+        "\(Self.formats.map(\.rawValue).joined(separator: ", ")). Default: what the output's extension says (.md, .json, .svg, …), else markdown.",
+        valueName: "format"))
+    var format: GraphFormat?
 
     @Option(help: ArgumentHelp("Exit 1 when a change matches one of these gates, separated by commas.", valueName: "gates"))
     var failOn: String?
 
+    @Option(help: ArgumentHelp("The heading of the Markdown, the first line of a drawing's caption and its SVG <title>.", valueName: "text"))
+    var title = "Service graph diff"
+
+    @Option(help: ArgumentHelp("A drawing's colours: light, dark (for dark pages), mono (greys, for print).", valueName: "theme"))
+    var theme: Theme.Name = .light
+
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
 
-    enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
-        case markdown, json
+    /// What a diff is written as: Markdown, JSON, and Graphviz's drawings.
+    static let formats: [GraphFormat] = [.markdown, .json, .svg, .dot, .png, .pdf]
+
+    /// The format asked for, or the one the output's extension names, else Markdown.
+    private func chosenFormat() throws(ValidationError) -> GraphFormat {
+        if format == nil, output == "-" || GraphFormat(extensionOf: output) == nil { return .markdown }
+        let chosen = try GraphFormat.chosen(asked: format, output: output)
+        guard Self.formats.contains(chosen) else {
+            throw ValidationError("a diff is written in \(Self.formats.map(\.rawValue).joined(separator: ", ")), not \(chosen).")
+        }
+        return chosen
     }
 
     func validate() throws {
@@ -522,6 +540,7 @@ struct DiffCommand: ParsableCommand {
         if let failOn {
             do { _ = try DiffGate(parsing: failOn) } catch { throw ValidationError("\(error)") }
         }
+        try chosenFormat().checkNotToATerminal(output: output)
     }
 
     func run() throws {
@@ -535,17 +554,21 @@ struct DiffCommand: ParsableCommand {
                 }
             }
             let diff = GraphDiff(before: readings.before.graph, after: readings.after.graph)
-            let chosen = format ?? (output.lowercased().hasSuffix(".json") ? .json : .markdown)
-            let text = switch chosen {
-            case .markdown: GraphDiffMarkdown.text(diff, gate: gate)
-            case .json: GraphDiffJSON.text(diff, gate: gate)
+            let matches = gate?.matches(diff) ?? []
+            let chosen = try chosenFormat()
+            let bytes: [UInt8]
+            switch chosen {
+            case .markdown: bytes = Array(GraphDiffMarkdown.text(diff, gate: gate, title: title).utf8)
+            case .json: bytes = Array(GraphDiffJSON.text(diff, gate: gate).utf8)
+            case .svg, .dot, .png, .pdf, .mermaid:
+                let verdict = gate.map { _ in GraphWording.gateVerdict(matches, listed: 5) }
+                let caption = [GraphWording.totals(of: diff)] + (verdict.map { [$0.head + $0.rest] } ?? [])
+                bytes = try GraphvizRenderer(theme: theme.theme).render(diff, format: chosen.graphviz ?? .svg, caption: caption, title: title)
             }
-            let notes = try OutputFile.write(Array(text.utf8), to: output)
+            let notes = try OutputFile.write(bytes, to: output)
             if !quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
-            if let gate {
-                let matches = gate.matches(diff)
-                if !matches.isEmpty { throw Failure.gateMatched(matches) }
-            }
+            if !quiet, output != "-" { printError("tracegraph: wrote \(output): \(GraphWording.totals(of: diff))") }
+            if !matches.isEmpty { throw Failure.gateMatched(matches) }
         }
     }
 }

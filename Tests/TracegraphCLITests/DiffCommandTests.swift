@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraceTestSupport
+import Tracegraph
 
 /// `tracegraph diff` from the command line: two exports of the built-in example, the second with
 /// its recommendation service renamed recommender (one service gone, one new, their edges with them).
@@ -45,7 +46,20 @@ import TraceTestSupport
         #expect(a == b && String(decoding: a, as: UTF8.self).hasPrefix("{\"schemaVersion\":1,\"kind\":\"service-graph-diff\""))
     }
 
-    @Test(arguments: [["diff", "before.json"], ["diff", "before.json", "after.json", "--fail-on", "p95>20%"], ["diff", "--against", "after.json"]])
+    @Test func aDrawingByItsExtensionTheSameEachTime() throws {
+        let folder = try Self.exports()
+        for name in ["a.svg", "b.svg"] {
+            let result = try Tool.run(["diff", "before.json", "after.json", "-o", name, "--theme", "dark"], in: folder)
+            #expect(result.status == 0 && result.standardError.contains("wrote \(name): 1 node added · 1 removed"), "\(result.standardError)")
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.svg")), b = try Data(contentsOf: URL(fileURLWithPath: folder + "/b.svg"))
+        let svg = String(decoding: a, as: UTF8.self)
+        #expect(a == b && svg.contains("<title>Service graph diff</title>") && svg.contains("class=\"node service added\""))
+        #expect(svg.contains(Theme.dark.added) && svg.contains("fill=\"\(Theme.dark.background)\""))
+    }
+
+    @Test(arguments: [["diff", "before.json"], ["diff", "before.json", "after.json", "--fail-on", "p95>20%"], ["diff", "--against", "after.json"],
+                      ["diff", "before.json", "after.json", "-T", "mermaid"], ["diff", "before.json", "after.json", "-o", "d.svg", "-T", "json"]])
     func aWrongCommandLineIsAUsageError(arguments: [String]) throws {
         let result = try Tool.run(arguments, in: try Self.exports())
         #expect(result.status == 64, "\(result.standardError)")
