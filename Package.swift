@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Tracegraph",
             dependencies: ["TraceModel", "TraceReaders", "ServiceGraph", "ServiceGraphMetrics", "GraphOutputs", "GraphvizRenderer", "HTMLReport",
-                           "SystemCalls"]
+                           "SystemCalls", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "TracegraphCLI",

@@ -3,11 +3,16 @@
 /// and, past the size a person can read, only the busiest edges. The one owner of those rules and
 /// of the words that say what was left out; every output draws the graph a view gives.
 ///
-/// The steps run in a fixed order, each on what the step before kept: exclude, minimum calls,
-/// focus, collapse, then the busiest edges.
+/// The steps run in a fixed order, each on what the step before kept: rename, hide, exclude,
+/// minimum calls, focus, collapse, then the busiest edges.
 public struct GraphView: Hashable, Sendable {
-    /// Nodes whose name matches one of these are left out, with their edges.
+    /// Names given to services and peers in place of theirs, the first that applies; nodes that
+    /// end up with the same kind and name are merged (``ServiceGraph/renaming(_:)``).
+    public var renames: [NodeRename]
+    /// Nodes whose name matches one of these are left out, with their edges (`--exclude`).
     public var exclude: [NamePattern]
+    /// Nodes a configuration file hides, left out as ``exclude``'s are.
+    public var hide: [NamePattern]
     /// Call edges with fewer calls, and link edges with fewer links, are left out.
     public var minimumCalls: Int
     /// Services (and peers) whose neighbourhood is drawn: the nodes they reach along edges and
@@ -33,7 +38,10 @@ public struct GraphView: Hashable, Sendable {
     }
 
     public init(exclude: [NamePattern] = [], minimumCalls: Int = 0, focus: [NamePattern] = [], depth: Int = 2,
-                collapseLeavesAbove: Int? = GraphView.defaultCollapseLeavesAbove, edgeLimit: EdgeLimit = .readable) {
+                collapseLeavesAbove: Int? = GraphView.defaultCollapseLeavesAbove, edgeLimit: EdgeLimit = .readable,
+                renames: [NodeRename] = [], hide: [NamePattern] = []) {
+        self.renames = renames
+        self.hide = hide
         self.exclude = exclude
         self.minimumCalls = minimumCalls
         self.focus = focus
@@ -55,6 +63,20 @@ public struct GraphView: Hashable, Sendable {
     /// The graph as this view draws it, and what it left out.
     public func apply(to graph: ServiceGraph) throws(GraphViewError) -> ViewedGraph {
         var viewed = ViewedGraph(graph: graph, whole: graph)
+        if !renames.isEmpty {
+            let (renamed, count, merged) = graph.renaming(renames)
+            if count > 0 {
+                viewed = ViewedGraph(graph: renamed, whole: renamed)
+                viewed.notes.append("named " + GraphWording.count(count, "node") + " as the configuration's rename says"
+                    + (merged > 0 ? ", merging " + GraphWording.count(merged) + " into another (a merged edge's p95 is the largest of its parts')" : ""))
+            }
+        }
+        if !hide.isEmpty {
+            let before = viewed.graph.nodes.count
+            viewed.graph.keepNodes { node in !hide.contains { $0.matches(node.name) } }
+            let left = before - viewed.graph.nodes.count
+            if left > 0 { viewed.notes.append("left out " + GraphWording.count(left, "node") + " the configuration hides") }
+        }
         if !exclude.isEmpty {
             let before = viewed.graph.nodes.count
             viewed.graph.keepNodes { node in !exclude.contains { $0.matches(node.name) } }
@@ -67,7 +89,7 @@ public struct GraphView: Hashable, Sendable {
             let before = viewed.graph.edgeCount
             viewed.graph.callEdges.removeAll { $0.calls < minimumCalls }
             viewed.graph.linkEdges.removeAll { $0.links < minimumCalls }
-            let dropped = viewed.graph.dropNodesLeftWithoutEdges(whole: graph)
+            let dropped = viewed.graph.dropNodesLeftWithoutEdges(whole: viewed.whole)
             viewed.notes.append("left out " + GraphWording.count(before - viewed.graph.edgeCount, "edge")
                 + " of fewer than " + GraphWording.count(minimumCalls, "call") + " or links (--min-calls)"
                 + (dropped > 0 ? " and the " + GraphWording.count(dropped, "node") + " they alone joined" : ""))
@@ -82,7 +104,7 @@ public struct GraphView: Hashable, Sendable {
             viewed.focused = centres
             viewed.notes.append("drew the " + GraphWording.count(viewed.graph.nodes.count, "node") + " within "
                 + GraphWording.count(depth, "edge") + " of " + focus.map(\.text).joined(separator: ", ")
-                + " (--focus, --depth), of " + GraphWording.count(graph.nodes.count))
+                + " (--focus, --depth), of " + GraphWording.count(viewed.whole.nodes.count))
         }
         if let limit = collapseLeavesAbove {
             let (groups, members) = viewed.graph.collapseLeafFanOuts(above: limit, keeping: viewed.focused)
@@ -364,16 +386,21 @@ extension ServiceGraph.CallEdge {
     /// One edge for several from one caller: their calls and errors summed, and each percentile
     /// the largest of theirs (percentiles of a union cannot be had from the parts' percentiles).
     init(merging edges: [Self], to target: NodeID) {
-        func largest(_ summaries: [LatencySummary]) -> LatencySummary? {
-            summaries.isEmpty ? nil : LatencySummary(
-                p50Nanos: summaries.map(\.p50Nanos).max()!, p95Nanos: summaries.map(\.p95Nanos).max()!,
-                p99Nanos: summaries.map(\.p99Nanos).max()!, maxNanos: summaries.map(\.maxNanos).max()!,
-                basis: summaries.allSatisfy { $0.basis == summaries[0].basis } ? summaries[0].basis : .unknown)
-        }
         self.init(from: edges[0].from, to: target, kind: edges[0].kind,
                   connection: edges.allSatisfy { $0.connection == edges[0].connection } ? edges[0].connection : .virtual,
                   calls: edges.reduce(0) { $0 + $1.calls }, errors: edges.reduce(0) { $0 + $1.errors },
-                  latency: largest(edges.map(\.latency))!, clientLatency: largest(edges.compactMap(\.clientLatency)))
+                  latency: LatencySummary.largest(edges.map(\.latency))!, clientLatency: LatencySummary.largest(edges.compactMap(\.clientLatency)))
         mergedEdges = edges.reduce(0) { $0 + $1.mergedEdges }
+    }
+}
+
+extension LatencySummary {
+    /// Each percentile the largest of the summaries' (the percentiles of a union cannot be had
+    /// from its parts'), of their basis when they share one; nil for none.
+    static func largest(_ summaries: [LatencySummary]) -> LatencySummary? {
+        summaries.isEmpty ? nil : LatencySummary(
+            p50Nanos: summaries.map(\.p50Nanos).max()!, p95Nanos: summaries.map(\.p95Nanos).max()!,
+            p99Nanos: summaries.map(\.p99Nanos).max()!, maxNanos: summaries.map(\.maxNanos).max()!,
+            basis: summaries.allSatisfy { $0.basis == summaries[0].basis } ? summaries[0].basis : .unknown)
     }
 }

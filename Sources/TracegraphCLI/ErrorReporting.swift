@@ -26,6 +26,8 @@ enum ExitStatus: Int32, CaseIterable {
     case internalFailure = 70
     /// EX_CANTCREAT.
     case unwritableOutput = 73
+    /// EX_CONFIG.
+    case configuration = 78
 
     var meaning: String {
         switch self {
@@ -36,6 +38,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .unreadableInput: "an input or a report template cannot be read"
         case .internalFailure: "Graphviz failed, or another internal error"
         case .unwritableOutput: "an output cannot be written"
+        case .configuration: "a configuration file cannot be used"
         }
     }
 
@@ -73,6 +76,8 @@ enum Failure: Error {
     case gateMatched([String])
     /// `--fail-on` names a gate tracegraph does not know.
     case gate(DiffGateError)
+    /// The configuration file cannot be read, or says what tracegraph does not take.
+    case configuration(ConfigurationError)
     /// An error that no part of tracegraph is meant to throw: a fault in tracegraph.
     case unexpected(any Error)
 
@@ -92,6 +97,7 @@ enum Failure: Error {
         case let error as ReportError: self = .report(error)
         case let error as OutputError: self = .output(error)
         case let error as DiffGateError: self = .gate(error)
+        case let error as ConfigurationError: self = .configuration(error)
         default: self = .unexpected(error)
         }
     }
@@ -115,6 +121,7 @@ enum Failure: Error {
         case .output: return .unwritableOutput
         case .gateMatched: return .gateMatched
         case .gate: return .usage
+        case .configuration: return .configuration
         case .unexpected: return .internalFailure
         }
     }
@@ -146,6 +153,7 @@ enum Failure: Error {
         case .gateMatched(let matches):
             "--fail-on matched " + (matches.count == 1 ? "one change" : "\(matches.count) changes") + ": " + matches.map(TerminalText.escaping).joined(separator: "; ")
         case .gate(let error): "\(error)"
+        case .configuration(let error): "\(error)"
         case .unexpected(let error): "internal error, please report it: \(String(reflecting: type(of: error))): \(error)"
         }
     }

@@ -242,12 +242,38 @@ struct InputOptions: ParsableArguments {
     }
 }
 
+/// The configuration file (``Configuration``): `tracegraph.yml` of the current folder, the one
+/// named, or none.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Read this configuration file (renames, hidden services and peers, thresholds, theme, the diff's gate) instead of \(Configuration.fileNames[0]) of the current folder.",
+        valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Read no configuration file, not even \(Configuration.fileNames[0]) of the current folder.")
+    var noConfig = false
+
+    func validate() throws {
+        if config != nil, noConfig { throw ValidationError("--config names a configuration file and --no-config reads none: give either, not both.") }
+    }
+
+    /// The configuration asked for, if any; unless `quiet`, a line on standard error says which file was read.
+    func load(quiet: Bool) throws(ConfigurationError) -> Configuration? {
+        guard !noConfig else { return nil }
+        let file = if let config { try Configuration(contentsOf: config) } else { try Configuration.inCurrentFolder() }
+        if let file, !quiet { printError("tracegraph: read configuration \(file.path)") }
+        return file
+    }
+}
+
 /// How the service graph is drawn, for every command that draws one.
 struct GraphOptions: ParsableArguments {
+    @OptionGroup(title: "Configuration") var configuration: ConfigurationOptions
+
     @Option(help: ArgumentHelp(
         "Colours: light (the default), dark (for a dark page, GitHub's background) or mono (black and greys, for print and for readers who do not tell colours apart).",
         valueName: "theme"))
-    var theme: Theme.Name = .light
+    var theme: Theme.Name?
 
     @Option(help: "Graphviz layout engine: \(LayoutEngine.allCases.map(\.rawValue).joined(separator: ", ")). Default: dot, left to right, up to \(LayoutPlan.maximumEdgesForDot) edges (or \(LayoutPlan.maximumNodesForSparseDot) nodes of at most \(LayoutPlan.maximumEdgesPerNodeForSparseDot) edges each); past that sfdp with straight edges, and a line on standard error says so.")
     var engine: LayoutEngine?
@@ -260,11 +286,11 @@ struct GraphOptions: ParsableArguments {
         valueName: "rule"))
     var edges: ServiceGraph.EdgeRule = .boundary
 
-    @Option(help: ArgumentHelp("Draw a node or edge as degraded (amber) above this share of errors, in percent.", valueName: "percent"))
-    var degradedAbove = 0.1
+    @Option(help: ArgumentHelp("Draw a node or edge as degraded (amber) above this share of errors, in percent (default: 0.1).", valueName: "percent"))
+    var degradedAbove: Double?
 
-    @Option(help: ArgumentHelp("Draw a node or edge as failing (red) above this share of errors, in percent.", valueName: "percent"))
-    var failingAbove = 10.0
+    @Option(help: ArgumentHelp("Draw a node or edge as failing (red) above this share of errors, in percent (default: 10).", valueName: "percent"))
+    var failingAbove: Double?
 
     @Option(help: ArgumentHelp(
         "Draw only the neighbourhood of the services (or peers) this names: what they call and what calls them, --depth edges away. A pattern: '*' any characters, '?' any one. Repeatable.",
@@ -309,28 +335,35 @@ struct GraphOptions: ParsableArguments {
         ServiceGraph.Options(inferUninstrumentedPeers: !noPeers, edgeRule: edges, groupAttribute: noGroups || groupBy.isEmpty ? nil : groupBy)
     }
 
-    var errorThresholds: ErrorThresholds { ErrorThresholds(degradedAbove: degradedAbove / 100, failingAbove: failingAbove / 100) }
+    /// How these options draw, over what the configuration file says: the options win.
+    struct Settings {
+        var view: GraphView
+        var renderer: GraphvizRenderer
+        var serviceGraphOptions: ServiceGraph.Options
 
-    /// The part of the graph these options draw.
-    var view: GraphView {
-        GraphView(exclude: exclude.map(NamePattern.init), minimumCalls: minCalls, focus: focus.map(NamePattern.init), depth: depth,
-                  collapseLeavesAbove: full || collapseLeaves == 0 ? nil : collapseLeaves,
-                  edgeLimit: topEdges.map { .top($0) } ?? (full ? .all : .readable))
+        /// The graph of the inputs' traces the selection keeps, as the view draws it, a note of
+        /// the selection first among the view's notes.
+        func viewedGraph(of input: InputOptions, selecting selection: TraceQueryOptions) throws -> ViewedGraph {
+            let query = try selection.query()
+            let reading = try input.readGraph(serviceGraphOptions, query: query)
+            var viewed = try view.apply(to: reading.graph)
+            if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
+            return viewed
+        }
     }
 
-    /// The renderer these options ask for.
-    /// The graph of the inputs' traces the selection keeps, as the view draws it, a note of the
-    /// selection first among the view's notes.
-    func viewedGraph(of input: InputOptions, selecting selection: TraceQueryOptions) throws -> ViewedGraph {
-        let query = try selection.query()
-        let reading = try input.readGraph(serviceGraphOptions, query: query)
-        var viewed = try view.apply(to: reading.graph)
-        if let selected = GraphWording.selection(query, reading.summary) { viewed.notes.insert(selected, at: 0) }
-        return viewed
-    }
-
-    var renderer: GraphvizRenderer {
-        GraphvizRenderer(engine: engine, errorThresholds: errorThresholds, layoutTimeout: .seconds(layoutTimeout), theme: theme.theme)
+    /// The settings of these options and of the configuration file they find, which is read here.
+    func settings(quiet: Bool) throws -> Settings {
+        let file = try configuration.load(quiet: quiet)
+        let thresholds = ErrorThresholds(degradedAbove: (degradedAbove ?? file?.degradedAbovePercent ?? 0.1) / 100,
+                                          failingAbove: (failingAbove ?? file?.failingAbovePercent ?? 10) / 100)
+        let view = GraphView(exclude: exclude.map(NamePattern.init), minimumCalls: minCalls, focus: focus.map(NamePattern.init), depth: depth,
+                             collapseLeavesAbove: full || collapseLeaves == 0 ? nil : collapseLeaves,
+                             edgeLimit: topEdges.map { .top($0) } ?? (full ? .all : .readable),
+                             renames: file?.renames ?? [], hide: file?.hidden ?? [])
+        let renderer = GraphvizRenderer(engine: engine, errorThresholds: thresholds, layoutTimeout: .seconds(layoutTimeout),
+                                        theme: (theme ?? file?.theme ?? .light).theme)
+        return Settings(view: view, renderer: renderer, serviceGraphOptions: serviceGraphOptions)
     }
 
     func validate() throws {
@@ -340,10 +373,10 @@ struct GraphOptions: ParsableArguments {
             throw ValidationError("--depth, --min-calls and --collapse-leaves cannot be negative.")
         }
         guard layoutTimeout > 0 else { throw ValidationError("--layout-timeout must be at least 1 second.") }
-        guard (0...100).contains(degradedAbove), (0...100).contains(failingAbove) else {
+        guard [degradedAbove, failingAbove].allSatisfy({ $0.map { (0...100).contains($0) } ?? true }) else {
             throw ValidationError("--degraded-above and --failing-above are percentages, from 0 to 100.")
         }
-        guard degradedAbove <= failingAbove else {
+        if let degradedAbove, let failingAbove, degradedAbove > failingAbove {
             throw ValidationError("--degraded-above (\(degradedAbove)) must not be above --failing-above (\(failingAbove)).")
         }
     }
@@ -397,16 +430,17 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         let format = try GraphFormat.chosen(asked: format, output: output)
-        let renderer = drawing.renderer
-        // Graphviz loads its plugins and fonts on another thread while the inputs are read;
-        // the command waits for it before it ends, whatever happens.
-        let preparing = DispatchGroup()
-        if let graphviz = format.graphviz {
-            DispatchQueue.global().async(group: preparing) { renderer.prepare(for: graphviz) }
-        }
-        defer { preparing.wait() }
         try reportingErrors {
-            let viewed = try drawing.viewedGraph(of: input, selecting: selection)
+            let settings = try drawing.settings(quiet: input.quiet)
+            let renderer = settings.renderer
+            // Graphviz loads its plugins and fonts on another thread while the inputs are read;
+            // the command waits for it before it ends, whatever happens.
+            let preparing = DispatchGroup()
+            if let graphviz = format.graphviz {
+                DispatchQueue.global().async(group: preparing) { renderer.prepare(for: graphviz) }
+            }
+            defer { preparing.wait() }
+            let viewed = try settings.viewedGraph(of: input, selecting: selection)
             let graph = viewed.graph
             if !input.quiet {
                 for note in viewed.notes { printError("tracegraph: \(note)") }
@@ -461,8 +495,9 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let viewed = try drawing.viewedGraph(of: input, selecting: selection)
-            let (bytes, left, _) = try GraphFormat.markdown.write(viewed, renderer: drawing.renderer, title: title, destination: destination)
+            let settings = try drawing.settings(quiet: input.quiet)
+            let viewed = try settings.viewedGraph(of: input, selecting: selection)
+            let (bytes, left, _) = try GraphFormat.markdown.write(viewed, renderer: settings.renderer, title: title, destination: destination)
             if !input.quiet { for note in viewed.notes + left { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(bytes, to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
@@ -513,8 +548,10 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The heading of the Markdown, the first line of a drawing's caption and its SVG <title>.", valueName: "text"))
     var title = "Service graph diff"
 
-    @Option(help: ArgumentHelp("A drawing's colours: light, dark (for dark pages), mono (greys, for print).", valueName: "theme"))
-    var theme: Theme.Name = .light
+    @Option(help: ArgumentHelp("A drawing's colours: light (the default), dark (for dark pages), mono (greys, for print).", valueName: "theme"))
+    var theme: Theme.Name?
+
+    @OptionGroup(title: "Configuration") var configuration: ConfigurationOptions
 
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
@@ -545,7 +582,8 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let gate = try failOn.map { text throws(DiffGateError) in try DiffGate(parsing: text) }
+            let file = try configuration.load(quiet: quiet)
+            let gate = try (failOn ?? file?.failOn).map { text throws(DiffGateError) in try DiffGate(parsing: text) }
             let (before, after) = against.isEmpty ? ([inputs[0]], [inputs[1]]) : (inputs, against)
             let readings = (before: try GraphReading(paths: before), after: try GraphReading(paths: after))
             if !quiet {
@@ -553,7 +591,9 @@ struct DiffCommand: ParsableCommand {
                     printError("tracegraph: warning: \(warning)")
                 }
             }
-            let diff = GraphDiff(before: readings.before.graph, after: readings.after.graph)
+            // Both sides named and hidden as the configuration says: a service renamed between them is the same service.
+            let view = GraphView(collapseLeavesAbove: nil, edgeLimit: .all, renames: file?.renames ?? [], hide: file?.hidden ?? [])
+            let diff = GraphDiff(before: try view.apply(to: readings.before.graph).graph, after: try view.apply(to: readings.after.graph).graph)
             let matches = gate?.matches(diff) ?? []
             let chosen = try chosenFormat()
             let bytes: [UInt8]
@@ -563,7 +603,7 @@ struct DiffCommand: ParsableCommand {
             case .svg, .dot, .png, .pdf, .mermaid:
                 let verdict = gate.map { _ in GraphWording.gateVerdict(matches, listed: 5) }
                 let caption = [GraphWording.totals(of: diff)] + (verdict.map { [$0.head + $0.rest] } ?? [])
-                bytes = try GraphvizRenderer(theme: theme.theme).render(diff, format: chosen.graphviz ?? .svg, caption: caption, title: title)
+                bytes = try GraphvizRenderer(theme: (theme ?? file?.theme ?? .light).theme).render(diff, format: chosen.graphviz ?? .svg, caption: caption, title: title)
             }
             let notes = try OutputFile.write(bytes, to: output)
             if !quiet { for note in notes { printError("tracegraph: warning: \(note)") } }
@@ -631,13 +671,14 @@ struct ReportCommand: ParsableCommand {
         try reportingErrors {
             let chosenTemplates = try templates.map { folder throws(ReportError) in try ReportTemplates(folder: folder) } ?? .builtIn
             let query = try selection.query()
-            let reading = try input.readForReport(maxTraces: maxTraces, keepLinked: linkedDepth, graphOptions: drawing.serviceGraphOptions,
+            let settings = try drawing.settings(quiet: input.quiet)
+            let reading = try input.readForReport(maxTraces: maxTraces, keepLinked: linkedDepth, graphOptions: settings.serviceGraphOptions,
                                                   query: query)
             var options = HTMLReport.Options(title: title, maxTraces: maxTraces, templates: chosenTemplates)
             options.keepLinked = linkedDepth
             if !query.selectsEverything { options.selectedBy = query.optionsDescription }
             let report = try reading.htmlReport(
-                graphOptions: drawing.serviceGraphOptions, view: drawing.view, renderer: drawing.renderer, options: options
+                graphOptions: settings.serviceGraphOptions, view: settings.view, renderer: settings.renderer, options: options
             ) { note in if !input.quiet { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(Array(report.html.utf8), to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }

@@ -164,3 +164,49 @@ private let chain = graph([("gateway", "a", 50), ("a", "b", 40), ("b", "c", 30),
         #expect(try GraphView.full.apply(to: whole).graph == whole)
     }
 }
+
+/// A configuration's renames and hidden nodes, as the view's first steps.
+@Suite struct RenameTests {
+    /// gateway → cart-a, cart-b (instances of one service), cart-a → redis, cart-b → redis; a link from cart-b to gateway.
+    static let instances = graph([("gateway", "cart-a", 30), ("gateway", "cart-b", 10), ("cart-a", "redis", 20), ("cart-b", "redis", 40)],
+                                 peers: ["redis": .database(system: "redis")], links: [("cart-b", "gateway", 3), ("cart-a", "gateway", 2)])
+
+    @Test func nodesRenamedAlikeAreMergedWithTheirEdges() throws {
+        let view = GraphView(full: (), renames: [NodeRename(scope: .services, pattern: NamePattern("cart-*"), name: "cart")])
+        let viewed = try view.apply(to: Self.instances)
+        #expect(names(viewed.graph) == ["cart", "gateway", "redis"])
+        let cart = try #require(viewed.graph.nodes.first { $0.name == "cart" })
+        #expect(cart.id.rawValue == "svc_cart" && cart.spanCount == 20)
+        let toCart = try #require(viewed.graph.callEdges.first { $0.to == cart.id })
+        // Calls and errors summed; p95 the largest of the two (30 ms), said as merged.
+        #expect(toCart.calls == 40 && toCart.errors == 4 && toCart.latency.p95Nanos == 30_000_000 && toCart.mergedEdges == 2)
+        #expect(viewed.graph.callEdges.first { $0.from == cart.id }?.calls == 60)
+        #expect(viewed.graph.linkEdges.map(\.links) == [5])
+        #expect(viewed.notes == ["named 2 nodes as the configuration's rename says, merging 1 into another (a merged edge's p95 is the largest of its parts')"])
+    }
+
+    @Test func aRenameAppliesToItsScopeAndTheFirstThatMatchesWins() throws {
+        let renames = [NodeRename(scope: .peers, pattern: NamePattern("cart-a"), name: "x"),
+                       NodeRename(scope: .services, pattern: NamePattern("cart-a"), name: "first"),
+                       NodeRename(scope: .services, pattern: NamePattern("cart-*"), name: "second"),
+                       NodeRename(scope: .peers, pattern: NamePattern("red*"), name: "cache")]
+        let viewed = try GraphView(full: (), renames: renames).apply(to: Self.instances)
+        #expect(names(viewed.graph) == ["cache", "first", "gateway", "second"])
+        #expect(viewed.graph.nodes.first { $0.name == "cache" }?.kind == .database(system: "redis"))
+    }
+
+    @Test func hiddenNodesGoWithTheirEdgesAndNothingRenamedSaysNothing() throws {
+        let viewed = try GraphView(full: (), renames: [NodeRename(scope: .services, pattern: NamePattern("nobody"), name: "x")],
+                                   hide: [NamePattern("redis")]).apply(to: Self.instances)
+        #expect(names(viewed.graph) == ["cart-a", "cart-b", "gateway"])
+        #expect(viewed.graph.callEdges.count == 2)
+        #expect(viewed.notes == ["left out 1 node the configuration hides"])
+    }
+}
+
+extension GraphView {
+    /// Every node and edge, with these renames and hidden nodes.
+    init(full: Void, renames: [NodeRename], hide: [NamePattern] = []) {
+        self.init(collapseLeavesAbove: nil, edgeLimit: .all, renames: renames, hide: hide)
+    }
+}

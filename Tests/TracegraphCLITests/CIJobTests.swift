@@ -14,6 +14,11 @@ import Yams
 
     /// README's ```yaml blocks of CI jobs: those that start by naming their file in a comment.
     static var jobs: [String] {
+        yamlBlocks.filter { $0.hasPrefix("# .github/workflows/") || $0.hasPrefix("# .gitlab-ci.yml") }
+    }
+
+    /// README's ```yaml blocks.
+    static var yamlBlocks: [String] {
         var blocks: [String] = []
         var current: [Substring]?
         for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -22,7 +27,7 @@ import Yams
                 current = nil
             } else if current != nil { current!.append(line) }
         }
-        return blocks.filter { $0.hasPrefix("# .github/workflows/") || $0.hasPrefix("# .gitlab-ci.yml") }
+        return blocks
     }
 
     /// Every string in a YAML document, depth first.

@@ -36,6 +36,9 @@ import Tracegraph
             (InputReadError.spansNeeded(metrics: ["a.prom"]), 64),
             (InputReadError.queryNeedsSpans(metrics: ["a.prom"]), 64),
             (Failure.noTraceSelected(query: "--errors", traces: 3), 65),
+            (InputReadError.savedGraphNotAlone(saved: ["base.json"], others: ["b.json"]), 64),
+            (MetricsReadError(source: "base.json", line: 1, column: 18, problem: .newerSavedGraph(version: 2, read: 1)), 65),
+            (ConfigurationError(path: "tracegraph.yml", line: 2, column: 3, problem: .unknownKey(key: "renmae", place: "services", known: ["rename", "hide"])), 78),
         ]
         var unwritable: (any Error)?
         do { try OutputFile.write([], to: "/proc/tracegraph/out.svg") } catch { unwritable = error }
@@ -54,7 +57,7 @@ import Tracegraph
         #expect(words.contains("Exit codes: 0 success, 1 tracegraph diff's --fail-on matched a change, 64 wrong usage, "
             + "65 malformed input, or an invalid report template, "
             + "66 an input or a report template cannot be read, 70 Graphviz failed, or another internal error, "
-            + "73 an output cannot be written."), "\(help)")
+            + "73 an output cannot be written, 78 a configuration file cannot be used."), "\(help)")
         #expect(words.contains(ExitStatus.sentence))
     }
 
