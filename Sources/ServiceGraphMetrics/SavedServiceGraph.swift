@@ -19,15 +19,16 @@ public struct SavedServiceGraph: Sendable {
     /// (a diff against a graph cut to a limit finds the edges cut gone).
     public var warnings: [String] { notes.map { "\(source) was saved from a view that left things out: \($0)" } }
 
-    /// Whether `bytes` open as a saved service graph: a JSON object whose `kind`, among its first
-    /// two members, is ``ServiceGraphJSONLayout/documentKind``. Nothing else tracegraph reads
-    /// (trace exports, Prometheus answers) has such a member.
+    /// Whether `bytes` hold a saved service graph: a JSON object with a member `kind` of
+    /// ``ServiceGraphJSONLayout/documentKind``, wherever it stands among the object's members (a
+    /// program that rewrote the file may have put them in another order). Nothing else tracegraph
+    /// reads (trace exports, Prometheus answers) has such a member. Of an object cut short (the
+    /// first bytes of a large input), the members before the cut are looked at.
     public static func detect(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var scanner = JSONScanner(bytes)
         do throws(JSONError) {
             try scanner.beginObject()
-            for _ in 0..<2 {
-                guard let key = try scanner.nextKey()?.string else { return false }
+            while let key = try scanner.nextKey()?.string {
                 if key == "kind" {
                     guard try scanner.peekKind() == .string else { return false }
                     return try scanner.readString() == ServiceGraphJSONLayout.documentKind

@@ -182,16 +182,8 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// Inputs that hold no span are named; when none holds one, that is an error (65) unless
-    /// `--allow-empty`: `{}`, `[]` or JSON of another kind draw no picture that looks like a result.
     private func checkSpans(_ inputs: [InputReport]) throws {
-        let empty = inputs.filter { $0.spans == 0 }.map(\.source)
-        if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty {
-            throw Failure.noSpans(inputs: empty, firstSkipped: inputs.lazy.compactMap(\.skipped.first).first,
-                                  skippedCount: inputs.reduce(0) { $0 + $1.skippedCount })
-        }
-        guard !quiet else { return }
-        for source in empty { printError("tracegraph: warning: \(source) holds no spans") }
+        try checkHoldSpans(inputs, allowEmpty: allowEmpty, quiet: quiet)
     }
 
     /// Runs a read; standard input that holds nothing at all is a failure of its own, which
@@ -240,6 +232,18 @@ struct InputOptions: ParsableArguments {
             if count > 10 { printError("  … and \(count - 10) more") }
         }
     }
+}
+
+/// Inputs that hold no span are named; when none holds one, that is an error (65) unless
+/// `allowEmpty`: `{}`, `[]` or JSON of another kind draw no picture that looks like a result.
+func checkHoldSpans(_ inputs: [InputReport], allowEmpty: Bool, quiet: Bool) throws {
+    let empty = inputs.filter { $0.spans == 0 }.map(\.source)
+    if empty.count == inputs.count, !inputs.isEmpty, !allowEmpty {
+        throw Failure.noSpans(inputs: empty, firstSkipped: inputs.lazy.compactMap(\.skipped.first).first,
+                              skippedCount: inputs.reduce(0) { $0 + $1.skippedCount })
+    }
+    guard !quiet else { return }
+    for source in empty { printError("tracegraph: warning: \(source) holds no spans") }
 }
 
 /// The configuration file (``Configuration``): `tracegraph.yml` of the current folder, the one
@@ -586,6 +590,8 @@ struct DiffCommand: ParsableCommand {
             let gate = try (failOn ?? file?.failOn).map { text throws(DiffGateError) in try DiffGate(parsing: text) }
             let (before, after) = against.isEmpty ? ([inputs[0]], [inputs[1]]) : (inputs, against)
             let readings = (before: try GraphReading(paths: before), after: try GraphReading(paths: after))
+            // A side that holds no span is no graph to compare: every edge of the other would look gone.
+            for reading in [readings.before, readings.after] { try checkHoldSpans(reading.inputs, allowEmpty: false, quiet: quiet) }
             if !quiet {
                 for warning in [readings.before.saved, readings.after.saved].compactMap({ $0 }).flatMap(\.warnings) {
                     printError("tracegraph: warning: \(warning)")

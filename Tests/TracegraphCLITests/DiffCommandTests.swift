@@ -79,6 +79,27 @@ import Tracegraph
         #expect(String(decoding: fromBaseline.standardOutput, as: UTF8.self).contains("| added service | recommender |"))
     }
 
+    /// The gates on numbers, from the command line: a baseline, and the same graph with one call
+    /// edge failing half its calls and twice as slow.
+    @Test(arguments: [("error-rate>+2pp", 1), ("error-rate>+60pp", 0), ("p95>+20%", 1), ("p95>+150%", 0)])
+    func aGateOnNumbersExitsOneWhenAnEdgeWorsens(gate: String, status: Int32) throws {
+        let folder = try DiffCommandTests.exports()
+        #expect(try Tool.run(["graph", "before.json", "-o", "baseline.json", "-q"], in: folder).status == 0)
+        var graph = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/baseline.json"))) as? [String: Any])
+        var calls = try #require(graph["calls"] as? [[String: Any]])
+        let index = try #require(calls.firstIndex { ($0["errors"] as? Int) == 0 && ($0["calls"] as? Int ?? 0) >= 4 })
+        calls[index]["errors"] = (calls[index]["calls"] as! Int) / 2
+        var latency = try #require(calls[index]["latency"] as? [String: Any])
+        latency["p95Nanos"] = (latency["p95Nanos"] as! Int) * 2
+        calls[index]["latency"] = latency
+        graph["calls"] = calls
+        try JSONSerialization.data(withJSONObject: graph).write(to: URL(fileURLWithPath: folder + "/worse.json"))
+        let result = try Tool.run(["diff", "baseline.json", "worse.json", "--fail-on", gate], in: folder)
+        #expect(result.status == status, "\(result.standardError)")
+        let markdown = String(decoding: result.standardOutput, as: UTF8.self)
+        #expect(markdown.contains("p95 +100%") && markdown.contains("error rate +"), "\(markdown)")
+    }
+
     @Test func aBaselineSavedFromACutViewSaysSo() throws {
         let folder = try DiffCommandTests.exports()
         #expect(try Tool.run(["graph", "before.json", "--min-calls", "10", "-o", "cut.json", "-q"], in: folder).status == 0)
@@ -95,6 +116,15 @@ import Tracegraph
         #expect(try Tool.run(["graph", "before.json", "-o", "baseline.json", "-q"], in: folder).status == 0)
         let result = try Tool.run(arguments, in: folder)
         #expect(result.status == 64 && result.standardError.contains(says), "\(result.standardError)")
+    }
+
+    /// A side that holds no span is an error, not a graph whose every edge looks gone.
+    @Test func aSideWithoutSpansIsAnError() throws {
+        let folder = try DiffCommandTests.exports()
+        try "{}".write(toFile: folder + "/empty.json", atomically: true, encoding: .utf8)
+        let result = try Tool.run(["diff", "empty.json", "after.json", "--fail-on", "removed-edge"], in: folder)
+        #expect(result.status == 65 && result.standardError.contains("empty.json holds no span"), "\(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
     }
 
     @Test func aBrokenBaselineNamesItsLineAndColumn() throws {
