@@ -3,7 +3,8 @@ import ServiceGraph
 /// How a diff of two service graphs (``GraphDiff``) is drawn, whatever draws it: what came is
 /// drawn in the theme's `added` colour with a thicker line, what went in its `errorLine` colour,
 /// dashed, and what stayed quiet in grey, so that the changes stand out; an edge in both whose
-/// numbers changed (``GraphWording/changes(of:)``) keeps its colour and says what changed. Each
+/// numbers changed (``GraphWording/changes(of:)``) keeps its colour and says what changed, in amber
+/// when it got worse by a reviewer's measure (``worseErrorRatePoints``, ``worseP95Share``). Each
 /// change is also a word on the node or edge and a class, so that it is told apart without colour
 /// (in the mono theme, in print).
 public struct GraphDiffLook: Sendable {
@@ -12,6 +13,12 @@ public struct GraphDiffLook: Sendable {
     public init(theme: Theme = .light) {
         self.theme = theme
     }
+
+    /// An edge in both whose error rate rose by this many percentage points, or whose p95 rose by
+    /// this share, is labelled in the colour of degraded edges: worse enough for a reviewer to look
+    /// at, where two runs' numbers always differ a little.
+    public static let worseErrorRatePoints = 1.0
+    public static let worseP95Share = 0.1
 
     /// What happened to a node or an edge between the two graphs.
     public enum Change: String, Sendable, CaseIterable {
@@ -57,7 +64,7 @@ public struct GraphDiffLook: Sendable {
         case .added: (look.color, look.text, look.width) = (theme.added, theme.added, 2.6)
         case .removed: (look.color, look.text, look.dashed, look.width) = (theme.errorLine, theme.errorLine, true, 2)
         case .changed:
-            let worse = (edge.errorRateChange ?? 0) >= 0.05 || (edge.p95Change ?? 0) >= 0.0005
+            let worse = (edge.errorRateChange ?? 0) >= Self.worseErrorRatePoints || (edge.p95Change ?? 0) >= Self.worseP95Share
             (look.color, look.text, look.width) = (isLink ? theme.link : theme.call, worse ? theme.degradedText : theme.ink, 2)
         case .unchanged: break
         }

@@ -14,12 +14,9 @@ extension GraphvizDrawing {
         edgeDefaults = Self.edgeDefaults(theme)
         nodes = diff.nodes.map { node in
             let change = look.change(of: node, in: diff)
-            var lines = [node.kind == .outsideInput ? node.name : GraphvizText.escaped(node.name, limit: 48)]
-            switch node.kind {
-            case .database(let system) where !system.isEmpty, .messaging(let system) where !system.isEmpty:
-                lines.append(GraphvizText.escaped(system, limit: 48))
-            default: break
-            }
+            // A peer's label as in the service graph; a service's name alone, its spans not being compared.
+            var lines = node.kind == .outsideInput ? node.labelLines
+                : (node.kind == .service ? [node.name] : node.labelLines).map { GraphvizText.escaped($0, limit: 48) }
             if change == .added || change == .removed { lines.append(change.rawValue) }
             let attributes: Attributes = [("id", node.id.rawValue), ("label", GraphvizText.lines(lines))]
                 + Self.attributes(of: look.node(node, change: change), theme: theme)

@@ -169,8 +169,8 @@ extension ServiceGraph.Node {
             }
             return [name, summary]
         case .database(let system), .messaging(let system):
-            // Metrics name a database but not its system.
-            let details = [system, address ?? ""].filter { !$0.isEmpty }
+            // Metrics name a database but not its system; a system that is the name says nothing more.
+            let details = [system == name ? "" : system, address ?? ""].filter { !$0.isEmpty }
             return details.isEmpty ? [name] : [name, details.joined(separator: " · ")]
         case .remote:
             return [name]

@@ -607,7 +607,7 @@ struct DiffCommand: ParsableCommand {
             case .markdown: bytes = Array(GraphDiffMarkdown.text(diff, gate: gate, title: title).utf8)
             case .json: bytes = Array(GraphDiffJSON.text(diff, gate: gate).utf8)
             case .svg, .dot, .png, .pdf, .mermaid:
-                let verdict = gate.map { _ in GraphWording.gateVerdict(matches, listed: 5) }
+                let verdict = gate.map { _ in GraphWording.gateVerdict(matches, listed: 3) }
                 let caption = [GraphWording.totals(of: diff)] + (verdict.map { [$0.head + $0.rest] } ?? [])
                 bytes = try GraphvizRenderer(theme: (theme ?? file?.theme ?? .light).theme).render(diff, format: chosen.graphviz ?? .svg, caption: caption, title: title)
             }
