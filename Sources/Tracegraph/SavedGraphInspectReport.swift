@@ -31,11 +31,13 @@ public struct SavedGraphInspectReport: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// For scripts: one JSON object, keys in a fixed order, `schemaVersion` first (that of this
-    /// object's layout, as in every `inspect --json`).
+    /// The version of the layout `json` writes; it rises when a key is removed or renamed.
+    public static let schemaVersion = 1
+
+    /// For scripts: one JSON object, keys in a fixed order, `schemaVersion` first.
     public var json: String {
         var object = JSONWriter.Object()
-        object.append("schemaVersion", String(MetricsInspectReport.schemaVersion))
+        object.append("schemaVersion", String(Self.schemaVersion))
         object.append("path", JSONWriter.string(saved.source))
         object.append("kind", JSONWriter.string(ServiceGraphJSONLayout.documentKind))
         if let title = saved.title { object.append("title", JSONWriter.string(title)) }

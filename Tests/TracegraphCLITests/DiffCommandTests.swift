@@ -118,6 +118,20 @@ import Tracegraph
         #expect(result.status == 64 && result.standardError.contains(says), "\(result.standardError)")
     }
 
+    /// A saved graph drawn again is the graph saved, and inspect says what it holds.
+    @Test func aSavedGraphDrawsAgainAndSaysWhatItHolds() throws {
+        let folder = try DiffCommandTests.exports()
+        #expect(try Tool.run(["graph", "before.json", "-o", "baseline.json", "-q"], in: folder).status == 0)
+        let again = try Tool.run(["graph", "baseline.json", "-o", "again.json"], in: folder)
+        #expect(again.standardError.contains("read baseline.json (a service graph tracegraph saved): 20 nodes, 17 call edges, 5 link edges"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/again.json")) == Data(contentsOf: URL(fileURLWithPath: folder + "/baseline.json")))
+        let text = String(decoding: try Tool.run(["inspect", "baseline.json"], in: folder).standardOutput, as: UTF8.self)
+        #expect(text.contains("nodes: 20 (services 10, databases 6, topics 1, peers that recorded no spans 2)"), "\(text)")
+        let json = try Tool.run(["inspect", "baseline.json", "--json"], in: folder)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput)) as? [String: Any])
+        #expect(object["callEdges"] as? Int == 17 && object["links"] as? Int == 25 && object["kind"] as? String == "service-graph")
+    }
+
     /// A side that holds no span is an error, not a graph whose every edge looks gone.
     @Test func aSideWithoutSpansIsAnError() throws {
         let folder = try DiffCommandTests.exports()
