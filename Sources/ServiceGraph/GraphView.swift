@@ -11,8 +11,8 @@ public struct GraphView: Hashable, Sendable {
     public var renames: [NodeRename]
     /// Nodes whose name matches one of these are left out, with their edges (`--exclude`).
     public var exclude: [NamePattern]
-    /// Nodes a configuration file hides, left out as ``exclude``'s are.
-    public var hide: [NamePattern]
+    /// Services and peers a configuration file hides, left out as ``exclude``'s are.
+    public var hide: [NodePattern]
     /// Call edges with fewer calls, and link edges with fewer links, are left out.
     public var minimumCalls: Int
     /// Services (and peers) whose neighbourhood is drawn: the nodes they reach along edges and
@@ -39,7 +39,7 @@ public struct GraphView: Hashable, Sendable {
 
     public init(exclude: [NamePattern] = [], minimumCalls: Int = 0, focus: [NamePattern] = [], depth: Int = 2,
                 collapseLeavesAbove: Int? = GraphView.defaultCollapseLeavesAbove, edgeLimit: EdgeLimit = .readable,
-                renames: [NodeRename] = [], hide: [NamePattern] = []) {
+                renames: [NodeRename] = [], hide: [NodePattern] = []) {
         self.renames = renames
         self.hide = hide
         self.exclude = exclude
@@ -73,7 +73,7 @@ public struct GraphView: Hashable, Sendable {
         }
         if !hide.isEmpty {
             let before = viewed.graph.nodes.count
-            viewed.graph.keepNodes { node in !hide.contains { $0.matches(node.name) } }
+            viewed.graph.keepNodes { node in !hide.contains { $0.matches(node) } }
             let left = before - viewed.graph.nodes.count
             if left > 0 { viewed.notes.append("left out " + GraphWording.count(left, "node") + " the configuration hides") }
         }

@@ -1,8 +1,7 @@
-/// A name given to services or peers in place of theirs (a configuration file's `rename`): a
-/// service that a release renamed, instances that report under several names, a peer known only
-/// by its address. Nodes that end up with the same kind and name are one node.
-public struct NodeRename: Hashable, Sendable {
-    /// Which nodes a rename applies to.
+/// Services, or peers, whose names match a pattern: what a configuration file's `rename` and
+/// `hide` apply to.
+public struct NodePattern: Hashable, Sendable {
+    /// Which nodes a pattern is for.
     public enum Scope: String, Hashable, Sendable {
         /// Services that recorded spans.
         case services
@@ -11,24 +10,36 @@ public struct NodeRename: Hashable, Sendable {
     }
 
     public var scope: Scope
-    /// The names it applies to: `*` any characters, `?` any one.
+    /// `*` any characters, `?` any one.
     public var pattern: NamePattern
-    /// The name they are given.
-    public var name: String
 
-    public init(scope: Scope, pattern: NamePattern, name: String) {
+    public init(scope: Scope, pattern: NamePattern) {
         self.scope = scope
         self.pattern = pattern
-        self.name = name
     }
 
-    /// Whether this rename applies to `node`.
-    func applies(to node: ServiceGraph.Node) -> Bool {
+    /// Whether `node` is of the scope and its name matches; never the stand-in for spans outside the input.
+    public func matches(_ node: ServiceGraph.Node) -> Bool {
         switch node.kind {
         case .service: scope == .services && pattern.matches(node.name)
         case .database, .messaging, .remote: scope == .peers && pattern.matches(node.name)
         case .outsideInput: false
         }
+    }
+}
+
+/// A name given to services or peers in place of theirs (a configuration file's `rename`): a
+/// service that a release renamed, instances that report under several names, a peer known only
+/// by its address. Nodes that end up with the same kind and name are one node.
+public struct NodeRename: Hashable, Sendable {
+    /// The nodes it renames.
+    public var nodes: NodePattern
+    /// The name they are given.
+    public var name: String
+
+    public init(scope: NodePattern.Scope, pattern: NamePattern, name: String) {
+        nodes = NodePattern(scope: scope, pattern: pattern)
+        self.name = name
     }
 }
 
@@ -45,7 +56,7 @@ extension ServiceGraph {
         var mergedIndex: [String: Int] = [:]
         var target: [NodeID: Int] = [:]
         for var node in nodes {
-            if let rename = renames.first(where: { $0.applies(to: node) }), rename.name != node.name {
+            if let rename = renames.first(where: { $0.nodes.matches(node) }), rename.name != node.name {
                 node.name = rename.name
                 renamed += 1
             }

@@ -30,7 +30,7 @@ public struct Configuration: Sendable, Equatable {
     /// Names given to services and peers, in the file's order.
     public var renames: [NodeRename] = []
     /// Services and peers left out of every drawing, with their edges.
-    public var hidden: [NamePattern] = []
+    public var hidden: [NodePattern] = []
     /// The share of failing calls above which a node or edge is degraded, in percent.
     public var degradedAbovePercent: Double?
     /// The share of failing calls above which a node or edge is failing, in percent.
@@ -88,7 +88,7 @@ public struct Configuration: Sendable, Equatable {
         try reader.members(of: root, in: nil, known: ["services", "peers", "thresholds", "theme", "diff"]) { key, value throws(ConfigurationError) in
             switch key {
             case "services", "peers":
-                let scope: NodeRename.Scope = key == "services" ? .services : .peers
+                let scope: NodePattern.Scope = key == "services" ? .services : .peers
                 try reader.members(of: value, in: key, known: ["rename", "hide"]) { member, value throws(ConfigurationError) in
                     let place = key + "." + member
                     if member == "rename" {
@@ -98,7 +98,7 @@ public struct Configuration: Sendable, Equatable {
                             renames.append(NodeRename(scope: scope, pattern: NamePattern(pattern), name: given))
                         }
                     } else {
-                        hidden += try reader.strings(value, at: place).map(NamePattern.init)
+                        hidden += try reader.strings(value, at: place).map { NodePattern(scope: scope, pattern: NamePattern($0)) }
                     }
                 }
             case "thresholds":

@@ -197,7 +197,9 @@ private let chain = graph([("gateway", "a", 50), ("a", "b", 40), ("b", "c", 30),
 
     @Test func hiddenNodesGoWithTheirEdgesAndNothingRenamedSaysNothing() throws {
         let viewed = try GraphView(full: (), renames: [NodeRename(scope: .services, pattern: NamePattern("nobody"), name: "x")],
-                                   hide: [NamePattern("redis")]).apply(to: Self.instances)
+                                   hide: [NodePattern(scope: .peers, pattern: NamePattern("redis")),
+                                          NodePattern(scope: .peers, pattern: NamePattern("gateway"))]).apply(to: Self.instances)
+        // A peers' pattern hides the database, not the service of the same pattern.
         #expect(names(viewed.graph) == ["cart-a", "cart-b", "gateway"])
         #expect(viewed.graph.callEdges.count == 2)
         #expect(viewed.notes == ["left out 1 node the configuration hides"])
@@ -206,7 +208,7 @@ private let chain = graph([("gateway", "a", 50), ("a", "b", 40), ("b", "c", 30),
 
 extension GraphView {
     /// Every node and edge, with these renames and hidden nodes.
-    init(full: Void, renames: [NodeRename], hide: [NamePattern] = []) {
+    init(full: Void, renames: [NodeRename], hide: [NodePattern] = []) {
         self.init(collapseLeavesAbove: nil, edgeLimit: .all, renames: renames, hide: hide)
     }
 }

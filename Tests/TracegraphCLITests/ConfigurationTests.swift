@@ -14,7 +14,9 @@ import Tracegraph
             NodeRename(scope: .services, pattern: NamePattern("cart-*"), name: "cart"),
             NodeRename(scope: .peers, pattern: NamePattern("10.0.3.7"), name: "orders-db"),
         ])
-        #expect(configuration.hidden.map(\.text) == ["healthcheck", "synthetic-*", "*.internal"])
+        #expect(configuration.hidden == [NodePattern(scope: .services, pattern: NamePattern("healthcheck")),
+                                         NodePattern(scope: .services, pattern: NamePattern("synthetic-*")),
+                                         NodePattern(scope: .peers, pattern: NamePattern("*.internal"))])
         #expect(configuration.degradedAbovePercent == 0.5 && configuration.failingAbovePercent == 5)
         #expect(configuration.theme == .dark)
         #expect(configuration.failOn == "new-edge,new-service,error-rate>+2pp")
