@@ -345,6 +345,15 @@ struct GraphOptions: ParsableArguments {
         var renderer: GraphvizRenderer
         var serviceGraphOptions: ServiceGraph.Options
 
+        /// The view of the report's graph: the configuration's renames left out, so that the graph
+        /// names each service and peer as the trace list, the flame graphs and the filters do (a
+        /// node of the graph filters the list by the spans it stands for).
+        var reportView: GraphView {
+            var view = view
+            view.renames = []
+            return view
+        }
+
         /// The graph of the inputs' traces the selection keeps, as the view draws it, a note of
         /// the selection first among the view's notes.
         func viewedGraph(of input: InputOptions, selecting selection: TraceQueryOptions) throws -> ViewedGraph {
@@ -684,7 +693,7 @@ struct ReportCommand: ParsableCommand {
             options.keepLinked = linkedDepth
             if !query.selectsEverything { options.selectedBy = query.optionsDescription }
             let report = try reading.htmlReport(
-                graphOptions: settings.serviceGraphOptions, view: settings.view, renderer: settings.renderer, options: options
+                graphOptions: settings.serviceGraphOptions, view: settings.reportView, renderer: settings.renderer, options: options
             ) { note in if !input.quiet { printError("tracegraph: \(note)") } }
             let notes = try OutputFile.write(Array(report.html.utf8), to: output)
             if !input.quiet { for note in notes { printError("tracegraph: warning: \(note)") } }

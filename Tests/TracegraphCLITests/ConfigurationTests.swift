@@ -97,6 +97,17 @@ import Tracegraph
         #expect(notes.contains("left out 1 node the configuration hides"))
     }
 
+    /// The report names services as they reported themselves, in its graph too, so that its nodes
+    /// filter the spans they stand for; what the file hides stays hidden.
+    @Test func theReportKeepsTheNamesTheServicesReported() throws {
+        let folder = try Self.folder(with: "services:\n  rename:\n    recommendation: catalog\n  hide: [email]\n")
+        let result = try Tool.run(["report", "before.json", "-o", "r.html"], in: folder)
+        #expect(result.status == 0 && result.standardError.contains("read configuration tracegraph.yml"), "\(result.standardError)")
+        let html = try String(contentsOfFile: folder + "/r.html", encoding: .utf8)
+        #expect(html.contains("id=\"svc_recommendation\"") && html.contains("id=\"svc_catalog\""))
+        #expect(!html.contains("id=\"svc_email\""))
+    }
+
     @Test func theCommandLineWinsOverTheFile() throws {
         let folder = try Self.folder(with: "theme: dark\ndiff:\n  fail-on: removed-service\n")
         let dark = try Tool.run(["diff", "before.json", "after.json", "-o", "dark.svg"], in: folder)
