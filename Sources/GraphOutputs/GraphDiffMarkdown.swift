@@ -12,9 +12,8 @@ public enum GraphDiffMarkdown {
         if let gate {
             let matches = gate.matches(diff)
             let verdict = GraphWording.gateVerdict(matches.map(MarkdownSummary.Escaped.text))
-            let head = GraphWording.sentence(verdict.head).dropLast()
             lines.append("")
-            lines.append("> " + (matches.isEmpty ? String(head) : "**" + head + "**") + verdict.rest + ".")
+            lines.append("> " + (matches.isEmpty ? verdict.head : "**" + verdict.head + "**") + verdict.rest + ".")
         }
         var rows: [[String]] = []
         let name = { (id: NodeID) in MarkdownSummary.Escaped.text(diff.names[id] ?? id.rawValue) }

@@ -47,8 +47,8 @@ extension GraphvizDrawing {
             let before = edge.before.map { "before: " + GraphWording.numbers($0, of: key) } ?? "before: none"
             let after = edge.after.map { "after: " + GraphWording.numbers($0, of: key) } ?? "after: none"
             attributes.append(("tooltip", GraphvizText.tooltip(before + "; " + after)))
-            attributes += Self.attributes(of: look.edge(edge, change: change), theme: theme)
-            attributes.append(("class", look.edge(edge, change: change).classes))
+            let edgeLook = look.edge(edge, change: change)
+            attributes += Self.attributes(of: edgeLook, theme: theme) + [("class", edgeLook.classes)]
             return Edge(tail: key.from.rawValue, head: key.to.rawValue, attributes: attributes)
         }
         clusters = diff.nodes.isEmpty ? [] : [Self.diffLegend(look)]

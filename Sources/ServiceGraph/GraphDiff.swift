@@ -21,6 +21,16 @@ public struct GraphDiff: Sendable {
             (self.kind, self.from, self.to, self.detail) = (kind, from, to, detail)
         }
 
+        /// A call's key: its ends and its kind.
+        package init(_ edge: ServiceGraph.CallEdge) {
+            self.init(kind: .call, from: edge.from, to: edge.to, detail: ServiceGraphJSONLayout.name(of: edge.kind))
+        }
+
+        /// A link edge's key: its ends and the linking spans' name.
+        package init(_ edge: ServiceGraph.LinkEdge) {
+            self.init(kind: .link, from: edge.from, to: edge.to, detail: edge.operation)
+        }
+
         public static func < (lhs: EdgeKey, rhs: EdgeKey) -> Bool {
             (lhs.kind, lhs.from, lhs.to, lhs.detail) < (rhs.kind, rhs.from, rhs.to, rhs.detail)
         }
@@ -98,12 +108,11 @@ public struct GraphDiff: Sendable {
     private static func edges(of graph: ServiceGraph) -> [EdgeKey: EdgeNumbers] {
         var edges: [EdgeKey: EdgeNumbers] = [:]
         for edge in graph.callEdges {
-            let kind = ServiceGraphJSONLayout.name(of: edge.kind)
             let p95: UInt64? = if case .unknown = edge.latency.basis { nil } else { edge.latency.p95Nanos }
-            edges[EdgeKey(kind: .call, from: edge.from, to: edge.to, detail: kind)] = EdgeNumbers(count: edge.calls, errors: edge.errors, p95Nanos: p95)
+            edges[EdgeKey(edge)] = EdgeNumbers(count: edge.calls, errors: edge.errors, p95Nanos: p95)
         }
         for edge in graph.linkEdges {
-            let key = EdgeKey(kind: .link, from: edge.from, to: edge.to, detail: edge.operation)
+            let key = EdgeKey(edge)
             var numbers = edges[key] ?? EdgeNumbers(count: 0, errors: 0, p95Nanos: nil)
             numbers.count += edge.links
             numbers.p95Nanos = edge.lag.map(\.p95Nanos) ?? numbers.p95Nanos
@@ -139,13 +148,13 @@ extension GraphWording {
         return what
     }
 
-    /// What a gate made of a diff, from what it matched (``DiffGate/matches(_:)``): `the gate
-    /// fails` and ` on 2 changes: new service fraud; …` (the first `listed` of them), or `the gate
-    /// passes` and `: nothing it fails on changed`.
+    /// What a gate made of a diff, from what it matched (``DiffGate/matches(_:)``): `The gate
+    /// fails` and ` on 2 changes: new service fraud; …` (the first `listed` of them), or `The gate
+    /// passes` and `: nothing it fails on changed`; the head apart, for Markdown to set in bold.
     public static func gateVerdict(_ matches: [String], listed: Int = .max) -> (head: String, rest: String) {
-        guard !matches.isEmpty else { return ("the gate passes", ": nothing it fails on changed") }
+        guard !matches.isEmpty else { return ("The gate passes", ": nothing it fails on changed") }
         let shown = matches.prefix(listed).joined(separator: "; ")
-        return ("the gate fails", " on " + count(matches.count, "change") + ": " + shown
+        return ("The gate fails", " on " + count(matches.count, "change") + ": " + shown
             + (matches.count > listed ? "; and " + count(matches.count - listed) + " more" : ""))
     }
 

@@ -41,7 +41,7 @@ extension ServiceGraph.Node {
     }
 
     /// The node's identity as text, to sort and hash: its kind, system, name and address.
-    private var identity: String {
+    var identity: String {
         let kind: String
         switch self.kind {
         case .service: kind = "service"

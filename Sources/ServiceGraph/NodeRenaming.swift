@@ -53,6 +53,7 @@ extension ServiceGraph {
     package func renaming(_ renames: [NodeRename]) -> (graph: ServiceGraph, renamed: Int, merged: Int) {
         var renamed = 0
         var merged: [Node] = []
+        // Nodes by identity (kind, system, name, address), the rule node ids are made by.
         var mergedIndex: [String: Int] = [:]
         var target: [NodeID: Int] = [:]
         for var node in nodes {
@@ -60,8 +61,7 @@ extension ServiceGraph {
                 node.name = rename.name
                 renamed += 1
             }
-            let key = "\(node.kind)\u{1}\(node.name)\u{1}\(node.address ?? "")"
-            if let index = mergedIndex[key] {
+            if let index = mergedIndex[node.identity] {
                 merged[index].spanCount += node.spanCount
                 merged[index].errorSpanCount += node.errorSpanCount
                 merged[index].spansCounted = merged[index].spansCounted && node.spansCounted
@@ -69,7 +69,7 @@ extension ServiceGraph {
                 merged[index].group = merged[index].group ?? node.group
                 target[node.id] = index
             } else {
-                mergedIndex[key] = merged.count
+                mergedIndex[node.identity] = merged.count
                 target[node.id] = merged.count
                 merged.append(node)
             }
@@ -78,15 +78,16 @@ extension ServiceGraph {
         let ids = Node.ids(for: merged)
         for index in merged.indices { merged[index].id = ids[index] }
         let newID = { (id: NodeID) in ids[target[id]!] }
-        var calls: [String: [CallEdge]] = [:]
+        // Edges that join the same nodes now are the same edge, as a diff matches them.
+        var calls: [GraphDiff.EdgeKey: [CallEdge]] = [:]
         for var edge in callEdges {
             (edge.from, edge.to) = (newID(edge.from), newID(edge.to))
-            calls["\(edge.from)\u{1}\(edge.to)\u{1}\(edge.kind)", default: []].append(edge)
+            calls[GraphDiff.EdgeKey(edge), default: []].append(edge)
         }
-        var links: [String: [LinkEdge]] = [:]
+        var links: [GraphDiff.EdgeKey: [LinkEdge]] = [:]
         for var edge in linkEdges {
             (edge.from, edge.to) = (newID(edge.from), newID(edge.to))
-            links["\(edge.from)\u{1}\(edge.to)\u{1}\(edge.operation)", default: []].append(edge)
+            links[GraphDiff.EdgeKey(edge), default: []].append(edge)
         }
         let graph = ServiceGraph(
             nodes: merged.sorted { $0.id < $1.id },

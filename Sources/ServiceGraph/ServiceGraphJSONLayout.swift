@@ -11,6 +11,9 @@ public enum ServiceGraphJSONLayout {
     /// The value of a document's `kind`.
     public static let documentKind = "service-graph"
 
+    /// The members of a document, in the order the writer writes them.
+    public static let documentMembers = ["schemaVersion", "kind", "title", "notes", "thresholds", "nodes", "calls", "links"]
+
     /// A node kind's name and, for databases and topics, its system.
     public static func name(of kind: ServiceGraph.Node.Kind) -> (kind: String, system: String?) {
         switch kind {

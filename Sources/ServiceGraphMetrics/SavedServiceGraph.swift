@@ -20,15 +20,17 @@ public struct SavedServiceGraph: Sendable {
     public var warnings: [String] { notes.map { "\(source) was saved from a view that left things out: \($0)" } }
 
     /// Whether `bytes` hold a saved service graph: a JSON object with a member `kind` of
-    /// ``ServiceGraphJSONLayout/documentKind``, wherever it stands among the object's members (a
-    /// program that rewrote the file may have put them in another order). Nothing else tracegraph
-    /// reads (trace exports, Prometheus answers) has such a member. Of an object cut short (the
-    /// first bytes of a large input), the members before the cut are looked at.
+    /// ``ServiceGraphJSONLayout/documentKind``, wherever it stands among the layout's members (a
+    /// program that rewrote the file may have put them in another order). A member the layout
+    /// does not have ends the look at once, so that a trace export or a Prometheus answer, told
+    /// apart by its first member, is not scanned further. Nothing else tracegraph reads has such
+    /// a `kind`. Of an object cut short (the first bytes of a large input), the members before
+    /// the cut are looked at.
     public static func detect(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var scanner = JSONScanner(bytes)
         do throws(JSONError) {
             try scanner.beginObject()
-            while let key = try scanner.nextKey()?.string {
+            while let key = try scanner.nextKey()?.string, ServiceGraphJSONLayout.documentMembers.contains(key) {
                 if key == "kind" {
                     guard try scanner.peekKind() == .string else { return false }
                     return try scanner.readString() == ServiceGraphJSONLayout.documentKind
@@ -78,7 +80,7 @@ struct SavedServiceGraphReader: JSONDocumentReading {
     private var nodeIDs: Set<NodeID> = []
     private var calls: [ServiceGraph.CallEdge] = []
     private var links: [ServiceGraph.LinkEdge] = []
-    private var edgeKeys: Set<String> = []
+    private var edgeKeys: Set<GraphDiff.EdgeKey> = []
     private var anySpansCounted = false
 
     init(_ bytes: UnsafeRawBufferPointer, options: MetricsReadOptions) {
@@ -216,10 +218,10 @@ struct SavedServiceGraphReader: JSONDocumentReading {
         guard let kind else { throw malformed("a call without a kind", at: start) }
         guard let calls else { throw malformed("a call without calls", at: start) }
         guard errors <= calls else { throw malformed("a call with more errors (\(errors)) than calls (\(calls))", at: start) }
-        try checkFirst("call \(from) → \(to) (\(ServiceGraphJSONLayout.name(of: kind)))", at: start)
         var edge = ServiceGraph.CallEdge(from: from, to: to, kind: kind, connection: connection, calls: calls, errors: errors,
                                          latency: latency, clientLatency: clientLatency)
         edge.mergedEdges = max(merged, 1)
+        try checkFirst(GraphDiff.EdgeKey(edge), "call \(from) → \(to) (\(ServiceGraphJSONLayout.name(of: kind)))", at: start)
         self.calls.append(edge)
     }
 
@@ -256,9 +258,10 @@ struct SavedServiceGraphReader: JSONDocumentReading {
         }
         guard let from, let to else { throw malformed("a link without from and to", at: start) }
         guard let links else { throw malformed("a link without links", at: start) }
-        try checkFirst("link \(from) → \(to) (\(MetricsReadError.Problem.quote(operation)))", at: start)
-        self.links.append(ServiceGraph.LinkEdge(from: from, to: to, operation: operation, links: links, lag: lag, overlappingLinks: overlapping,
-                                                skewedLinks: skewed, attributeKeys: keys, droppedLinks: dropped))
+        let edge = ServiceGraph.LinkEdge(from: from, to: to, operation: operation, links: links, lag: lag, overlappingLinks: overlapping,
+                                         skewedLinks: skewed, attributeKeys: keys, droppedLinks: dropped)
+        try checkFirst(GraphDiff.EdgeKey(edge), "link \(from) → \(to) (\(MetricsReadError.Problem.quote(operation)))", at: start)
+        self.links.append(edge)
     }
 
     private mutating func readLatency() throws(JSONDocumentError) -> LatencySummary {
@@ -300,9 +303,9 @@ struct SavedServiceGraphReader: JSONDocumentReading {
         return start
     }
 
-    /// Refuses a second edge of the same key: `tracegraph diff` matches edges by it.
-    private mutating func checkFirst(_ key: String, at offset: Int) throws(JSONDocumentError) {
-        guard edgeKeys.insert(key).inserted else { throw malformed("a second \(key)", at: offset) }
+    /// Refuses a second edge of the same key (`shown` in the message): `tracegraph diff` matches edges by it.
+    private mutating func checkFirst(_ key: GraphDiff.EdgeKey, _ shown: String, at offset: Int) throws(JSONDocumentError) {
+        guard edgeKeys.insert(key).inserted else { throw malformed("a second \(shown)", at: offset) }
     }
 
     private mutating func text(_ what: String) throws(JSONDocumentError) -> String {
