@@ -145,12 +145,9 @@ public struct MarkdownSummary: Sendable {
             }
         }
 
+        /// Health in words, in bold unless healthy.
         private static func health(_ health: ErrorThresholds.Health) -> String {
-            switch health {
-            case .healthy: "healthy"
-            case .degraded: "**degraded**"
-            case .failing: "**failing**"
-            }
+            health == .healthy ? health.rawValue : "**" + health.rawValue + "**"
         }
     }
 

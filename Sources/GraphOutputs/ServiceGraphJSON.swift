@@ -100,12 +100,7 @@ public enum ServiceGraphJSON {
     }
 
     private static func health(_ health: ErrorThresholds.Health) -> String {
-        let word = switch health {
-        case .healthy: "healthy"
-        case .degraded: "degraded"
-        case .failing: "failing"
-        }
-        return JSONWriter.string(word)
+        JSONWriter.string(health.rawValue)
     }
 
     /// A share as JSON: up to six decimals, no exponent, the same text for the same value.

@@ -145,7 +145,8 @@ public struct ErrorThresholds: Hashable, Sendable {
     }
 
     /// How a node or edge is drawn for its errors.
-    public enum Health: Hashable, Sendable {
+    /// Its raw value is the word every output writes for it.
+    public enum Health: String, Hashable, Sendable {
         case healthy, degraded, failing
     }
 }
